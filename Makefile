@@ -1,0 +1,29 @@
+# Two commands on a fresh machine:  make demo  /  make test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+OUT    ?= qsym-report
+
+.PHONY: demo test venv clean bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	$(VENV)/bin/qsym reproduce --out $(OUT)
+	@echo "report written to $(OUT)/report.tex (and claims.json)"
+
+test: venv
+	$(PY) -m pytest
+
+bench: venv
+	$(PY) -m pip install -q -e ".[bench]"
+	$(PY) benchmarks/bench_series.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache
