@@ -1,0 +1,1 @@
+"""Paper claims, one module per section; importing a module registers its claims."""
