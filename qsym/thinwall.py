@@ -23,12 +23,14 @@ import sympy as sp
 
 from .potential import Potential
 
-__all__ = ["Q", "V", "thin_wall", "energy_of_volume", "printed_eq10", "printed_eq11",
+__all__ = ["Q", "V", "U0", "N", "thin_wall", "thin_wall_generic", "energy_of_volume", "printed_eq10", "printed_eq11",
            "best_direction_mass"]
 
 Q = sp.Symbol("Q", positive=True)
 V = sp.Symbol("V", positive=True)
 _omega = sp.Symbol("omega", positive=True)
+#: generic symbols: U(phi_0) and N = sum_k q_k^2 phi_k0^2
+U0, N = sp.symbols("U_0 N", positive=True)
 
 
 def _point(P: Potential, phi0) -> dict:
@@ -38,17 +40,36 @@ def _point(P: Potential, phi0) -> dict:
     return {byname.get(str(k), k): sp.sympify(v) for k, v in phi0.items()}
 
 
+def _energy(U0_, N_) -> sp.Expr:
+    E_omega = _omega**2 * N_ * V / 2 + U0_ * V  # energy (2) of the rotating ball, interior only
+    w = sp.solve(sp.Eq(Q, _omega * N_ * V), _omega)[0]
+    return sp.simplify(E_omega.subs(_omega, w))
+
+
+def _minimise(U0_, N_) -> dict:
+    E = _energy(U0_, N_)
+    crit = [s for s in sp.solve(sp.diff(E, V), V) if s.is_positive is not False]
+    if not crit:
+        raise ValueError("E(V) has no minimum: U(phi_0) must be positive")
+    Vs = sp.simplify(crit[0])
+    return {
+        "E_of_V": E,
+        "V": Vs,
+        "R0": sp.simplify((3 * Vs / (4 * sp.pi)) ** sp.Rational(1, 3)),
+        "M_Q": sp.simplify(E.subs(V, Vs)),
+        "omega": sp.simplify(Q / (N_ * Vs)),
+        "mu2": sp.simplify(2 * U0_ / N_),
+        "second_derivative": sp.simplify(sp.diff(E, V, 2).subs(V, Vs)),
+    }
+
+
 def energy_of_volume(P: Potential, phi0) -> sp.Expr:
     r"""Eq (10) derived: ``E(V) = Q^2 / (2 N V) + U(phi_0) V`` for direction ``phi_0``.
 
     ``omega`` is eliminated through ``Q = omega N V``.
     """
     pt = _point(P, phi0)
-    N = P.charge_norm().subs(pt)
-    U0 = P.U().subs(pt)
-    E_omega = _omega**2 * N * V / 2 + U0 * V  # energy (2) of the rotating ball, interior only
-    w = sp.solve(sp.Eq(Q, _omega * N * V), _omega)[0]
-    return sp.simplify(E_omega.subs(_omega, w))
+    return _energy(P.U().subs(pt), P.charge_norm().subs(pt))
 
 
 def thin_wall(P: Potential, phi0) -> dict:
@@ -58,23 +79,17 @@ def thin_wall(P: Potential, phi0) -> dict:
     ``M_Q``, ``omega`` (the Lagrange multiplier at the minimum), ``mu2``
     (``2U/N`` at phi_0), ``second_derivative`` (d^2E/dV^2 at V*, > 0).
     """
-    E = energy_of_volume(P, phi0)
-    crit = [s for s in sp.solve(sp.diff(E, V), V) if s.is_positive is not False]
-    if not crit:
-        raise ValueError("E(V) has no minimum: U(phi_0) must be positive")
-    Vs = sp.simplify(crit[0])
     pt = _point(P, phi0)
-    N = P.charge_norm().subs(pt)
-    M = sp.simplify(E.subs(V, Vs))
-    return {
-        "E_of_V": E,
-        "V": Vs,
-        "R0": sp.simplify((3 * Vs / (4 * sp.pi)) ** sp.Rational(1, 3)),
-        "M_Q": M,
-        "omega": sp.simplify(Q / (N * Vs)),
-        "mu2": sp.simplify(2 * P.U().subs(pt) / N),
-        "second_derivative": sp.simplify(sp.diff(E, V, 2).subs(V, Vs)),
-    }
+    return _minimise(P.U().subs(pt), P.charge_norm().subs(pt))
+
+
+def thin_wall_generic() -> dict:
+    """:func:`thin_wall` for symbolic ``U_0 = U(phi_0)`` and ``N = sum q_k^2 phi_k0^2``.
+
+    >>> thin_wall_generic()["M_Q"]
+    sqrt(2)*Q*sqrt(U_0)/sqrt(N)
+    """
+    return _minimise(U0, N)
 
 
 def best_direction_mass(mu2_min) -> sp.Expr:

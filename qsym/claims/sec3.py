@@ -148,3 +148,24 @@ def _nolimit():
                 "0 < epsilon <= 1/2, i.e. every 0 < Q <= 3 S_psi M^2/(2A^2), with dQ/domega < 0 there "
                 "(classical stability criterion); Q -> 0 as omega -> M.")
     return "refuted", f"branch {x}"
+
+
+@claim("sec3-S_psi", "sec. 3, after eq. (13)", "S_psi ~ 4.85 (bounce action of psi^2/2 - psi^3 in d = 3).", 3)
+def _spsi():
+    import importlib
+
+    try:
+        fn = importlib.import_module("qsym.bounce").s_psi
+    except (ImportError, AttributeError):
+        return "unchecked", "the numeric bounce engine (qsym.bounce.s_psi) is not available"
+    import mpmath
+
+    val, err = fn(30)
+    with mpmath.workdps(30):
+        rounded = mpmath.nstr(val, 3)
+        ok = abs(val - mpmath.mpf("4.85")) <= mpmath.mpf("0.005") + err
+    if ok:
+        return "confirmed", (f"direct bounce: S_psi = {mpmath.nstr(val, 30)} (error estimate "
+                             f"{mpmath.nstr(err, 3)}), which rounds to {rounded}.")
+    return ("corrected", f"direct bounce: S_psi = {mpmath.nstr(val, 30)} +- {mpmath.nstr(err, 3)}, "
+            f"not 4.85 to the printed digits.", rf"S_\psi = {mpmath.nstr(val, 12)}")
