@@ -55,8 +55,9 @@ def main(argv=None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
-            parser.print_help()
-            return 2
+            raise InputError("no command given; commands: " + ", ".join(
+                n for n in COMMANDS if n in parser._subparsers._group_actions[0].choices)
+                + " (see qsym --help)")
         payload, text = args._run(args)
         code = payload.pop("_exit", 0) if isinstance(payload, dict) else 0
         if getattr(args, "json", False):

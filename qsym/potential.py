@@ -55,6 +55,8 @@ def parse_value(text) -> sp.Expr:
         s = str(text).strip()
         try:
             val = sp.Rational(s)
+        except ZeroDivisionError:
+            raise InputError(f"parameter value {s!r} divides by zero") from None
         except (TypeError, ValueError):
             try:
                 val = parse_expr(s, local_dict=dict(_FUNCS), transformations=_TRANSFORMS)

@@ -29,6 +29,21 @@ def _eq1():
     return "refuted", f"j^0 - (1) = {diff}"
 
 
+@claim("eq2", "sec. 1, eq. (2)", "The energy of a configuration is "
+       "E = int [1/2 sum|d_t phi_k|^2 + 1/2 sum|grad phi_k|^2 + U].", 1)
+def _eq2():
+    # Legendre transform of L = 1/2|d_t phi|^2 - 1/2|grad phi|^2 - U, phi = u + i v (one gradient component)
+    u, v, ud, vd, ux, vx, U = sp.symbols("u v udot vdot u_x v_x U", real=True)
+    L = (ud**2 + vd**2) / 2 - (ux**2 + vx**2) / 2 - U
+    H = sp.diff(L, ud) * ud + sp.diff(L, vd) * vd - L
+    printed = ((ud + sp.I * vd) * (ud - sp.I * vd) + (ux + sp.I * vx) * (ux - sp.I * vx)) / 2 + U
+    diff = sp.simplify(sp.expand(H - printed))
+    if diff == 0:
+        return "confirmed", ("Legendre transform of L = 1/2|d_t phi|^2 - 1/2|grad phi|^2 - U (the Lagrangian "
+                             "whose Noether charge is (1)) gives exactly the integrand of (2).")
+    return "refuted", f"H - (2) = {diff}"
+
+
 @claim("eq3-5", "sec. 1, eqs. (3)-(5)", "E + omega[Q - charge] equals int 1/2|d_t phi_k - i omega q_k phi_k|^2 "
        "+ int[1/2|grad phi|^2 + U_omega] + omega Q with U_omega = U - omega^2/2 sum q_k^2 |phi_k|^2.", 1)
 def _eq3_5():
