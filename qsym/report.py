@@ -86,9 +86,9 @@ def _sec3(s_psi: str | None) -> str:
            equation(r"S_\omega", r["prefactor"] * tw.S_psi),
            equation(r"E(\omega)", tw.energy_of_omega()),
            equation(r"Q(\omega)", tw.stationary_charge()),
-           equation(r"\epsilon \equiv \frac{QA^2}{3S_\psi M^2}", tw.epsilon_of()["relation"].subs(
-               sp.Symbol("w", positive=True), sp.Symbol(r"\omega/M"))),
-           equation(r"\left(\frac{\omega}{M}\right)^2_{\min}", b["w2_minimum"]),
+           equation(r"\epsilon \equiv \frac{QA^2}{3S_\psi M^2}", tw.epsilon_of()["relation"]),
+           r"with $w=\omega/M$.",
+           equation(r"w^2_{\min}", b["w2_minimum"]),
            rf"The minimum exists iff ${sp.latex(b['exists_iff'])}$, i.e. "
            rf"$Q\le {sp.latex(v['Q_existence'])}$; the quartic is negligible while "
            rf"$Q\ll {sp.latex(v['Q_quartic'])}$ (eq.~(13)).",
