@@ -24,7 +24,7 @@ one-dimensional bounce data:
 >>> fam["beta"], fam["kappa_of_w"]
 (M**2*lambda_4/A**2, M**2*lambda_4*(1 - w**2)/A**2)
 >>> fam["w2_min"]
-1 - A**2/(2*M**2*lambda_4)
+-A**2/(2*M**2*lambda_4) + 1
 """
 
 from __future__ import annotations
