@@ -28,6 +28,7 @@ from .errors import InputError
 
 __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
            "poly_coefficients", "Numeric1D", "NumericND", "numeric_1d", "numeric_nd",
+           "OmegaFamily", "exact_rational", "check_dps",
            "MIN_DPS", "MAX_DPS"]
 
 #: precision limits accepted by the numeric layer
@@ -175,3 +176,46 @@ def numeric_nd(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericND:
 def as_numpy(x):
     """mpf / nested lists of mpf to a float numpy array."""
     return np.array(x, dtype=float)
+
+
+def exact_rational(x) -> sp.Rational:
+    """An mpf / float / int / Fraction as the exact SymPy Rational it represents."""
+    if isinstance(x, mpmath.mpf):
+        man, exp = x.man_exp
+        return sp.Rational(int(man) * 2**exp) if exp >= 0 else sp.Rational(int(man), 2**(-exp))
+    if isinstance(x, float):
+        f = Fraction(x)
+        return sp.Rational(f.numerator, f.denominator)
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator)
+    return sp.Rational(x)
+
+
+class OmegaFamily:
+    """``U_omega`` of a one-field Potential as a function of omega, made numeric on demand.
+
+    ``at(omega)`` returns the :class:`Numeric1D` of ``U - omega^2 q^2 phi^2/2``
+    for the exact rational value of ``omega`` (an mpf is taken at face value,
+    so no precision is lost in the conversion).  ``mass2`` is ``U''(0)``,
+    ``charge2`` is ``q^2``.
+    """
+
+    def __init__(self, potential):
+        var, U = potential.single_field()
+        extra = U.free_symbols - {var}
+        if extra:
+            raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
+        self.var, self.U = var, U
+        q = potential.charges[0]
+        self.charge2 = to_fraction(q**2)
+        self.mass2 = sp.diff(U, var, 2).subs(var, 0)
+        self._cache: dict = {}
+
+    def at(self, omega) -> Numeric1D:
+        w = exact_rational(omega)
+        if w not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            q2 = sp.Rational(self.charge2.numerator, self.charge2.denominator)
+            self._cache[w] = numeric_1d(sp.expand(self.U - w**2 * q2 * self.var**2 / 2), self.var)
+        return self._cache[w]
