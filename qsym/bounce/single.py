@@ -1,0 +1,843 @@
+r"""High-precision radial bounce of a single field.
+
+Solves
+
+.. math::  \phi'' + \frac{d-1}{r}\phi' = U'(\phi), \qquad \phi'(0) = 0,
+           \quad \phi(\infty) = 0,
+
+for a false vacuum at the origin (``U(0) = U'(0) = 0 < U''(0) = m^2``) in
+``d >= 2`` Euclidean dimensions (``d = 3``: the Q-ball problem of the paper's
+section 3; ``d = 4``: vacuum decay), in whichever direction of the field the
+escape takes.
+
+Method (chosen by measurement, see ``benchmarks/bench_bounce.py``):
+
+* Units: the field in units of the escape point ``phi_e`` (``U(phi_e) = 0``,
+  the edge of the classically forbidden region) and the radius in units of
+  ``1/m``, so that every tolerance below is absolute in O(1) quantities.
+* Integration: a Taylor-series method whose coefficients come from exact
+  recurrences (:mod:`qsym.bounce._taylor`), in Python floats for the double
+  path and in fixed-point big integers (gmpy2) at ``dps + guard`` digits
+  otherwise; order and step from the working precision (Jorba-Zou).
+* Shooting parameter ``x``: ``phi(0)`` itself, or, when the potential has a
+  second minimum ``phi_t`` beyond the barrier, ``x = ln(phi_t - phi(0))`` --
+  in the thin-wall regime ``phi(0)`` is exponentially close to ``phi_t`` and
+  the integration then starts inside the bubble from the linearised solution
+  about ``phi_t`` (error ``eta**2`` with ``eta = 2**(-P/2)``).
+* Matching: at a radius ``R`` the profile must follow the decaying solution of
+  the linearised equation, ``r**(-nu) K_nu(m r)``, ``nu = d/2 - 1``:
+  ``phi'(R) = kappa phi(R)`` with ``kappa = -m K_{nu+1}(mR)/K_nu(mR)``.  The
+  neglected nonlinearity shifts ``phi(0)`` by ``O(phi(R)**3)`` (the growing
+  mode it induces is suppressed twice), so ``R`` is chosen where
+  ``|phi(R)|**3 R**(d-1)`` is below the tolerance.
+* Newton on ``x`` with the variational equation, started from an
+  undershoot/overshoot bisection in double precision.  The matching radius of
+  each Newton step is picked where the predicted deviation of the shot from the
+  bounce becomes comparable to the field itself (beyond that the shot is not
+  linear in ``x``); this gives convergence of order 3/2, and each step runs at
+  the precision its result can have.
+* Action: ``T = int phi'^2/2``, ``V = int U`` and ``int phi^2`` over ``[0, R]``
+  exactly from the Taylor series, plus the tail beyond ``R`` from the
+  asymptotic Bessel form in closed form.  ``S = T + V`` and the Derrick/virial
+  form ``S = (2/d) T`` are returned separately; their difference, the last
+  Newton correction times ``dS/dx``, the neglected cubic tail and a rounding
+  bound make up the error estimate.
+
+>>> import sympy as sp
+>>> from qsym.bridge import numeric_1d
+>>> p = sp.Symbol("phi")
+>>> res = solve_bounce(numeric_1d(p**2/2 - p**3, p), dim=3, dps=20)
+>>> mpmath.nstr(res.action, 15), res.error < mpmath.mpf(10)**-20
+('4.85113741291635', True)
+>>> abs(res.action - res.action_virial) < res.error * res.action
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import mpmath
+import numpy as np
+
+from ..errors import ConvergenceError, InputError, NoSolutionError
+from . import _taylor as tay
+from ._taylor import Arith, Model, Step
+
+__all__ = ["BounceResult", "solve_bounce", "solve_bounce_double", "bounce", "s_psi"]
+
+#: extra decimal digits carried beyond the requested ``dps``
+GUARD_DIGITS = 12
+#: the tail counts as linear (auto-matching test on; bisection hands over to
+#: Newton) once |psi| is below this (field in units of phi_e): the neglected
+#: nonlinearity is then a 1% effect, well inside Newton's basin
+PSI_LINEAR = 1e-2
+#: stop a Newton shot where the predicted deviation reaches this fraction of psi
+DEVIATION_FRACTION = 0.5
+#: safety cap on Newton / bisection iterations
+MAX_ITER = 200
+#: safety cap on Taylor steps in one shot
+MAX_STEPS = 200000
+#: decimal digits of the double path (float64 has 15.95)
+DOUBLE_DIGITS = 15
+#: the double path raises if its (conservative) relative error estimate exceeds this
+DOUBLE_TOL = 1e-12
+
+
+# --------------------------------------------------------------------------
+# result
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BounceResult:
+    """A radial bounce and its integrals (physical units of the input).
+
+    ``action`` is ``S = T + V`` (direct), ``action_virial`` is ``(2/d) T``;
+    ``error`` estimates the relative error of ``action``.  ``profile(r)`` and
+    ``dprofile(r)`` evaluate ``phi`` and ``phi'`` at the working precision for
+    any ``r >= 0`` (Taylor series inside ``R_match``, the asymptotic Bessel
+    form beyond).  ``charge_integral`` is ``int phi^2 d^dx``.
+    """
+
+    phi0: object
+    action: object
+    action_virial: object
+    kinetic: object
+    potential: object
+    charge_integral: object
+    error: object
+    dps: int | None
+    dim: int
+    sign: int
+    R_match: object
+    iterations: dict
+    status: str
+    profile: Callable = field(repr=False, compare=False)
+    dprofile: Callable = field(repr=False, compare=False)
+
+
+# --------------------------------------------------------------------------
+# the potential in dimensionless form
+# --------------------------------------------------------------------------
+def _fnum(x):
+    return mpmath.mpf(x.numerator) / x.denominator
+
+
+class _Problem:
+    """Validated single-field problem: landscape and dimensionless potential."""
+
+    def __init__(self, num, dim, sign=None):
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
+            raise InputError(f"dim must be an integer >= 2, got {dim!r}")
+        self.d = int(dim)
+        self.num = num
+        self.coeffs = num.coeffs
+        self.poly = self.coeffs is not None
+        self._check_analytic()
+        with mpmath.workdps(30):
+            u0 = mpmath.mpf(num.U(mpmath.mpf(0)))
+            du0 = mpmath.mpf(num.dU(mpmath.mpf(0)))
+            m2 = mpmath.mpf(num.d2U(mpmath.mpf(0)))
+        if abs(u0) > 1e-25:
+            raise InputError(f"U(0) = {mpmath.nstr(u0, 6)}: the false vacuum must be at the origin with U(0) = 0")
+        if abs(du0) > 1e-25:
+            raise InputError(f"U'(0) = {mpmath.nstr(du0, 6)}: the origin is not a minimum of U")
+        if not m2 > 1e-25:
+            raise InputError(f"U''(0) = {mpmath.nstr(m2, 6)}: the origin is not a non-degenerate "
+                             "minimum of U (massless or tachyonic), no false vacuum to decay from")
+        sides = self._landscape()
+        if sign is not None:
+            if sign not in (1, -1):
+                raise InputError(f"sign must be +1, -1 or None, got {sign!r}")
+            sides = {s: v for s, v in sides.items() if s == sign}
+        if not sides:
+            where = "" if sign is None else (" for positive field" if sign > 0 else " for negative field")
+            raise NoSolutionError("no bounce: U >= 0 away from the origin" + where +
+                                  " (no region below the false vacuum to tunnel into)")
+        self.sides = sides  # sign -> (phi_e float, phi_t float or None)
+
+    # -- validation ---------------------------------------------------------
+    def _check_analytic(self):
+        bad = {"Abs", "sign", "Heaviside", "Piecewise", "Min", "Max", "floor", "ceiling",
+               "DiracDelta", "frac", "re", "im", "arg", "Mod"}
+        stack = [self.num.expr]
+        while stack:
+            e = stack.pop()
+            if type(e).__name__ in bad:
+                raise InputError(f"U contains {type(e).__name__}(...): the bounce solver needs U "
+                                 "real-analytic along the escape path; write it without it")
+            stack.extend(getattr(e, "args", ()))
+        if self.poly:
+            return
+        with mpmath.workdps(30):
+            for k in range(5):
+                try:
+                    v = self.num.derivative(k)(mpmath.mpf(0))
+                    ok = mpmath.isfinite(v) and mpmath.im(mpmath.mpmathify(v)) == 0
+                except Exception:  # noqa: BLE001 - any failure means not analytic here
+                    ok = False
+                if not ok:
+                    raise InputError(f"the {k}-th derivative of U is not finite at the origin: U is "
+                                     "not real-analytic there (the solver needs a Taylor expansion)")
+
+    # -- landscape (double precision, refined later) --------------------------
+    def _landscape(self):
+        """sign -> (phi_e, phi_t): escape point and second minimum (or None)."""
+        out = {}
+        if self.poly:
+            c = [float(x) for x in self.coeffs]
+            if len(c) <= 3:
+                return out
+            red = np.array(c[2:][::-1])           # U / phi^2, highest power first
+            dred = np.array([(k + 1) * c[k + 1] for k in range(1, len(c) - 1)][::-1])  # U'/phi
+            rroots = np.roots(red) if len(red) > 1 else np.array([])
+            droots = np.roots(dred) if len(dred) > 1 else np.array([])
+            for s in (1, -1):
+                cands = sorted(s * r.real for r in rroots
+                               if abs(r.imag) <= 1e-10 * abs(r) and s * r.real > 0)
+                pe = None
+                for rr in cands:  # first sign change of U to negative
+                    x = s * rr
+                    if self._U(x * (1 + 1e-7)) < 0:
+                        pe = x
+                        break
+                if pe is None:
+                    continue
+                pt = None
+                crit = sorted(s * r.real for r in droots
+                              if abs(r.imag) <= 1e-10 * abs(r) and s * r.real > abs(pe))
+                for cc in crit:
+                    x = s * cc
+                    if self._d2U(x) > 0:
+                        pt = x
+                        break
+                out[s] = (pe, pt)
+            return out
+        grid = np.logspace(-8, 8, 8001)
+        for s in (1, -1):
+            xs = s * grid
+            with np.errstate(all="ignore"):
+                try:
+                    uu = np.asarray(self.num.U_np(xs), dtype=float) * np.ones_like(xs)
+                except Exception:  # noqa: BLE001
+                    uu = np.array([self._U(x) for x in xs])
+            neg = np.nonzero(uu < 0)[0]
+            if not len(neg):
+                continue
+            i = neg[0]
+            if i == 0:
+                raise InputError("U < 0 arbitrarily close to the origin: the origin is not a minimum")
+            pe = float(mpmath.findroot(lambda x: self.num.U(x), (xs[i - 1], xs[i]), solver="anderson"))
+            pt = None
+            with np.errstate(all="ignore"):
+                try:
+                    du = np.asarray(self.num.dU_np(xs), dtype=float) * np.ones_like(xs)
+                except Exception:  # noqa: BLE001
+                    du = np.array([float(self.num.dU(x)) for x in xs])
+            for j in range(i, len(xs) - 1):
+                if s * du[j] < 0 <= s * du[j + 1]:
+                    pt = float(mpmath.findroot(lambda x: self.num.dU(x), (xs[j], xs[j + 1]),
+                                               solver="anderson"))
+                    break
+            out[s] = (pe, pt)
+        return out
+
+    def _U(self, x):
+        with mpmath.workdps(20):
+            return float(self.num.U(mpmath.mpf(x)))
+
+    def _d2U(self, x):
+        with mpmath.workdps(20):
+            return float(self.num.d2U(mpmath.mpf(x)))
+
+
+class _Side:
+    """One escape direction in dimensionless form at one precision."""
+
+    def __init__(self, prob: _Problem, sign: int, P: int | None):
+        self.prob = prob
+        self.sign = sign
+        self.d = prob.d
+        self.nu = mpmath.mpf(prob.d) / 2 - 1
+        num = prob.num
+        pe_f, pt_f = prob.sides[sign]
+        # linear-start threshold eta = 2**(-P/2): the neglected eta**2 is 2**-P.
+        # The start values then carry only P/2 significant bits in fixed point,
+        # and that noise moves the shooting parameter; a thin-wall problem
+        # therefore works with 3P/2 bits so that eta keeps P significant bits.
+        self.theta = 2.0 ** (-(P if P else 53) / 2)
+        if P and pt_f is not None:
+            P = P + P // 2
+        self.A = Arith(P)
+        self.P = P
+        prec = (P if P else 53) + 20
+        self.prec = prec
+        with mpmath.workprec(prec):
+            self.m = mpmath.sqrt(mpmath.mpf(num.d2U(mpmath.mpf(0))))
+            if prob.poly:
+                c = [_fnum(x) for x in prob.coeffs]
+                red = c[2:][::-1]
+                pe = mpmath.findroot(lambda x: mpmath.polyval(red, x), mpmath.mpf(pe_f))
+            else:
+                pe = mpmath.findroot(num.U, mpmath.mpf(pe_f))
+            self.phi_s = pe
+            m2 = self.m ** 2
+            if prob.poly:
+                self.u = [c[i] * pe ** (i - 2) / m2 if i >= 2 else mpmath.mpf(0)
+                          for i in range(len(c))]
+                self.poly = [self.A.from_mpf(x) for x in self.u]
+            else:
+                self.u = None
+                self.poly = None
+            if pt_f is not None:
+                pt = mpmath.findroot(num.dU, mpmath.mpf(pt_f))
+                self.psi_t = pt / pe
+                self.mu = mpmath.sqrt(self.d2U_scaled(self.psi_t))
+            else:
+                self.psi_t = None
+                self.mu = None
+            # |U'''(0)|/6 in scaled units: size of the neglected cubic tail
+            self.c3 = abs(self.deriv_scaled(3, mpmath.mpf(0))) / 6
+        self.model = Model(self.A, self.d, poly=self.poly,
+                           derivs=None if prob.poly else self._derivs)
+
+    # scaled potential: U~(psi) = U(phi_s psi) / (m^2 phi_s^2)
+    def deriv_scaled(self, k, psi):
+        if self.u is not None:
+            tot = mpmath.mpf(0)
+            for i in range(k, len(self.u)):
+                tot += mpmath.ff(i, k) * self.u[i] * psi ** (i - k)
+            return tot
+        f = self.prob.num.derivative(k)
+        return self.phi_s ** k * mpmath.mpf(f(self.phi_s * psi)) / (self.m ** 2 * self.phi_s ** 2)
+
+    def d2U_scaled(self, psi):
+        return self.deriv_scaled(2, psi)
+
+    def _derivs(self, x0, n):
+        A = self.A
+        with mpmath.workprec(self.prec):
+            psi = A.to_mpf(x0)
+            out = []
+            fact = mpmath.mpf(1)
+            for j in range(n):
+                if j:
+                    fact *= j
+                out.append(A.from_mpf(self.deriv_scaled(j, psi) / fact))
+        return out
+
+    # -- Bessel pieces (m = 1 units) ------------------------------------------
+    def kappa(self, R):
+        """Log-derivative of r^-nu K_nu(r): -K_{nu+1}(R)/K_nu(R)."""
+        return -mpmath.besselk(self.nu + 1, R) / mpmath.besselk(self.nu, R)
+
+    def lam(self, r):
+        """Regular linear solution about phi_t, normalised to 1 at r = 0, and its derivative."""
+        mu, nu = self.mu, self.nu
+        z = mu * r
+        pref = mpmath.gamma(nu + 1) * (2 / z) ** nu
+        return pref * mpmath.besseli(nu, z), pref * mu * mpmath.besseli(nu + 1, z)
+
+    # -- shooting parameter -----------------------------------------------------
+    @property
+    def thin(self):
+        return self.psi_t is not None
+
+    def x_bracket(self):
+        """(x_under, x_over_guess_direction): an undershooting x and the overshoot direction."""
+        if self.thin:
+            return float(mpmath.log(self.psi_t - 1)), -1.0
+        return 1.0, +1.0
+
+    def start(self, x):
+        """Initial state (r, psi, psi', y, y') as Arith numbers for parameter x."""
+        A = self.A
+        with mpmath.workprec(self.prec):
+            x = mpmath.mpf(x)
+            if not self.thin:
+                return 0, A.from_mpf(x), 0, A.one, 0, mpmath.mpf(0)
+            delta = mpmath.exp(x)
+            if delta >= self.theta:
+                return (0, A.from_mpf(self.psi_t - delta), 0, A.from_mpf(-delta), 0,
+                        mpmath.mpf(0))
+            # linear start where delta*Lambda(r1) ~ theta
+            mu, nu = float(self.mu), float(self.nu)
+            target = math.log(self.theta) - float(x)  # ln Lambda(r1)
+            z = max(target, 1.0)
+            for _ in range(30):
+                lnlam = (z - 0.5 * math.log(2 * math.pi * z) + math.lgamma(nu + 1)
+                         + nu * math.log(2 / z))
+                z_new = z + (target - lnlam)
+                if z_new <= 0.5:
+                    z_new = 0.5
+                if abs(z_new - z) < 1e-9:
+                    z = z_new
+                    break
+                z = z_new
+            r1 = mpmath.mpf(z / mu)
+            lam, dlam = self.lam(r1)
+            eta, deta = delta * lam, delta * dlam
+            while eta > 4 * self.theta:
+                r1 *= mpmath.mpf(0.9)
+                lam, dlam = self.lam(r1)
+                eta, deta = delta * lam, delta * dlam
+            return (A.from_mpf(r1), A.from_mpf(self.psi_t - eta), A.from_mpf(-deta),
+                    A.from_mpf(-eta), A.from_mpf(-deta), r1)
+
+    def psi0(self, x):
+        with mpmath.workprec(self.prec):
+            x = mpmath.mpf(x)
+            return self.psi_t - mpmath.exp(x) if self.thin else x
+
+
+# --------------------------------------------------------------------------
+# one shot
+# --------------------------------------------------------------------------
+@dataclass
+class _Shot:
+    reason: str              # 'over', 'under', 'deviate', 'final'
+    linear: bool             # reached |psi| < PSI_LINEAR before stopping
+    R: object                # Arith number
+    p: object
+    dp: object
+    y: object
+    dy: object
+    steps: int
+    min_psi: float
+    store: list | None = None
+    quad: dict | None = None
+    r_start: object = None
+
+
+def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True):
+    A = side.A
+    M = side.model
+    d = side.d
+    N = A.order
+    r0, p, dp, y, dy, r_start = side.start(x)
+    h = A.one if not r0 else A.from_float(1.0)
+    nu2 = 2 * float(side.nu) + 1
+    store = [] if quad else None
+    Tq = Vq = Qq = dTq = dVq = 0
+    reached = False
+    min_psi = math.inf
+    binom = [math.comb(d - 1, j) for j in range(d)]
+    steps = 0
+    reason = None
+    while True:
+        steps += 1
+        if steps > MAX_STEPS:
+            raise ConvergenceError("bounce integration took too many steps; the potential may be "
+                                   "too stiff for the Taylor integrator (try a smaller dps)")
+        b, Y, Dp, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=True)
+        est = tay.radius_factor(A, b)
+        # fixed point: rounding noise 2**-P in b_k must not be amplified by
+        # sigma**k, so evaluate inside the trial scale and grow the next one
+        sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
+        s = A.from_float(sig)
+        hn = A.mul(h, s)
+        h_next = A.mul(h, A.from_float(min(est, tay._MAX_GROWTH)))
+        pn, dv = tay.horner(A, b, s)
+        dpn = A.div(dv, h)
+        yn, dyv = tay.horner(A, Y, s)
+        dyn = A.div(dyv, h)
+        if quad:
+            store.append(Step(r0, h, s, b))
+            nq = N
+            D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
+            DY = [(k + 1) * Y[k + 1] for k in range(len(Y) - 1)]
+            # weight (r0 + s h)^(d-1)
+            W = []
+            for j in range(d):
+                w = A.one * binom[j]
+                for _ in range(d - 1 - j):
+                    w = A.mul(w, r0)
+                for _ in range(j):
+                    w = A.mul(w, h)
+                W.append(w)
+            FD = tay.cauchy(A, F, D, len(F))
+            Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
+            DD = tay.cauchy(A, D, D, nq)
+            PP = tay.cauchy(A, b, b, nq)
+            DDY = tay.cauchy(A, D, DY, nq)
+            FY = tay.cauchy(A, F, Y, len(F))
+            Tq += A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, nq), s), 2 * h)
+            Vq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, nq), s))
+            Qq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, nq), s))
+            dTq += A.div(tay.integrate_series(A, tay.cauchy(A, DDY, W, nq), s), h)
+            dVq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, FY, W, len(FY)), s))
+        r0 = r0 + hn
+        p, dp, y, dy, h = pn, dpn, yn, dyn, h_next
+        pf = A.to_float(p)
+        dpf = A.to_float(dp)
+        rf = A.to_float(r0)
+        apf = abs(pf)
+        if apf < min_psi:
+            min_psi = apf
+        if apf < PSI_LINEAR:
+            reached = True
+        if pf < 0:
+            reason = "over"
+            break
+        if dpf > 0:
+            reason = "under"
+            break
+        if reached:
+            # final: neglected cubic tail below tolerance
+            lg = 3 * math.log2(max(apf, 1e-300)) + (d - 1) * math.log2(max(rf, 1.0)) \
+                + math.log2(float(side.c3) + 1)
+            if apf == 0.0 or lg <= tol_final_log2:
+                reason = "final"
+                break
+            if newton:
+                yf, dyf = A.to_float(y), A.to_float(dy)
+                kap = -(1 + nu2 / (2 * rf))
+                den = dyf - kap * yf
+                # only once the growing mode dominates y is the Newton estimate sound
+                # (in a thin wall y starts as a shift of the wall, a decaying mode)
+                if den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf)):
+                    dx = -(dpf - kap * pf) / den
+                    if abs(dx * yf) >= DEVIATION_FRACTION * apf:
+                        reason = "deviate"
+                        break
+        if rf > 1e7:
+            raise ConvergenceError("bounce integration ran past r = 1e7 m^-1 without converging")
+    qd = None
+    if quad:
+        qd = dict(T=Tq, V=Vq, Q=Qq, dT=dTq, dV=dVq)
+    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start)
+
+
+def _newton_step(side: _Side, sh: _Shot):
+    """Newton correction dx from the matching condition at the shot's end (mpf)."""
+    A = side.A
+    with mpmath.workprec(side.prec):
+        R = A.to_mpf(sh.R)
+        kap = side.kappa(R)
+        F = A.to_mpf(sh.dp) - kap * A.to_mpf(sh.p)
+        dF = A.to_mpf(sh.dy) - kap * A.to_mpf(sh.y)
+        if dF == 0:
+            raise ConvergenceError("degenerate shooting derivative; try another dps")
+        return -F / dF
+
+
+# --------------------------------------------------------------------------
+# drivers
+# --------------------------------------------------------------------------
+def _double_solve(side: _Side):
+    """Bracket, bisect, then Newton, in floats.  Returns (x, |dx|, shot, counts).
+
+    Bisection (shots run to their overshoot/undershoot event) continues until
+    a shot follows the bounce into the linear tail, ``|psi| < PSI_LINEAR``;
+    Newton then takes over, each step kept inside the bracket.
+    """
+    tol_log2 = -float(DOUBLE_DIGITS + 2) * math.log2(10)
+    x_under, direction = side.x_bracket()
+    x_over = None
+    counts = {"bracket": 0, "bisection": 0, "newton": 0}
+    stepsize = 1.0 if side.thin else max(1.0, x_under)
+    x = x_under + direction * stepsize
+    best = None  # (min_psi, x)
+    for _ in range(80):
+        counts["bracket"] += 1
+        sh = _shoot(side, x, tol_log2, newton=False)
+        if best is None or sh.min_psi < best[0]:
+            best = (sh.min_psi, x)
+        if sh.reason == "over":
+            x_over = x
+            break
+        if sh.reason == "under":
+            x_under = x
+            stepsize *= 2
+            x = x_under + direction * stepsize
+            continue
+        break  # a shot that reached the tolerance: Newton takes over
+    else:
+        raise NoSolutionError("no overshoot found: the shooting never crosses the false vacuum; "
+                              "check that the potential has a barrier and a region with U < 0")
+    # bisection until a shot reaches the linear tail
+    while x_over is not None and best[0] >= PSI_LINEAR:
+        if counts["bisection"] >= MAX_ITER:
+            raise ConvergenceError("bisection for the bounce did not reach the linear tail; "
+                                   "the potential may be too flat or too steep")
+        counts["bisection"] += 1
+        x = 0.5 * (x_under + x_over)
+        sh = _shoot(side, x, tol_log2, newton=False)
+        if sh.min_psi < best[0]:
+            best = (sh.min_psi, x)
+        if sh.reason == "over":
+            x_over = x
+        elif sh.reason == "under":
+            x_under = x
+        else:
+            break
+    x = best[1]
+    dxa = math.inf
+    for it in range(MAX_ITER):
+        sh = _shoot(side, x, tol_log2)
+        if sh.reason == "over":
+            x_over = x
+        elif sh.reason == "under":
+            x_under = x
+        bisect = sh.reason in ("over", "under") and sh.min_psi >= PSI_LINEAR
+        if not bisect:
+            dx = float(_newton_step(side, sh))
+            if sh.reason == "final" and abs(dx) <= 2.0 ** -48 * max(1.0, abs(x)):
+                return x, abs(dx), sh, counts
+            xn = x + dx
+            far = x_over if x_over is not None else x_under + direction * 1e300
+            lo, hi = sorted((x_under, far))
+            bisect = not (lo < xn < hi and math.isfinite(xn))
+        if bisect:
+            if sh.reason not in ("over", "under"):
+                # classify this shot before bisecting
+                sh = _shoot(side, x, tol_log2, newton=False)
+                if sh.reason == "over":
+                    x_over = x
+                elif sh.reason == "under":
+                    x_under = x
+            if x_over is None:
+                raise ConvergenceError("bounce shooting left its bracket; try sign= or check the potential")
+            counts["bisection"] += 1
+            x = 0.5 * (x_under + x_over)
+            continue
+        counts["newton"] += 1
+        dxa = abs(dx)
+        x = xn
+    raise ConvergenceError(f"double-precision shooting did not converge in {MAX_ITER} iterations "
+                           f"(last |dx| = {dxa:.3g}); the barrier may be too thin for the bracket")
+
+
+def _bits(digits: float) -> int:
+    return int(math.ceil(digits * math.log2(10))) + 8
+
+
+def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
+    """Assemble a BounceResult from the final (quadrature) shot."""
+    A = side.A
+    d = side.d
+    prec = side.prec
+    with mpmath.workprec(prec):
+        nu = side.nu
+        R = A.to_mpf(sh.R)
+        pR, dpR = A.to_mpf(sh.p), A.to_mpf(sh.dp)
+        q = {k: A.to_mpf(v) for k, v in sh.quad.items()}
+        kR = mpmath.besselk(nu, R)
+        Aamp = pR * R ** nu / kR
+        Qtail = Aamp ** 2 * R ** 2 / 2 * (mpmath.besselk(nu - 1, R) * mpmath.besselk(nu + 1, R) - kR ** 2)
+        both = -R ** (d - 1) * pR * dpR / 2
+        T = q["T"] + both - Qtail / 2
+        V = q["V"] + Qtail / 2
+        Q2 = q["Q"] + Qtail
+        r1 = sh.r_start
+        if r1:
+            # interior of a thin-wall bubble, psi = psi_t - delta Lambda(r), in closed form
+            mu, pt = side.mu, side.psi_t
+            delta = mpmath.exp(x)
+            lam, dlam = side.lam(r1)
+            z = mu * r1
+            c = mpmath.gamma(nu + 1) * (2 / mu) ** nu
+            IL2 = c ** 2 / mu ** 2 * z ** 2 / 2 * (mpmath.besseli(nu, z) ** 2
+                                                   - mpmath.besseli(nu - 1, z) * mpmath.besseli(nu + 1, z))
+            vol = r1 ** d / d
+            T += delta ** 2 / 2 * (r1 ** (d - 1) * lam * dlam - mu ** 2 * IL2)
+            V += side.deriv_scaled(0, pt) * vol + mu ** 2 * delta ** 2 / 2 * IL2
+            Q2 += pt ** 2 * vol - 2 * pt * delta * r1 ** (d - 1) * dlam / mu ** 2 + delta ** 2 * IL2
+        S = T + V
+        Sv = 2 * T / d
+        dS = q["dT"] + q["dV"]
+        e_vir = abs(S - Sv) / abs(S)
+        e_x = abs(dS * dx) / abs(S)
+        e_tail = side.c3 * abs(pR) ** 3 * R ** (d - 1) / abs(S)
+        P = side.P if side.P else 53
+        # rounding: a few units of 2**-P per step, relative to O(1) integrals
+        e_round = 4 * mpmath.mpf(sh.steps) * mpmath.mpf(2) ** (-P)
+        # the returned numbers are rounded to dps digits (or to float64)
+        e_repr = mpmath.mpf(2) ** (1 - (mpmath.libmp.dps_to_prec(dps) if dps else 53))
+        err = e_vir + e_x + e_tail + e_round + e_repr
+        omega = 2 * mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2)
+        ps, m = side.phi_s, side.m
+        fac = omega * ps ** 2 * m ** (2 - d)
+        out = dict(S=fac * S, Sv=fac * Sv, T=fac * T, V=fac * V,
+                   Q=omega * ps ** 2 * m ** (-d) * Q2, err=err,
+                   phi0=ps * side.psi0(x + dx), R=R / m)
+    prof, dprof = _make_profile(side, sh, Aamp, dps)
+    if dps is None:
+        conv = float
+    else:
+        def conv(v):
+            with mpmath.workdps(dps):
+                return +v
+    return BounceResult(
+        phi0=conv(out["phi0"]), action=conv(out["S"]), action_virial=conv(out["Sv"]),
+        kinetic=conv(out["T"]), potential=conv(out["V"]), charge_integral=conv(out["Q"]),
+        error=conv(out["err"]), dps=dps, dim=d, sign=side.sign, R_match=conv(out["R"]),
+        iterations=counts, status="converged", profile=prof, dprofile=dprof)
+
+
+def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
+    A = side.A
+    steps = sh.store
+    prec = side.prec
+    ps, m = side.phi_s, side.m
+    with mpmath.workprec(prec):
+        starts = [A.to_mpf(st.r0) for st in steps]
+        hs = [A.to_mpf(st.h) for st in steps]
+        ends = [starts[i] + hs[i] * A.to_mpf(st.sigma) for i, st in enumerate(steps)]
+        bs = None
+        R = ends[-1]
+        r_start = sh.r_start if sh.r_start is not None else mpmath.mpf(0)
+        delta = mpmath.exp(side.x_final) if side.thin else None
+    out_prec = prec if dps is not None else 53
+
+    def _eval(r, deriv):
+        with mpmath.workprec(prec):
+            r = mpmath.mpf(r) * m
+            if r < 0:
+                raise InputError("the profile is defined for r >= 0")
+            if r > R:
+                nu = side.nu
+                if deriv:
+                    v = -Aamp * r ** (-nu) * mpmath.besselk(nu + 1, r)
+                else:
+                    v = Aamp * r ** (-nu) * mpmath.besselk(nu, r)
+            elif side.thin and r < r_start:
+                lam, dlam = side.lam(r) if r > 0 else (mpmath.mpf(1), mpmath.mpf(0))
+                v = -delta * dlam if deriv else side.psi_t - delta * lam
+            else:
+                import bisect
+                i = max(0, bisect.bisect_right(starts, r) - 1)
+                st = steps[i]
+                s = (r - starts[i]) / hs[i]
+                cs = [A.to_mpf(c) for c in st.b]
+                if deriv:
+                    v = mpmath.polyval([k * cs[k] for k in range(len(cs) - 1, 0, -1)], s) / hs[i]
+                else:
+                    v = mpmath.polyval(cs[::-1], s)
+            v = ps * v * (m if deriv else 1)
+        with mpmath.workprec(out_prec):
+            return +v if dps is not None else float(v)
+
+    return (lambda r: _eval(r, False)), (lambda r: _eval(r, True))
+
+
+def _solve_side_double(prob, sign):
+    side = _Side(prob, sign, None)
+    x, dxa, sh, counts = _double_solve(side)
+    tol_log2 = -float(DOUBLE_DIGITS + 2) * math.log2(10)
+    sh = _shoot(side, x, tol_log2, quad=True)
+    dx = float(_newton_step(side, sh))
+    counts["newton"] += 1
+    side.x_final = x
+    return side, x, dx, sh, counts
+
+
+def _solve_side_mp(prob, sign, dps):
+    # double-precision start
+    dside = _Side(prob, sign, None)
+    x, dxa, _, counts = _double_solve(dside)
+    x = mpmath.mpf(x)
+    cur_digits = max(1.0, -math.log10(max(dxa, 1e-300) / max(1.0, abs(float(x)))))
+    cur_digits = min(cur_digits, 13.0)
+    target = dps + GUARD_DIGITS
+    counts["mp_newton"] = 0
+    prev_final = None
+    for it in range(40):
+        want = min(target, 1.5 * cur_digits + 2)
+        final = want >= target
+        P = _bits(want + 4)
+        side = _Side(prob, sign, P)
+        tol_log2 = -(want if final else want) * math.log2(10)
+        sh = _shoot(side, x, tol_log2, quad=final)
+        counts["mp_newton"] += 1
+        if sh.reason in ("over", "under") and not sh.linear:
+            raise ConvergenceError("high-precision Newton left the basin of the double-precision "
+                                   "start; try a smaller dps or check the potential")
+        with mpmath.workprec(side.prec):
+            dx = _newton_step(side, sh)
+            rel = abs(dx) / max(1, abs(x))
+            if final and sh.reason == "final":
+                # converged, or at the rounding floor of x (thin walls: x = ln(delta)
+                # is fixed only to the relative rounding of eta at the start; the
+                # profile is not affected, and dS/dx * dx enters the error estimate)
+                if rel <= mpmath.mpf(10) ** (-target + 2) or (
+                        prev_final is not None and abs(dx) >= abs(prev_final) / 4):
+                    side.x_final = x
+                    return side, x, dx, sh, counts
+                prev_final = dx
+            x = x + dx
+        cur_digits = max(cur_digits, min(target, float(-mpmath.log10(rel)) if rel else target))
+        if final and sh.reason == "final":
+            cur_digits = target
+    raise ConvergenceError(f"high-precision shooting did not converge (dps={dps}); "
+                           "try a larger dps or report the potential")
+
+
+def _solve(num, dim, dps, sign):
+    prob = _Problem(num, dim, sign)
+    results = []
+    for s in sorted(prob.sides, reverse=True):
+        if dps is None:
+            side, x, dx, sh, counts = _solve_side_double(prob, s)
+        else:
+            side, x, dx, sh, counts = _solve_side_mp(prob, s, dps)
+        res = _finish(prob, side, x, dx, sh, counts, dps)
+        tol = mpmath.mpf(10) ** -dps if dps else DOUBLE_TOL
+        if not res.error <= tol:
+            raise ConvergenceError(f"bounce error estimate {mpmath.nstr(res.error, 3)} exceeds the "
+                                   f"tolerance {mpmath.nstr(tol, 3)}; try a larger dps")
+        results.append(res)
+    return min(results, key=lambda r: r.action)
+
+
+def solve_bounce(num, dim: int = 3, dps: int = 30, sign: int | None = None) -> BounceResult:
+    """Bounce of a :class:`~qsym.bridge.Numeric1D` potential to ``dps`` digits.
+
+    ``sign`` restricts the escape direction (+1 / -1); by default both sides
+    with a region ``U < 0`` are solved and the lower action is returned.
+    Raises InputError (bad input), NoSolutionError (no barrier/no bounce) or
+    ConvergenceError (with a remedy).
+    """
+    from ..bridge import check_dps
+    dps = check_dps(dps)
+    return _solve(num, dim, dps, sign)
+
+
+def solve_bounce_double(num, dim: int = 3, sign: int | None = None) -> BounceResult:
+    """The fast double-precision path (floats; relative error ~1e-13 or an error)."""
+    return _solve(num, dim, None, sign)
+
+
+def bounce(potential, omega=None, dim: int = 3, dps: int = 30, sign: int | None = None) -> BounceResult:
+    """Bounce of a single-field :class:`~qsym.potential.Potential` (of U_omega if omega is given)."""
+    from ..bridge import numeric_1d
+    var, expr = potential.single_field()
+    if omega is not None:
+        from ..potential import parse_value
+        expr = potential.U_omega(parse_value(omega)).subs(potential.values)
+    try:
+        num = numeric_1d(expr, var)
+    except (ValueError, NotImplementedError, TypeError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"U cannot be evaluated numerically ({type(exc).__name__}); the bounce "
+                         "solver needs a real-analytic U") from None
+    return solve_bounce(num, dim=dim, dps=dps, sign=sign)
+
+
+_S_PSI_CACHE: dict = {}
+
+
+def s_psi(dps: int = 30):
+    """``(S_psi, error)``: the d = 3 bounce action of ``psi^2/2 - psi^3`` (paper eq (13): ~4.85).
+
+    ``error`` is the estimated relative error.  Results are cached per ``dps``.
+    """
+    from ..bridge import check_dps
+    from ..potential import Potential
+    dps = check_dps(dps)
+    if dps not in _S_PSI_CACHE:
+        res = bounce(Potential("psi**2/2 - psi**3", ["psi"]), dim=3, dps=dps)
+        _S_PSI_CACHE[dps] = (res.action, res.error)
+    return _S_PSI_CACHE[dps]

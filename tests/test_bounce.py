@@ -1,0 +1,228 @@
+"""Tests of the single-field bounce engine (qsym.bounce)."""
+
+import json
+import subprocess
+import sys
+
+import mpmath
+import pytest
+import sympy as sp
+
+from qsym.bounce import BounceResult, bounce, s_psi, solve_bounce, solve_bounce_double
+from qsym.bridge import numeric_1d
+from qsym.errors import InputError, NoSolutionError
+from qsym.potential import Potential
+
+phi = sp.Symbol("phi")
+PSI = phi**2 / 2 - phi**3
+
+
+def _num(expr):
+    return numeric_1d(expr, phi)
+
+
+def _rel(a, b):
+    with mpmath.workdps(200):
+        return abs(mpmath.mpf(a) - mpmath.mpf(b)) / abs(mpmath.mpf(b))
+
+
+def _thin(kappa):
+    return _num(phi**2 / 2 - phi**3 + sp.Rational(kappa) * phi**4)
+
+
+# ---------------------------------------------------------------- identities
+def test_public_api():
+    import qsym.bounce as qb
+    assert sorted(qb.__all__) == sorted(["BounceResult", "solve_bounce", "solve_bounce_double",
+                                         "bounce", "s_psi"])
+
+
+def test_virial_identity_and_result_fields():
+    r = solve_bounce(_num(PSI), dim=3, dps=30)
+    assert isinstance(r, BounceResult) and r.status == "converged"
+    assert _rel(r.action, r.action_virial) <= r.error
+    # Derrick: V = -(d-2)/d T, S = T + V
+    with mpmath.workdps(60):
+        assert _rel(r.potential, -r.kinetic / 3) <= 10 * r.error
+    assert r.error < mpmath.mpf(10) ** -30
+    assert r.sign == 1 and r.dim == 3 and r.dps == 30
+    # profile: centre value, derivative at 0, decay, continuity at R_match
+    assert _rel(r.profile(0), r.phi0) < 1e-29
+    assert abs(r.dprofile(0)) < 1e-28
+    R = r.R_match
+    with mpmath.workdps(40):
+        a, b = r.profile(R * (1 - mpmath.mpf(10) ** -12)), r.profile(R * (1 + mpmath.mpf(10) ** -12))
+    assert abs(a - b) <= abs(a) * 1e-9
+    assert r.profile(60) < 1e-20
+    # the field equation at an interior point, from the profile (finite difference check)
+    with mpmath.workdps(30):
+        r0 = mpmath.mpf(1.3)
+        lhs = mpmath.diff(r.dprofile, r0) + 2 / r0 * r.dprofile(r0)
+        rhs = r.profile(r0) - 3 * r.profile(r0) ** 2
+        assert abs(lhs - rhs) < 1e-20
+
+
+def test_two_precisions_and_honest_error():
+    a = solve_bounce(_num(PSI), dps=30)
+    b = solve_bounce(_num(PSI), dps=60)
+    assert _rel(a.action, b.action) <= a.error
+    assert _rel(a.phi0, b.phi0) < 1e-29
+    assert _rel(a.charge_integral, b.charge_integral) < 1e-28
+
+
+def test_double_path_against_high_precision():
+    ref = solve_bounce(_num(PSI), dps=30)
+    d = solve_bounce_double(_num(PSI))
+    assert isinstance(d.action, float)
+    assert _rel(d.action, ref.action) <= d.error
+    assert d.error < 1e-13
+
+
+def test_s_psi_reference_value():
+    S, err = s_psi(30)
+    # paper, eq (13): S_psi ~ 4.85
+    assert abs(S - mpmath.mpf("4.85")) < 0.01
+    assert mpmath.nstr(S, 25) == "4.851137412916352874132294"
+    assert err < 1e-30
+
+
+@pytest.mark.slow
+def test_s_psi_high_precision_consistent():
+    S50, e50 = s_psi(50)
+    S100, e100 = s_psi(100)
+    assert _rel(S50, S100) <= e50
+    assert e100 < mpmath.mpf(10) ** -100
+
+
+# ---------------------------------------------------------------- other cases
+def test_negative_direction_is_mirror():
+    a = solve_bounce(_num(phi**2 / 2 + phi**3), dps=30)
+    b = solve_bounce(_num(PSI), dps=30)
+    assert a.sign == -1 and a.phi0 < 0
+    with mpmath.workdps(40):
+        assert _rel(a.action, b.action) < 1e-29
+        assert _rel(-a.phi0, b.phi0) < 1e-29
+
+
+def test_sign_restriction():
+    with pytest.raises(NoSolutionError):
+        solve_bounce(_num(PSI), dps=20, sign=-1)
+
+
+def test_dimension_four_and_two():
+    for d in (2, 4):
+        a = solve_bounce(_num(PSI), dim=d, dps=25)
+        b = solve_bounce(_num(PSI), dim=d, dps=40)
+        assert _rel(a.action, b.action) <= a.error
+        assert _rel(a.action, a.action_virial) <= a.error
+    # d = 2: Derrick says V = 0
+    assert abs(b.potential) < 1e-30 * b.kinetic if d == 2 else True
+
+
+def test_scaling_of_parameters():
+    # U = M^2 phi^2/2 - A phi^3 = (M^6/A^2) [psi^2/2 - psi^3] with phi = (M^2/A) psi,
+    # r = x/M: in d = 3, S = M^3/A^2 * S_psi
+    M, A = sp.Rational(3, 2), sp.Rational(1, 3)
+    r = solve_bounce(_num(M**2 * phi**2 / 2 - A * phi**3), dps=30)
+    S, _ = s_psi(30)
+    with mpmath.workdps(40):
+        expect = S * (mpmath.mpf(3) / 2) ** 3 / (mpmath.mpf(1) / 3) ** 2
+        assert _rel(r.action, expect) < 1e-28
+
+
+def test_omega_potential_via_potential():
+    P = Potential("M**2*phi**2/2 - A*phi**3 + lam*phi**4", ["phi"],
+                  params={"M": 1, "A": 1, "lam": "1/10"})
+    r = bounce(P, omega="1/2", dps=20)
+    direct = solve_bounce(_num((1 - sp.Rational(1, 4)) * phi**2 / 2 - phi**3 + phi**4 / 10), dps=20)
+    assert _rel(r.action, direct.action) < 1e-19
+
+
+def test_non_polynomial_potential():
+    # analytic but not polynomial (close to psi^2/2 - psi^3 at small field)
+    expr = phi**2 / 2 - sp.sin(phi)**3
+    a = solve_bounce(_num(expr), dps=18)
+    d = solve_bounce_double(_num(expr))
+    assert _rel(a.action, a.action_virial) <= a.error
+    assert _rel(d.action, a.action) <= d.error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kappa", ["49/100", "499/1000"])
+def test_thin_wall(kappa):
+    num = _thin(kappa)
+    d = solve_bounce_double(num)
+    a = solve_bounce(num, dps=30)
+    b = solve_bounce(num, dps=45)
+    assert _rel(a.action, b.action) <= a.error
+    assert _rel(d.action, b.action) <= d.error < 1e-12
+    assert _rel(d.action, b.action) < 1e-13
+    assert _rel(a.action, a.action_virial) <= a.error
+
+
+@pytest.mark.slow
+def test_thin_wall_limit_d3_d4():
+    # eps = -U(phi_t), sigma = int_0^1 sqrt(2 U) dphi -> 1/6 as kappa -> 1/2
+    k = sp.Rational(499, 1000)
+    U = phi**2 / 2 - phi**3 + k * phi**4
+    pt = max(sp.solve(sp.diff(U, phi), phi), key=lambda r: float(r))
+    eps = -float(U.subs(phi, pt))
+    sigma = 1 / 6
+    s3 = solve_bounce_double(_num(U), dim=3).action
+    s4 = solve_bounce_double(_num(U), dim=4).action
+    tw3 = 16 * mpmath.pi * sigma**3 / (3 * eps**2)
+    tw4 = 27 * mpmath.pi**2 * sigma**4 / (2 * eps**3)
+    assert abs(s3 / tw3 - 1) < 0.1
+    assert abs(s4 / tw4 - 1) < 0.1
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize("expr, exc", [
+    (phi**2 / 2 + phi**4, NoSolutionError),            # no barrier
+    (phi**2 / 2 + phi**3 / 10 + phi**4, NoSolutionError),
+    (-phi**2 / 2 + phi**4, InputError),                # origin a maximum
+    (phi**3 - phi**4, InputError),                     # massless origin
+    (phi**2 / 2 - phi**sp.Rational(5, 2), InputError),
+    (phi**2 / 2 - phi**3 + 1, InputError),             # U(0) != 0
+])
+def test_bad_potentials(expr, exc):
+    with pytest.raises(exc):
+        solve_bounce(_num(expr), dps=20)
+
+
+def test_not_analytic_via_potential():
+    P = Potential("phi**2/2 - Abs(phi)**3", ["phi"])
+    with pytest.raises(InputError):
+        bounce(P, dps=20)
+
+
+@pytest.mark.parametrize("kw", [dict(dps=10), dict(dps=14), dict(dim=1), dict(dim=2.5),
+                                dict(sign=2)])
+def test_bad_arguments(kw):
+    with pytest.raises(InputError):
+        solve_bounce(_num(PSI), **{"dps": 20, **kw})
+
+
+# ---------------------------------------------------------------- CLI
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "qsym.cli", "bounce", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_json_and_exit_codes():
+    p = _cli("--potential", "phi**2/2 - phi**3", "--field", "phi", "--dps", "50", "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert {"action", "phi0", "dps", "error"} <= set(out)
+    assert out["dps"] == 50
+    assert out["action"].startswith("4.851137412916352874132293866401532389179896669293")
+    assert len(out["action"].replace(".", "")) == 50
+    p = _cli("--potential", "phi**2/2 + phi**4", "--field", "phi", "--json")
+    assert p.returncode == 1 and "no bounce" in p.stderr
+    p = _cli("--potential", "phi**2/2 - phi**3", "--field", "phi", "--dps", "5")
+    assert p.returncode == 2
+    p = _cli("--potential", "a**2/2 - a*b**2", "--fields", "a,b")
+    assert p.returncode == 2 and "multi-field" in p.stderr
+    p = _cli("--potential", "M**2*phi**2/2 - phi**3", "--field", "phi", "--param", "M=1",
+             "--omega", "1/2", "--dim", "4", "--json")
+    assert p.returncode == 0, p.stderr
