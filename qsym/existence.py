@@ -1,0 +1,683 @@
+r"""Q-ball existence, paper eq (9): the certified global minimum of mu^2.
+
+With ``phi_k(x, t) = exp(i q_k omega t) phi_k(r)`` the existence function is
+``mu^2(phi) = 2 U(phi) / sum_k q_k^2 phi_k^2``; a Q-ball exists iff its
+infimum over ``phi != 0`` lies below its limit at the origin
+``m_0 = Potential.mu2_origin()`` (the lightest charged mass squared per unit
+charge squared).
+
+Method (for U with quadratic, cubic and quartic parts):
+
+1. On the ray ``phi = F s psi`` (``psi >= 0`` on a facet ``psi_k = 1`` of the
+   unit cube, ``s`` a sign pattern; only ``s = +`` for the amplitude domain),
+   ``mu^2 = 2(u_2 + u_3 F + u_4 F^2)/c``; its minimum over ``F >= 0`` is
+   ``g(psi) = 2[u_2 - max(0, -u_3)^2/(4 u_4)]/c`` (closed form).
+2. ``g`` (homogeneous of degree 0) is minimised over the ``n`` facets by
+   branch and bound.  Lower bounds on a box: exact monomial ranges (all
+   ``psi >= 0``) and a one-sided mean-value form with an interval gradient
+   (quadratic convergence at interior and boundary minima), evaluated in
+   double precision and padded outward by a rounding-error bound
+   (:data:`ROUND_PAD` ulps per term and operation); near the directions where
+   mu^2 reaches ``m_0`` at the origin the bound ``rho_bar <= 1`` of
+   :mod:`qsym._existence_sym` proves ``g >= m_0`` on whole boxes.
+3. A Q-ball is certified to exist by a *witness*: a rational direction where
+   ``u_2 - m_0 c/2 - u_3^2/(4 u_4) < 0`` in exact rational arithmetic (or at
+   60+ digits with a margin when coefficients are irrational).  It is
+   certified not to exist when every box has lower bound ``>= m_0``.
+4. The minimiser is polished by Newton's method on ``grad mu^2 = 0`` at
+   ``dps`` digits with callables from :func:`qsym.bridge.numeric_nd`.
+
+The same sweep refuses potentials that are unbounded below or negative
+somewhere (a vacuum deeper than the origin), with an :class:`InputError`.
+
+This module uses mpmath / numpy; the exact polynomial data come from
+:mod:`qsym._existence_sym`.
+
+>>> from qsym.potential import Potential
+>>> P = Potential("m**2*p**2/2 - A*p**3 + p**4", ["p"], params={"m": 1, "A": 1})
+>>> r = mu2_minimum(P, dps=20)
+>>> r.qball_exists, r.certified, r.mu2_min_str(12)
+(True, True, '0.5')
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable
+
+import mpmath
+import numpy as np
+
+from . import bridge
+from ._existence_sym import ray_data
+from .errors import InputError, NoSolutionError
+
+__all__ = ["Mu2Result", "mu2_minimum", "ThresholdResult", "threshold_scan",
+           "DEFAULT_RTOL", "MAX_BOXES", "ROUND_PAD"]
+
+#: relative tolerance of the certified bracket [lower, upper] of min mu^2
+DEFAULT_RTOL = 1e-9
+#: branch-and-bound budget (boxes evaluated) before giving up certification
+MAX_BOXES = 400_000
+#: outward padding, in units of 2**-52 per term and per operation
+ROUND_PAD = 4
+_EPS = 2.0 ** -52
+_TINY = 1e-300
+
+
+# ----------------------------------------------------------------------------
+# polynomials on boxes of a cube facet
+# ----------------------------------------------------------------------------
+class _Poly:
+    """A polynomial in ``psi`` with exact and float coefficients."""
+
+    def __init__(self, terms: dict, n: int, dps: int):
+        self.n = n
+        self.exps = np.array(list(terms.keys()), dtype=int).reshape(-1, n)
+        exact = []
+        for c in terms.values():
+            try:
+                exact.append(bridge.to_fraction(c))
+            except InputError:
+                exact.append(bridge.to_mpf(c, dps))
+        self.exact = exact
+        self.rational = all(isinstance(c, Fraction) for c in exact)
+        self.coef = np.array([float(c) for c in exact], dtype=float)
+        self.deg = int(self.exps.sum(axis=1).max()) if len(exact) else 0
+        self.nterms = len(exact)
+
+    @classmethod
+    def from_floats(cls, terms: dict, n: int) -> "_Poly":
+        """A float-only polynomial (derivatives used in interval bounds)."""
+        self = cls.__new__(cls)
+        self.n = n
+        self.exps = np.array(list(terms.keys()), dtype=int).reshape(-1, n)
+        self.coef = np.array(list(terms.values()), dtype=float)
+        self.exact, self.rational = None, False
+        self.deg = int(self.exps.sum(axis=1).max()) if len(terms) else 0
+        self.nterms = len(terms)
+        return self
+
+    def interval(self, lo: np.ndarray, hi: np.ndarray):
+        """Rigorous enclosure over boxes ``lo <= psi <= hi`` (rows), ``lo >= 0``."""
+        B = lo.shape[0]
+        if self.nterms == 0:
+            return np.zeros(B), np.zeros(B)
+        # monomial ranges: monotone in each psi >= 0
+        mlo = np.prod(lo[:, None, :] ** self.exps[None, :, :], axis=2)
+        mhi = np.prod(hi[:, None, :] ** self.exps[None, :, :], axis=2)
+        c = self.coef[None, :]
+        tlo = np.where(c > 0, c * mlo, c * mhi)
+        thi = np.where(c > 0, c * mhi, c * mlo)
+        vlo, vhi = tlo.sum(axis=1), thi.sum(axis=1)
+        mag = np.maximum(np.abs(tlo), np.abs(thi)).sum(axis=1)
+        pad = ROUND_PAD * (self.deg + self.nterms + 2) * _EPS * mag + _TINY
+        return vlo - pad, vhi + pad
+
+    def value(self, x: np.ndarray) -> np.ndarray:
+        """Float values at points (rows of ``x``)."""
+        if self.nterms == 0:
+            return np.zeros(x.shape[0])
+        return (self.coef[None, :] * np.prod(x[:, None, :] ** self.exps[None, :, :], axis=2)).sum(axis=1)
+
+    def exact_value(self, x):
+        """Exact value at a point of Fractions (or mpf when coefficients are irrational)."""
+        tot = 0
+        for e, c in zip(self.exps, self.exact):
+            term = c
+            for xi, k in zip(x, e):
+                if k:
+                    term = term * xi ** int(k)
+            tot = tot + term
+        return tot
+
+
+def _down(x):
+    return x - ROUND_PAD * _EPS * np.abs(x) - _TINY
+
+
+def _up(x):
+    return x + ROUND_PAD * _EPS * np.abs(x) + _TINY
+
+
+# minimal vectorised interval arithmetic (outward-padded)
+def _imul(al, ah, bl, bh):
+    with np.errstate(invalid="ignore", over="ignore"):
+        p = np.stack([al * bl, al * bh, ah * bl, ah * bh])
+        p = np.nan_to_num(p, nan=0.0)
+    return _down(p.min(axis=0)), _up(p.max(axis=0))
+
+
+def _idiv_pos(al, ah, bl, bh):
+    """[a]/[b] for b > 0 (rows with bl <= 0 give [-inf, inf])."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ok = bl > 0
+        il, ih = 1.0 / np.where(ok, bh, 1.0), 1.0 / np.where(ok, bl, 1.0)
+        lo, hi = _imul(al, ah, _down(il), _up(ih))
+    return np.where(ok, lo, -np.inf), np.where(ok, hi, np.inf)
+
+
+def _derivative_terms(terms: dict, i: int) -> dict:
+    out = {}
+    for m, c in terms.items():
+        if m[i]:
+            mm = list(m)
+            mm[i] -= 1
+            out[tuple(mm)] = out.get(tuple(mm), 0.0) + c * m[i]
+    return out
+
+
+def _gradient_polys(p: "_Poly") -> list:
+    """``dp/dpsi_j`` for every j, as float polynomials."""
+    terms = {tuple(int(v) for v in e): c for e, c in zip(p.exps, p.coef)}
+    return [_Poly.from_floats(_derivative_terms(terms, j), p.n) for j in range(p.n)]
+
+
+@dataclass
+class _Patch:
+    signs: tuple
+    u2: _Poly
+    u3: _Poly
+    u4: _Poly
+    c: _Poly
+    rho: _Poly | None
+    grads: list = field(default_factory=list)   # [(du2, du3, du4, dc) per psi_j]
+
+    def __post_init__(self):
+        parts = [_gradient_polys(q) for q in (self.u2, self.u3, self.u4, self.c)]
+        self.grads = list(zip(*parts))
+
+
+def _to_psi(lo, hi, k):
+    """Boxes of the free coordinates of facet ``psi_k = 1`` -> psi boxes."""
+    one = np.ones((lo.shape[0], 1))
+    return np.hstack([lo[:, :k], one, lo[:, k:]]), np.hstack([hi[:, :k], one, hi[:, k:]])
+
+
+def _g_from_values(u2, u3, u4, c):
+    """Float g = min_F 2(u2 + u3 F + u4 F^2)/c and the minimising F (arrays)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        neg = u3 < 0
+        Fst = np.where(neg, np.where(u4 > 0, -u3 / (2 * u4), np.inf), 0.0)
+        N = np.where(neg, np.where(u4 > 0, u2 - u3**2 / (4 * u4), -np.inf), u2)
+        N = np.where((~neg) & (u4 < 0), -np.inf, N)
+        g = np.where(c > 0, 2 * N / c, np.where(N > 0, np.inf, -np.inf))
+    return g, Fst
+
+
+def _naive_lower(u2l, u3l, u4l, cl, ch):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        neg = u3l < 0
+        Nlo = np.where(neg, np.where(u4l > 0, _down(u2l - _up(u3l**2 / (4 * u4l))), -np.inf), u2l)
+        Nlo = np.where((~neg) & (u4l < 0), -np.inf, Nlo)
+        Nlo = _down(Nlo)
+        glo = np.where(Nlo >= 0, _down(2 * Nlo / np.maximum(ch, _TINY)),
+                       np.where(cl > 0, _down(2 * Nlo / np.maximum(cl, _TINY)), -np.inf))
+    return np.nan_to_num(glo, nan=-np.inf, neginf=-np.inf)
+
+
+def _g_lower(p: _Patch, k, lo, hi, m0_hi):
+    """Rigorous lower bound of g on boxes of facet ``psi_k = 1``.
+
+    The naive bound (monomial ranges) is combined with a one-sided
+    mean-value form ``g(a) + sum_j min([dg/dpsi_j] * [lo_j - a_j, hi_j - a_j])``
+    with the anchor ``a_j`` at the end of the box where the interval
+    gradient says g is smaller; it converges quadratically at interior and
+    at boundary minima.  ``rho_bar <= 1`` lifts the bound to m0.
+    """
+    plo, phi = _to_psi(lo, hi, k)
+    U2 = p.u2.interval(plo, phi)
+    U3 = p.u3.interval(plo, phi)
+    U4 = p.u4.interval(plo, phi)
+    C = p.c.interval(plo, phi)
+    glo = _naive_lower(U2[0], U3[0], U4[0], C[0], C[1])
+    if lo.shape[1]:
+        glo = np.maximum(glo, _mean_value_lower(p, k, lo, hi, plo, phi, U2, U3, U4, C))
+    if p.rho is not None:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if p.rho.nterms:
+                _, rh = p.rho.interval(plo, phi)
+                rbar = np.where(U4[0] > 0, _up(rh / (4 * U4[0])), np.inf)
+            else:
+                rbar = np.zeros_like(glo)
+        glo = np.where(rbar <= 1.0, np.maximum(glo, m0_hi), glo)
+    return glo, U4[1]
+
+
+def _mean_value_lower(p, k, lo, hi, plo, phi, U2, U3, U4, C):
+    """One-sided mean-value lower bound (rows where u4, c > 0 on the box), else -inf."""
+    # interval of N = u2 - v^2/(4 u4), v = max(0, -u3)
+    vl, vh = np.maximum(0.0, -U3[1]), np.maximum(0.0, -U3[0])
+    vv = _imul(vl, vh, vl, vh)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Nl = _down(U2[0] - _up(vv[1] / np.where(U4[0] > 0, 4 * U4[0], np.nan)))
+        Nh = _up(U2[1] - _down(vv[0] / np.where(U4[1] > 0, 4 * U4[1], np.nan)))
+    c2 = _imul(*C, *C)
+    u4sq4 = _imul(4 * U4[0], 4 * U4[1], U4[0], U4[1])
+    free = [j for j in range(p.u2.n) if j != k]
+    Gs = []
+    for j in free:
+        du2, du3, du4, dc = p.grads[j]
+        d2, d3, d4, dcc = (q.interval(plo, phi) for q in (du2, du3, du4, dc))
+        # dN = du2 + v du3/(2 u4) + v^2 du4/(4 u4^2);  dg = 2 (dN c - N dc)/c^2
+        t1 = _idiv_pos(*_imul(vl, vh, *d3), 2 * U4[0], 2 * U4[1])
+        t2 = _idiv_pos(*_imul(*vv, *d4), *u4sq4)
+        dNl, dNh = _down(d2[0] + t1[0] + t2[0]), _up(d2[1] + t1[1] + t2[1])
+        a1 = _imul(dNl, dNh, *C)
+        a2 = _imul(Nl, Nh, *dcc)
+        Gs.append(_idiv_pos(_down(2 * (a1[0] - a2[1])), _up(2 * (a1[1] - a2[0])), *c2))
+    # anchor: the low end where g increases, the high end where it decreases
+    anc = (lo + hi) / 2
+    for jj, (gl, gh) in enumerate(Gs):
+        anc[:, jj] = np.where(gl >= 0, lo[:, jj], np.where(gh <= 0, hi[:, jj], anc[:, jj]))
+    alo, ahi = _to_psi(anc, anc, k)
+    A = [q.interval(alo, ahi) for q in (p.u2, p.u3, p.u4, p.c)]
+    ga = _naive_lower(A[0][0], A[1][0], A[2][0], A[3][0], A[3][1])
+    total = np.zeros(lo.shape[0])
+    for jj, (gl, gh) in enumerate(Gs):
+        tl, _ = _imul(gl, gh, lo[:, jj] - anc[:, jj], hi[:, jj] - anc[:, jj])
+        total = _down(total + tl)
+    with np.errstate(invalid="ignore"):
+        out = _down(ga + total)
+    ok = (U4[0] > 0) & (C[0] > 0) & np.isfinite(out)
+    return np.where(ok, out, -np.inf)
+
+
+# ----------------------------------------------------------------------------
+# results
+# ----------------------------------------------------------------------------
+@dataclass
+class Mu2Result:
+    """Certified global minimum of mu^2 (eq (9)).
+
+    ``mu2_min`` is the infimum over ``phi != 0`` (mpf at ``dps`` digits);
+    ``at`` the minimiser (field -> mpf; all zeros when the infimum is the
+    origin limit); ``origin_value`` the limit at the origin;
+    ``lower``/``upper`` the certified bracket of the infimum (floats, padded);
+    ``certified`` whether the branch and bound closed within its budget
+    (so that ``qball_exists`` is proven and ``lower <= mu2_min <= upper``);
+    ``existence_certified`` whether ``qball_exists`` alone is proven (an
+    exact witness proves existence even when the bracket did not close);
+    ``error`` an estimate of the error of ``mu2_min``.
+    """
+
+    mu2_min: object
+    at: dict
+    direction: dict
+    origin_value: object
+    qball_exists: bool
+    certified: bool
+    lower: float
+    upper: float
+    error: float
+    dps: int
+    boxes: int
+    method: str = "ray closed form in F + interval branch and bound over directions"
+    notes: list = field(default_factory=list)
+    existence_certified: bool = False
+
+    def mu2_min_str(self, digits=None) -> str:
+        return mpmath.nstr(self.mu2_min, digits or self.dps)
+
+    def as_json(self) -> dict:
+        d = self.dps
+        return {
+            "mu2_min": mpmath.nstr(self.mu2_min, d),
+            "at": {k: mpmath.nstr(v, d) for k, v in self.at.items()},
+            "direction": {k: mpmath.nstr(v, d) for k, v in self.direction.items()},
+            "origin_value": mpmath.nstr(self.origin_value, d),
+            "qball_exists": bool(self.qball_exists),
+            "certified": bool(self.certified),
+            "existence_certified": bool(self.existence_certified),
+            "bound": {"lower": repr(self.lower), "upper": repr(self.upper)},
+            "error": mpmath.nstr(mpmath.mpf(self.error), 3),
+            "dps": d,
+            "boxes": self.boxes,
+            "method": self.method,
+            "notes": list(self.notes),
+        }
+
+
+# ----------------------------------------------------------------------------
+# the minimiser
+# ----------------------------------------------------------------------------
+def _exact_E(p: _Patch, psi_f, m0_exact, dps):
+    """Exact (or 60+ digit) values of u2, u3, u4, c and E = p2 - u3^2/(4u4) at a point."""
+    rational = all(q.rational for q in (p.u2, p.u3, p.u4, p.c)) and isinstance(m0_exact, Fraction)
+    if rational:
+        x = [Fraction(float(v)) for v in psi_f]
+        vals = [q.exact_value(x) for q in (p.u2, p.u3, p.u4, p.c)]
+        return vals, x, True
+    with mpmath.workdps(max(dps, 40) + 20):
+        x = [mpmath.mpf(float(v)) for v in psi_f]
+        vals = [mpmath.mpf(q.exact_value(x)) for q in (p.u2, p.u3, p.u4, p.c)]
+        return vals, x, False
+
+
+def _classify_point(p, psi_f, m0_exact, dps):
+    """'unbounded', 'negative' (U < 0), 'witness' (g < m0), or None, decided exactly."""
+    (u2, u3, u4, c), x, exact = _exact_E(p, psi_f, m0_exact, dps)
+    margin = 0 if exact else mpmath.mpf(10) ** (-(max(dps, 40)))
+    with mpmath.workdps(max(dps, 40) + 20):
+        if u4 < -margin or (abs(u4) <= margin and u3 < -margin):
+            return "unbounded", x
+        if u3 < 0 and u4 > margin:
+            N = u2 - u3 * u3 / (4 * u4)
+            if N < -margin:
+                return "negative", x
+            if N - m0_exact * c / 2 < -margin * (1 + abs(m0_exact)):
+                return "witness", x
+    return None, x
+
+
+def _point_str(fields, signs, x):
+    return ", ".join(f"{f}={s * float(v):.6g}" for f, s, v in zip(fields, signs, x))
+
+
+def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFAULT_RTOL,
+                max_boxes: int = MAX_BOXES) -> Mu2Result:
+    """Certified global minimum of ``mu^2 = 2U / sum q_k^2 phi_k^2`` over ``phi != 0``.
+
+    Parameters
+    ----------
+    P : Potential
+        All parameters numeric; U a polynomial with quadratic, cubic and
+        quartic parts in the amplitudes.
+    dps : int
+        Digits of the polished result.
+    domain : {"amplitudes", "real"}
+        ``phi_k >= 0`` (the convention) or all real values.
+    rtol : float
+        Relative width of the certified bracket (relative to ``max(1, |m0|)``).
+    max_boxes : int
+        Branch-and-bound budget; when it runs out ``certified`` is False.
+
+    Raises
+    ------
+    InputError
+        U is unbounded below, or negative somewhere (a deeper vacuum than the
+        origin), or not of the supported form.
+
+    >>> from qsym.potential import Potential
+    >>> P = Potential("a**2 + b**2 + a**4 + b**4", ["a", "b"], [1, 1])
+    >>> r = mu2_minimum(P, dps=15)
+    >>> r.qball_exists, r.certified, float(r.mu2_min), float(r.origin_value)
+    (False, True, 2.0, 2.0)
+    """
+    dps = bridge.check_dps(dps)
+    if not (0 < rtol < 1e-2):
+        raise InputError(f"rtol must be in (0, 0.01), got {rtol!r}")
+    data = ray_data(P, domain)
+    with np.errstate(all="ignore"):
+        return _mu2_minimum(data, dps, rtol, max_boxes)
+
+
+def _mu2_minimum(data, dps, rtol, max_boxes):
+    fields = [f.name for f in data.fields]
+    n = len(fields)
+    try:
+        m0_exact = bridge.to_fraction(data.m0)
+    except InputError:
+        m0_exact = bridge.to_mpf(data.m0, max(dps, 40) + 20)
+    m0f = float(m0_exact)
+    m0_hi = float(_up(np.array(m0f)))
+    tol = rtol * max(1.0, abs(m0f))
+    patches = [_Patch(rp.signs, _Poly(rp.u2, n, dps), _Poly(rp.u3, n, dps), _Poly(rp.u4, n, dps),
+                      _Poly(rp.c, n, dps),
+                      None if rp.rho_num is None else _Poly(rp.rho_num, n, dps))
+               for rp in data.patches]
+    notes = sorted({nt for rp in data.patches for nt in rp.notes})
+
+    UB, best = math.inf, None          # best: (patch, psi float array, F float)
+    witness = False
+    boxes_used = 0
+    lower_pruned = math.inf
+    complete = True
+    d = n - 1
+    # a first upper bound from a coarse grid on every facet (includes all pure-field
+    # and equal-mixture directions), so that pruning is effective from the start
+    grid1 = np.linspace(0.0, 1.0, 5 if d <= 3 else 3)
+    grid = np.array(list(itertools.product(grid1, repeat=d)), dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
+    for p in patches:
+        for k in range(n):
+            pts = _to_psi(grid, grid, k)[0]
+            vals = [q.value(pts) for q in (p.u2, p.u3, p.u4, p.c)]
+            gv, Fv = _g_from_values(*vals)
+            j = int(np.argmin(gv))
+            if gv[j] < UB and np.isfinite(gv[j]) and vals[2][j] > 0:
+                UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
+    for p in patches:
+        for k in range(n):          # facets psi_k = 1 of the unit cube cover all rays
+            lo = np.zeros((1, d))
+            hi = np.ones((1, d))
+            first = True
+            while lo.shape[0]:
+                boxes_used += lo.shape[0]
+                glo, u4h = _g_lower(p, k, lo, hi, m0_hi)
+                pts = _to_psi((lo + hi) / 2, (lo + hi) / 2, k)[0]
+                if first:           # the corners of the facet (pure-field directions etc.)
+                    corners = np.array(list(itertools.product((0.0, 1.0), repeat=d)), dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
+                    pts = np.vstack([pts, _to_psi(corners, corners, k)[0]])
+                    first = False
+                vals = [q.value(pts) for q in (p.u2, p.u3, p.u4, p.c)]
+                gv, Fv = _g_from_values(*vals)
+                # decide suspicious points exactly: unbounded / negative / witness
+                bad = np.where((vals[2] <= 0) | (gv < m0f + tol))[0]
+                order = bad[np.argsort(gv[bad])][:8]
+                for i in order:
+                    kind, x = _classify_point(p, pts[i], m0_exact, dps)
+                    if kind == "unbounded":
+                        raise InputError("U is unbounded below along the direction "
+                                         f"({_point_str(fields, p.signs, x)}): no Q-ball can be stable")
+                    if kind == "negative":
+                        F = float(Fv[i])
+                        raise InputError("U < 0 at (" + ", ".join(
+                            f"{f}={sg * F * float(v):.6g}" for f, sg, v in zip(fields, p.signs, x))
+                            + "): a vacuum deeper than the origin, so the premise U(0) = 0 = min U "
+                            "of eq (9) fails")
+                    if kind == "witness":
+                        witness = True
+                if np.any(u4h < 0):
+                    i = int(np.argmax(u4h < 0))
+                    raise InputError("U is unbounded below (negative quartic part near direction "
+                                     f"{_point_str(fields, p.signs, pts[i])})")
+                j = int(np.argmin(gv))
+                if gv[j] < UB:
+                    UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
+                thr = UB - tol if witness else max(m0f, UB - tol)
+                prune = glo >= thr
+                if np.any(prune):
+                    lower_pruned = min(lower_pruned, float(glo[prune].min()))
+                lo, hi, glo = lo[~prune], hi[~prune], glo[~prune]
+                if not lo.shape[0]:
+                    break
+                if d == 0 or boxes_used > max_boxes:
+                    complete = False
+                    lower_pruned = min(lower_pruned, float(glo.min()))
+                    break
+                # bisect every remaining box along its longest edge
+                w = hi - lo
+                kk = np.argmax(w, axis=1)
+                rows = np.arange(lo.shape[0])
+                midk = (lo[rows, kk] + hi[rows, kk]) / 2
+                hi1 = hi.copy()
+                hi1[rows, kk] = midk
+                lo2 = lo.copy()
+                lo2[rows, kk] = midk
+                lo, hi = np.vstack([lo, lo2]), np.vstack([hi1, hi])
+            if not complete:
+                break
+        if not complete:
+            break
+    if UB < -tol and witness:
+        raise InputError("U < 0 somewhere: a vacuum deeper than the origin")
+    lower = min(lower_pruned, UB)
+    if not witness and complete and lower < m0f - tol:
+        complete = False
+    if witness and abs(UB) <= tol:
+        raise InputError("mu^2 reaches 0: U has a second degenerate zero, so the origin is not "
+                         "the unique vacuum and eq (9) does not apply")
+    certified = complete
+    qball = witness
+    with mpmath.workdps(dps + 10):
+        m0_mp = mpmath.mpf(m0_exact.numerator) / m0_exact.denominator \
+            if isinstance(m0_exact, Fraction) else +m0_exact
+        if not qball:
+            zero = {f: mpmath.mpf(0) for f in fields}
+            p, psi, _ = best
+            nrm = math.sqrt(float((psi**2).sum()))
+            direc = {f: mpmath.mpf(s * v / nrm) for f, s, v in zip(fields, p.signs, psi)}
+            val = m0_mp if UB <= m0f + tol else mpmath.mpf(UB)
+            err = 0.0 if UB <= m0f + tol else max(UB - lower, 0.0)
+            at = zero if UB <= m0f + tol else {
+                f: mpmath.mpf(s * best[2] * v) for f, s, v in zip(fields, p.signs, psi)}
+            return Mu2Result(+val, at, direc, +m0_mp, False, certified, lower,
+                             max(UB, float(val)), err, dps, boxes_used, notes=notes,
+                             existence_certified=certified)
+        val, at, err = _polish(data, best, UB, lower, tol, dps)
+        nrm = mpmath.sqrt(sum(v**2 for v in at.values()))
+        direc = {f: v / nrm for f, v in at.items()}
+        return Mu2Result(+val, at, direc, +m0_mp, True, certified, lower, UB, err, dps,
+                         boxes_used, notes=notes, existence_certified=True)
+
+
+def _polish(data, best, UB, lower, tol, dps):
+    """Newton on grad mu^2 = 0 from the best branch-and-bound point, at dps digits."""
+    p, psi, F = best
+    fields = [f.name for f in data.fields]
+    x0 = [s * F * v for s, v in zip(p.signs, psi)]
+    scale = max(abs(v) for v in x0)
+    active = [i for i, v in enumerate(x0) if abs(v) > 1e-7 * scale]
+    num = bridge.numeric_nd(data.mu2_expr, data.fields)
+    work = dps + 10
+    x = [mpmath.mpf(v) if i in active else mpmath.mpf(0) for i, v in enumerate(x0)]
+    err = max(UB - lower, tol)
+    ok = False
+    with mpmath.workdps(work):
+        target = mpmath.mpf(10) ** (-work + 3) * max(1, scale)
+        for _ in range(100):
+            g = num.grad(*x)
+            h = num.hess(*x)
+            G = mpmath.matrix([g[i] for i in active])
+            Hm = mpmath.matrix([[h[i][j] for j in active] for i in active])
+            try:
+                step = mpmath.lu_solve(Hm, G)
+            except ZeroDivisionError:
+                break
+            for k, i in enumerate(active):
+                x[i] -= step[k]
+            sn = mpmath.norm(step)
+            if sn < target:
+                ok = True
+                break
+        # a component that converged to the domain boundary from outside is on it
+        edge = mpmath.mpf(10) ** (-(dps // 2)) * max(1, scale)
+        x = [mpmath.mpf(0) if (s * v < 0 and abs(v) < edge) else v for s, v in zip(p.signs, x)]
+        val = num.U(*x)
+        # accept only a point inside the certified bracket and in the domain
+        inside = lower - 10 * tol <= float(val) <= UB + 10 * tol
+        signs_ok = all((s * v >= 0) for s, v in zip(p.signs, x))
+        if ok and inside and signs_ok:
+            err = float(max(mpmath.mpf(10) ** (-dps), abs(sn) * max(1, abs(val))))
+        else:
+            x = [mpmath.mpf(v) for v in x0]
+            val = num.U(*x)
+    return +val, {f: +v for f, v in zip(fields, x)}, err
+
+
+# ----------------------------------------------------------------------------
+# threshold scan
+# ----------------------------------------------------------------------------
+@dataclass
+class ThresholdResult:
+    """Smallest value of a scanned parameter for which a Q-ball exists.
+
+    ``threshold`` is the midpoint of the final certified bracket
+    ``[below, above]``: at ``below`` no Q-ball exists, at ``above`` one does
+    (each decided by a certified :func:`mu2_minimum`).  ``certified`` is False
+    when a step could not be decided (then the bracket is the last decided one).
+    """
+
+    parameter: str
+    threshold: Fraction
+    below: Fraction
+    above: Fraction
+    certified: bool
+    steps: int
+    notes: list = field(default_factory=list)
+
+    def as_json(self, digits: int = 12) -> dict:
+        return {"parameter": self.parameter,
+                "threshold": mpmath.nstr(mpmath.mpf(self.threshold.numerator) / self.threshold.denominator, digits),
+                "bracket": [str(float(self.below)), str(float(self.above))],
+                "certified": self.certified, "steps": self.steps, "notes": list(self.notes)}
+
+
+def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: float = 1e-6,
+                   domain: str = "amplitudes", max_steps: int = 60) -> ThresholdResult:
+    """Bisect on ``qball_exists`` for the parameter ``parameter``.
+
+    ``make_potential(value_text)`` builds the potential at a parameter value
+    (given as exact rational text).  Existence must be monotone in the
+    parameter on ``[lo, hi]`` (true for |A| in the sec-4 toy model, whose
+    mu^2 decreases pointwise as |yA| grows); it is checked at both ends.
+    If ``hi`` is None it is doubled from ``max(2 lo, 1)`` until a Q-ball exists.
+    A point where U has a deeper vacuum counts as "exists" (mu^2 < 0 there).
+    """
+    def exists(v: Fraction):
+        try:
+            r = mu2_minimum(make_potential(f"{v.numerator}/{v.denominator}"), dps=15,
+                            domain=domain, max_boxes=MAX_BOXES // 4)
+        except InputError as exc:
+            if "deeper" in str(exc) or "U < 0" in str(exc):
+                return True, True
+            raise
+        return r.qball_exists, r.existence_certified
+
+    lo = Fraction(lo)
+    e_lo, c_lo = exists(lo)
+    if e_lo:
+        raise NoSolutionError(f"a Q-ball already exists at {parameter} = {float(lo):g}; "
+                              "lower the start of the scan")
+    notes = []
+    if hi is None:
+        hi = max(2 * lo, Fraction(1))
+        for _ in range(40):
+            e, c = exists(hi)
+            if e:
+                break
+            hi *= 2
+        else:
+            raise NoSolutionError(f"no Q-ball up to {parameter} = {float(hi):g}")
+    else:
+        hi = Fraction(hi)
+        e, c = exists(hi)
+        if not e:
+            raise NoSolutionError(f"no Q-ball at {parameter} = {float(hi):g}: no threshold in the range")
+    certified = bool(c_lo)
+    steps = 0
+    while hi - lo > rtol * max(abs(hi), 1) and steps < max_steps:
+        decided = False
+        for frac in (Fraction(1, 2), Fraction(1, 4), Fraction(3, 4)):
+            mid = lo + (hi - lo) * frac
+            if mid.denominator > 10**18:
+                mid = mid.limit_denominator(10**15)
+            e, c = exists(mid)
+            steps += 1
+            if c:
+                decided = True
+                break
+            notes.append(f"undecided at {parameter} = {float(mid):.12g}")
+        if not decided:
+            notes.append("stopped: existence undecidable inside the bracket "
+                         "(a marginal, degenerate minimum)")
+            certified = False
+            break
+        if e:
+            hi = mid
+        else:
+            lo = mid
+    return ThresholdResult(parameter, (lo + hi) / 2, lo, hi, certified, steps, notes)

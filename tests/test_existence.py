@@ -1,0 +1,163 @@
+"""Certified minimum of mu^2 (eq (9)): exactness, sampling cross-checks, bad input, CLI."""
+
+import json
+import subprocess
+import sys
+
+import mpmath
+import numpy as np
+import pytest
+
+from qsym.errors import InputError
+from qsym.existence import mu2_minimum, threshold_scan
+from qsym.models import mssm as M
+from qsym.potential import Potential
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def sampled_min(P, n=81, nF=400, Fmax=6.0):
+    """Dense sampling of mu^2 over directions (cube facets) and F: an upper estimate."""
+    f = P.fields
+    from qsym.bridge import np_callable
+    mu2 = np_callable(P.mu2(), f)
+    g = np.linspace(0, 1, n)
+    best = np.inf
+    Fs = np.linspace(1e-3, Fmax, nF)
+    for k in range(len(f)):
+        grids = np.meshgrid(*([g] * (len(f) - 1)), indexing="ij")
+        cols = [gr.ravel() for gr in grids]
+        cols.insert(k, np.ones_like(cols[0]) if cols else np.ones(1))
+        dirs = np.array(cols).T
+        for F in Fs:
+            pts = F * dirs
+            with np.errstate(all="ignore"):
+                v = mu2(*pts.T)
+            v = np.where(np.isfinite(v), v, np.inf)
+            best = min(best, float(np.min(v)))
+    return best
+
+
+@pytest.mark.parametrize("dps", [15, 30, 60])
+def test_single_field_closed_form(dps):
+    # mu^2 = M^2 - 2 A p + 2 lam p^2 -> min M^2 - A^2/(2 lam) at p = A/(2 lam)
+    P = Potential("M**2*p**2/2 - A*p**3 + lam*p**4", ["p"], params={"M": 1, "A": "0.3", "lam": "0.2"})
+    r = mu2_minimum(P, dps=dps)
+    with mpmath.workdps(dps):
+        exact = mpmath.mpf(1) - mpmath.mpf("0.09") / mpmath.mpf("0.4")
+        assert abs(r.mu2_min - exact) < mpmath.mpf(10) ** (-dps + 2)
+        assert abs(r.at["p"] - mpmath.mpf("0.75")) < mpmath.mpf(10) ** (-dps // 2)
+    assert r.qball_exists and r.certified
+
+
+@pytest.mark.parametrize("vals", [
+    dict(M.DEFAULTS),
+    {**M.DEFAULTS, "m_l": "1", "A": "1.2"},
+    {**M.DEFAULTS, "m_H": "0.8", "y": "0.3", "A": "1.9", "g1": "0.5"},
+    {**M.DEFAULTS, "A": "1.5"},
+])
+def test_certified_vs_sampling(vals):
+    P = M.potential_object(vals)
+    r = mu2_minimum(P, dps=20)
+    assert r.certified
+    s = sampled_min(P)
+    # the certified minimum is below every sample, and sampling gets close to it
+    assert float(r.mu2_min) <= s + 1e-12
+    assert s - float(r.mu2_min) < 2e-3
+    assert r.lower <= float(r.mu2_min) <= r.upper + 1e-12
+    assert r.qball_exists == (float(r.mu2_min) < float(r.origin_value))
+
+
+def test_precision_consistency():
+    P = M.potential_object(M.DEFAULTS)
+    r15, r50 = mu2_minimum(P, dps=15), mu2_minimum(P, dps=50)
+    assert abs(r15.mu2_min - r50.mu2_min) < 1e-14
+    with mpmath.workdps(50):
+        # the polished point is stationary at 50 digits
+        from qsym.bridge import numeric_nd
+        num = numeric_nd(P.mu2(), P.fields)
+        g = num.grad(*[r50.at[f.name] for f in P.fields])
+        assert max(abs(x) for x in g) < mpmath.mpf(10) ** -40
+
+
+def test_real_domain_equals_amplitudes_for_toy():
+    # the toy potential uses |yA|, so signs cannot lower mu^2 further
+    P = M.potential_object(M.DEFAULTS)
+    a = mu2_minimum(P, dps=20)
+    b = mu2_minimum(P, dps=20, domain="real")
+    assert abs(a.mu2_min - b.mu2_min) < 1e-15
+
+
+def test_signed_cubic_needs_real_domain():
+    # -2 y A H L l with yA < 0: no gain on amplitudes >= 0, full gain over signs
+    U = M.real_slice()
+    vals = {**M.DEFAULTS, "A": "-2"}
+    P = Potential(U, ["H", "L", "l"], [0, 1, 1], vals)
+    assert not mu2_minimum(P, dps=15).qball_exists
+    r = mu2_minimum(P, dps=15, domain="real")
+    assert r.qball_exists and abs(float(r.mu2_min) - 1.885419965777052) < 1e-12
+
+
+def test_no_qball_exact_origin_value():
+    r = mu2_minimum(M.potential_object({**M.DEFAULTS, "A": "0.5"}), dps=20)
+    assert not r.qball_exists and r.certified
+    assert r.mu2_min == r.origin_value == 2
+    assert all(v == 0 for v in r.at.values())
+
+
+def test_degenerate_sleptons_local_threshold():
+    # m_L = m_l: existence switches at the local threshold A^2 = m_H^2 min R
+    loc = float(M.local_threshold().subs({M.m_H: 1, M.y: 0.5, M.g1: 0.36, M.g2: 0.65})) ** 0.5
+    base = {**M.DEFAULTS, "m_l": "1"}
+    below = mu2_minimum(M.potential_object({**base, "A": str(loc - 2e-3)}), dps=15)
+    above = mu2_minimum(M.potential_object({**base, "A": str(loc + 2e-3)}), dps=15)
+    assert below.existence_certified and not below.qball_exists
+    assert above.qball_exists
+
+
+def test_threshold_scan_above_mH():
+    th = threshold_scan(lambda v: M.potential_object({**M.DEFAULTS, "A": v}), "A", 0, rtol=1e-4)
+    assert th.certified and th.below > 1 and abs(float(th.threshold) - 1.86098) < 1e-3
+
+
+def test_bad_input():
+    with pytest.raises(InputError, match="charges"):
+        Potential("a**2 + b**2", ["a", "b"], [1])
+    with pytest.raises(InputError, match="deeper"):
+        mu2_minimum(M.potential_object({**M.DEFAULTS, "A": "4"}))
+    with pytest.raises(InputError, match="unbounded"):
+        mu2_minimum(Potential("a**2 + b**2 - a**2*b**2", ["a", "b"], [1, 1]))
+    with pytest.raises(InputError, match="degree 6"):
+        mu2_minimum(Potential("a**2 + a**6", ["a"], [1]))
+    with pytest.raises(InputError, match="without values"):
+        mu2_minimum(M.potential_object())
+    with pytest.raises(InputError, match="dps"):
+        mu2_minimum(M.potential_object(M.DEFAULTS), dps=3)
+
+
+def test_cli_mu2_json():
+    p = cli("mu2", "--potential", "m_H**2*H**2 + L**2 + l**2 - 2*A*H*L*l + (H**2*L**2 + H**2*l**2 + L**2*l**2)/4"
+            " + (H**4 + L**4 + l**4)/8",
+            "--fields", "H,L,l", "--charges", "0,1,1", "--param", "m_H=1", "--param", "A=1",
+            "--dps", "25", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    for k in ("mu2_min", "at", "origin_value", "qball_exists", "certified"):
+        assert k in d
+    assert isinstance(d["mu2_min"], str) and isinstance(d["qball_exists"], bool)
+    assert d["qball_exists"] is True and d["certified"] is True and set(d["at"]) == {"H", "L", "l"}
+    assert d["mu2_min"].startswith("1.842906304248888") and len(d["mu2_min"]) >= 25
+
+
+def test_cli_mu2_errors():
+    p = cli("mu2", "--potential", "a**2+b**2", "--fields", "a,b", "--charges", "1", "--json")
+    assert p.returncode == 2 and "charges" in p.stderr
+    p = cli("mu2", "--potential", "a**2 - a**3", "--fields", "a", "--json")
+    assert p.returncode == 2 and "unbounded" in p.stderr
+    p = cli("mu2", "--potential", "a**2 + b**2 - 3*a**3 + a**4 + b**4", "--fields", "a,b", "--json")
+    assert p.returncode == 2 and ("deeper" in p.stderr or "U < 0" in p.stderr)
+    p = cli("mu2", "--potential", "a**2 +", "--fields", "a")
+    assert p.returncode == 2
