@@ -286,10 +286,8 @@ class _Side:
             if prob.poly:
                 self.u = [c[i] * pe ** (i - 2) / m2 if i >= 2 else mpmath.mpf(0)
                           for i in range(len(c))]
-                self.poly = [self.A.from_mpf(x) for x in self.u]
             else:
                 self.u = None
-                self.poly = None
             if pt_f is not None:
                 pt = mpmath.findroot(num.dU, mpmath.mpf(pt_f))
                 self.psi_t = pt / pe
@@ -297,10 +295,28 @@ class _Side:
             else:
                 self.psi_t = None
                 self.mu = None
+            # floats integrate chi = psi - psi_t in a thin wall, so that the tiny
+            # deviation from the true vacuum keeps its relative precision
+            self.shift = self.psi_t if (P is None and self.psi_t is not None) else mpmath.mpf(0)
+            self.shift_f = float(self.shift)
+            if self.u is not None:
+                self.poly = [self.A.from_mpf(v) for v in self.u]
+                shifted = [mpmath.mpf(0)] * len(self.u)
+                for j in range(len(self.u)):
+                    shifted[j] = sum(mpmath.binomial(i, j) * self.u[i] * self.shift ** (i - j)
+                                     for i in range(j, len(self.u)))
+                self.poly_shifted = [self.A.from_mpf(v) for v in shifted]
+            else:
+                self.poly = self.poly_shifted = None
             # |U'''(0)|/6 in scaled units: size of the neglected cubic tail
             self.c3 = abs(self.deriv_scaled(3, mpmath.mpf(0))) / 6
         self.model = Model(self.A, self.d, poly=self.poly,
                            derivs=None if prob.poly else self._derivs)
+        # the same potential about psi_t (chi = psi - psi_t), used inside a
+        # thin-wall bubble by the float path; the tail goes back to psi, whose
+        # small values floats hold with relative precision
+        self.model_shifted = Model(self.A, self.d, poly=self.poly_shifted,
+                                   derivs=None if prob.poly else self._derivs_shifted)
 
     # scaled potential: U~(psi) = U(phi_s psi) / (m^2 phi_s^2)
     def deriv_scaled(self, k, psi):
@@ -315,10 +331,13 @@ class _Side:
     def d2U_scaled(self, psi):
         return self.deriv_scaled(2, psi)
 
-    def _derivs(self, x0, n):
+    def _derivs_shifted(self, x0, n):
+        return self._derivs(x0, n, self.shift)
+
+    def _derivs(self, x0, n, shift=0):
         A = self.A
         with mpmath.workprec(self.prec):
-            psi = A.to_mpf(x0)
+            psi = A.to_mpf(x0) + shift
             out = []
             fact = mpmath.mpf(1)
             for j in range(n):
@@ -359,7 +378,7 @@ class _Side:
                 return 0, A.from_mpf(x), 0, A.one, 0, mpmath.mpf(0)
             delta = mpmath.exp(x)
             if delta >= self.theta:
-                return (0, A.from_mpf(self.psi_t - delta), 0, A.from_mpf(-delta), 0,
+                return (0, A.from_mpf(self.psi_t - self.shift - delta), 0, A.from_mpf(-delta), 0,
                         mpmath.mpf(0))
             # linear start where delta*Lambda(r1) ~ theta
             mu, nu = float(self.mu), float(self.nu)
@@ -382,7 +401,7 @@ class _Side:
                 r1 *= mpmath.mpf(0.9)
                 lam, dlam = self.lam(r1)
                 eta, deta = delta * lam, delta * dlam
-            return (A.from_mpf(r1), A.from_mpf(self.psi_t - eta), A.from_mpf(-deta),
+            return (A.from_mpf(r1), A.from_mpf(self.psi_t - self.shift - eta), A.from_mpf(-deta),
                     A.from_mpf(-eta), A.from_mpf(-deta), r1)
 
     def psi0(self, x):
@@ -408,17 +427,20 @@ class _Shot:
     store: list | None = None
     quad: dict | None = None
     r_start: object = None
+    shift: float = 0.0       # psi = p + shift at the end of the shot
 
 
 def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True):
     A = side.A
-    M = side.model
     d = side.d
     N = A.order
     r0, p, dp, y, dy, r_start = side.start(x)
     h = A.one if not r0 else A.from_float(1.0)
     nu2 = 2 * float(side.nu) + 1
     store = [] if quad else None
+    var = newton or quad
+    shift = side.shift_f
+    M = side.model_shifted if shift else side.model
     Tq = Vq = Qq = dTq = dVq = 0
     reached = False
     min_psi = math.inf
@@ -430,8 +452,13 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         if steps > MAX_STEPS:
             raise ConvergenceError("bounce integration took too many steps; the potential may be "
                                    "too stiff for the Taylor integrator (try a smaller dps)")
-        b, Y, Dp, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=True)
-        est = tay.radius_factor(A, b)
+        b, Y, Dp, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var)
+        if shift:
+            # floats near the true vacuum: chi is tiny and carries relative
+            # precision, so the truncation tolerance is relative to it
+            est = tay.radius_factor(A, b, min(0.0, math.log2(max(abs(b[0]), abs(b[1]), 1e-300))))
+        else:
+            est = tay.radius_factor(A, b)
         # fixed point: rounding noise 2**-P in b_k must not be amplified by
         # sigma**k, so evaluate inside the trial scale and grow the next one
         sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
@@ -440,10 +467,13 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         h_next = A.mul(h, A.from_float(min(est, tay._MAX_GROWTH)))
         pn, dv = tay.horner(A, b, s)
         dpn = A.div(dv, h)
-        yn, dyv = tay.horner(A, Y, s)
-        dyn = A.div(dyv, h)
+        if var:
+            yn, dyv = tay.horner(A, Y, s)
+            dyn = A.div(dyv, h)
+        else:
+            yn = dyn = 0
         if quad:
-            store.append(Step(r0, h, s, b))
+            store.append(Step(r0, h, s, b, shift))
             nq = N
             D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
             DY = [(k + 1) * Y[k + 1] for k in range(len(Y) - 1)]
@@ -459,7 +489,8 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             FD = tay.cauchy(A, F, D, len(F))
             Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
             DD = tay.cauchy(A, D, D, nq)
-            PP = tay.cauchy(A, b, b, nq)
+            bs = [b[0] + shift] + b[1:] if shift else b
+            PP = tay.cauchy(A, bs, bs, nq)
             DDY = tay.cauchy(A, D, DY, nq)
             FY = tay.cauchy(A, F, Y, len(F))
             Tq += A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, nq), s), 2 * h)
@@ -469,8 +500,13 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             dVq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, FY, W, len(FY)), s))
         r0 = r0 + hn
         p, dp, y, dy, h = pn, dpn, yn, dyn, h_next
-        pf = A.to_float(p)
+        pf = A.to_float(p) + shift
         dpf = A.to_float(dp)
+        if shift and pf < 0.5 * shift:
+            # out of the bubble: back to psi itself
+            p = p + shift
+            shift = 0.0
+            M = side.model
         rf = A.to_float(r0)
         apf = abs(pf)
         if apf < min_psi:
@@ -506,7 +542,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     qd = None
     if quad:
         qd = dict(T=Tq, V=Vq, Q=Qq, dT=dTq, dV=dVq)
-    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start)
+    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start, shift)
 
 
 def _newton_step(side: _Side, sh: _Shot):
@@ -515,7 +551,7 @@ def _newton_step(side: _Side, sh: _Shot):
     with mpmath.workprec(side.prec):
         R = A.to_mpf(sh.R)
         kap = side.kappa(R)
-        F = A.to_mpf(sh.dp) - kap * A.to_mpf(sh.p)
+        F = A.to_mpf(sh.dp) - kap * (A.to_mpf(sh.p) + sh.shift)
         dF = A.to_mpf(sh.dy) - kap * A.to_mpf(sh.y)
         if dF == 0:
             raise ConvergenceError("degenerate shooting derivative; try another dps")
@@ -530,10 +566,18 @@ def _double_solve(side: _Side):
 
     Bisection (shots run to their overshoot/undershoot event) continues until
     a shot follows the bounce into the linear tail, ``|psi| < PSI_LINEAR``;
-    Newton then takes over, each step kept inside the bracket.
+    Newton then takes over, each step kept inside the bracket.  The parameter
+    itself is kept as an mpf with 20 guard bits: in a thin wall ``x = ln(delta)``
+    is large and a float would resolve it too coarsely.
     """
+    with mpmath.workprec(side.prec):
+        return _double_solve_body(side)
+
+
+def _double_solve_body(side: _Side):
     tol_log2 = -float(DOUBLE_DIGITS + 2) * math.log2(10)
     x_under, direction = side.x_bracket()
+    x_under = mpmath.mpf(x_under)
     x_over = None
     counts = {"bracket": 0, "bisection": 0, "newton": 0}
     stepsize = 1.0 if side.thin else max(1.0, x_under)
@@ -574,6 +618,9 @@ def _double_solve(side: _Side):
             break
     x = best[1]
     dxa = math.inf
+    # x resolution of a float shot (rounding in the profile moves the root by
+    # a few ulps of x); Newton steps or brackets below it mean convergence
+    x_tol = 2.0 ** -46
     for it in range(MAX_ITER):
         sh = _shoot(side, x, tol_log2)
         if sh.reason == "over":
@@ -582,13 +629,13 @@ def _double_solve(side: _Side):
             x_under = x
         bisect = sh.reason in ("over", "under") and sh.min_psi >= PSI_LINEAR
         if not bisect:
-            dx = float(_newton_step(side, sh))
-            if sh.reason == "final" and abs(dx) <= 2.0 ** -48 * max(1.0, abs(x)):
-                return x, abs(dx), sh, counts
+            dx = _newton_step(side, sh)
+            if abs(dx) <= x_tol * max(1.0, abs(x)):
+                return x, float(abs(dx)), sh, counts
             xn = x + dx
-            far = x_over if x_over is not None else x_under + direction * 1e300
+            far = x_over if x_over is not None else x_under + direction * mpmath.mpf(10) ** 300
             lo, hi = sorted((x_under, far))
-            bisect = not (lo < xn < hi and math.isfinite(xn))
+            bisect = not (lo < xn < hi and mpmath.isfinite(xn))
         if bisect:
             if sh.reason not in ("over", "under"):
                 # classify this shot before bisecting
@@ -599,11 +646,15 @@ def _double_solve(side: _Side):
                     x_under = x
             if x_over is None:
                 raise ConvergenceError("bounce shooting left its bracket; try sign= or check the potential")
+            width = abs(x_over - x_under)
+            if width <= x_tol * max(1.0, abs(x)):
+                sh = _shoot(side, x, tol_log2)
+                return x, float(width), sh, counts
             counts["bisection"] += 1
             x = 0.5 * (x_under + x_over)
             continue
         counts["newton"] += 1
-        dxa = abs(dx)
+        dxa = float(abs(dx))
         x = xn
     raise ConvergenceError(f"double-precision shooting did not converge in {MAX_ITER} iterations "
                            f"(last |dx| = {dxa:.3g}); the barrier may be too thin for the bracket")
@@ -621,7 +672,7 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
     with mpmath.workprec(prec):
         nu = side.nu
         R = A.to_mpf(sh.R)
-        pR, dpR = A.to_mpf(sh.p), A.to_mpf(sh.dp)
+        pR, dpR = A.to_mpf(sh.p) + sh.shift, A.to_mpf(sh.dp)
         q = {k: A.to_mpf(v) for k, v in sh.quad.items()}
         kR = mpmath.besselk(nu, R)
         Aamp = pR * R ** nu / kR
@@ -714,7 +765,7 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
                 if deriv:
                     v = mpmath.polyval([k * cs[k] for k in range(len(cs) - 1, 0, -1)], s) / hs[i]
                 else:
-                    v = mpmath.polyval(cs[::-1], s)
+                    v = mpmath.polyval(cs[::-1], s) + st.shift
             v = ps * v * (m if deriv else 1)
         with mpmath.workprec(out_prec):
             return +v if dps is not None else float(v)
