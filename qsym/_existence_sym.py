@@ -65,6 +65,8 @@ class RayPatch:
     kernel_dim: int = 0
     rho_num: dict | None = None        # a^T M^{-1} a (degree 4); None if unavailable
     notes: list = field(default_factory=list)
+    psi: tuple = ()                    # the nonnegative amplitude symbols of this orthant
+    mu2_psi: sp.Expr | None = None     # mu^2 in terms of psi (phi = signs * psi)
 
 
 @dataclass
@@ -106,7 +108,7 @@ def _homogeneous_parts(U, fields, signs):
         if not coeff.is_real:
             raise InputError(f"U has a non-real coefficient {coeff}")
         parts[deg][mono] = coeff
-    return psi, parts
+    return psi, parts, expr
 
 
 def _kernel_data(psi, u2, u3, u4, c, m0):
@@ -167,9 +169,12 @@ def ray_data(P, domain: str = "amplitudes") -> RayData:
         list(itertools.product((1, -1), repeat=len(fields)))
     patches = []
     for signs in patterns:
-        psi, parts = _homogeneous_parts(U, fields, signs)
+        psi, parts, U_psi = _homogeneous_parts(U, fields, signs)
         c = {tuple(2 if j == i else 0 for j in range(len(fields))): q**2
              for i, q in enumerate(P.charges) if q != 0}
         kdim, rho, notes = _kernel_data(psi, parts[2], parts[3], parts[4], c, m0)
-        patches.append(RayPatch(signs, parts[2], parts[3], parts[4], c, kdim, rho, notes))
+        c_psi = sp.Add(*[q**2 * x**2 for q, x in zip(P.charges, psi)])
+        mu2_psi = sp.cancel(2 * U_psi / c_psi)
+        patches.append(RayPatch(signs, parts[2], parts[3], parts[4], c, kdim, rho, notes,
+                                tuple(psi), mu2_psi))
     return RayData(fields, tuple(P.charges), m0, patches, P.mu2())

@@ -184,6 +184,7 @@ class _Patch:
     u4: _Poly
     c: _Poly
     rho: _Poly | None
+    sym: object = None                           # the exact RayPatch (for polishing)
     grads: list = field(default_factory=list)   # [(du2, du3, du4, dc) per psi_j]
 
     def __post_init__(self):
@@ -427,7 +428,7 @@ def _mu2_minimum(data, dps, rtol, max_boxes):
     tol = rtol * max(1.0, abs(m0f))
     patches = [_Patch(rp.signs, _Poly(rp.u2, n, dps), _Poly(rp.u3, n, dps), _Poly(rp.u4, n, dps),
                       _Poly(rp.c, n, dps),
-                      None if rp.rho_num is None else _Poly(rp.rho_num, n, dps))
+                      None if rp.rho_num is None else _Poly(rp.rho_num, n, dps), rp)
                for rp in data.patches]
     notes = sorted({nt for rp in data.patches for nt in rp.notes})
 
@@ -487,7 +488,7 @@ def _mu2_minimum(data, dps, rtol, max_boxes):
                 j = int(np.argmin(gv))
                 if gv[j] < UB:
                     UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
-                thr = UB - tol if witness else max(m0f, UB - tol)
+                thr = UB - tol if witness else max(m0_hi, UB - tol)
                 prune = glo >= thr
                 if np.any(prune):
                     lower_pruned = min(lower_pruned, float(glo[prune].min()))
@@ -545,47 +546,53 @@ def _mu2_minimum(data, dps, rtol, max_boxes):
 
 
 def _polish(data, best, UB, lower, tol, dps):
-    """Newton on grad mu^2 = 0 from the best branch-and-bound point, at dps digits."""
+    """Newton on grad mu^2 = 0 from the best branch-and-bound point, at dps digits.
+
+    Works in the orthant's amplitudes ``psi >= 0`` (``phi = signs * psi``) so that
+    |phi|^3-type terms are smooth; components at the boundary stay there.  The
+    polished point is accepted only if it stays in the domain and its value
+    lies in the certified bracket; otherwise the branch-and-bound point is
+    returned with the bracket width as its error.
+    """
     p, psi, F = best
     fields = [f.name for f in data.fields]
-    x0 = [s * F * v for s, v in zip(p.signs, psi)]
-    scale = max(abs(v) for v in x0)
-    active = [i for i, v in enumerate(x0) if abs(v) > 1e-7 * scale]
-    num = bridge.numeric_nd(data.mu2_expr, data.fields)
+    y0 = [F * float(v) for v in psi]
+    scale = max(abs(v) for v in y0)
+    active = [i for i, v in enumerate(y0) if v > 1e-7 * scale]
     work = dps + 10
-    x = [mpmath.mpf(v) if i in active else mpmath.mpf(0) for i, v in enumerate(x0)]
     err = max(UB - lower, tol)
+    num = bridge.numeric_nd(p.sym.mu2_psi, p.sym.psi)
+    y = [mpmath.mpf(v) if i in active else mpmath.mpf(0) for i, v in enumerate(y0)]
     ok = False
     with mpmath.workdps(work):
-        target = mpmath.mpf(10) ** (-work + 3) * max(1, scale)
-        for _ in range(100):
-            g = num.grad(*x)
-            h = num.hess(*x)
-            G = mpmath.matrix([g[i] for i in active])
-            Hm = mpmath.matrix([[h[i][j] for j in active] for i in active])
-            try:
+        try:
+            target = mpmath.mpf(10) ** (-work + 3) * max(1, scale)
+            for _ in range(100):
+                g = num.grad(*y)
+                h = num.hess(*y)
+                G = mpmath.matrix([g[i] for i in active])
+                Hm = mpmath.matrix([[h[i][j] for j in active] for i in active])
                 step = mpmath.lu_solve(Hm, G)
-            except ZeroDivisionError:
-                break
-            for k, i in enumerate(active):
-                x[i] -= step[k]
-            sn = mpmath.norm(step)
-            if sn < target:
-                ok = True
-                break
-        # a component that converged to the domain boundary from outside is on it
-        edge = mpmath.mpf(10) ** (-(dps // 2)) * max(1, scale)
-        x = [mpmath.mpf(0) if (s * v < 0 and abs(v) < edge) else v for s, v in zip(p.signs, x)]
-        val = num.U(*x)
-        # accept only a point inside the certified bracket and in the domain
-        inside = lower - 10 * tol <= float(val) <= UB + 10 * tol
-        signs_ok = all((s * v >= 0) for s, v in zip(p.signs, x))
-        if ok and inside and signs_ok:
+                for k, i in enumerate(active):
+                    y[i] -= step[k]
+                sn = mpmath.norm(step)
+                if sn < target:
+                    ok = True
+                    break
+            # a component that converged to the boundary from outside is on it
+            edge = mpmath.mpf(10) ** (-(dps // 2)) * max(1, scale)
+            y = [mpmath.mpf(0) if (v < 0 and abs(v) < edge) else v for v in y]
+            val = num.U(*y)
+            inside = lower - 10 * tol <= float(val) <= UB + 10 * tol
+            ok = ok and inside and all(v >= 0 for v in y)
+        except (ZeroDivisionError, ArithmeticError, NameError, TypeError, ValueError):
+            ok = False
+        if ok:
             err = float(max(mpmath.mpf(10) ** (-dps), abs(sn) * max(1, abs(val))))
         else:
-            x = [mpmath.mpf(v) for v in x0]
-            val = num.U(*x)
-    return +val, {f: +v for f, v in zip(fields, x)}, err
+            y = [mpmath.mpf(v) for v in y0]
+            val = num.U(*y)
+        return +val, {f: s * v for f, s, v in zip(fields, p.signs, y)}, err
 
 
 # ----------------------------------------------------------------------------

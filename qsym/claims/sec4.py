@@ -7,7 +7,6 @@ certified minimiser :func:`qsym.existence.mu2_minimum` and the certificate
 
 from __future__ import annotations
 
-
 import sympy as sp
 
 from ..audit import claim

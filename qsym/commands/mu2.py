@@ -49,13 +49,14 @@ def _charges(text, nfields):
 def result_text(res) -> str:
     j = res.as_json()
     at = ", ".join(f"{k} = {v}" for k, v in j["at"].items())
-    verdict = "a Q-ball exists" if res.qball_exists else "no Q-ball (the infimum is the origin limit)" \
-        if not res.qball_exists else ""
+    verdict = "a Q-ball exists" if res.qball_exists else "no Q-ball (mu^2 never drops below its origin limit)"
     return "\n".join([
         f"mu^2 min     = {j['mu2_min']}",
         f"at           : {at}",
         f"origin limit = {j['origin_value']}",
-        f"verdict      : {verdict}" + ("" if res.certified else " (NOT certified: budget exhausted)"),
+        f"verdict      : {verdict}" + ("" if res.certified else
+                                         " (existence proven, bracket not closed)" if res.existence_certified
+                                         else " (NOT certified: branch-and-bound budget exhausted)"),
         f"bracket      : [{j['bound']['lower']}, {j['bound']['upper']}] ({j['boxes']} boxes)",
     ])
 
