@@ -261,6 +261,7 @@ class _Side:
         self.d = prob.d
         self.nu = mpmath.mpf(prob.d) / 2 - 1
         num = prob.num
+        self._uf = None
         pe_f, pt_f = prob.sides[sign]
         # linear-start threshold eta = 2**(-P/2): the neglected eta**2 is 2**-P.
         # The start values then carry only P/2 significant bits in fixed point,
@@ -328,6 +329,18 @@ class _Side:
         f = self.prob.num.derivative(k)
         return self.phi_s ** k * mpmath.mpf(f(self.phi_s * psi)) / (self.m ** 2 * self.phi_s ** 2)
 
+    def U_float(self, psi: float) -> float:
+        """The scaled potential in double precision (for event energies)."""
+        if self.u is not None:
+            if self._uf is None:
+                self._uf = [float(v) for v in self.u]
+            v = 0.0
+            for c in reversed(self._uf):
+                v = v * psi + c
+            return v
+        with mpmath.workprec(self.prec):
+            return float(self.deriv_scaled(0, mpmath.mpf(psi)))
+
     def d2U_scaled(self, psi):
         return self.deriv_scaled(2, psi)
 
@@ -348,7 +361,18 @@ class _Side:
 
     # -- Bessel pieces (m = 1 units) ------------------------------------------
     def kappa(self, R):
-        """Log-derivative of r^-nu K_nu(r): -K_{nu+1}(R)/K_nu(R)."""
+        """Log-derivative of r^-nu K_nu(r): -K_{nu+1}(R)/K_nu(R).
+
+        Odd d (half-integer nu): exactly from K_{3/2}/K_{1/2} = 1 + 1/R and the
+        recurrence K_{n+1}/K_n = K_{n-1}/K_n + 2n/R.
+        """
+        if self.d % 2:
+            rho = 1 + 1 / R
+            n = mpmath.mpf(1) / 2
+            while n < self.nu:
+                n += 1
+                rho = 1 / rho + 2 * n / R
+            return -rho
         return -mpmath.besselk(self.nu + 1, R) / mpmath.besselk(self.nu, R)
 
     def lam(self, r):
@@ -428,6 +452,7 @@ class _Shot:
     quad: dict | None = None
     r_start: object = None
     shift: float = 0.0       # psi = p + shift at the end of the shot
+    energy: float = 0.0      # psi'^2/2 - U at the event: > 0 overshoot, < 0 undershoot
 
 
 def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True):
@@ -444,6 +469,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     Tq = Vq = Qq = dTq = dVq = 0
     reached = False
     min_psi = math.inf
+    energy = 0.0
     binom = [math.comb(d - 1, j) for j in range(d)]
     steps = 0
     reason = None
@@ -474,30 +500,13 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             yn = dyn = 0
         if quad:
             store.append(Step(r0, h, s, b, shift))
-            nq = N
-            D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
-            DY = [(k + 1) * Y[k + 1] for k in range(len(Y) - 1)]
-            # weight (r0 + s h)^(d-1)
-            W = []
-            for j in range(d):
-                w = A.one * binom[j]
-                for _ in range(d - 1 - j):
-                    w = A.mul(w, r0)
-                for _ in range(j):
-                    w = A.mul(w, h)
-                W.append(w)
-            FD = tay.cauchy(A, F, D, len(F))
-            Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
-            DD = tay.cauchy(A, D, D, nq)
             bs = [b[0] + shift] + b[1:] if shift else b
-            PP = tay.cauchy(A, bs, bs, nq)
-            DDY = tay.cauchy(A, D, DY, nq)
-            FY = tay.cauchy(A, F, Y, len(F))
-            Tq += A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, nq), s), 2 * h)
-            Vq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, nq), s))
-            Qq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, nq), s))
-            dTq += A.div(tay.integrate_series(A, tay.cauchy(A, DDY, W, nq), s), h)
-            dVq += A.mul(h, tay.integrate_series(A, tay.cauchy(A, FY, W, len(FY)), s))
+            q = _step_integrals(A, d, binom, r0, h, s, bs, Y, c, F, N)
+            Tq += q[0]
+            Vq += q[1]
+            Qq += q[2]
+            dTq += q[3]
+            dVq += q[4]
         r0 = r0 + hn
         p, dp, y, dy, h = pn, dpn, yn, dyn, h_next
         pf = A.to_float(p) + shift
@@ -515,9 +524,11 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             reached = True
         if pf < 0:
             reason = "over"
+            energy = 0.5 * dpf * dpf - side.U_float(pf)
             break
         if dpf > 0:
             reason = "under"
+            energy = 0.5 * dpf * dpf - side.U_float(pf)
             break
         if reached:
             # final: neglected cubic tail below tolerance
@@ -542,7 +553,57 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     qd = None
     if quad:
         qd = dict(T=Tq, V=Vq, Q=Qq, dT=dTq, dV=dVq)
-    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start, shift)
+    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start, shift,
+                 energy)
+
+
+def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
+    """Integrals of one step: T, V, int psi^2, dT/dx, dV/dx (radial measure r^(d-1) dr).
+
+    With ``r = r0 + t h`` and ``D(t) = h psi'`` (scaled series), the integrands
+    are ``D^2 W/(2h)``, ``U W h``, ``psi^2 W h``, ``D D_y W / h`` and
+    ``U'(psi) y W h`` with ``W = (r0 + t h)^(d-1)``, integrated exactly over
+    ``0 <= t <= s``; ``U`` comes from ``dU/dt = U'(psi) D``.
+    """
+    W = []
+    for j in range(d):
+        w = A.one * binom[j]
+        for _ in range(d - 1 - j):
+            w = A.mul(w, r0)
+        for _ in range(j):
+            w = A.mul(w, h)
+        W.append(w)
+    if not A.fixed:
+        # floats: numpy convolutions (the series are short; this is ~10x faster)
+        b_ = np.asarray(b, dtype=float)
+        Y_ = np.asarray(Y, dtype=float)
+        F_ = np.asarray(F, dtype=float)
+        W_ = np.asarray(W, dtype=float)
+        k = np.arange(1, len(b_))
+        D = k * b_[1:]
+        DY = k * Y_[1:]
+        U_ = np.concatenate(([c[0]], np.convolve(F_, D)[:len(F_)] / np.arange(1, len(F_) + 1)))
+
+        def integ(series, n):
+            ser = np.convolve(series[:n], W_)[:n]
+            kk = np.arange(1, len(ser) + 1)
+            return float(np.dot(ser, s ** kk / kk))
+
+        return (integ(np.convolve(D, D), N) / (2 * h), h * integ(U_, N), h * integ(np.convolve(b_, b_), N),
+                integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)))
+    D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
+    DY = [(k + 1) * Y[k + 1] for k in range(len(Y) - 1)]
+    FD = tay.cauchy(A, F, D, len(F))
+    Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
+    DD = tay.cauchy(A, D, D, N)
+    PP = tay.cauchy(A, b, b, N)
+    DDY = tay.cauchy(A, D, DY, N)
+    FY = tay.cauchy(A, F, Y, len(F))
+    return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
+            A.div(tay.integrate_series(A, tay.cauchy(A, DDY, W, N), s), h),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, FY, W, len(FY)), s)))
 
 
 def _newton_step(side: _Side, sh: _Shot):
@@ -583,16 +644,17 @@ def _double_solve_body(side: _Side):
     stepsize = 1.0 if side.thin else max(1.0, x_under)
     x = x_under + direction * stepsize
     best = None  # (min_psi, x)
+    e_under = e_over = None
     for _ in range(80):
         counts["bracket"] += 1
         sh = _shoot(side, x, tol_log2, newton=False)
         if best is None or sh.min_psi < best[0]:
             best = (sh.min_psi, x)
         if sh.reason == "over":
-            x_over = x
+            x_over, e_over = x, sh.energy
             break
         if sh.reason == "under":
-            x_under = x
+            x_under, e_under = x, sh.energy
             stepsize *= 2
             x = x_under + direction * stepsize
             continue
@@ -600,20 +662,34 @@ def _double_solve_body(side: _Side):
     else:
         raise NoSolutionError("no overshoot found: the shooting never crosses the false vacuum; "
                               "check that the potential has a barrier and a region with U < 0")
-    # bisection until a shot reaches the linear tail
+    # Illinois regula falsi on the event energy psi'^2/2 - U (continuous
+    # through the bounce, where it vanishes linearly), until a shot reaches
+    # the linear tail; plain bisection while an energy is unknown
+    side_kept = 0
     while x_over is not None and best[0] >= PSI_LINEAR:
         if counts["bisection"] >= MAX_ITER:
             raise ConvergenceError("bisection for the bounce did not reach the linear tail; "
                                    "the potential may be too flat or too steep")
         counts["bisection"] += 1
         x = 0.5 * (x_under + x_over)
+        if e_under is not None and e_over is not None and e_over > 0 > e_under:
+            xf = x_under - e_under * (x_over - x_under) / (e_over - e_under)
+            w = abs(x_over - x_under)
+            if min(abs(xf - x_under), abs(xf - x_over)) > w / 64:
+                x = xf
         sh = _shoot(side, x, tol_log2, newton=False)
         if sh.min_psi < best[0]:
             best = (sh.min_psi, x)
         if sh.reason == "over":
-            x_over = x
+            x_over, e_over = x, sh.energy
+            if side_kept == -1 and e_under is not None:
+                e_under /= 2  # Illinois: the under end was kept twice
+            side_kept = -1
         elif sh.reason == "under":
-            x_under = x
+            x_under, e_under = x, sh.energy
+            if side_kept == 1 and e_over is not None:
+                e_over /= 2
+            side_kept = 1
         else:
             break
     x = best[1]
