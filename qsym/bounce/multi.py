@@ -1,0 +1,1296 @@
+r"""Radial bounces of any number of fields, by the Improved Action method.
+
+Solves the coupled radial equations
+
+.. math::  \phi_i'' + \frac{d-1}{r}\phi_i' = \frac{\partial U}{\partial\phi_i},
+           \qquad \phi_i'(0) = 0, \quad \phi_i(\infty) = 0,
+
+for a false vacuum at the origin (``U(0) = 0``, ``grad U(0) = 0``, positive
+definite mass matrix) in ``d >= 3`` Euclidean dimensions, in whichever
+direction of field space the escape takes.  ``d = 3`` with ``U -> U_omega``
+is the multi-flavour Q-ball of the paper's section 1 (eq (8)).
+
+Method
+------
+1. **Start.** Straight rays from the origin locate the region ``U < 0``; a
+   Gaussian trial profile along each ray gives a first value of the reduced
+   action below and picks the escape direction(s).
+2. **Improved Action.** With ``T = int |grad phi|^2/2`` and ``V = int U``,
+
+   .. math::  \tilde S[\phi] = \frac{2}{d}\Big(\frac{d-2}{d}\Big)^{(d-2)/2}
+              \frac{T^{d/2}}{(-V)^{(d-2)/2}}
+
+   is *minimal* (not a saddle) at the bounce, where it equals the bounce
+   action (Coleman, Glaser, Martin).  It is minimised over the nodal values
+   of a spectral-element discretisation (Chebyshev-Lobatto elements on
+   ``[0, L]``) by L-BFGS preconditioned with the discrete ``-Laplacian + m^2``
+   (numpy only).  The minimiser is the bounce up to ``r -> lambda r``; the
+   Derrick factor ``lambda^2 = (d-2) T / (d (-V))`` restores the virial
+   identity ``S = (2/d) T``.  Configurations with ``V >= 0`` are rejected, so
+   potentials unbounded below away from the bounce are no problem.
+3. **Newton polish (double).** Collocation of the field equations on
+   Chebyshev-Lobatto elements, continuity of ``phi'`` across element
+   interfaces, ``phi'(0) = 0``, and at the outer radius ``R`` the matching of
+   every normal mode ``a_j`` of the mass matrix to its decaying linear
+   solution ``r^{-nu} K_nu(m_j r)``, ``nu = d/2 - 1``.  ``R`` is where the
+   neglected cubic tail ``|phi(R)|^3 R^{d-1}`` is below the tolerance.  The
+   elements are refined until the Chebyshev coefficients of every element
+   have decayed to the tolerance.  The Newton solution must reproduce the
+   minimum of the reduced action (an independent check that Newton found
+   the bounce and not another solution).
+4. **High precision** (``dps`` given): the element orders are chosen from the
+   measured decay rates of the double-precision coefficients, and Newton is
+   continued as mixed-precision iterative refinement: residuals in mpmath at
+   ``dps + GUARD_DIGITS`` digits, corrections from the double-precision
+   Jacobian (each step gains about ten digits).  The coefficients are checked
+   again a posteriori at full precision.
+5. **Integrals.** ``T``, ``V`` and ``int phi_k^2`` by Clenshaw-Curtis
+   quadrature per element plus the linear tails beyond ``R`` in closed form
+   (Bessel functions).  ``action = T + V`` (stationary at the solution) and
+   ``action_virial = (2/d) T`` are returned separately; the error estimate
+   adds their difference, the coefficient tails, the neglected cubic tail, the
+   last Newton correction and a rounding bound.
+
+Units inside: the field in units of the escape distance ``Phi`` along the
+best ray and the radius in units of ``1/m``, ``m^2`` the lowest eigenvalue of
+the mass matrix, so that every tolerance below is relative to O(1) numbers.
+
+>>> import sympy as sp
+>>> from qsym.bridge import numeric_nd
+>>> a, b = sp.symbols("a b")
+>>> res = solve_bounce_multi(numeric_nd(a**2/2 - a**3 + b**2 + a**2*b**2, [a, b]))
+>>> round(res.action, 9), res.error < 1e-10
+(4.851137413, True)
+>>> abs(res.action - res.action_virial) < res.error * res.action
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import mpmath
+import numpy as np
+
+from ..errors import ConvergenceError, InputError, NoSolutionError
+
+__all__ = ["MultiBounceResult", "MultiQBallResult", "solve_bounce_multi", "bounce_multi",
+           "qball_multi"]
+
+# --------------------------------------------------------------------------
+# named tolerances and limits
+# --------------------------------------------------------------------------
+#: extra decimal digits carried beyond the requested ``dps``
+GUARD_DIGITS = 10
+#: digits the double path designs its mesh for (float64 carries 15.95; the
+#: collocation solve loses about two to conditioning)
+DOUBLE_DIGITS = 13
+#: relative error the double path guarantees (else ConvergenceError)
+DOUBLE_TOL = 1e-10
+#: unit roundoff of float64
+EPS = float(np.finfo(float).eps)
+#: U(0), grad U(0) count as zero below this, relative to the mass scale
+#: (checked at ORIGIN_CHECK_DPS digits)
+ORIGIN_TOL = 1e-20
+ORIGIN_CHECK_DPS = 30
+#: Chebyshev points per element in the minimiser, and its largest number of elements
+N_MIN = 10
+MAX_MIN_ELEMENTS = 120
+#: Chebyshev points per element: first Newton mesh, and the cap before an element is split
+N_NEWTON = 16
+N_MAX = 48
+#: largest element (units 1/m) of the Newton mesh's tail
+H_TAIL = 4.0
+#: iteration caps
+MAX_MIN_ITER = 4000
+MAX_NEWTON = 40
+MAX_REFINE = 8
+MAX_MP_ITER = 30
+#: L-BFGS memory
+LBFGS_MEMORY = 12
+#: the minimiser stops when the reduced action changes by less than this
+#: (relative) over MIN_STALL iterations: Newton only needs its basin
+MIN_FTOL = 1e-11
+MIN_STALL = 5
+#: the polished action must agree with the minimum of the reduced action to this
+#: (relative; the minimiser's own discretisation error is far smaller)
+AGREE_TOL = 2e-3
+#: at most this many escape directions are minimised
+MAX_CANDIDATES = 3
+#: a second direction is a candidate when its trial action is below this factor times the best
+CANDIDATE_FACTOR = 2.0
+#: elements are refined until their last Chebyshev coefficients fall below
+#: 10**-digits; the truncation error estimate is this multiple of that size
+TRUNC_SAFETY = 10.0
+
+
+# --------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MultiBounceResult:
+    """A multi-field radial bounce.
+
+    ``phi0`` are the centre values, ``action`` = ``kinetic + potential``
+    (``T + V``), ``action_virial`` = ``(2/d) T``, ``charge_integrals`` are
+    ``int phi_k^2 d^dx`` for every field, ``error`` estimates the relative
+    error of ``action``.  Numbers are mpf at ``dps`` digits, or floats when
+    ``dps`` is None.  ``profile(r)`` returns the tuple of field values at
+    radius ``r`` (``dprofile`` their derivatives), at the same precision.
+    """
+
+    phi0: tuple
+    action: object
+    action_virial: object
+    kinetic: object
+    potential: object
+    charge_integrals: tuple
+    error: object
+    dps: int | None
+    dim: int
+    iterations: dict
+    status: str
+    R_match: object = None
+    profile: Callable = field(default=None, repr=False, compare=False)
+    dprofile: Callable = field(default=None, repr=False, compare=False)
+
+    def as_dict(self) -> dict:
+        """The CLI payload: action, phi0 (list), dps, error (strings at dps digits)."""
+        def s(v):
+            if self.dps is None:
+                return repr(float(v))
+            return mpmath.nstr(v, self.dps)
+        return {"action": s(self.action), "phi0": [s(v) for v in self.phi0],
+                "dps": self.dps, "error": mpmath.nstr(mpmath.mpf(self.error), 3),
+                "action_virial": s(self.action_virial),
+                "charge_integrals": [s(v) for v in self.charge_integrals],
+                "dim": self.dim, "status": self.status}
+
+
+@dataclass(frozen=True)
+class MultiQBallResult:
+    """A multi-field Q-ball at frequency ``omega`` (paper eqs (5)-(8)).
+
+    ``charges[k] = omega q_k^2 int phi_k^2`` (derived from eqs (1), (6)),
+    ``charge`` their sum, ``energy = S_omega + omega Q`` (eq (8) at the
+    bounce of ``U_omega``), ``bounce`` the bounce of ``U_omega``.
+    """
+
+    omega: object
+    charge: object
+    energy: object
+    charges: tuple
+    error: object
+    dps: int | None
+    bounce: MultiBounceResult = field(repr=False)
+
+
+# --------------------------------------------------------------------------
+# Chebyshev-Lobatto element data
+# --------------------------------------------------------------------------
+_CHEB_CACHE: dict = {}
+
+
+def _cheb(N: int, prec: int | None):
+    """Nodes (ascending), barycentric weights, D, D^2, Clenshaw-Curtis weights and
+    the values -> coefficients matrix on [-1, 1]; floats (``prec`` None) or mpf."""
+    key = (N, prec)
+    if key in _CHEB_CACHE:
+        return _CHEB_CACHE[key]
+    wp = prec if prec is not None else 80
+    with mpmath.workprec(wp + 10):
+        x = [-mpmath.cos(mpmath.pi * j / N) for j in range(N + 1)]
+        x[0], x[N] = mpmath.mpf(-1), mpmath.mpf(1)
+        if N % 2 == 0:
+            x[N // 2] = mpmath.mpf(0)
+        bw = [mpmath.mpf((-1) ** j) * (mpmath.mpf(1) / 2 if j in (0, N) else 1) for j in range(N + 1)]
+        D = [[mpmath.mpf(0)] * (N + 1) for _ in range(N + 1)]
+        for i in range(N + 1):
+            s = mpmath.mpf(0)
+            for j in range(N + 1):
+                if i != j:
+                    D[i][j] = (bw[j] / bw[i]) / (x[i] - x[j])
+                    s += D[i][j]
+            D[i][i] = -s
+        D2 = [[mpmath.fdot(D[i], [D[k][j] for k in range(N + 1)]) for j in range(N + 1)]
+              for i in range(N + 1)]
+        # Clenshaw-Curtis weights (Trefethen, Spectral Methods in MATLAB, clencurt)
+        th = [mpmath.pi * j / N for j in range(N + 1)]
+        w = [mpmath.mpf(0)] * (N + 1)
+        v = [mpmath.mpf(1)] * (N + 1)
+        if N % 2 == 0:
+            w[0] = w[N] = mpmath.mpf(1) / (N * N - 1)
+            for k in range(1, N // 2):
+                for j in range(1, N):
+                    v[j] -= 2 * mpmath.cos(2 * k * th[j]) / (4 * k * k - 1)
+            for j in range(1, N):
+                v[j] -= mpmath.cos(N * th[j]) / (N * N - 1)
+        else:
+            w[0] = w[N] = mpmath.mpf(1) / (N * N)
+            for k in range(1, (N - 1) // 2 + 1):
+                for j in range(1, N):
+                    v[j] -= 2 * mpmath.cos(2 * k * th[j]) / (4 * k * k - 1)
+        for j in range(1, N):
+            w[j] = 2 * v[j] / N
+        # coefficients: c_k = (2/N) g_k sum'' f_j cos(k pi (N-j)/N)
+        C = [[(mpmath.mpf(2) / N) * (mpmath.mpf(1) / 2 if k in (0, N) else 1)
+              * (mpmath.mpf(1) / 2 if j in (0, N) else 1) * mpmath.cos(k * mpmath.pi * (N - j) / N)
+              for j in range(N + 1)] for k in range(N + 1)]
+    if prec is None:
+        out = (np.array([float(t) for t in x]), np.array([float(t) for t in bw]),
+               np.array([[float(t) for t in row] for row in D]),
+               np.array([[float(t) for t in row] for row in D2]),
+               np.array([float(t) for t in w]),
+               np.array([[float(t) for t in row] for row in C]))
+    else:
+        with mpmath.workprec(prec):
+            out = tuple([+t for t in x]), tuple([+t for t in bw]), \
+                [[+t for t in row] for row in D], [[+t for t in row] for row in D2], \
+                tuple([+t for t in w]), [[+t for t in row] for row in C]
+    _CHEB_CACHE[key] = out
+    return out
+
+
+class _Mesh:
+    """Chebyshev-Lobatto elements with float edges ``0 = e_0 < ... < e_E = R``."""
+
+    def __init__(self, edges, N: int):
+        self.edges = np.asarray(edges, dtype=float)
+        self.N = int(N)
+        self.E = len(self.edges) - 1
+        self.h = np.diff(self.edges)
+        self.Np = self.E * self.N + 1
+        x, bw, D, D2, w, C = _cheb(self.N, None)
+        self.x, self.bw, self.D, self.D2, self.w, self.C = x, bw, D, D2, w, C
+        self.idx = (np.arange(self.E)[:, None] * self.N + np.arange(self.N + 1)[None, :])
+        self.r = np.empty(self.Np)
+        self.r[self.idx] = self.edges[:-1, None] + self.h[:, None] * (x[None, :] + 1) / 2
+        self.r[0] = 0.0
+        self.R = float(self.edges[-1])
+
+    def weights(self, d):
+        """Quadrature weights of ``int f r^{d-1} dr`` at the global nodes."""
+        W = np.zeros(self.Np)
+        loc = (self.h[:, None] / 2) * self.w[None, :] * self.r[self.idx] ** (d - 1)
+        np.add.at(W, self.idx, loc)
+        return W
+
+    def interp(self, vals, rr):
+        """Values of the piecewise interpolant (n, Np) at radii rr (zero beyond R)."""
+        rr = np.atleast_1d(np.asarray(rr, dtype=float))
+        out = np.zeros((vals.shape[0], len(rr)))
+        e = np.clip(np.searchsorted(self.edges, rr, side="right") - 1, 0, self.E - 1)
+        inside = rr <= self.R
+        for i in np.nonzero(inside)[0]:
+            ei = e[i]
+            xl = 2 * (rr[i] - self.edges[ei]) / self.h[ei] - 1
+            diff = xl - self.x
+            hit = np.nonzero(diff == 0)[0]
+            seg = vals[:, self.idx[ei]]
+            if len(hit):
+                out[:, i] = seg[:, hit[0]]
+            else:
+                t = self.bw / diff
+                out[:, i] = seg @ t / t.sum()
+        return out
+
+    def coeffs(self, vals):
+        """Chebyshev coefficients per element: array (n, E, N+1)."""
+        return vals[:, self.idx] @ self.C.T
+
+
+# --------------------------------------------------------------------------
+# the problem: validation, scaling, modes
+# --------------------------------------------------------------------------
+def _bcast(vals, shape):
+    return np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in vals])
+
+
+class _Problem:
+    def __init__(self, num, dim):
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 3:
+            raise InputError(f"dim must be an integer >= 3 for the multi-field bounce, got {dim!r}")
+        self.d = int(dim)
+        self.num = num
+        try:
+            self.n = len(num.vars)
+        except (AttributeError, TypeError):
+            raise InputError("solve_bounce_multi needs a NumericND (qsym.bridge.numeric_nd)") from None
+        if self.n < 1:
+            raise InputError("at least one field is required")
+        n = self.n
+        with mpmath.workdps(ORIGIN_CHECK_DPS):
+            z = [mpmath.mpf(0)] * n
+            try:
+                u0 = mpmath.mpf(num.U(*z))
+                g0 = [mpmath.mpf(v) for v in num.grad(*z)]
+                H0 = [[mpmath.mpf(v) for v in row] for row in num.hess(*z)]
+            except (TypeError, ValueError, ZeroDivisionError) as exc:
+                raise InputError(f"U cannot be evaluated at the origin ({type(exc).__name__}); "
+                                 "it must be smooth there") from None
+            if len(g0) != n or len(H0) != n or any(len(row) != n for row in H0):
+                raise InputError(f"the potential's gradient has {len(g0)} components for "
+                                 f"{n} fields: fields and potential do not match")
+            if not all(mpmath.isfinite(v) for v in [u0] + g0 + [h for row in H0 for h in row]):
+                raise InputError("U or its derivatives are not finite at the origin")
+            Hs = mpmath.matrix(H0)
+            ev, _ = mpmath.eigsy(Hs)
+            ev = sorted(ev)
+            scale = max(abs(ev[0]), abs(ev[-1]), mpmath.mpf(1) * 0 + 1e-300)
+            if abs(u0) > ORIGIN_TOL * scale:
+                raise InputError(f"U(0) = {mpmath.nstr(u0, 6)}: the false vacuum must be at the "
+                                 "origin with U(0) = 0")
+            for k, g in enumerate(g0):
+                if abs(g) > ORIGIN_TOL * scale:
+                    raise InputError(f"dU/d{num.vars[k]} = {mpmath.nstr(g, 6)} at the origin: "
+                                     "the origin is not a minimum of U")
+            if not ev[0] > ORIGIN_TOL * scale:
+                raise InputError("the origin is not a non-degenerate minimum of U (lowest mass^2 "
+                                 f"{mpmath.nstr(ev[0], 6)}): no false vacuum to decay from")
+        self.m2 = float(ev[0])           # the radius unit is 1/sqrt(m2)
+        self.H0 = H0
+        self.Phi = None                  # field unit, set by _directions
+
+    # scaled potential: U~(psi) = U(Phi psi)/(m2 Phi^2) --------------------------
+    def U_np(self, psi):
+        phi = [self.Phi * psi[k] for k in range(self.n)]
+        with np.errstate(all="ignore"):
+            u = np.asarray(self.num.U_np(*phi), dtype=float)
+        return np.broadcast_to(u, psi.shape[1:]) / (self.m2 * self.Phi ** 2)
+
+    def grad_np(self, psi):
+        phi = [self.Phi * psi[k] for k in range(self.n)]
+        with np.errstate(all="ignore"):
+            g = _bcast(self.num.grad_np(*phi), psi.shape[1:])
+        return g / (self.m2 * self.Phi)
+
+    def hess_np(self, psi):
+        phi = [self.Phi * psi[k] for k in range(self.n)]
+        with np.errstate(all="ignore"):
+            h = self.num.hess_np(*phi)
+        shp = psi.shape[1:]
+        return np.stack([_bcast(row, shp) for row in h]) / self.m2
+
+    def U_mp(self, psi):
+        Phi = mpmath.mpf(self.Phi)
+        return mpmath.mpf(self.num.U(*[Phi * p for p in psi])) / (mpmath.mpf(self.m2) * Phi ** 2)
+
+    def grad_mp(self, psi):
+        Phi = mpmath.mpf(self.Phi)
+        c = mpmath.mpf(self.m2) * Phi
+        return [mpmath.mpf(g) / c for g in self.num.grad(*[Phi * p for p in psi])]
+
+    def modes(self, prec):
+        """Scaled mode masses mu_j and orthogonal O (columns), float or mpf."""
+        if prec is None:
+            M = np.array([[float(v) for v in row] for row in self.H0]) / self.m2
+            ev, O = np.linalg.eigh(M)
+            return np.sqrt(np.maximum(ev, 0)), O
+        with mpmath.workprec(prec):
+            z = [mpmath.mpf(0)] * self.n
+            M = mpmath.matrix([[mpmath.mpf(v) for v in row] for row in self.num.hess(*z)])
+            M = M / mpmath.mpf(self.m2)
+            ev, O = mpmath.eigsy(M)
+            # same order and signs as the double-precision modes (the Jacobian is double)
+            _, Od = self.modes(None)
+            order = sorted(range(self.n), key=lambda j: ev[j])
+            mu, cols = [], []
+            for j in order:
+                col = [O[i, j] for i in range(self.n)]
+                jd = len(cols)
+                if sum(float(col[i]) * Od[i, jd] for i in range(self.n)) < 0:
+                    col = [-v for v in col]
+                mu.append(mpmath.sqrt(ev[j]))
+                cols.append(col)
+            Ol = [[cols[j][i] for j in range(self.n)] for i in range(self.n)]
+            return mu, Ol
+
+
+# --------------------------------------------------------------------------
+# 1. escape directions and trial profiles
+# --------------------------------------------------------------------------
+def _sphere(n):
+    if n == 1:
+        return np.array([[1.0], [-1.0]])
+    if n == 2:
+        t = np.arange(72) * (2 * np.pi / 72)
+        return np.stack([np.cos(t), np.sin(t)], axis=1)
+    rng = np.random.default_rng(20260401)
+    v = rng.normal(size=(40 * n, n))
+    v /= np.linalg.norm(v, axis=1)[:, None]
+    ax = np.concatenate([np.eye(n), -np.eye(n), np.ones((1, n)) / math.sqrt(n)])
+    return np.concatenate([ax, v])
+
+
+#: trial shapes: Gaussian (0) and tanh walls at these radii (units of the wall width)
+TRIAL_SHAPES = (0, 2, 5, 10, 20, 40, 80)
+
+
+def _trial_shape(sh, x):
+    """Trial profile g_s(x) with g_s(0) = 1 and its derivative."""
+    if sh == 0:
+        g = np.exp(-x ** 2 / 2)
+        return g, -x * g
+    n0 = 1 - math.tanh(-sh)
+    th = np.tanh(x - sh)
+    return (1 - th) / n0, -(1 - th ** 2) / n0
+
+
+def _directions(P: _Problem):
+    """Candidate escape directions: list of (trial action, e, amplitude, width) best first."""
+    n, d = P.n, P.d
+    dirs = _sphere(n)
+    t = np.geomspace(1e-8, 1e8, 1601)
+    phi = [dirs[:, k, None] * t[None, :] for k in range(n)]
+    with np.errstate(all="ignore"):
+        U = np.broadcast_to(np.asarray(P.num.U_np(*phi), dtype=float), (len(dirs), len(t)))
+    neg = (U < 0) & np.isfinite(U)
+    has = neg.any(axis=1)
+    if not has.any():
+        raise NoSolutionError("no bounce: U >= 0 along every direction from the origin "
+                              "(no region below the false vacuum to tunnel into)")
+    first = np.argmax(neg, axis=1)
+    # trial profiles psi = A e g_s(x): reduced action as a function of A and the shape s
+    amps = np.geomspace(1.0, 30.0, 40)
+    cands = []
+    best = {}
+    for sh in TRIAL_SHAPES:
+        xg, wg = np.polynomial.legendre.leggauss(64 + 4 * sh)
+        top = sh + 8.0
+        rho = top / 2 * (xg + 1)
+        wq = top / 2 * wg * rho ** (d - 1)
+        g, dg = _trial_shape(sh, rho)
+        T0 = 0.5 * np.sum(wq * dg ** 2)
+        for i in np.nonzero(has)[0]:
+            te = t[first[i]]
+            A = te * amps
+            arg = [dirs[i, k] * A[:, None] * g[None, :] for k in range(n)]
+            with np.errstate(all="ignore"):
+                Uv = np.broadcast_to(np.asarray(P.num.U_np(*arg), dtype=float), (len(A), len(rho)))
+                V = Uv @ wq
+                T = T0 * A ** 2
+                S = np.where((V < 0) & np.isfinite(V), T ** (d / 2) / np.abs(V) ** ((d - 2) / 2),
+                             np.inf)
+            # first local minimum in A: for potentials that fall faster than the critical
+            # power the reduced action tends to zero at large amplitude (no global minimum)
+            fin = np.nonzero(np.isfinite(S))[0]
+            if not len(fin):
+                continue
+            j = int(fin[0])
+            while j + 1 < len(S) and S[j + 1] < S[j]:
+                j += 1
+            if j == len(S) - 1 and S[j] < S[fin[0]]:
+                continue     # still falling at the largest amplitude: no bounce-like minimum
+            if np.isfinite(S[j]) and (i not in best or S[j] < best[i][0]):
+                lam = math.sqrt((d - 2) * T[j] / (d * -V[j]))
+                best[i] = (float(S[j]), dirs[i], float(A[j]), lam, float(te), sh)
+    cands = list(best.values())
+    if not cands:
+        raise NoSolutionError("no bounce: no trial configuration with negative potential energy "
+                              "was found (the region U < 0 may be too narrow)")
+    cands.sort(key=lambda c: c[0])
+    chosen = [cands[0]]
+    near = min(cands, key=lambda c: c[4])     # the nearest escape is always tried
+    if near is not cands[0]:
+        chosen.append(near)
+    for c in cands[1:]:
+        if len(chosen) >= MAX_CANDIDATES or c[0] > CANDIDATE_FACTOR * cands[0][0]:
+            break
+        if all(np.arccos(np.clip(np.dot(c[1], o[1]), -1, 1)) > 0.3 for o in chosen):
+            chosen.append(c)
+    return chosen
+
+
+# --------------------------------------------------------------------------
+# 2. Improved Action minimiser
+# --------------------------------------------------------------------------
+def _stiffness(mesh: _Mesh, d):
+    """Matrix K with T = (1/2) sum_k psi_k^T K psi_k (without the solid angle)."""
+    Np, N = mesh.Np, mesh.N
+    K = np.zeros((Np, Np))
+    for e in range(mesh.E):
+        ids = mesh.idx[e]
+        wl = (mesh.h[e] / 2) * mesh.w * mesh.r[ids] ** (d - 1) * (2 / mesh.h[e]) ** 2
+        K[np.ix_(ids, ids)] += mesh.D.T @ (wl[:, None] * mesh.D)
+    return K
+
+
+def _reduced_const(d):
+    return (2 / d) * ((d - 2) / d) ** ((d - 2) / 2)
+
+
+def _minimise(P: _Problem, e, amp, width, shape, iters):
+    """Minimise the reduced action from a trial profile along e; returns (mesh, psi, S~, T, V)
+    with the profile rescaled by the Derrick factor (virial identity exact)."""
+    d, n = P.d, P.n
+    mu, _ = P.modes(None)
+    w = width * math.sqrt(P.m2)          # width in units of 1/m
+    L = (shape + 5) * w + 20.0
+    h = min(1.0, 2.0 / float(mu[-1]), w / 2)
+    E = min(int(math.ceil(L / h)), MAX_MIN_ELEMENTS)
+    mesh = _Mesh(np.linspace(0, L, E + 1), N_MIN)
+    W = mesh.weights(d)
+    K = _stiffness(mesh, d)
+    free = slice(0, mesh.Np - 1)
+    Kf = K[free, free]
+    Pre = Kf + np.diag(W[free])
+    Pinv = np.linalg.inv(Pre)
+    Wf = W[free]
+    psi0 = (amp / P.Phi) * e[:, None] * _trial_shape(shape, mesh.r[free] / w)[0][None, :]
+
+    def fg(u):
+        Ku = u @ Kf
+        T = 0.5 * float(np.sum(u * Ku))
+        full = np.zeros((n, mesh.Np))
+        full[:, free] = u
+        V = float(P.U_np(full)[free] @ Wf)
+        if not (V < 0 and np.isfinite(V) and T > 0):
+            return math.inf, None, T, V
+        f = (d / 2) * math.log(T) - ((d - 2) / 2) * math.log(-V)
+        G = P.grad_np(full)[:, free] * Wf[None, :]
+        g = (d / 2) * Ku / T - ((d - 2) / 2) * G / V
+        if not np.all(np.isfinite(g)):
+            return math.inf, None, T, V
+        return f, g, T, V
+
+    u = psi0
+    f, g, T, V = fg(u)
+    if not math.isfinite(f):
+        raise NoSolutionError("no bounce: the trial configuration has no negative potential energy")
+    S_list, Y_list = [], []
+    stall = 0
+    it = 0
+    for it in range(1, MAX_MIN_ITER + 1):
+        # two-loop recursion with H0 = gamma P^{-1}
+        q = g.copy()
+        al = []
+        for s, y in reversed(list(zip(S_list, Y_list))):
+            rho_ = 1.0 / np.sum(y * s)
+            a = rho_ * np.sum(s * q)
+            al.append((a, rho_, s, y))
+            q -= a * y
+        z = q @ Pinv
+        if S_list:
+            s, y = S_list[-1], Y_list[-1]
+            z *= np.sum(s * y) / np.sum(y * (y @ Pinv))
+        else:
+            z *= 1e-2 / max(1e-300, math.sqrt(max(np.sum(g * (g @ Pinv)), 1e-300)))
+        for a, rho_, s, y in reversed(al):
+            b = rho_ * np.sum(y * z)
+            z += s * (a - b)
+        p = -z
+        slope = np.sum(g * p)
+        if not slope < 0:
+            S_list.clear()
+            Y_list.clear()
+            p = -(g @ Pinv)
+            slope = np.sum(g * p)
+        step = 1.0
+        for _ in range(60):
+            un = u + step * p
+            fn, gn, Tn, Vn = fg(un)
+            if fn <= f + 1e-4 * step * slope:
+                break
+            step *= 0.5
+        else:
+            break
+        s, y = un - u, gn - g
+        if np.sum(s * y) > 1e-300:
+            S_list.append(s)
+            Y_list.append(y)
+            if len(S_list) > LBFGS_MEMORY:
+                S_list.pop(0)
+                Y_list.pop(0)
+        df = f - fn
+        u, f, g, T, V = un, fn, gn, Tn, Vn
+        stall = stall + 1 if df <= MIN_FTOL * max(1.0, abs(f)) else 0
+        if stall >= MIN_STALL:
+            break
+    iters["minimiser"] = iters.get("minimiser", 0) + it
+    full = np.zeros((n, mesh.Np))
+    full[:, free] = u
+    lam = math.sqrt((d - 2) * T / (d * -V))
+    om = _solid_angle_f(d)
+    S_red = _reduced_const(d) * (om * T) ** (d / 2) / (om * -V) ** ((d - 2) / 2)
+    mesh2 = _Mesh(mesh.edges * lam, mesh.N)
+    return mesh2, full, S_red
+
+
+def _solid_angle_f(d):
+    return 2 * math.pi ** (d / 2) / math.gamma(d / 2)
+
+
+# --------------------------------------------------------------------------
+# 3. collocation system
+# --------------------------------------------------------------------------
+def _kappa(mu, R, d, prec=None):
+    """Log-derivatives of r^-nu K_nu(mu r) at R for every mode."""
+    wp = prec if prec is not None else 60
+    with mpmath.workprec(wp):
+        nu = mpmath.mpf(d) / 2 - 1
+        R = mpmath.mpf(R)
+        ks = [-m * mpmath.besselk(nu + 1, m * R) / mpmath.besselk(nu, m * R) for m in mu]
+    return np.array([float(k) for k in ks]) if prec is None else ks
+
+
+class _System:
+    """Collocation equations on one mesh (double precision parts)."""
+
+    def __init__(self, P: _Problem, mesh: _Mesh):
+        self.P, self.mesh = P, mesh
+        d, N, E = P.d, mesh.N, mesh.E
+        self.mu, self.O = P.modes(None)
+        self.kap = _kappa(self.mu, mesh.R, d)
+        Np = mesh.Np
+        L = np.zeros((Np, Np))
+        D, D2 = mesh.D, mesh.D2
+        L[0, mesh.idx[0]] = D[0]
+        self.int_rows = mesh.idx[:, 1:N].ravel()
+        self.int_scale = np.repeat((mesh.h / 2) ** 2, N - 1)
+        for e in range(E):
+            ids = mesh.idx[e]
+            he = mesh.h[e]
+            for j in range(1, N):
+                L[ids[j], ids] = D2[j] + (d - 1) * (he / 2) / mesh.r[ids[j]] * D[j]
+            if e < E - 1:
+                s = (he + mesh.h[e + 1]) / 4
+                g = ids[N]
+                L[g, ids] += s * (2 / he) * D[N]
+                L[g, mesh.idx[e + 1]] -= s * (2 / mesh.h[e + 1]) * D[0]
+        self.L = L
+
+    def residual(self, psi):
+        m = self.mesh
+        N = m.N
+        F = psi @ self.L.T
+        G = self.P.grad_np(psi)
+        F[:, self.int_rows] -= self.int_scale[None, :] * G[:, self.int_rows]
+        last = m.idx[-1]
+        dR = psi[:, last] @ m.D[N]            # local derivative at R
+        F[:, -1] = self.O.T @ dR - (m.h[-1] / 2) * self.kap * (self.O.T @ psi[:, -1])
+        return F
+
+    def jacobian(self, psi):
+        m, n = self.mesh, self.P.n
+        Np, N = m.Np, m.N
+        J = np.zeros((n * Np, n * Np))
+        for k in range(n):
+            J[k * Np:(k + 1) * Np, k * Np:(k + 1) * Np] = self.L
+        H = self.P.hess_np(psi[:, self.int_rows])      # (n, n, nint)
+        for k in range(n):
+            for l in range(n):
+                J[k * Np + self.int_rows, l * Np + self.int_rows] -= self.int_scale * H[k, l]
+        last = m.idx[-1]
+        for k in range(n):          # mode k
+            row = k * Np + Np - 1
+            J[row, :] = 0.0
+            for l in range(n):
+                J[row, l * Np + last] += self.O[l, k] * m.D[N]
+                J[row, l * Np + Np - 1] -= (m.h[-1] / 2) * self.kap[k] * self.O[l, k]
+        return J
+
+
+def _newton_double(P, mesh, psi, iters):
+    """Newton on the collocation equations in floats; returns (psi, |last dx|)."""
+    sysm = _System(P, mesh)
+    n, Np = P.n, mesh.Np
+    F = sysm.residual(psi)
+    nF = np.max(np.abs(F))
+    dx_last = math.inf
+    stall = 0
+    for it in range(MAX_NEWTON):
+        J = sysm.jacobian(psi)
+        try:
+            dx = np.linalg.solve(J, -F.ravel()).reshape(n, Np)
+        except np.linalg.LinAlgError:
+            raise ConvergenceError("singular Jacobian in the bounce Newton iteration; "
+                                   "the potential may be degenerate") from None
+        step = 1.0
+        for _ in range(30):
+            pn = psi + step * dx
+            Fn = sysm.residual(pn)
+            nFn = np.max(np.abs(Fn))
+            if np.isfinite(nFn) and (nFn < nF or nFn < 100 * EPS * max(1.0, np.max(np.abs(pn)))):
+                break
+            step *= 0.5
+        else:
+            break
+        iters["newton"] = iters.get("newton", 0) + 1
+        dxa = step * np.max(np.abs(dx))
+        psi, F, nF = pn, Fn, nFn
+        scale = max(1.0, np.max(np.abs(psi)))
+        if dxa <= 1e3 * EPS * scale:
+            dx_last = dxa
+            if dxa <= 16 * EPS * scale or stall:
+                return psi, dx_last
+            stall += 1
+        dx_last = dxa
+    if dx_last <= 1e-9 * max(1.0, np.max(np.abs(psi))):
+        return psi, dx_last
+    raise ConvergenceError("Newton on the bounce equations did not converge (last correction "
+                           f"{dx_last:.3g}); the minimiser's start may be outside its basin")
+
+
+# --------------------------------------------------------------------------
+# mesh design
+# --------------------------------------------------------------------------
+def _decay_radius(core, amp, digits, d):
+    """Outer radius: the cubic tail (amp e^{-l})^3 (core+l)^{d-1} below 10^-digits."""
+    l = 1.0
+    for _ in range(60):
+        lhs = 3 * (math.log(max(amp, 1e-300)) - l) + (d - 1) * math.log(core + l)
+        if lhs <= -digits * math.log(10):
+            break
+        l += 0.5
+    return core + l
+
+
+def _initial_mesh(P, mesh0, psi0, digits):
+    """Newton mesh from the minimiser's rescaled profile."""
+    mu, _ = P.modes(None)
+    amp = np.max(np.abs(psi0))
+    big = np.nonzero(np.max(np.abs(psi0), axis=0) > 1e-2 * amp)[0]
+    core = float(mesh0.r[big[-1]]) if len(big) else 1.0
+    a_core = 1e-2 * amp
+    R = _decay_radius(core, a_core, digits, P.d)
+    hc = min(1.0, 2.0 / float(mu[-1]))
+    nc = max(1, int(math.ceil(core / hc)))
+    edges = list(np.linspace(0, core, nc + 1))
+    ht = min(H_TAIL, 4.0 / float(mu[-1]))
+    x = core
+    while x < R - 1e-9:
+        step = min(ht, max(hc, 0.5 * (x - core) + hc))
+        x = min(R, x + step)
+        edges.append(x)
+    return _Mesh(np.array(edges), N_NEWTON), R
+
+
+def _element_need(mesh, psi, digits):
+    """Per element: decay rate of the Chebyshev coefficients and the points needed for
+    10^-digits (relative to max |psi|)."""
+    c = np.abs(mesh.coeffs(psi))                      # (n, E, N+1)
+    scale = max(np.max(np.abs(psi)), 1e-300)
+    c = np.max(c, axis=0) / scale                     # (E, N+1)
+    floor = 1e3 * EPS
+    N = mesh.N
+    need = np.zeros(mesh.E)
+    tail = np.zeros(mesh.E)
+    for e in range(mesh.E):
+        ce = c[e]
+        tail[e] = max(ce[N - 1], ce[N])
+        top = max(ce[0], ce[1], ce[2], 1e-300)
+        above = np.nonzero(ce > max(floor, 1e-300))[0]
+        if ce.max() <= 10 ** -digits:
+            need[e] = 4
+            continue
+        k = above[-1] if len(above) else 2
+        if k >= N - 1:
+            need[e] = math.inf if tail[e] > floor else N
+            continue
+        k = max(k, 2)
+        rate = max(math.log(top / max(ce[k], 1e-300)) / k, 1e-3)
+        need[e] = math.log(max(top, 10 ** -digits) / 10 ** -digits) / rate + 2
+    return need, tail
+
+
+def _refine(mesh, need, Ncap):
+    """Split elements that need more than Ncap points; returns new edges and N."""
+    edges = [mesh.edges[0]]
+    for e in range(mesh.E):
+        a, b = mesh.edges[e], mesh.edges[e + 1]
+        k = 1
+        if need[e] > Ncap:
+            k = 2 if math.isfinite(need[e]) and need[e] < 2 * Ncap else 3
+        for i in range(1, k + 1):
+            edges.append(a + (b - a) * i / k)
+    fin = [v for v in need if math.isfinite(v)]
+    N = int(min(Ncap, max(N_NEWTON, math.ceil(max(fin) if fin else N_NEWTON))))
+    N += N % 2
+    return np.array(edges), N
+
+
+def _solve_on_meshes(P, mesh, psi, digits, iters):
+    """Double Newton with h/p refinement until every element resolves 10^-min(digits, DOUBLE)."""
+    dd = min(digits, DOUBLE_DIGITS)
+    dx = math.inf
+    for rnd in range(MAX_REFINE):
+        psi, dx = _newton_double(P, mesh, psi, iters)
+        need, tail = _element_need(mesh, psi, dd)
+        if np.all(need <= mesh.N) and np.max(tail) <= 10 ** -dd:
+            return mesh, psi, dx
+        edges, N = _refine(mesh, need, N_MAX)
+        new = _Mesh(edges, max(N, mesh.N))
+        iters["refinements"] = iters.get("refinements", 0) + 1
+        psi = mesh.interp(psi, new.r)
+        mesh = new
+    raise ConvergenceError("the bounce profile could not be resolved by mesh refinement; "
+                           "the potential may have a singular or extremely thin-walled bounce")
+
+
+def _hp_mesh(mesh, psi, digits):
+    """Mesh for 10^-digits, designed from the measured coefficient decay of the double solution."""
+    need, _ = _element_need(mesh, psi, digits)
+    # elements whose double coefficients hit the floor: extrapolate with their rate
+    edges, N = _refine(mesh, need, N_MAX)
+    return _Mesh(edges, N)
+
+
+# --------------------------------------------------------------------------
+# integrals (double)
+# --------------------------------------------------------------------------
+def _tail_pieces(mu, O, psiR, dpsiR, R, d, ctx):
+    """Tail (r > R) contributions of the linear modes: (T, V, [int psi_k^2]) without the
+    solid angle; ``ctx`` is math-like (mpmath)."""
+    n = len(mu)
+    nu = mpmath.mpf(d) / 2 - 1
+    R = mpmath.mpf(R)
+    a = [sum(O[i][j] * psiR[i] for i in range(n)) for j in range(n)]
+    da = [sum(O[i][j] * dpsiR[i] for i in range(n)) for j in range(n)]
+    Kn = [mpmath.besselk(nu, m * R) for m in mu]
+    K1 = [mpmath.besselk(nu + 1, m * R) for m in mu]
+    Km = [mpmath.besselk(nu - 1, m * R) for m in mu]
+    c = [a[j] * R ** nu / Kn[j] for j in range(n)]
+    X = [[None] * n for _ in range(n)]
+    for j in range(n):
+        for l in range(n):
+            if abs(mu[j] - mu[l]) <= mpmath.mpf(10) ** -6 * mu[j]:
+                mm = (mu[j] + mu[l]) / 2
+                kn, k1, km = (mpmath.besselk(nu, mm * R), mpmath.besselk(nu + 1, mm * R),
+                              mpmath.besselk(nu - 1, mm * R))
+                X[j][l] = R ** 2 / 2 * (km * k1 - kn ** 2)
+            else:
+                X[j][l] = R * (mu[j] * K1[j] * Kn[l] - mu[l] * Kn[j] * K1[l]) / (mu[j] ** 2 - mu[l] ** 2)
+    T = mpmath.mpf(0)
+    V = mpmath.mpf(0)
+    for j in range(n):
+        Qj = c[j] ** 2 * X[j][j]
+        T += (-R ** (d - 1) * a[j] * da[j] - mu[j] ** 2 * Qj) / 2
+        V += mu[j] ** 2 * Qj / 2
+    Qk = []
+    for k in range(n):
+        s = mpmath.mpf(0)
+        for j in range(n):
+            for l in range(n):
+                s += O[k][j] * O[k][l] * c[j] * c[l] * X[j][l]
+        Qk.append(s)
+    return T, V, Qk
+
+
+def _integrals_double(P, mesh, psi):
+    d, N = P.d, mesh.N
+    W = mesh.weights(d)
+    dl = psi[:, mesh.idx] @ mesh.D.T * (2 / mesh.h)[None, :, None]     # (n, E, N+1)
+    wl = (mesh.h[:, None] / 2) * mesh.w[None, :] * mesh.r[mesh.idx] ** (d - 1)
+    T = 0.5 * float(np.sum(wl[None] * dl ** 2))
+    V = float(P.U_np(psi) @ W)
+    Q = [float(psi[k] ** 2 @ W) for k in range(P.n)]
+    mu, O = P.modes(None)
+    dR = dl[:, -1, N]
+    with mpmath.workprec(80):
+        Tt, Vt, Qt = _tail_pieces([mpmath.mpf(float(m)) for m in mu],
+                                  [[mpmath.mpf(float(O[i, j])) for j in range(P.n)] for i in range(P.n)],
+                                  [mpmath.mpf(float(v)) for v in psi[:, -1]],
+                                  [mpmath.mpf(float(v)) for v in dR], mesh.R, d, mpmath)
+    return T + float(Tt), V + float(Vt), [Q[k] + float(Qt[k]) for k in range(P.n)]
+
+
+def _cubic_coefficient(P):
+    """Size of the non-quadratic part of U~ near the origin (for the tail error bound)."""
+    dirs = _sphere(P.n)
+    r = 0.05
+    psi = (r * dirs).T
+    U = P.U_np(psi)
+    M = np.array([[float(v) for v in row] for row in P.H0]) / P.m2
+    quad = 0.5 * np.einsum("ki,kl,li->i", psi, M, psi)
+    with np.errstate(all="ignore"):
+        c = np.nanmax(np.abs(U - quad)) / r ** 3
+    return float(c) if np.isfinite(c) else 1.0
+
+
+# --------------------------------------------------------------------------
+# 4. high precision: mixed-precision iterative refinement
+# --------------------------------------------------------------------------
+class _MPSystem:
+    def __init__(self, P, mesh, prec):
+        self.P, self.mesh, self.prec = P, mesh, prec
+        with mpmath.workprec(prec):
+            x, bw, D, D2, w, C = _cheb(mesh.N, prec)
+            self.x, self.bw, self.D, self.D2, self.w, self.C = x, bw, D, D2, w, C
+            self.edges = [mpmath.mpf(float(v)) for v in mesh.edges]
+            self.h = [self.edges[e + 1] - self.edges[e] for e in range(mesh.E)]
+            N = mesh.N
+            self.r = [None] * mesh.Np
+            for e in range(mesh.E):
+                for j in range(N + 1):
+                    self.r[e * N + j] = self.edges[e] + self.h[e] * (x[j] + 1) / 2
+            self.r[0] = mpmath.mpf(0)
+            self.mu, self.O = P.modes(prec)
+            self.kap = _kappa(self.mu, self.edges[-1], P.d, prec)
+
+    def residual(self, psi):
+        """psi: list of n lists of mpf; returns (F as float array (n, Np), local derivatives)."""
+        P, m = self.P, self.mesh
+        n, N, E, d = P.n, m.N, m.E, P.d
+        F = np.zeros((n, m.Np))
+        with mpmath.workprec(self.prec):
+            D, D2 = self.D, self.D2
+            d1s = []
+            for e in range(E):
+                he = self.h[e]
+                base = e * N
+                segs = [psi[k][base:base + N + 1] for k in range(n)]
+                d1 = [[mpmath.fdot(D[j], segs[k]) for j in range(N + 1)] for k in range(n)]
+                d1s.append(d1)
+                c = (he / 2) ** 2
+                for j in range(1, N):
+                    g = base + j
+                    G = P.grad_mp([psi[k][g] for k in range(n)])
+                    fac = (d - 1) * (he / 2) / self.r[g]
+                    for k in range(n):
+                        F[k, g] = float(mpmath.fdot(D2[j], segs[k]) + fac * d1[k][j] - c * G[k])
+            for k in range(n):
+                F[k, 0] = float(d1s[0][k][0])
+                for e in range(E - 1):
+                    s = (self.h[e] + self.h[e + 1]) / 4
+                    F[k, (e + 1) * N] = float(s * (2 / self.h[e] * d1s[e][k][N]
+                                                   - 2 / self.h[e + 1] * d1s[e + 1][k][0]))
+            hl = self.h[-1] / 2
+            for j in range(n):
+                F[j, -1] = float(sum(self.O[l][j] * (d1s[-1][l][N] - hl * self.kap[j] * psi[l][-1])
+                                     for l in range(n)))
+        return F, d1s
+
+    def integrals(self, psi, d1s):
+        P, m = self.P, self.mesh
+        n, N, E, d = P.n, m.N, m.E, P.d
+        with mpmath.workprec(self.prec):
+            T = mpmath.mpf(0)
+            V = mpmath.mpf(0)
+            Q = [mpmath.mpf(0)] * n
+            for e in range(E):
+                he = self.h[e]
+                for j in range(N + 1):
+                    g = e * N + j
+                    wt = he / 2 * self.w[j] * self.r[g] ** (d - 1)
+                    if wt == 0:
+                        continue
+                    vals = [psi[k][g] for k in range(n)]
+                    T += wt * sum((2 / he * d1s[e][k][j]) ** 2 for k in range(n)) / 2
+                    V += wt * P.U_mp(vals)
+                    for k in range(n):
+                        Q[k] += wt * vals[k] ** 2
+            dR = [2 / self.h[-1] * d1s[-1][k][N] for k in range(n)]
+            Tt, Vt, Qt = _tail_pieces(self.mu, self.O, [psi[k][-1] for k in range(n)], dR,
+                                      self.edges[-1], d, mpmath)
+            return T + Tt, V + Vt, [Q[k] + Qt[k] for k in range(n)], dR
+
+    def tails(self, psi):
+        """Largest |c_{N-1}|, |c_N| over elements and fields, relative to max |psi|."""
+        m = self.mesh
+        N = m.N
+        with mpmath.workprec(self.prec):
+            scale = max(abs(v) for row in psi for v in row)
+            worst = mpmath.mpf(0)
+            for e in range(m.E):
+                for k in range(self.P.n):
+                    seg = psi[k][e * N:e * N + N + 1]
+                    for kk in (N - 1, N):
+                        worst = max(worst, abs(mpmath.fdot(self.C[kk], seg)))
+            return worst / scale
+
+
+def _refine_mp(P, mesh, psi_d, digits, iters):
+    """Mixed-precision Newton to 10^-digits on ``mesh``; returns (mp system, psi, |last dx|)."""
+    prec = int(math.ceil(digits * math.log2(10))) + 16
+    msys = _MPSystem(P, mesh, prec)
+    dsys = _System(P, mesh)
+    n, Np = P.n, mesh.Np
+    Jinv = np.linalg.inv(dsys.jacobian(psi_d))
+    with mpmath.workprec(prec):
+        psi = [[mpmath.mpf(float(v)) for v in psi_d[k]] for k in range(n)]
+    scale = float(np.max(np.abs(psi_d)))
+    target = 10.0 ** -digits * scale
+    prev = math.inf
+    for it in range(MAX_MP_ITER):
+        F, _ = msys.residual(psi)
+        dx = -(Jinv @ F.ravel()).reshape(n, Np)
+        iters["mp_newton"] = iters.get("mp_newton", 0) + 1
+        dxa = float(np.max(np.abs(dx)))
+        if not math.isfinite(dxa):
+            raise ConvergenceError("high-precision refinement produced a non-finite correction")
+        with mpmath.workprec(prec):
+            for k in range(n):
+                row = psi[k]
+                for g in range(Np):
+                    row[g] += dx[k, g]
+        if dxa <= target:
+            return msys, psi, dxa
+        if dxa > 0.5 * prev and it > 2:
+            raise ConvergenceError(f"high-precision refinement stalled at |dx| = {dxa:.3g} "
+                                   f"(dps target 1e-{digits}); try a smaller dps")
+        prev = dxa
+    raise ConvergenceError(f"high-precision refinement did not converge in {MAX_MP_ITER} steps")
+
+
+# --------------------------------------------------------------------------
+# driver
+# --------------------------------------------------------------------------
+def _profile_fn(P, mesh_edges, N, nodes_psi, mu, O, R, prec, dps):
+    """Profile r -> tuple(phi_k) (and derivatives) from element interpolation + Bessel tails."""
+    n, d = P.n, P.d
+    wp = prec if prec is not None else 60
+    with mpmath.workprec(wp):
+        x, bw, D, _, _, _ = _cheb(N, wp)
+        edges = [mpmath.mpf(float(v)) for v in mesh_edges]
+        vals = [[mpmath.mpf(v) for v in row] for row in nodes_psi]
+        Rm = mpmath.mpf(R)
+        nu = mpmath.mpf(d) / 2 - 1
+        muv = [mpmath.mpf(m) for m in mu]
+        Ov = [[mpmath.mpf(O[i][j]) for j in range(n)] for i in range(n)]
+        aR = [sum(Ov[i][j] * vals[i][-1] for i in range(n)) for j in range(n)]
+        KR = [mpmath.besselk(nu, m * Rm) for m in muv]
+        Phi = mpmath.mpf(P.Phi)
+        m1 = mpmath.sqrt(mpmath.mpf(P.m2))
+    E = len(edges) - 1
+
+    def ev(r, deriv):
+        with mpmath.workprec(wp):
+            rho = mpmath.mpf(r) * m1
+            if rho < 0:
+                raise InputError("the profile is defined for r >= 0")
+            if rho > Rm:
+                out = []
+                a = []
+                for j in range(n):
+                    if deriv:
+                        a.append(-aR[j] * muv[j] * (Rm / rho) ** nu
+                                 * mpmath.besselk(nu + 1, muv[j] * rho) / KR[j])
+                    else:
+                        a.append(aR[j] * (Rm / rho) ** nu * mpmath.besselk(nu, muv[j] * rho) / KR[j])
+                out = [sum(Ov[k][j] * a[j] for j in range(n)) for k in range(n)]
+            else:
+                import bisect
+                e = min(max(bisect.bisect_right(edges, rho) - 1, 0), E - 1)
+                he = edges[e + 1] - edges[e]
+                xl = 2 * (rho - edges[e]) / he - 1
+                segs = [vals[k][e * N:e * N + N + 1] for k in range(n)]
+                if deriv:
+                    segs = [[2 / he * mpmath.fdot(D[j], s) for j in range(N + 1)] for s in segs]
+                hit = [j for j in range(N + 1) if xl == x[j]]
+                if hit:
+                    out = [s[hit[0]] for s in segs]
+                else:
+                    t = [bw[j] / (xl - x[j]) for j in range(N + 1)]
+                    st = mpmath.fsum(t)
+                    out = [mpmath.fdot(t, s) / st for s in segs]
+            fac = Phi * (m1 if deriv else 1)
+            res = [fac * v for v in out]
+        if dps is None:
+            return tuple(float(v) for v in res)
+        with mpmath.workdps(dps):
+            return tuple(+v for v in res)
+
+    return (lambda r: ev(r, False)), (lambda r: ev(r, True))
+
+
+def _polish(P, cand, digits, iters):
+    """Minimise from one candidate direction and polish: returns a dict of double results."""
+    S_trial, e, amp, width, te, shape = cand
+    mesh0, psi0, S_red = _minimise(P, e, amp, width, shape, iters)
+    mesh, R = _initial_mesh(P, mesh0, psi0, digits)
+    psi = mesh0.interp(psi0, mesh.r)
+    mesh, psi, dx = _solve_on_meshes(P, mesh, psi, digits, iters)
+    T, V, Q = _integrals_double(P, mesh, psi)
+    S = T + V
+    if not (S > 0 and np.max(np.abs(psi)) > 0.1):
+        raise ConvergenceError("Newton converged to the trivial solution instead of the bounce")
+    S_full = S * _solid_angle_f(P.d)
+    if abs(S_full - S_red) > AGREE_TOL * S_full:
+        raise ConvergenceError(f"the polished bounce (action {S_full:.6g}, scaled units) does not "
+                               f"match the minimum of the reduced action ({S_red:.6g}): Newton "
+                               "found another solution")
+    return dict(mesh=mesh, psi=psi, dx=dx, T=T, V=V, Q=Q, S=S, S_red=S_red)
+
+
+def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounceResult:
+    """Bounce of a :class:`~qsym.bridge.NumericND` potential (false vacuum at the origin).
+
+    ``dps=None`` is the fast double-precision path (relative error below
+    ``DOUBLE_TOL`` or ConvergenceError); an integer ``dps`` gives the action
+    to ``dps`` digits (error estimate below ``10**-dps``).  Raises
+    InputError (bad input), NoSolutionError (no region ``U < 0``) or
+    ConvergenceError (with a remedy); never returns an unchecked number.
+    """
+    if dps is not None:
+        from ..bridge import check_dps
+        dps = check_dps(dps)
+    P = _Problem(num, dim)
+    d, n = P.d, P.n
+    iters: dict = {}
+    cands = _directions(P)
+    digits = DOUBLE_DIGITS if dps is None else dps + GUARD_DIGITS
+    # field unit: escape distance of the best direction (a float: exact in every precision)
+    P.Phi = float(cands[0][4])
+    best = None
+    errors = []
+    mins = []
+    for c in cands:
+        try:
+            mins.append((_minimise(P, c[1], c[2], c[3], c[5], iters)[2], c))
+        except (ConvergenceError, NoSolutionError) as exc:
+            errors.append(exc)
+    mins.sort(key=lambda t: t[0])
+    for S_red, c in mins:
+        try:
+            best = _polish(P, c, digits, iters)
+            break
+        except ConvergenceError as exc:
+            errors.append(exc)
+    if best is None:
+        if errors:
+            raise errors[-1]
+        raise NoSolutionError("no bounce found")
+    mesh, psi = best["mesh"], best["psi"]
+    om_f = _solid_angle_f(d)
+    c3 = _cubic_coefficient(P)
+    mu, O = P.modes(None)
+    if dps is None:
+        T, V, Q, S = best["T"], best["V"], best["Q"], best["S"]
+        need, tail = _element_need(mesh, psi, DOUBLE_DIGITS)
+        e_vir = abs(S - 2 * T / d) / abs(S)
+        e_trunc = TRUNC_SAFETY * float(np.max(tail))
+        e_tail = c3 * float(np.max(np.abs(psi[:, -1]))) ** 3 * mesh.R ** (d - 1) / abs(S)
+        e_round = 4 * mesh.Np * EPS * n
+        e_dx = best["dx"] / max(1.0, float(np.max(np.abs(psi))))
+        err = e_vir + e_trunc + e_tail + e_round + e_dx
+        if not err <= DOUBLE_TOL:
+            raise ConvergenceError(f"bounce error estimate {err:.3g} exceeds {DOUBLE_TOL:g}; "
+                                   "try dps=20 for the high-precision path")
+        fac = P.Phi ** 2 * P.m2 ** ((2 - d) / 2) * om_f
+        qfac = P.Phi ** 2 * P.m2 ** (-d / 2) * om_f
+        prof, dprof = _profile_fn(P, mesh.edges, mesh.N, psi, [float(m) for m in mu],
+                                  [[float(O[i, j]) for j in range(n)] for i in range(n)],
+                                  mesh.R, None, None)
+        return MultiBounceResult(
+            phi0=tuple(float(P.Phi * v) for v in psi[:, 0]), action=fac * S,
+            action_virial=fac * 2 * T / d, kinetic=fac * T, potential=fac * V,
+            charge_integrals=tuple(qfac * q for q in Q), error=float(err), dps=None, dim=d,
+            iterations=iters, status="converged", R_match=mesh.R / math.sqrt(P.m2),
+            profile=prof, dprofile=dprof)
+    # ---- high precision ----------------------------------------------------
+    hp = _hp_mesh(mesh, psi, digits)
+    psi_h = mesh.interp(psi, hp.r)
+    psi_h, _ = _newton_double(P, hp, psi_h, iters)
+    for rnd in range(3):
+        msys, psi_m, dx = _refine_mp(P, hp, psi_h, digits, iters)
+        tail = msys.tails(psi_m)
+        if tail <= mpmath.mpf(10) ** -digits:
+            break
+        # refine where the full-precision coefficients say so
+        with mpmath.workprec(msys.prec):
+            arr = np.array([[float(v) for v in row] for row in psi_m])
+        need = np.zeros(hp.E)
+        for e in range(hp.E):
+            worst = 0.0
+            for k in range(n):
+                seg = psi_m[k][e * hp.N:e * hp.N + hp.N + 1]
+                with mpmath.workprec(msys.prec):
+                    worst = max(worst, float(max(abs(mpmath.fdot(msys.C[kk], seg))
+                                                 for kk in (hp.N - 1, hp.N))))
+            need[e] = 2 * N_MAX if worst > 10.0 ** -digits * float(np.max(np.abs(arr))) else 0
+        edges, _ = _refine(hp, need, N_MAX)
+        new = _Mesh(edges, hp.N)
+        iters["refinements"] = iters.get("refinements", 0) + 1
+        psi_h, _ = _newton_double(P, new, hp.interp(arr, new.r), iters)
+        hp = new
+    else:
+        raise ConvergenceError(f"the bounce could not be resolved to {digits} digits; try a smaller dps")
+    prec = msys.prec
+    T, V, Q, dR = msys.integrals(psi_m, _MPSystem.residual(msys, psi_m)[1])
+    with mpmath.workprec(prec):
+        S = T + V
+        Sv = 2 * T / d
+        e_vir = abs(S - Sv) / abs(S)
+        e_trunc = TRUNC_SAFETY * tail
+        psiR = max(abs(psi_m[k][-1]) for k in range(n))
+        e_tail = mpmath.mpf(c3) * psiR ** 3 * msys.edges[-1] ** (d - 1) / abs(S)
+        e_round = 4 * hp.Np * n * mpmath.mpf(2) ** (-prec)
+        e_dx = mpmath.mpf(dx) / max(1, float(np.max(np.abs(psi_h))))
+        e_repr = mpmath.mpf(10) ** (-dps)
+        err = e_vir + e_trunc + e_tail + e_round + e_dx + e_repr / 10
+        if not err <= mpmath.mpf(10) ** -dps:
+            raise ConvergenceError(f"bounce error estimate {mpmath.nstr(err, 3)} exceeds 1e-{dps}; "
+                                   "try a larger dps margin or check the potential")
+        Phi = mpmath.mpf(P.Phi)
+        m2 = mpmath.mpf(P.m2)
+        om = 2 * mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2)
+        fac = Phi ** 2 * m2 ** (mpmath.mpf(2 - d) / 2) * om
+        qfac = Phi ** 2 * m2 ** (-mpmath.mpf(d) / 2) * om
+        out = dict(S=fac * S, Sv=fac * Sv, T=fac * T, V=fac * V, Q=[qfac * q for q in Q],
+                   phi0=[Phi * psi_m[k][0] for k in range(n)], R=msys.edges[-1] / mpmath.sqrt(m2))
+    with mpmath.workdps(dps):
+        rd = lambda v: +v  # noqa: E731
+        prof, dprof = _profile_fn(P, hp.edges, hp.N, psi_m, msys.mu, msys.O, msys.edges[-1], prec, dps)
+        return MultiBounceResult(
+            phi0=tuple(rd(v) for v in out["phi0"]), action=rd(out["S"]),
+            action_virial=rd(out["Sv"]), kinetic=rd(out["T"]), potential=rd(out["V"]),
+            charge_integrals=tuple(rd(q) for q in out["Q"]), error=rd(err), dps=dps, dim=d,
+            iterations=iters, status="converged", R_match=rd(out["R"]),
+            profile=prof, dprofile=dprof)
+
+
+# --------------------------------------------------------------------------
+# Potential-level entry points
+# --------------------------------------------------------------------------
+def _numeric(potential, omega):
+    from ..bridge import numeric_nd
+    from ..potential import parse_value
+    if omega is None:
+        expr = potential.U()
+    else:
+        expr = potential.U_omega(parse_value(omega)).subs(potential.values)
+    return numeric_nd(expr, potential.fields)
+
+
+def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) -> MultiBounceResult:
+    """Bounce of a :class:`~qsym.potential.Potential` with any number of fields.
+
+    With ``omega`` the bounce of ``U_omega = U - omega^2/2 sum_k q_k^2 phi_k^2``
+    (paper eq (5), each field with its own charge).  ``result.as_dict()`` is the
+    CLI payload (action, phi0, dps, error).
+    """
+    num = _numeric(potential, omega)
+    try:
+        return solve_bounce_multi(num, dim=dim, dps=dps)
+    except InputError as exc:
+        if omega is not None and "non-degenerate minimum" in str(exc):
+            raise InputError(f"omega = {omega} is too large: U_omega has no false vacuum at the "
+                             "origin (omega^2 q_k^2 must stay below the masses^2)") from None
+        raise
+
+
+def qball_multi(potential, omega, dim: int = 3, dps: int | None = None) -> MultiQBallResult:
+    """The multi-field Q-ball at frequency ``omega``: charge, energy, per-field charges.
+
+    ``Q = omega sum_k q_k^2 int phi_k^2`` and ``E = S_omega + omega Q``, where
+    ``S_omega`` is the bounce action in ``U_omega`` (paper eq (8) at its
+    stationary point).
+    """
+    from ..bridge import evaluate
+    from ..potential import parse_value
+    w = parse_value(omega)
+    res = bounce_multi(potential, omega=w, dim=dim, dps=dps)
+    wp = dps if dps is not None else 20
+    with mpmath.workdps(wp + 5):
+        wm = evaluate(w, wp + 5)
+        q2 = [evaluate(q ** 2, wp + 5) for q in potential.charges]
+        ch = [wm * q2[k] * mpmath.mpf(res.charge_integrals[k]) for k in range(len(q2))]
+        Q = mpmath.fsum(ch)
+        E = mpmath.mpf(res.action) + wm * Q
+    conv = float if dps is None else (lambda v: +v)
+    with mpmath.workdps(wp):
+        return MultiQBallResult(omega=conv(wm), charge=conv(Q), energy=conv(E),
+                                charges=tuple(conv(c) for c in ch), error=res.error,
+                                dps=dps, bounce=res)

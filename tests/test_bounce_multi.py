@@ -1,0 +1,206 @@
+"""Multi-field bounces (qsym.bounce.multi): known answers, identities, precision, bad input."""
+
+import mpmath
+import pytest
+import sympy as sp
+
+from qsym.bounce.multi import bounce_multi, qball_multi, solve_bounce_multi
+from qsym.bounce.single import bounce, solve_bounce
+from qsym.bridge import numeric_1d, numeric_nd
+from qsym.errors import ConvergenceError, InputError, NoSolutionError
+from qsym.potential import Potential
+
+a, b, c, p = sp.symbols("a b c p")
+R = sp.Rational
+
+# a rotation by an angle with rational sine and cosine (3-4-5), and a rational 3-d one
+X2, Y2 = (3 * a + 4 * b) / 5, (-4 * a + 3 * b) / 5
+X3, Y3, Z3 = (a + 2 * b + 2 * c) / 3, (2 * a + b - 2 * c) / 3, (2 * a - 2 * b + c) / 3
+
+U_ESC = lambda x: x**2 / 2 - x**3 + x**4 / 4          # noqa: E731  escape potential, bounded
+U_CUB = lambda x: x**2 / 2 - x**3                     # noqa: E731  unbounded below
+
+_SINGLE = {}
+
+
+def single(expr1, dps=30, dim=3):
+    """Reference: the single-field engine on U(p)."""
+    key = (sp.srepr(expr1), dps, dim)
+    if key not in _SINGLE:
+        _SINGLE[key] = solve_bounce(numeric_1d(expr1, p), dim=dim, dps=dps)
+    return _SINGLE[key]
+
+
+def rel(x, y):
+    return abs(mpmath.mpf(x) / mpmath.mpf(y) - 1)
+
+
+# --------------------------------------------------------------------------
+# known answers
+# --------------------------------------------------------------------------
+def test_rotated_separable_matches_single_field_engine():
+    U = U_ESC(X2) + Y2**2 + Y2**4
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    ref = single(U_ESC(p))
+    assert res.status == "converged" and res.dps is None
+    assert rel(res.action, ref.action) < 1e-10
+    assert rel(res.action, ref.action) <= res.error
+    # centre on the escape line x, at the single-field centre value
+    assert abs(res.phi0[0] - float(ref.phi0) * 3 / 5) < 1e-9
+    assert abs(res.phi0[1] - float(ref.phi0) * 4 / 5) < 1e-9
+
+
+def test_unbounded_below_two_fields():
+    # cubic escape direction, a transverse field coupled to it; U -> -oo along x
+    U = U_CUB(X2) + 2 * Y2**2 + X2 * Y2**2
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    ref = single(U_CUB(p))
+    assert rel(res.action, ref.action) < 1e-10
+    assert rel(res.action, ref.action) <= res.error
+
+
+def test_symmetry_line_gives_restricted_problem():
+    # phi1 = phi2 is invariant; the coupling vanishes on it and stabilises the transverse field
+    U = (a**2 + b**2) / 2 - (a + b)**3 / 4 + (a - b)**2 * (a + b)**2
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    # on the line a = b = chi/sqrt(2): U = chi^2/2 - chi^3/sqrt(2)
+    ref = single(p**2 / 2 - p**3 / sp.sqrt(2))
+    assert rel(res.action, ref.action) < 1e-10
+    assert abs(res.phi0[0] - res.phi0[1]) < 1e-9
+
+
+def test_three_fields_rotated():
+    U = U_ESC(X3) + Y3**2 + 3 * Z3**2 / 2 + Y3**2 * Z3**2
+    res = solve_bounce_multi(numeric_nd(U, [a, b, c]))
+    ref = single(U_ESC(p))
+    assert len(res.phi0) == 3 and len(res.charge_integrals) == 3
+    assert rel(res.action, ref.action) < 1e-10
+
+
+def test_thin_wall_two_fields():
+    U = a**2 / 2 - a**3 + R(45, 100) * a**4 + b**2 + a**2 * b**2
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    ref = single(p**2 / 2 - p**3 + R(45, 100) * p**4, dps=20)
+    assert rel(res.action, ref.action) < 1e-10
+
+
+def test_dimension_four():
+    U = U_ESC(X2) + Y2**2 + Y2**4
+    res = solve_bounce_multi(numeric_nd(U, [a, b]), dim=4)
+    ref = single(U_ESC(p), dps=20, dim=4)
+    assert res.dim == 4 and rel(res.action, ref.action) < 1e-10
+
+
+# --------------------------------------------------------------------------
+# identities and consistency
+# --------------------------------------------------------------------------
+def test_virial_identity_and_profile():
+    U = a**2 / 2 - a**3 + b**2 - a * b**2 + a**2 * b**2 / 2 - a**2 * b / 3
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    assert abs(res.action - res.action_virial) <= res.error * res.action
+    assert abs(res.kinetic + res.potential - res.action) <= 1e-12 * res.action
+    # profile: centre values at r = 0, continuous at the matching radius, decaying
+    assert res.profile(0.0) == pytest.approx(res.phi0, abs=1e-12)
+    R_m = res.R_match
+    inside, outside = res.profile(R_m * (1 - 1e-9)), res.profile(R_m * (1 + 1e-9))
+    assert all(abs(x - y) < 1e-12 for x, y in zip(inside, outside))
+    assert max(abs(v) for v in res.profile(2 * R_m)) < 1e-8
+    assert all(abs(v) < 1e-10 for v in res.dprofile(0.0))
+
+
+@pytest.mark.slow
+def test_two_precisions_agree_within_estimate():
+    # genuinely two-field (curved escape path), unbounded below: no closed form
+    U = a**2 / 2 + b**2 - a**3 - a * b**2 + a**2 * b / 2
+    num = numeric_nd(U, [a, b])
+    r0 = solve_bounce_multi(num)
+    r20 = solve_bounce_multi(num, dps=20)
+    r30 = solve_bounce_multi(num, dps=30)
+    assert 0 < abs(r0.phi0[1])                      # the path is curved
+    assert rel(r0.action, r30.action) <= r0.error
+    assert rel(r20.action, r30.action) <= r20.error
+    assert r20.error <= mpmath.mpf(10)**-20
+    for k in range(2):
+        assert abs(r20.charge_integrals[k] - r30.charge_integrals[k]) <= \
+            mpmath.mpf(10)**-17 * abs(r30.charge_integrals[k])
+
+
+@pytest.mark.slow
+def test_thirty_digits_against_single_field_engine():
+    U = U_ESC(X2) + Y2**2 + Y2**4
+    res = solve_bounce_multi(numeric_nd(U, [a, b]), dps=30)
+    ref = single(U_ESC(p), dps=30)
+    assert res.dps == 30 and res.error <= mpmath.mpf(10)**-30
+    assert rel(res.action, ref.action) < mpmath.mpf(10)**-28
+    with mpmath.workdps(30):
+        assert abs(res.phi0[0] - ref.phi0 * 3 / 5) < mpmath.mpf(10)**-25
+
+
+# --------------------------------------------------------------------------
+# Q-balls: U_omega with each field's charge
+# --------------------------------------------------------------------------
+def test_qball_multi_decoupled_matches_single_field():
+    P = Potential("a**2/2 - a**3 + a**4/4 + 2*b**2 + a**2*b**2", ["a", "b"], charges=[1, 2])
+    q = qball_multi(P, "0.6")
+    ref = bounce(Potential("a**2/2 - a**3 + a**4/4", ["a"]), omega="0.6", dps=20)
+    assert rel(q.bounce.action, ref.action) < 1e-10
+    assert rel(q.bounce.charge_integrals[0], ref.charge_integral) < 1e-10
+    assert q.charge == pytest.approx(0.6 * float(ref.charge_integral), rel=1e-10)
+    assert q.energy == pytest.approx(float(ref.action) + 0.6 * q.charge, rel=1e-10)
+
+
+def test_qball_multi_charges_weight_each_field():
+    # the escape runs along b, which has charge 2: U_omega = U - omega^2 (a^2 + 4 b^2)/2
+    P = Potential("2*a**2 + b**2 - b**3 + a**2*b**2", ["a", "b"], charges=[1, 2])
+    q = qball_multi(P, "1/2")
+    ref = bounce(Potential("b**2 - b**3", ["b"], charges=[2]), omega="1/2", dps=20)
+    assert rel(q.bounce.action, ref.action) < 1e-10
+    assert q.charges[1] == pytest.approx(0.5 * 4 * float(ref.charge_integral), rel=1e-9)
+    payload = bounce_multi(P, omega="1/2").as_dict()
+    assert set(payload) >= {"action", "phi0", "dps", "error"}
+
+
+# --------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------
+def test_no_bounce_is_no_solution():
+    with pytest.raises(NoSolutionError, match="no bounce"):
+        solve_bounce_multi(numeric_nd(a**2 + b**2 + a**4 - a**2 * b, [a, b]))
+
+
+@pytest.mark.parametrize("expr, msg", [
+    (a**2 / 2 - b**2 / 2 - a**3, "not a non-degenerate minimum"),
+    (a**2 / 2 + b**2 / 2 - a**3 + R(1, 10), "U\\(0\\)"),
+    (a**2 / 2 + b**2 / 2 - a**3 + b / 10, "not a minimum"),
+])
+def test_origin_must_be_a_minimum(expr, msg):
+    with pytest.raises(InputError, match=msg):
+        solve_bounce_multi(numeric_nd(expr, [a, b]))
+
+
+def test_bad_arguments():
+    num = numeric_nd(a**2 / 2 - a**3 + b**2, [a, b])
+    for dim in (2, 0, "3", 3.0, True):
+        with pytest.raises(InputError, match="dim"):
+            solve_bounce_multi(num, dim=dim)
+    with pytest.raises(InputError, match="dps"):
+        solve_bounce_multi(num, dps=5)
+    with pytest.raises(InputError):
+        solve_bounce_multi("a**2 - a**3")
+
+
+def test_fields_that_do_not_match():
+    with pytest.raises(InputError, match="undeclared"):
+        bounce_multi(Potential("a**2/2 - a**3 + c**2", ["a", "b"]))
+    with pytest.raises(InputError, match="parameters without values"):
+        numeric_nd(a**2 / 2 - a**3 + c * b**2, [a, b])
+    with pytest.raises(InputError, match="omega"):
+        bounce_multi(Potential("a**2/2 - a**3 + b**2", ["a", "b"]), omega=2)
+
+
+def test_errors_are_one_line():
+    for call in (lambda: solve_bounce_multi(numeric_nd(a**2 + b**2, [a, b])),
+                 lambda: solve_bounce_multi(numeric_nd(a**2 / 2 - b**2 - a**3, [a, b]))):
+        with pytest.raises((InputError, NoSolutionError, ConvergenceError)) as info:
+            call()
+        assert "\n" not in str(info.value)
