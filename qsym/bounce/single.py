@@ -76,6 +76,11 @@ GUARD_DIGITS = 12
 PSI_LINEAR = 1e-2
 #: stop a Newton shot where the predicted deviation reaches this fraction of psi
 DEVIATION_FRACTION = 0.5
+#: the double path trusts Newton steps up to this size in x (a thin wall moves
+#: by 1/m per unit of x = ln(delta); larger steps leave the linear regime)
+NEWTON_TRUST = 0.25
+#: the double path tries Newton on shots that came this close to the false vacuum
+NEWTON_PSI = 0.1
 #: safety cap on Newton / bisection iterations
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
@@ -428,6 +433,26 @@ class _Side:
             return (A.from_mpf(r1), A.from_mpf(self.psi_t - self.shift - eta), A.from_mpf(-deta),
                     A.from_mpf(-eta), A.from_mpf(-deta), r1)
 
+    def thin_wall_guess(self):
+        """x = ln(delta) from the thin-wall radius (d-1) sigma/eps, if the wall is thin.
+
+        ``sigma = int_0^psi_t sqrt(2 max(U, 0))`` (the barrier), ``eps = -U(psi_t)``;
+        the interior solution grows like exp(mu r), so ``ln delta ~ -mu R``.
+        Returns None unless ``mu R > 20``.
+        """
+        if not self.thin:
+            return None
+        pt = float(self.psi_t)
+        nodes, weights = np.polynomial.legendre.leggauss(64)
+        xs = 0.5 * pt * (nodes + 1)
+        sig = 0.5 * pt * sum(w * math.sqrt(2 * max(self.U_float(float(v)), 0.0))
+                             for v, w in zip(xs, weights))
+        eps = -self.U_float(pt)
+        if eps <= 0:
+            return None
+        mu_r = float(self.mu) * (self.d - 1) * sig / eps
+        return -mu_r if mu_r > 20 else None
+
     def psi0(self, x):
         with mpmath.workprec(self.prec):
             x = mpmath.mpf(x)
@@ -455,7 +480,8 @@ class _Shot:
     energy: float = 0.0      # psi'^2/2 - U at the event: > 0 overshoot, < 0 undershoot
 
 
-def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True):
+def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True,
+           newton_trust: float = math.inf):
     A = side.A
     d = side.d
     N = A.order
@@ -545,7 +571,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
                 # (in a thin wall y starts as a shift of the wall, a decaying mode)
                 if den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf)):
                     dx = -(dpf - kap * pf) / den
-                    if abs(dx * yf) >= DEVIATION_FRACTION * apf:
+                    if abs(dx * yf) >= DEVIATION_FRACTION * apf and abs(dx) <= newton_trust:
                         reason = "deviate"
                         break
         if rf > 1e7:
@@ -637,103 +663,115 @@ def _double_solve(side: _Side):
 
 def _double_solve_body(side: _Side):
     tol_log2 = -float(DOUBLE_DIGITS + 2) * math.log2(10)
-    x_under, direction = side.x_bracket()
-    x_under = mpmath.mpf(x_under)
-    x_over = None
+    x0, direction = side.x_bracket()
+    br = _Bracket(mpmath.mpf(x0), direction)
     counts = {"bracket": 0, "bisection": 0, "newton": 0}
-    stepsize = 1.0 if side.thin else max(1.0, x_under)
-    x = x_under + direction * stepsize
-    best = None  # (min_psi, x)
-    e_under = e_over = None
-    for _ in range(80):
-        counts["bracket"] += 1
-        sh = _shoot(side, x, tol_log2, newton=False)
-        if best is None or sh.min_psi < best[0]:
-            best = (sh.min_psi, x)
-        if sh.reason == "over":
-            x_over, e_over = x, sh.energy
-            break
-        if sh.reason == "under":
-            x_under, e_under = x, sh.energy
-            stepsize *= 2
-            x = x_under + direction * stepsize
-            continue
-        break  # a shot that reached the tolerance: Newton takes over
-    else:
-        raise NoSolutionError("no overshoot found: the shooting never crosses the false vacuum; "
-                              "check that the potential has a barrier and a region with U < 0")
-    # Illinois regula falsi on the event energy psi'^2/2 - U (continuous
-    # through the bounce, where it vanishes linearly), until a shot reaches
-    # the linear tail; plain bisection while an energy is unknown
-    side_kept = 0
-    while x_over is not None and best[0] >= PSI_LINEAR:
-        if counts["bisection"] >= MAX_ITER:
-            raise ConvergenceError("bisection for the bounce did not reach the linear tail; "
-                                   "the potential may be too flat or too steep")
-        counts["bisection"] += 1
-        x = 0.5 * (x_under + x_over)
-        if e_under is not None and e_over is not None and e_over > 0 > e_under:
-            xf = x_under - e_under * (x_over - x_under) / (e_over - e_under)
-            w = abs(x_over - x_under)
-            if min(abs(xf - x_under), abs(xf - x_over)) > w / 64:
-                x = xf
-        sh = _shoot(side, x, tol_log2, newton=False)
-        if sh.min_psi < best[0]:
-            best = (sh.min_psi, x)
-        if sh.reason == "over":
-            x_over, e_over = x, sh.energy
-            if side_kept == -1 and e_under is not None:
-                e_under /= 2  # Illinois: the under end was kept twice
-            side_kept = -1
-        elif sh.reason == "under":
-            x_under, e_under = x, sh.energy
-            if side_kept == 1 and e_over is not None:
-                e_over /= 2
-            side_kept = 1
-        else:
-            break
-    x = best[1]
-    dxa = math.inf
     # x resolution of a float shot (rounding in the profile moves the root by
     # a few ulps of x); Newton steps or brackets below it mean convergence
     x_tol = 2.0 ** -46
+
+    def shoot(x, key, quad=False):
+        counts[key] += 1
+        sh = _shoot(side, x, tol_log2, quad=quad, newton_trust=NEWTON_TRUST)
+        br.record(x, sh)
+        return sh
+
+    # 1. bracket: from the undershooting end (or a thin-wall estimate) outwards
+    guess = side.thin_wall_guess()
+    if guess is not None:
+        x = mpmath.mpf(guess)
+        stepsize = 1.0
+    else:
+        stepsize = 1.0 if side.thin else max(1.0, float(x0))
+        x = br.x_under + direction * stepsize
+    sh = None
+    for _ in range(80):
+        sh = shoot(x, "bracket")
+        if sh.reason not in ("over", "under") or br.x_over is not None and br.has_under_shot:
+            break
+        stepsize *= 2
+        if sh.reason == "under":
+            x = x + direction * stepsize
+        else:  # overshoot from a thin-wall guess: move back towards the undershoot
+            x = x - direction * stepsize
+            if (x - br.x_under) * direction <= 0:
+                x = 0.5 * (br.x_under + br.x_over)
+    else:
+        raise NoSolutionError("no overshoot found: the shooting never crosses the false vacuum; "
+                              "check that the potential has a barrier and a region with U < 0")
+    # 2. Illinois on the event energy until a shot reaches the linear tail and
+    #    proposes a trusted Newton step; then Newton, guarded by the bracket
+    dxa = math.inf
     for it in range(MAX_ITER):
-        sh = _shoot(side, x, tol_log2)
-        if sh.reason == "over":
-            x_over = x
-        elif sh.reason == "under":
-            x_under = x
-        bisect = sh.reason in ("over", "under") and sh.min_psi >= PSI_LINEAR
-        if not bisect:
+        if sh.min_psi < NEWTON_PSI:
             dx = _newton_step(side, sh)
             if abs(dx) <= x_tol * max(1.0, abs(x)):
                 return x, float(abs(dx)), sh, counts
             xn = x + dx
-            far = x_over if x_over is not None else x_under + direction * mpmath.mpf(10) ** 300
-            lo, hi = sorted((x_under, far))
-            bisect = not (lo < xn < hi and mpmath.isfinite(xn))
-        if bisect:
-            if sh.reason not in ("over", "under"):
-                # classify this shot before bisecting
-                sh = _shoot(side, x, tol_log2, newton=False)
-                if sh.reason == "over":
-                    x_over = x
-                elif sh.reason == "under":
-                    x_under = x
-            if x_over is None:
-                raise ConvergenceError("bounce shooting left its bracket; try sign= or check the potential")
-            width = abs(x_over - x_under)
-            if width <= x_tol * max(1.0, abs(x)):
-                sh = _shoot(side, x, tol_log2)
-                return x, float(width), sh, counts
+            if abs(dx) <= NEWTON_TRUST and br.inside(xn):
+                dxa = float(abs(dx))
+                x = xn
+                # a step this small makes the next shot the last one (order 3/2):
+                # give it the quadratures right away
+                sh = shoot(x, "newton", quad=dxa <= x_tol ** 0.6 * max(1.0, abs(float(x))))
+                continue
+        if sh.reason not in ("over", "under"):
+            # a deviate/final stop without a usable step: classify it
             counts["bisection"] += 1
-            x = 0.5 * (x_under + x_over)
-            continue
-        counts["newton"] += 1
-        dxa = float(abs(dx))
-        x = xn
+            sh = _shoot(side, x, tol_log2, newton=False)
+            br.record(x, sh)
+        if br.x_over is None:
+            raise ConvergenceError("bounce shooting left its bracket; try sign= or check the potential")
+        width = abs(br.x_over - br.x_under)
+        if width <= x_tol * max(1.0, abs(x)):
+            return x, float(width), _shoot(side, x, tol_log2), counts
+        x = br.next_point()
+        sh = shoot(x, "bisection")
     raise ConvergenceError(f"double-precision shooting did not converge in {MAX_ITER} iterations "
                            f"(last |dx| = {dxa:.3g}); the barrier may be too thin for the bracket")
+
+
+class _Bracket:
+    """Undershoot/overshoot bracket with event energies (Illinois regula falsi)."""
+
+    def __init__(self, x_under, direction):
+        self.x_under, self.x_over = x_under, None
+        self.e_under = self.e_over = None
+        self.has_under_shot = False
+        self.direction = direction
+        self.kept = 0
+
+    def record(self, x, sh):
+        if sh.reason == "over":
+            if self.x_over is None or (x - self.x_over) * self.direction < 0:
+                self.x_over, self.e_over = x, sh.energy
+                if self.kept == -1 and self.e_under is not None:
+                    self.e_under /= 2  # Illinois: the under end was kept twice
+                self.kept = -1
+        elif sh.reason == "under":
+            if (x - self.x_under) * self.direction > 0:
+                self.x_under, self.e_under = x, sh.energy
+                self.has_under_shot = True
+                if self.kept == 1 and self.e_over is not None:
+                    self.e_over /= 2
+                self.kept = 1
+
+    def inside(self, x):
+        if not mpmath.isfinite(x):
+            return False
+        if self.x_over is None:
+            return (x - self.x_under) * self.direction > 0
+        lo, hi = sorted((self.x_under, self.x_over))
+        return lo < x < hi
+
+    def next_point(self):
+        a, b = self.x_under, self.x_over
+        x = (a + b) / 2
+        if self.e_under is not None and self.e_over is not None and self.e_over > 0 > self.e_under:
+            xf = a - self.e_under * (b - a) / (self.e_over - self.e_under)
+            if min(abs(xf - a), abs(xf - b)) > abs(b - a) / 64:
+                x = xf
+        return x
 
 
 def _bits(digits: float) -> int:
@@ -852,10 +890,11 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
 def _solve_side_double(prob, sign):
     side = _Side(prob, sign, None)
     x, dxa, sh, counts = _double_solve(side)
-    tol_log2 = -float(DOUBLE_DIGITS + 2) * math.log2(10)
-    sh = _shoot(side, x, tol_log2, quad=True)
+    if sh.quad is None:
+        tol_log2 = -float(DOUBLE_DIGITS + 2) * math.log2(10)
+        sh = _shoot(side, x, tol_log2, quad=True)
+        counts["newton"] += 1
     dx = float(_newton_step(side, sh))
-    counts["newton"] += 1
     side.x_final = x
     return side, x, dx, sh, counts
 
