@@ -1,0 +1,196 @@
+"""Multi-field bounces: qsym side by side with CosmoTransitions' pathDeformation, in one process.
+
+Run:  .venv/bin/python benchmarks/bench_bounce_multi.py [--quick]
+
+Needs the optional ``bench`` extra (``pip install cosmoTransitions scipy``);
+without it the CosmoTransitions columns are skipped.  Nothing is written.
+
+What is measured (d = 3, alpha = 2 in CosmoTransitions)
+-------------------------------------------------------
+(a) Known answer, bounded: ``U = x^2/2 - x^3 + x^4/4 + y^2 + y^4`` with
+    ``x = (3a + 4b)/5, y = (-4a + 3b)/5`` (a rotated separable potential).
+    The exact action is the single-field action of ``x^2/2 - x^3 + x^4/4``,
+    computed by the single-field engine at dps 50.  qsym's double path against
+    ``pathDeformation.fullTunneling`` at its defaults and at tightened
+    tolerances (its best is reported); relative error, best-of-N wall time,
+    and the ratios.
+(b) Unbounded below: ``U = x^2/2 - x^3 + 2 y^2 + x y^2`` (known answer: the
+    single-field action of ``x^2/2 - x^3``) and the genuinely two-field
+    ``a^2/2 + b^2 - a^3 - a b^2 + a^2 b/2`` (curved escape path; reference:
+    qsym at dps 40).  CosmoTransitions needs a lower end point; it is given
+    points beyond the bounce along the escape direction.
+(c) High precision: dps 30 on the curved two-field potential and on (a):
+    wall time and correct digits against the dps 40/50 references.
+
+CosmoTransitions 2.0.7 ran unmodified with numpy 2 / scipy 1.17 here; if an
+alias removed in numpy 2 is missing, ``_ct_shims`` adds it (benchmark only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+import warnings
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from qsym.bounce.multi import solve_bounce_multi
+from qsym.bounce.single import solve_bounce
+from qsym.bridge import numeric_1d, numeric_nd
+
+a, b, p = sp.symbols("a b p")
+X, Y = (3 * a + 4 * b) / 5, (-4 * a + 3 * b) / 5
+
+
+def _ct_shims():
+    """Aliases removed in numpy 2 that old CosmoTransitions code may use (benchmark only)."""
+    for name, val in (("float", float), ("int", int), ("complex", complex)):
+        if not hasattr(np, name):
+            setattr(np, name, val)
+
+
+def _ct_import():
+    try:
+        _ct_shims()
+        from cosmoTransitions import pathDeformation
+        return pathDeformation
+    except Exception as exc:  # noqa: BLE001
+        print(f"(CosmoTransitions unavailable: {exc}; its columns are skipped)")
+        return None
+
+
+def best_time(f, reps):
+    out = f()  # warm-up
+    best = math.inf
+    for _ in range(reps):
+        t = time.perf_counter()
+        out = f()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def relerr(x, ref):
+    with mpmath.workdps(60):
+        return float(abs(mpmath.mpf(x) / ref - 1))
+
+
+def digits(x, ref):
+    e = relerr(x, ref)
+    return -math.log10(e) if e else math.inf
+
+
+def ct_functions(U):
+    Uf = sp.lambdify((a, b), U, "numpy")
+    g = [sp.lambdify((a, b), sp.diff(U, v), "numpy") for v in (a, b)]
+
+    def V(Xv):
+        Xv = np.asarray(Xv)
+        return Uf(Xv[..., 0], Xv[..., 1])
+
+    def dV(Xv):
+        Xv = np.asarray(Xv)
+        return np.stack([np.broadcast_to(gi(Xv[..., 0], Xv[..., 1]), Xv.shape[:-1]) for gi in g],
+                        axis=-1)
+    return V, dV
+
+
+CT_SETTINGS = [
+    ("defaults", {}),
+    ("tol 1e-8, 2000 pts", dict(tunneling_findProfile_params=dict(xtol=1e-8, phitol=1e-8, npoints=2000))),
+    ("tol 1e-10, 4000 pts", dict(tunneling_findProfile_params=dict(xtol=1e-10, phitol=1e-10, npoints=4000),
+                                 deformation_deform_params=dict(fRatioConv=1e-4))),
+    ("tol 1e-12, 8000 pts, spline 1000",
+     dict(tunneling_findProfile_params=dict(xtol=1e-12, phitol=1e-12, npoints=8000),
+          deformation_deform_params=dict(fRatioConv=1e-5), V_spline_samples=1000)),
+]
+
+
+def run_ct(pd, U, lower, kw):
+    V, dV = ct_functions(U)
+    kw = {k: dict(v) if isinstance(v, dict) else v for k, v in kw.items()}
+    kw.setdefault("deformation_deform_params", {})["verbose"] = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.fullTunneling([np.asarray(lower, float), np.zeros(2)], V, dV,
+                                tunneling_init_params=dict(alpha=2), **kw).action
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = ap.parse_args()
+    reps = 2 if args.quick else 5
+    pd = _ct_import()
+
+    U_a = X**2 / 2 - X**3 + X**4 / 4 + Y**2 + Y**4
+    U_b1 = X**2 / 2 - X**3 + 2 * Y**2 + X * Y**2
+    U_b2 = a**2 / 2 + b**2 - a**3 - a * b**2 + a**2 * b / 2
+
+    print("references:")
+    t = time.perf_counter()
+    ref_a = solve_bounce(numeric_1d(p**2 / 2 - p**3 + p**4 / 4, p), dps=50).action
+    ref_b1 = solve_bounce(numeric_1d(p**2 / 2 - p**3, p), dps=50).action
+    print(f"  (a)  single-field engine, dps 50: S = {mpmath.nstr(ref_a, 35)}")
+    print(f"  (b1) single-field engine, dps 50: S = {mpmath.nstr(ref_b1, 35)}")
+    ref_b2 = solve_bounce_multi(numeric_nd(U_b2, [a, b]), dps=40).action
+    print(f"  (b2) qsym multi-field, dps 40:     S = {mpmath.nstr(ref_b2, 35)}"
+          f"   ({time.perf_counter() - t:.1f} s for all three)")
+
+    # ---------------------------------------------------------------- (a)
+    print(f"\n(a) known-answer 2-field potential, double precision (best of {reps})")
+    num_a = numeric_nd(U_a, [a, b])
+    tq, rq = best_time(lambda: solve_bounce_multi(num_a), reps)
+    eq = relerr(rq.action, ref_a)
+    print(f"  qsym     rel.err {eq:9.2e}  (claimed {rq.error:8.2e})  time {tq:7.3f} s")
+    if pd is not None:
+        xt = (3 + math.sqrt(5)) / 2
+        lower = [xt * 3 / 5, xt * 4 / 5]
+        best = None
+        for name, kw in CT_SETTINGS:
+            try:
+                tc, sc = best_time(lambda: run_ct(pd, U_a, lower, kw), max(1, reps // 2))
+                ec = relerr(sc, ref_a)
+                print(f"  CT {name:34s} rel.err {ec:9.2e}  time {tc:7.3f} s")
+                if best is None or ec < best[0]:
+                    best = (ec, tc, name)
+            except Exception as exc:  # noqa: BLE001
+                print(f"  CT {name:34s} FAILED: {type(exc).__name__}: {str(exc)[:60]}")
+        if best:
+            print(f"  ratios vs CT's most accurate ({best[2]}): error qsym/CT = {eq / best[0]:.2e}, "
+                  f"time qsym/CT = {tq / best[1]:.3f}")
+
+    # ---------------------------------------------------------------- (b)
+    print(f"\n(b) unbounded-below 2-field potentials, double precision (best of {reps})")
+    for label, U, ref, lowers in (
+            ("b1 x^2/2-x^3+2y^2+xy^2", U_b1, ref_b1, ([1.2, 1.6], [3.0, 4.0])),
+            ("b2 curved path", U_b2, ref_b2, ([2.0, 0.3], [4.0, 0.0]))):
+        num = numeric_nd(U, [a, b])
+        tq, rq = best_time(lambda: solve_bounce_multi(num), reps)
+        print(f"  {label:24s} qsym rel.err {relerr(rq.action, ref):9.2e} (claimed {rq.error:8.2e})"
+              f"  time {tq:7.3f} s")
+        if pd is not None:
+            for lower in lowers:
+                try:
+                    t = time.perf_counter()
+                    sc = run_ct(pd, U, lower, {})
+                    print(f"  {'':24s} CT (end {lower}) rel.err {relerr(sc, ref):9.2e} "
+                          f"time {time.perf_counter() - t:.3f} s")
+                except Exception as exc:  # noqa: BLE001
+                    print(f"  {'':24s} CT (end {lower}) FAILED: {type(exc).__name__}: {str(exc)[:60]}")
+
+    # ---------------------------------------------------------------- (c)
+    print("\n(c) high precision, dps 30 (target: 25 correct digits in < 60 s)")
+    for label, U, ref in (("b2 curved path", U_b2, ref_b2), ("a  known answer", U_a, ref_a)):
+        num = numeric_nd(U, [a, b])
+        t = time.perf_counter()
+        r = solve_bounce_multi(num, dps=30)
+        tt = time.perf_counter() - t
+        print(f"  {label:18s} time {tt:6.2f} s  correct digits {digits(r.action, ref):5.1f}  "
+              f"claimed error {mpmath.nstr(r.error, 3)}  S = {mpmath.nstr(r.action, 30)}")
+
+
+if __name__ == "__main__":
+    main()
