@@ -176,6 +176,21 @@ def test_thin_wall_limit_d3_d4():
     assert abs(s4 / tw4 - 1) < 0.1
 
 
+def test_no_bounce_at_critical_dimension():
+    # Pohozaev: -Lap phi + phi = phi^2 has no finite-action solution in d = 6
+    with pytest.raises(NoSolutionError):
+        solve_bounce_double(_num(phi**2 / 2 - phi**3 / 3), dim=6)
+
+
+def test_both_directions_lower_action_wins():
+    # symmetric escape: both signs solved, same action; an asymmetric term picks a side
+    r = solve_bounce(_num(phi**2 / 2 - phi**4), dps=20)
+    assert r.sign == 1
+    r2 = solve_bounce(_num(phi**2 / 2 - phi**4 - phi**3 / 10), dps=20)
+    r3 = solve_bounce(_num(phi**2 / 2 - phi**4 - phi**3 / 10), dps=20, sign=-1)
+    assert r2.sign == 1 and r3.sign == -1 and r2.action < r3.action
+
+
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("expr, exc", [
     (phi**2 / 2 + phi**4, NoSolutionError),            # no barrier

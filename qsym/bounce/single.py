@@ -81,6 +81,8 @@ DEVIATION_FRACTION = 0.5
 NEWTON_TRUST = 0.25
 #: the double path tries Newton on shots that came this close to the false vacuum
 NEWTON_PSI = 0.1
+#: the bracket search gives up beyond phi(0) = MAX_PSI0 * phi_e (no overshoot)
+MAX_PSI0 = 2.0 ** 20
 #: safety cap on Newton / bisection iterations
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
@@ -462,6 +464,10 @@ class _Side:
 # --------------------------------------------------------------------------
 # one shot
 # --------------------------------------------------------------------------
+class _Overflow(ConvergenceError):
+    """A shot left the representable range (huge field or vanishing step)."""
+
+
 @dataclass
 class _Shot:
     reason: str              # 'over', 'under', 'deviate', 'final'
@@ -544,6 +550,8 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             M = side.model
         rf = A.to_float(r0)
         apf = abs(pf)
+        if not (math.isfinite(pf) and math.isfinite(dpf) and rf > 0 and A.to_float(h) > 0):
+            raise _Overflow(f"the shot overflowed near r = {rf:.3g}/m")
         if apf < min_psi:
             min_psi = apf
         if apf < PSI_LINEAR:
@@ -686,7 +694,15 @@ def _double_solve_body(side: _Side):
         x = br.x_under + direction * stepsize
     sh = None
     for _ in range(80):
-        sh = shoot(x, "bracket")
+        if not side.thin and x > MAX_PSI0:
+            raise NoSolutionError(
+                f"no bounce found: every shot up to phi(0) = {float(x):.3g} phi_e undershoots (the "
+                f"potential may grow too steeply at large field for d = {side.d}); check the potential")
+        try:
+            sh = shoot(x, "bracket")
+        except (_Overflow, OverflowError, ZeroDivisionError) as exc:
+            raise NoSolutionError(f"no bounce found: the shooting overflows before it overshoots "
+                                  f"({exc}); the potential may grow too steeply for d = {side.d}") from None
         if sh.reason not in ("over", "under") or br.x_over is not None and br.has_under_shot:
             break
         stepsize *= 2
