@@ -76,6 +76,10 @@ GUARD_DIGITS = 12
 PSI_LINEAR = 1e-2
 #: stop a Newton shot where the predicted deviation reaches this fraction of psi
 DEVIATION_FRACTION = 0.5
+#: a shot that records the profile (the last one) stops earlier, where the
+#: predicted deviation is this fraction of psi, so the matched tail amplitude
+#: (and the profile beyond R) is that accurate even at the rounding floor of x
+DEVIATION_FRACTION_FINAL = 1e-2
 #: the double path trusts Newton steps up to this size in x (a thin wall moves
 #: by 1/m per unit of x = ln(delta); larger steps leave the linear regime)
 NEWTON_TRUST = 0.25
@@ -83,6 +87,8 @@ NEWTON_TRUST = 0.25
 NEWTON_PSI = 0.1
 #: the bracket search gives up beyond phi(0) = MAX_PSI0 * phi_e (no overshoot)
 MAX_PSI0 = 2.0 ** 20
+#: largest tail step (units of 1/m) of the recorded shot
+TAIL_STEP = 1.0
 #: safety cap on Newton / bisection iterations
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
@@ -101,10 +107,12 @@ class BounceResult:
     """A radial bounce and its integrals (physical units of the input).
 
     ``action`` is ``S = T + V`` (direct), ``action_virial`` is ``(2/d) T``;
-    ``error`` estimates the relative error of ``action``.  ``profile(r)`` and
-    ``dprofile(r)`` evaluate ``phi`` and ``phi'`` at the working precision for
-    any ``r >= 0`` (Taylor series inside ``R_match``, the asymptotic Bessel
-    form beyond).  ``charge_integral`` is ``int phi^2 d^dx``.
+    ``error`` estimates the relative error of ``action``; ``profile_error``
+    bounds the absolute error of the profile (same units as phi).
+    ``profile(r)`` and ``dprofile(r)`` evaluate ``phi`` and ``phi'`` at the
+    working precision for any ``r >= 0`` (Taylor series inside ``R_match``, the
+    asymptotic Bessel form beyond).  ``charge_integral`` is ``int phi^2 d^dx``.
+    ``iterations`` counts the shots of each phase.
     """
 
     phi0: object
@@ -114,6 +122,7 @@ class BounceResult:
     potential: object
     charge_integral: object
     error: object
+    profile_error: object
     dps: int | None
     dim: int
     sign: int
@@ -496,6 +505,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     nu2 = 2 * float(side.nu) + 1
     store = [] if quad else None
     var = newton or quad
+    dev_fraction = DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION
     shift = side.shift_f
     M = side.model_shifted if shift else side.model
     Tq = Vq = Qq = dTq = dVq = 0
@@ -520,9 +530,17 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         # fixed point: rounding noise 2**-P in b_k must not be amplified by
         # sigma**k, so evaluate inside the trial scale and grow the next one
         sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
+        grow = min(est, tay._MAX_GROWTH)
+        if quad and reached:
+            # the recorded shot must stop inside the window where its deviation
+            # is between DEVIATION_FRACTION_FINAL and 1 of psi: that deviation
+            # grows like exp(2 r), so the tail steps are kept below TAIL_STEP/m
+            hf = A.to_float(h)
+            sig = min(sig, TAIL_STEP / hf)
+            grow = min(grow, TAIL_STEP / hf)
         s = A.from_float(sig)
         hn = A.mul(h, s)
-        h_next = A.mul(h, A.from_float(min(est, tay._MAX_GROWTH)))
+        h_next = A.mul(h, A.from_float(grow))
         pn, dv = tay.horner(A, b, s)
         dpn = A.div(dv, h)
         if var:
@@ -579,7 +597,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
                 # (in a thin wall y starts as a shift of the wall, a decaying mode)
                 if den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf)):
                     dx = -(dpf - kap * pf) / den
-                    if abs(dx * yf) >= DEVIATION_FRACTION * apf and abs(dx) <= newton_trust:
+                    if abs(dx * yf) >= dev_fraction * apf and abs(dx) <= newton_trust:
                         reason = "deviate"
                         break
         if rf > 1e7:
@@ -740,7 +758,7 @@ def _double_solve_body(side: _Side):
             raise ConvergenceError("bounce shooting left its bracket; try sign= or check the potential")
         width = abs(br.x_over - br.x_under)
         if width <= x_tol * max(1.0, abs(x)):
-            return x, float(width), _shoot(side, x, tol_log2), counts
+            return x, float(width), _shoot(side, x, tol_log2, quad=True), counts
         x = br.next_point()
         sh = shoot(x, "bisection")
     raise ConvergenceError(f"double-precision shooting did not converge in {MAX_ITER} iterations "
@@ -834,6 +852,9 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
         P = side.P if side.P else 53
         # rounding: a few units of 2**-P per step, relative to O(1) integrals
         e_round = 4 * mpmath.mpf(sh.steps) * mpmath.mpf(2) ** (-P)
+        # profile: the residual Newton correction times the variation, largest
+        # at R (growing mode), plus rounding; absolute, in units of phi_e
+        prof_err = abs(dx) * max(abs(A.to_mpf(sh.y)), 1) + mpmath.mpf(2) ** (-P) * sh.steps
         # the returned numbers are rounded to dps digits (or to float64)
         e_repr = mpmath.mpf(2) ** (1 - (mpmath.libmp.dps_to_prec(dps) if dps else 53))
         err = e_vir + e_x + e_tail + e_round + e_repr
@@ -842,7 +863,7 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
         fac = omega * ps ** 2 * m ** (2 - d)
         out = dict(S=fac * S, Sv=fac * Sv, T=fac * T, V=fac * V,
                    Q=omega * ps ** 2 * m ** (-d) * Q2, err=err,
-                   phi0=ps * side.psi0(x + dx), R=R / m)
+                   phi0=ps * side.psi0(x + dx), R=R / m, perr=abs(ps) * prof_err)
     prof, dprof = _make_profile(side, sh, Aamp, dps)
     if dps is None:
         conv = float
@@ -853,7 +874,8 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
     return BounceResult(
         phi0=conv(out["phi0"]), action=conv(out["S"]), action_virial=conv(out["Sv"]),
         kinetic=conv(out["T"]), potential=conv(out["V"]), charge_integral=conv(out["Q"]),
-        error=conv(out["err"]), dps=dps, dim=d, sign=side.sign, R_match=conv(out["R"]),
+        error=conv(out["err"]), profile_error=conv(out["perr"]), dps=dps, dim=d,
+        sign=side.sign, R_match=conv(out["R"]),
         iterations=counts, status="converged", profile=prof, dprofile=dprof)
 
 
