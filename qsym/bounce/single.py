@@ -531,7 +531,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         # sigma**k, so evaluate inside the trial scale and grow the next one
         sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
         grow = min(est, tay._MAX_GROWTH)
-        if quad and reached:
+        if quad and reached and not A.fixed:
             # the recorded shot must stop inside the window where its deviation
             # is between DEVIATION_FRACTION_FINAL and 1 of psi: that deviation
             # grows like exp(2 r), so the tail steps are kept below TAIL_STEP/m
@@ -644,18 +644,26 @@ def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
         return (integ(np.convolve(D, D), N) / (2 * h), h * integ(U_, N), h * integ(np.convolve(b_, b_), N),
                 integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)))
     D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
-    DY = [(k + 1) * Y[k + 1] for k in range(len(Y) - 1)]
     FD = tay.cauchy(A, F, D, len(F))
     Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
     DD = tay.cauchy(A, D, D, N)
     PP = tay.cauchy(A, b, b, N)
-    DDY = tay.cauchy(A, D, DY, N)
-    FY = tay.cauchy(A, F, Y, len(F))
+    # dT/dx, dV/dx only enter the error estimate: a few digits suffice, so
+    # they are computed in floats from the rounded series
+    Af = Arith(None)
+    fl = [A.to_float(v) for v in (h, s, r0)]
+    dT, dV = _step_integrals(Af, d, binom, fl[2], fl[0], fl[1],
+                             [A.to_float(v) for v in b], [A.to_float(v) for v in Y],
+                             [A.to_float(v) for v in c[:2]], [A.to_float(v) for v in F], N)[3:]
     return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
             A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
             A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
-            A.div(tay.integrate_series(A, tay.cauchy(A, DDY, W, N), s), h),
-            A.mul(h, tay.integrate_series(A, tay.cauchy(A, FY, W, len(FY)), s)))
+            A.from_float(_clip(dT)), A.from_float(_clip(dV)))
+
+
+def _clip(v: float) -> float:
+    """A float sensitivity made finite (overflow only inflates the error estimate)."""
+    return math.copysign(1e300, v) if not abs(v) < 1e300 else v
 
 
 def _newton_step(side: _Side, sh: _Shot):
