@@ -160,6 +160,19 @@ def test_thin_wall(kappa):
     assert _rel(a.action, a.action_virial) <= a.error
 
 
+def test_thin_wall_profile_double_vs_high_precision():
+    num = _thin("49/100")
+    d = solve_bounce_double(num)
+    a = solve_bounce(num, dps=30)
+    assert d.profile_error < 1e-9 and a.profile_error < 1e-27
+    with mpmath.workdps(30):
+        for r in (0, 5, 20, 30, 34, 36, 40, 50, 60, 120):
+            # inside the bubble, through the wall, beyond R_match (asymptotic form)
+            assert abs(d.profile(r) - a.profile(r)) <= d.profile_error + a.profile_error
+            assert a.profile(r) > 0
+        assert a.dprofile(35) < 0
+
+
 @pytest.mark.slow
 def test_thin_wall_limit_d3_d4():
     # eps = -U(phi_t), sigma = int_0^1 sqrt(2 U) dphi -> 1/6 as kappa -> 1/2
