@@ -23,7 +23,7 @@ U_CUB = lambda x: x**2 / 2 - x**3                     # noqa: E731  unbounded be
 _SINGLE = {}
 
 
-def single(expr1, dps=30, dim=3):
+def single(expr1, dps=20, dim=3):
     """Reference: the single-field engine on U(p)."""
     key = (sp.srepr(expr1), dps, dim)
     if key not in _SINGLE:
@@ -82,6 +82,14 @@ def test_thin_wall_two_fields():
     res = solve_bounce_multi(numeric_nd(U, [a, b]))
     ref = single(p**2 / 2 - p**3 + R(45, 100) * p**4, dps=20)
     assert rel(res.action, ref.action) < 1e-10
+
+
+def test_dimension_two_by_continuation():
+    U = U_ESC(X2) + Y2**2 + Y2**4
+    res = solve_bounce_multi(numeric_nd(U, [a, b]), dim=2)
+    ref = single(U_ESC(p), dps=20, dim=2)
+    assert res.dim == 2 and rel(res.action, ref.action) < 1e-10
+    assert abs(res.potential) < 1e-9 * res.action           # Derrick: V = 0 in d = 2
 
 
 def test_dimension_four():
@@ -180,7 +188,7 @@ def test_origin_must_be_a_minimum(expr, msg):
 
 def test_bad_arguments():
     num = numeric_nd(a**2 / 2 - a**3 + b**2, [a, b])
-    for dim in (2, 0, "3", 3.0, True):
+    for dim in (1, 0, "3", 3.0, True):
         with pytest.raises(InputError, match="dim"):
             solve_bounce_multi(num, dim=dim)
     with pytest.raises(InputError, match="dps"):

@@ -6,8 +6,10 @@ Solves the coupled radial equations
            \qquad \phi_i'(0) = 0, \quad \phi_i(\infty) = 0,
 
 for a false vacuum at the origin (``U(0) = 0``, ``grad U(0) = 0``, positive
-definite mass matrix) in ``d >= 3`` Euclidean dimensions, in whichever
-direction of field space the escape takes.  ``d = 3`` with ``U -> U_omega``
+definite mass matrix) in ``d >= 2`` Euclidean dimensions, in whichever
+direction of field space the escape takes (``d = 2``, where the reduced
+action degenerates, is reached by continuing the ``d = 3`` solution in the
+dimension).  ``d = 3`` with ``U -> U_omega``
 is the multi-flavour Q-ball of the paper's section 1 (eq (8)).
 
 Method
@@ -103,6 +105,11 @@ N_NEWTON = 16
 N_MAX = 48
 #: largest element (units 1/m) of the Newton mesh's tail
 H_TAIL = 4.0
+#: steps of the continuation in the dimension (d < 3 starts from d = 3)
+DIM_STEPS = 4
+#: a double-precision Newton correction below this (relative) that no longer
+#: shrinks quadratically is rounding noise; it enters the error estimate
+NEWTON_FLOOR = 1e-9
 #: iteration caps
 MAX_MIN_ITER = 4000
 MAX_NEWTON = 40
@@ -310,8 +317,8 @@ def _bcast(vals, shape):
 
 class _Problem:
     def __init__(self, num, dim):
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 3:
-            raise InputError(f"dim must be an integer >= 3 for the multi-field bounce, got {dim!r}")
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
+            raise InputError(f"dim must be an integer >= 2, got {dim!r}")
         self.d = int(dim)
         self.num = num
         try:
@@ -698,8 +705,9 @@ def _newton_double(P, mesh, psi, iters):
     n, Np = P.n, mesh.Np
     F = sysm.residual(psi)
     nF = np.max(np.abs(F))
+    # rounding level of the residual: the collocation rows have entries up to ~N^4
+    noise = 10 * EPS * float(np.max(np.sum(np.abs(sysm.L), axis=1)))
     dx_last = math.inf
-    stall = 0
     for it in range(MAX_NEWTON):
         J = sysm.jacobian(psi)
         try:
@@ -712,7 +720,7 @@ def _newton_double(P, mesh, psi, iters):
             pn = psi + step * dx
             Fn = sysm.residual(pn)
             nFn = np.max(np.abs(Fn))
-            if np.isfinite(nFn) and (nFn < nF or nFn < 100 * EPS * max(1.0, np.max(np.abs(pn)))):
+            if np.isfinite(nFn) and (nFn < nF or nFn < noise * max(1.0, np.max(np.abs(pn)))):
                 break
             step *= 0.5
         else:
@@ -721,13 +729,12 @@ def _newton_double(P, mesh, psi, iters):
         dxa = step * np.max(np.abs(dx))
         psi, F, nF = pn, Fn, nFn
         scale = max(1.0, np.max(np.abs(psi)))
-        if dxa <= 1e3 * EPS * scale:
-            dx_last = dxa
-            if dxa <= 16 * EPS * scale or stall:
-                return psi, dx_last
-            stall += 1
+        if dxa <= 16 * EPS * scale:
+            return psi, dxa
+        if dxa <= NEWTON_FLOOR * scale and dxa > 0.25 * dx_last:
+            return psi, dxa          # no longer shrinking: the rounding level
         dx_last = dxa
-    if dx_last <= 1e-9 * max(1.0, np.max(np.abs(psi))):
+    if dx_last <= NEWTON_FLOOR * max(1.0, np.max(np.abs(psi))):
         return psi, dx_last
     raise ConvergenceError("Newton on the bounce equations did not converge (last correction "
                            f"{dx_last:.3g}); the minimiser's start may be outside its basin")
@@ -1114,6 +1121,21 @@ def _polish(P, cand, digits, iters):
     return dict(mesh=mesh, psi=psi, dx=dx, T=T, V=V, Q=Q, S=S, S_red=S_red)
 
 
+def _continue_dim(P, best, d, digits, iters):
+    """Newton continuation of a polished bounce from dimension P.d to d (real steps)."""
+    mesh, psi = best["mesh"], best["psi"]
+    for dc in np.linspace(P.d, d, DIM_STEPS + 1)[1:]:
+        P.d = float(dc) if dc != d else d
+        psi, _ = _newton_double(P, mesh, psi, iters)
+    P.d = d
+    mesh, psi, dx = _solve_on_meshes(P, mesh, psi, digits, iters)
+    T, V, Q = _integrals_double(P, mesh, psi)
+    S = T + V
+    if not (S > 0 and np.max(np.abs(psi)) > 0.1):
+        raise ConvergenceError(f"continuation of the bounce to d = {d} lost the solution")
+    return dict(mesh=mesh, psi=psi, dx=dx, T=T, V=V, Q=Q, S=S, S_red=None)
+
+
 def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounceResult:
     """Bounce of a :class:`~qsym.bridge.NumericND` potential (false vacuum at the origin).
 
@@ -1128,6 +1150,10 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
         dps = check_dps(dps)
     P = _Problem(num, dim)
     d, n = P.d, P.n
+    if d < 3:
+        # the reduced action needs d > 2: start in d = 3, then continue the Newton
+        # solution in the (real) dimension down to d
+        P.d = 3
     iters: dict = {}
     cands = _directions(P)
     digits = DOUBLE_DIGITS if dps is None else dps + GUARD_DIGITS
@@ -1152,6 +1178,8 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
         if errors:
             raise errors[-1]
         raise NoSolutionError("no bounce found")
+    if P.d != d:
+        best = _continue_dim(P, best, d, digits, iters)
     mesh, psi = best["mesh"], best["psi"]
     om_f = _solid_angle_f(d)
     c3 = _cubic_coefficient(P)
