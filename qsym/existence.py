@@ -76,7 +76,7 @@ class _Poly:
 
     def __init__(self, terms: dict, n: int, dps: int):
         self.n = n
-        self.exps = np.array(list(terms.keys()), dtype=int).reshape(-1, n)
+        self.exps = np.array(list(terms.keys()), dtype=int).reshape(len(terms), n)
         exact = []
         for c in terms.values():
             try:
@@ -94,7 +94,7 @@ class _Poly:
         """A float-only polynomial (derivatives used in interval bounds)."""
         self = cls.__new__(cls)
         self.n = n
-        self.exps = np.array(list(terms.keys()), dtype=int).reshape(-1, n)
+        self.exps = np.array(list(terms.keys()), dtype=int).reshape(len(terms), n)
         self.coef = np.array(list(terms.values()), dtype=float)
         self.exact, self.rational = None, False
         self.deg = int(self.exps.sum(axis=1).max()) if len(terms) else 0
@@ -135,6 +135,13 @@ class _Poly:
         return tot
 
 
+def _exact_coeff(p: _Poly, key) -> object:
+    for e, c in zip(p.exps, p.exact):
+        if tuple(int(v) for v in e) == key:
+            return c
+    return 0
+
+
 def _down(x):
     return x - ROUND_PAD * _EPS * np.abs(x) - _TINY
 
@@ -171,13 +178,15 @@ def _derivative_terms(terms: dict, i: int) -> dict:
 
 
 def _gradient_polys(p: "_Poly") -> list:
-    """``dp/dpsi_j`` for every j, as float polynomials."""
+    """``dp/dz_j`` for every variable j, as float polynomials."""
     terms = {tuple(int(v) for v in e): c for e, c in zip(p.exps, p.coef)}
     return [_Poly.from_floats(_derivative_terms(terms, j), p.n) for j in range(p.n)]
 
 
 @dataclass
 class _Patch:
+    """One orthant: exact polynomials in ``psi`` (for the exact point decisions)."""
+
     signs: tuple
     u2: _Poly
     u3: _Poly
@@ -185,17 +194,117 @@ class _Patch:
     c: _Poly
     rho: _Poly | None
     sym: object = None                           # the exact RayPatch (for polishing)
-    grads: list = field(default_factory=list)   # [(du2, du3, du4, dc) per psi_j]
+    p2: _Poly | None = None                      # u2 - m0 c/2 (float), the E-test
+
+
+def _reexpress(p: _Poly | None, k: int, j: int | None, shift: int = 0):
+    """``p`` on the facet ``psi_k = 1`` as a float polynomial in the box variables.
+
+    ``j is None``: the variables are the other psi's.  Otherwise the facet is
+    blown up at its corner ``e_k``: ``x = r * omega`` with ``omega_j = 1``,
+    variables ``(r, omega without j)``, and the polynomial is divided by
+    ``r**shift`` (exact: every term has x-degree >= shift).
+    """
+    if p is None:
+        return None
+    terms = {}
+    for e, c in zip(p.exps, p.coef):
+        x = [int(v) for i, v in enumerate(e) if i != k]
+        if j is None:
+            key = tuple(x)
+        else:
+            deg = sum(x) - shift
+            if deg < 0:
+                raise ValueError("shift larger than the order of vanishing")
+            key = (deg,) + tuple(v for i, v in enumerate(x) if i != j)
+        terms[key] = terms.get(key, 0.0) + float(c)
+    nvar = p.n - 1
+    return _Poly.from_floats({m: c for m, c in terms.items() if c != 0.0}, nvar)
+
+
+def _min_xdeg(p: _Poly, k: int):
+    if p.nterms == 0:
+        return None
+    return int(min(sum(int(v) for i, v in enumerate(e) if i != k) for e in p.exps))
+
+
+@dataclass
+class _Chart:
+    """A box domain ``[0, 1]^d`` covering part of the rays of one orthant.
+
+    Either a facet ``psi_k = 1`` of the unit cube (``j is None``) or that
+    facet blown up at its corner (``x = r omega``, ``omega_j = 1``), used when
+    the quartic part vanishes along ``e_k`` so that plain interval bounds on
+    ``u_3^2/u_4`` cannot close near the corner: after dividing ``u_3`` by
+    ``r^(a/2)`` and ``u_4`` by ``r^a`` (``a`` the order of vanishing of ``u_4``)
+    the ratio is a smooth function of ``(r, omega)``.
+    """
+
+    patch: _Patch
+    k: int
+    j: int | None
+    u2: _Poly
+    u3: _Poly
+    u4: _Poly
+    c: _Poly
+    rho: _Poly | None
+    e_p2: _Poly | None = None       # p2 / r^b2, u3 / r^b3, u4 / r^b4 for the E >= 0 test
+    e_u3: _Poly | None = None
+    e_u4: _Poly | None = None
+    e_pow: int = 0                  # 2 b3 - b2 - b4 (power of r multiplying u3'^2)
+    grads: list = field(default_factory=list)
 
     def __post_init__(self):
-        parts = [_gradient_polys(q) for q in (self.u2, self.u3, self.u4, self.c)]
-        self.grads = list(zip(*parts))
+        if self.u2.n:
+            parts = [_gradient_polys(q) for q in (self.u2, self.u3, self.u4, self.c)]
+            self.grads = list(zip(*parts))
+
+    def to_psi(self, z: np.ndarray) -> np.ndarray:
+        """Box points -> psi points (rows), on the facet ``psi_k = 1``."""
+        if self.j is None:
+            x = z
+        else:
+            r = z[:, :1]
+            om = np.hstack([z[:, 1:1 + self.j], np.ones((z.shape[0], 1)), z[:, 1 + self.j:]])
+            x = r * om
+        one = np.ones((z.shape[0], 1))
+        return np.hstack([x[:, :self.k], one, x[:, self.k:]])
 
 
-def _to_psi(lo, hi, k):
-    """Boxes of the free coordinates of facet ``psi_k = 1`` -> psi boxes."""
-    one = np.ones((lo.shape[0], 1))
-    return np.hstack([lo[:, :k], one, lo[:, k:]]), np.hstack([hi[:, :k], one, hi[:, k:]])
+def _charts(p: _Patch) -> list:
+    n = p.u2.n
+    out = []
+    for k in range(n):
+        e_k = tuple(4 if i == k else 0 for i in range(n))
+        u4_at_vertex = 0
+        for e, c in zip(p.u4.exps, p.u4.exact):
+            if tuple(int(v) for v in e) == e_k:
+                u4_at_vertex = c
+        a4, a3 = _min_xdeg(p.u4, k), _min_xdeg(p.u3, k)
+        blow = (n > 1 and u4_at_vertex == 0 and a4 is not None and a4 > 0 and a4 % 2 == 0
+                and (a3 is None or 2 * a3 >= a4))
+        if not blow:
+            out.append(_Chart(p, k, None, *(_reexpress(q, k, None) for q in (p.u2, p.u3, p.u4, p.c)),
+                              _reexpress(p.rho, k, None), _reexpress(p.p2, k, None),
+                              _reexpress(p.u3, k, None), _reexpress(p.u4, k, None), 0))
+            continue
+        b2 = _min_xdeg(p.p2, k) if p.p2 is not None and p.p2.nterms else None
+        b3 = a3 if a3 is not None else 0
+        e_ok = b2 is not None and 2 * b3 - b2 - a4 >= 0
+        aq = _min_xdeg(p.rho, k) if p.rho is not None else None
+        for j in range(n - 1):
+            rho = None
+            if p.rho is not None:
+                rho = _reexpress(p.rho, k, j, a4) if (aq is None or aq >= a4) else None
+                if p.rho.nterms == 0:
+                    rho = _reexpress(p.rho, k, j)
+            ch = _Chart(p, k, j, _reexpress(p.u2, k, j), _reexpress(p.u3, k, j, a4 // 2),
+                        _reexpress(p.u4, k, j, a4), _reexpress(p.c, k, j), rho)
+            if e_ok:
+                ch.e_p2, ch.e_u3 = _reexpress(p.p2, k, j, b2), _reexpress(p.u3, k, j, b3)
+                ch.e_u4, ch.e_pow = _reexpress(p.u4, k, j, a4), 2 * b3 - b2 - a4
+            out.append(ch)
+    return out
 
 
 def _g_from_values(u2, u3, u4, c):
@@ -220,35 +329,44 @@ def _naive_lower(u2l, u3l, u4l, cl, ch):
     return np.nan_to_num(glo, nan=-np.inf, neginf=-np.inf)
 
 
-def _g_lower(p: _Patch, k, lo, hi, m0_hi):
-    """Rigorous lower bound of g on boxes of facet ``psi_k = 1``.
+def _g_lower(ch: _Chart, lo, hi, m0_hi):
+    """Rigorous lower bound of g on boxes of a chart.
 
     The naive bound (monomial ranges) is combined with a one-sided
-    mean-value form ``g(a) + sum_j min([dg/dpsi_j] * [lo_j - a_j, hi_j - a_j])``
+    mean-value form ``g(a) + sum_j min([dg/dz_j] * [lo_j - a_j, hi_j - a_j])``
     with the anchor ``a_j`` at the end of the box where the interval
     gradient says g is smaller; it converges quadratically at interior and
     at boundary minima.  ``rho_bar <= 1`` lifts the bound to m0.
     """
-    plo, phi = _to_psi(lo, hi, k)
-    U2 = p.u2.interval(plo, phi)
-    U3 = p.u3.interval(plo, phi)
-    U4 = p.u4.interval(plo, phi)
-    C = p.c.interval(plo, phi)
+    U2 = ch.u2.interval(lo, hi)
+    U3 = ch.u3.interval(lo, hi)
+    U4 = ch.u4.interval(lo, hi)
+    C = ch.c.interval(lo, hi)
     glo = _naive_lower(U2[0], U3[0], U4[0], C[0], C[1])
     if lo.shape[1]:
-        glo = np.maximum(glo, _mean_value_lower(p, k, lo, hi, plo, phi, U2, U3, U4, C))
-    if p.rho is not None:
+        glo = np.maximum(glo, _mean_value_lower(ch, lo, hi, U2, U3, U4, C))
+    if ch.rho is not None:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if p.rho.nterms:
-                _, rh = p.rho.interval(plo, phi)
+            if ch.rho.nterms:
+                _, rh = ch.rho.interval(lo, hi)
                 rbar = np.where(U4[0] > 0, _up(rh / (4 * U4[0])), np.inf)
             else:
                 rbar = np.zeros_like(glo)
         glo = np.where(rbar <= 1.0, np.maximum(glo, m0_hi), glo)
+    if ch.e_p2 is not None:
+        # E = p2 - max(0,-u3)^2/(4 u4) >= 0  <=  4 p2' u4' >= max(0,-u3')^2 r^e_pow
+        P2l, _ = ch.e_p2.interval(lo, hi)
+        E3l, _ = ch.e_u3.interval(lo, hi)
+        E4l, _ = ch.e_u4.interval(lo, hi)
+        v = np.maximum(0.0, -E3l)
+        rfac = hi[:, 0] ** ch.e_pow if (ch.j is not None and ch.e_pow) else 1.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            ok = (E4l > 0) & (P2l >= 0) & (_down(4 * _down(P2l * E4l)) >= _up(_up(v * v) * rfac))
+        glo = np.where(ok, np.maximum(glo, m0_hi), glo)
     return glo, U4[1]
 
 
-def _mean_value_lower(p, k, lo, hi, plo, phi, U2, U3, U4, C):
+def _mean_value_lower(ch, lo, hi, U2, U3, U4, C):
     """One-sided mean-value lower bound (rows where u4, c > 0 on the box), else -inf."""
     # interval of N = u2 - v^2/(4 u4), v = max(0, -u3)
     vl, vh = np.maximum(0.0, -U3[1]), np.maximum(0.0, -U3[0])
@@ -258,11 +376,9 @@ def _mean_value_lower(p, k, lo, hi, plo, phi, U2, U3, U4, C):
         Nh = _up(U2[1] - _down(vv[0] / np.where(U4[1] > 0, 4 * U4[1], np.nan)))
     c2 = _imul(*C, *C)
     u4sq4 = _imul(4 * U4[0], 4 * U4[1], U4[0], U4[1])
-    free = [j for j in range(p.u2.n) if j != k]
     Gs = []
-    for j in free:
-        du2, du3, du4, dc = p.grads[j]
-        d2, d3, d4, dcc = (q.interval(plo, phi) for q in (du2, du3, du4, dc))
+    for du2, du3, du4, dc in ch.grads:
+        d2, d3, d4, dcc = (q.interval(lo, hi) for q in (du2, du3, du4, dc))
         # dN = du2 + v du3/(2 u4) + v^2 du4/(4 u4^2);  dg = 2 (dN c - N dc)/c^2
         t1 = _idiv_pos(*_imul(vl, vh, *d3), 2 * U4[0], 2 * U4[1])
         t2 = _idiv_pos(*_imul(*vv, *d4), *u4sq4)
@@ -274,8 +390,7 @@ def _mean_value_lower(p, k, lo, hi, plo, phi, U2, U3, U4, C):
     anc = (lo + hi) / 2
     for jj, (gl, gh) in enumerate(Gs):
         anc[:, jj] = np.where(gl >= 0, lo[:, jj], np.where(gh <= 0, hi[:, jj], anc[:, jj]))
-    alo, ahi = _to_psi(anc, anc, k)
-    A = [q.interval(alo, ahi) for q in (p.u2, p.u3, p.u4, p.c)]
+    A = [q.interval(anc, anc) for q in (ch.u2, ch.u3, ch.u4, ch.c)]
     ga = _naive_lower(A[0][0], A[1][0], A[2][0], A[3][0], A[3][1])
     total = np.zeros(lo.shape[0])
     for jj, (gl, gh) in enumerate(Gs):
@@ -379,7 +494,7 @@ def _point_str(fields, signs, x):
 
 
 def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFAULT_RTOL,
-                max_boxes: int = MAX_BOXES) -> Mu2Result:
+                max_boxes: int = MAX_BOXES, polish: bool = True) -> Mu2Result:
     """Certified global minimum of ``mu^2 = 2U / sum q_k^2 phi_k^2`` over ``phi != 0``.
 
     Parameters
@@ -395,6 +510,10 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
         Relative width of the certified bracket (relative to ``max(1, |m0|)``).
     max_boxes : int
         Branch-and-bound budget; when it runs out ``certified`` is False.
+    polish : bool
+        Refine the minimiser by Newton's method at ``dps`` digits (default);
+        without it the value is the best branch-and-bound point (double
+        precision, error = bracket width) -- enough for existence decisions.
 
     Raises
     ------
@@ -413,10 +532,10 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
         raise InputError(f"rtol must be in (0, 0.01), got {rtol!r}")
     data = ray_data(P, domain)
     with np.errstate(all="ignore"):
-        return _mu2_minimum(data, dps, rtol, max_boxes)
+        return _mu2_minimum(data, dps, rtol, max_boxes, polish)
 
 
-def _mu2_minimum(data, dps, rtol, max_boxes):
+def _mu2_minimum(data, dps, rtol, max_boxes, polish=True):
     fields = [f.name for f in data.fields]
     n = len(fields)
     try:
@@ -430,6 +549,18 @@ def _mu2_minimum(data, dps, rtol, max_boxes):
                       _Poly(rp.c, n, dps),
                       None if rp.rho_num is None else _Poly(rp.rho_num, n, dps), rp)
                for rp in data.patches]
+    for p in patches:
+        terms = {}
+        for q, f in ((p.u2, 1.0), (p.c, -m0f / 2)):
+            for e, cf in zip(q.exps, q.coef):
+                key = tuple(int(v) for v in e)
+                terms[key] = terms.get(key, 0.0) + f * float(cf)
+        # exact cancellations (p2 vanishes on the lightest charged directions) are kept exact
+        for key in list(terms):
+            ex = (_exact_coeff(p.u2, key) - _exact_coeff(p.c, key) * m0_exact / 2)
+            if ex == 0:
+                del terms[key]
+        p.p2 = _Poly.from_floats(terms, n)
     notes = sorted({nt for rp in data.patches for nt in rp.notes})
 
     UB, best = math.inf, None          # best: (patch, psi float array, F float)
@@ -442,26 +573,30 @@ def _mu2_minimum(data, dps, rtol, max_boxes):
     # and equal-mixture directions), so that pruning is effective from the start
     grid1 = np.linspace(0.0, 1.0, 5 if d <= 3 else 3)
     grid = np.array(list(itertools.product(grid1, repeat=d)), dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
+    charts = [ch for p in patches for ch in _charts(p)]
     for p in patches:
         for k in range(n):
-            pts = _to_psi(grid, grid, k)[0]
+            one = np.ones((grid.shape[0], 1))
+            pts = np.hstack([grid[:, :k], one, grid[:, k:]])
             vals = [q.value(pts) for q in (p.u2, p.u3, p.u4, p.c)]
             gv, Fv = _g_from_values(*vals)
             j = int(np.argmin(gv))
             if gv[j] < UB and np.isfinite(gv[j]) and vals[2][j] > 0:
                 UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
-    for p in patches:
-        for k in range(n):          # facets psi_k = 1 of the unit cube cover all rays
+    for ch in charts:               # facets psi_k = 1 of the unit cube cover all rays
+        if True:
+            p = ch.patch
             lo = np.zeros((1, d))
             hi = np.ones((1, d))
             first = True
             while lo.shape[0]:
                 boxes_used += lo.shape[0]
-                glo, u4h = _g_lower(p, k, lo, hi, m0_hi)
-                pts = _to_psi((lo + hi) / 2, (lo + hi) / 2, k)[0]
-                if first:           # the corners of the facet (pure-field directions etc.)
-                    corners = np.array(list(itertools.product((0.0, 1.0), repeat=d)), dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
-                    pts = np.vstack([pts, _to_psi(corners, corners, k)[0]])
+                glo, u4h = _g_lower(ch, lo, hi, m0_hi)
+                pts = ch.to_psi((lo + hi) / 2)
+                if first:           # the corners of the chart (pure-field directions etc.)
+                    corners = np.array(list(itertools.product((0.0, 1.0), repeat=d)),
+                                       dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
+                    pts = np.vstack([pts, ch.to_psi(corners)])
                     first = False
                 vals = [q.value(pts) for q in (p.u2, p.u3, p.u4, p.c)]
                 gv, Fv = _g_from_values(*vals)
@@ -538,7 +673,12 @@ def _mu2_minimum(data, dps, rtol, max_boxes):
             return Mu2Result(+val, at, direc, +m0_mp, False, certified, lower,
                              max(UB, float(val)), err, dps, boxes_used, notes=notes,
                              existence_certified=certified)
-        val, at, err = _polish(data, best, UB, lower, tol, dps)
+        if polish:
+            val, at, err = _polish(data, best, UB, lower, tol, dps)
+        else:
+            p, psi, F = best
+            val, err = mpmath.mpf(UB), max(UB - lower, tol)
+            at = {f: mpmath.mpf(s * F * float(v)) for f, s, v in zip(fields, p.signs, psi)}
         nrm = mpmath.sqrt(sum(v**2 for v in at.values()))
         direc = {f: v / nrm for f, v in at.items()}
         return Mu2Result(+val, at, direc, +m0_mp, True, certified, lower, UB, err, dps,
@@ -637,7 +777,7 @@ def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: 
     def exists(v: Fraction):
         try:
             r = mu2_minimum(make_potential(f"{v.numerator}/{v.denominator}"), dps=15,
-                            domain=domain, max_boxes=MAX_BOXES // 4)
+                            domain=domain, max_boxes=MAX_BOXES // 4, polish=False)
         except InputError as exc:
             if "deeper" in str(exc) or "U < 0" in str(exc):
                 return True, True

@@ -118,6 +118,25 @@ def test_degenerate_sleptons_local_threshold():
     assert above.qball_exists
 
 
+@pytest.mark.parametrize("m_l", ["1.2", "1.5"])
+def test_zero_gauge_couplings_threshold_is_mH_plus_D(m_l):
+    # g1 = g2 = 0: the quartic vanishes on the slepton axes (blown-up charts are needed to certify);
+    # the exact threshold is m_H + sqrt(m_l^2 - m_L^2), for any y
+    base = {**M.DEFAULTS, "g1": "0", "g2": "0", "m_l": m_l}
+    a0 = 1 + (float(m_l)**2 - 1) ** 0.5
+    for y in ("0.5", "0.2"):
+        below = mu2_minimum(M.potential_object({**base, "y": y, "A": repr(a0 * 0.995)}), dps=15)
+        above = mu2_minimum(M.potential_object({**base, "y": y, "A": repr(a0 * 1.005)}), dps=15)
+        assert below.certified and not below.qball_exists
+        assert above.qball_exists and above.existence_certified
+
+
+def test_zero_gauge_couplings_value_certified():
+    r = mu2_minimum(M.potential_object({**M.DEFAULTS, "g1": "0", "g2": "0"}), dps=20)
+    assert r.certified and r.qball_exists
+    assert r.upper - r.lower < 1e-8
+
+
 def test_threshold_scan_above_mH():
     th = threshold_scan(lambda v: M.potential_object({**M.DEFAULTS, "A": v}), "A", 0, rtol=1e-4)
     assert th.certified and th.below > 1 and abs(float(th.threshold) - 1.86098) < 1e-3

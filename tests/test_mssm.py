@@ -54,6 +54,18 @@ def test_gamma_sos_and_no_lball_certificate():
     assert M.no_lball_certificate()["verified"]
 
 
+def test_vertex_threshold_formula():
+    vt = M.vertex_threshold()
+    mH, D = sp.Symbol("m_H", positive=True), sp.Symbol("D", positive=True)
+    assert sp.simplify(vt["threshold"] - (mH + D)) == 0
+    # the maximum of the blown-up ratio, checked by sampling s/t
+    import numpy as np
+    z = np.logspace(-4, 4, 20001)
+    A_, mH_, D_ = 1.7, 1.0, 0.6
+    rho = A_**2 * z / ((mH_**2 * z + D_**2) * (z + 1))
+    assert abs(rho.max() - A_**2 / (mH_ + D_)**2) < 1e-6
+
+
 def test_dterm_generators():
     chk = M.d_term_gauge_check()
     assert chk["printed"] == {"g1": ((1, -1, 0), 2), "g2": ((1, 1, -2), -2)}

@@ -17,6 +17,12 @@ from ..potential import Potential
 _DEF = dict(M.DEFAULTS)
 
 
+def _bound(values: dict) -> float:
+    """m_H + sqrt(|m_l^2 - m_L^2|): below it no L-ball exists (exact certificate)."""
+    v = {k: float(sp.Rational(str(x))) for k, x in values.items()}
+    return v["m_H"] + abs(v["m_l"]**2 - v["m_L"]**2) ** 0.5
+
+
 def _fmt(values: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in values.items())
 
@@ -90,7 +96,7 @@ def _eq17_dterms():
           + ". Neither is a symmetry of the cubic. Moving -2|l|^2 into the g1 bracket gives "
           + "; ".join(f"{k}: X={v[0]} -> {v[1]}" for k, v in co.items())
           + " (hypercharge and T3 of H2^0, e_L, e_R up to normalisation). Both forms are sums of "
-          "squares, so gamma_4 >= 0 and the no-L-ball bound A^2 <= m_H^2 hold for either; only the "
+          "squares, so gamma_4 >= 0 and the no-L-ball bound |A| <= m_H + sqrt(|m_l^2-m_L^2|) hold for either; only the "
           "threshold value moves (both computed in mssm-threshold-nonzero). With the corrected V_D "
           "there is no D-flat ray with all three fields nonzero (|H|^2 + |L|^2 = 0 forces H = L = 0).")
     return ("corrected", ev,
@@ -167,13 +173,13 @@ def _eq19_minF():
         return ("refuted",
                 "At fixed angles with yA gamma_3 > 0 the quadratic in F is minimised at "
                 "F* = yA gamma_3/(2 gamma_4) != 0, but the global minimum over (F, xi, theta) is the "
-                "origin limit F -> 0 along H = 0 whenever A^2 <= m_H^2: exact identity "
-                "U - m_L^2(L^2+l^2) - (m_H^2-A^2)H^2 = (|y|Ll - |A|H)^2 + y^2H^2(L^2+l^2) + "
-                "(m_l^2-m_L^2)l^2 + V_D >= 0 (m_L <= m_l). Counterexample (certified branch and bound): "
-                f"{_fmt(vals)}: inf mu^2 = {r.mu2_min_str(12)} = origin limit {mpstr(r.origin_value)}, "
-                "approached only as F -> 0.",
-                r"\min\mu^2 \text{ is at } F\neq0 \text{ only if } A^2 > m_H^2"
-                r" \text{ (necessary; the exact threshold is computed)}")
+                "origin limit F -> 0 along the lighter slepton whenever |A| <= m_H + D, "
+                "D = sqrt(|m_l^2 - m_L^2|): exact identity (m_L <= m_l) U - m_L^2(L^2+l^2) = "
+                "(m_H H - |y|Ll)^2 + (D l - |y|HL)^2 + 2|y|(m_H + D - |A|)HLl + y^2H^2l^2 + V_D >= 0. "
+                f"Counterexample (certified branch and bound): {_fmt(vals)}: inf mu^2 = "
+                f"{r.mu2_min_str(12)} = origin limit {mpstr(r.origin_value)}, approached only as F -> 0.",
+                r"\min\mu^2 \text{ is at } F\neq0 \text{ only if } |A| > m_H + "
+                r"\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}\ \text{(necessary; the exact threshold is computed)}")
     return "unchecked", f"certificate {cert['verified']}, result {r.as_json()}"
 
 
@@ -185,12 +191,14 @@ def mpstr(x, d=12):
 @claim("origin-not-local-min", "sec. 4, after eq. (19)",
        "The origin is not a local minimum (of mu^2).", 4)
 def _origin_local():
-    # (a) defaults (m_L < m_l): the cubic vanishes to second order near the lightest-slepton direction
+    # (a) defaults (m_L < m_l, g != 0): the cubic vanishes to second order near the lightest slepton
     from .._existence_sym import ray_data
     P = M.potential_object(_DEF)
     rd = ray_data(P).patches[0]
-    rho = sp.Add(*[c * sp.Mul(*[v**e for v, e in zip(sp.symbols("H L l"), m)]) for m, c in rd.rho_num.items()])
-    rho_on_K = rho.subs({sp.Symbol("H"): 0, sp.Symbol("l"): 0, sp.Symbol("L"): 1})
+    Hs, Ls, ls = sp.symbols("H L l")
+    rho = sp.Add(*[c * sp.Mul(*[v**e for v, e in zip((Hs, Ls, ls), m)]) for m, c in rd.rho_num.items()])
+    rho_on_K = rho.subs({Hs: 0, ls: 0, Ls: 1})
+    u4_on_K = sum(c for m, c in rd.u4.items() if m == (0, 4, 0))
     r_def = _mu2(_DEF)
     # (b) degenerate sleptons: local threshold A^2 = m_H^2 min_theta R(theta)
     loc = M.local_threshold()
@@ -198,21 +206,29 @@ def _origin_local():
     A_loc = sp.sqrt(loc.subs(sub))
     below = {**_DEF, "m_l": "1", "A": "1.05"}
     r_b = _mu2(below)
-    ok = (rho_on_K == 0 and r_def.qball_exists and r_def.certified
-          and not r_b.qball_exists and r_b.certified)
+    # (c) no gauge couplings: the quartic vanishes along the slepton, threshold m_H + D
+    vt = M.vertex_threshold()
+    ok = (rho_on_K == 0 and u4_on_K > 0 and r_def.qball_exists and r_def.certified
+          and not r_b.qball_exists and r_b.certified and vt["threshold"] is not None)
     if ok:
         return ("refuted",
-                "Let m0 = 2 min(m_L^2, m_l^2) be mu^2's limit at the origin. (a) m_L != m_l: m0 is reached "
-                "only along the lighter slepton, where H = 0 and the cubic -2|yA|HLl vanishes to second "
-                "order; the certified bound rho_bar = (a^T M^-1 a)/(4u_4) vanishes there "
-                f"(rho_bar numerator on that direction = {rho_on_K}), so mu^2 >= m0 in a neighbourhood: the "
-                "origin IS a local minimum for every A (even when an L-ball exists elsewhere: at "
+                "Let m0 = 2 min(m_L^2, m_l^2) be mu^2's limit at the origin, reached along the lighter "
+                "slepton, where H = 0 and the cubic -2|yA|HLl vanishes to second order. "
+                "(a) m_L != m_l, (g1, g2) != 0: there u_4 = (g1^2+g2^2)/8 > 0 "
+                f"(= {u4_on_K} at the defaults) and the certified bound rho_bar = (a^T M^-1 a)/(4u_4) "
+                f"vanishes (numerator {rho_on_K}), so mu^2 >= m0 on a whole cone around that direction: "
+                "the origin IS a local minimum for every A, even when an L-ball exists elsewhere (at "
                 f"{_fmt(_DEF)} the global min is {r_def.mu2_min_str(12)} < 2 at finite F). "
                 "(b) m_L = m_l: the origin is a local minimum iff A^2 < m_H^2 min_theta R(theta) = "
                 f"{loc}; for m_H=1, y=1/2, g1=0.36, g2=0.65 this is A < {sp.N(A_loc, 10)}; at "
-                f"{_fmt(below)} the certified minimiser finds no L-ball at all.",
-                r"\text{The origin is a local minimum of }\mu^2\text{ if } m_{\tilde L}\neq m_{\tilde l}"
-                r"\text{, or if } A^2 < m_H^2\left[1+\frac{g_2(\sqrt{g_1^2+g_2^2}-g_2)}{2y^2}\right]")
+                f"{_fmt(below)} the certified minimiser finds no L-ball at all. "
+                "(c) g1 = g2 = 0: u_4 also vanishes along the slepton; the blown-up ratio "
+                f"rho = {vt['rho']} has maximum {vt['rho_max']} (s = H^2, t = l^2 relative, D^2 = "
+                "|m_l^2-m_L^2|), so the origin is a local minimum iff |A| < m_H + D.",
+                r"\text{The origin is a local minimum of }\mu^2\text{ if } m_{\tilde L}\neq m_{\tilde l},"
+                r"\ (g_1,g_2)\neq0;\ \text{for } m_{\tilde L}=m_{\tilde l} \text{ iff } "
+                r"A^2 < m_H^2\left[1+\frac{g_2(\sqrt{g_1^2+g_2^2}-g_2)}{2y^2}\right];"
+                r"\ \text{for } g_{1,2}=0 \text{ iff } |A| < m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
     return "unchecked", "local analysis inconclusive"
 
 
@@ -227,18 +243,22 @@ def _lballs_any():
     small = {**_DEF, "A": "0.01"}
     r_small = _mu2(small)
     up = M.d_flat_threshold()
-    if cert["verified"] and th.certified and not r_small.qball_exists and r_small.certified:
+    lb = _bound(_DEF)
+    if (cert["verified"] and th.certified and not r_small.qball_exists and r_small.certified
+            and float(th.below) >= lb):
         return ("refuted",
-                "Exact certificate: for A^2 <= m_H^2 (any y, g1, g2, masses) mu^2 >= 2 min(m_L^2, m_l^2) "
-                "everywhere, so no L-ball exists however the trilinear yA != 0 is chosen with |A| <= m_H. "
-                f"Counterexample: {_fmt(small)} (yA = 0.005): certified inf mu^2 = {r_small.mu2_min_str(10)} "
-                f"= origin limit. Certified bisection at the defaults ({_fmt({k: v for k, v in _DEF.items() if k != 'A'})}): "
-                f"the L-ball threshold is A_th = {float(th.threshold):.6f} (bracket [{float(th.below):.7f}, "
-                f"{float(th.above):.7f}]). Along the D-flat ray H = L = l, min_F mu^2 = {up}, so "
-                "m_H < A_th <= sqrt(3(m_H^2 + m_L^2 + m_l^2 - 2 min(m_L^2, m_l^2))) for every y != 0 "
-                "(printed V_D). The small parameter that matters is A/m_H, not yA: with y -> 0 at "
-                "fixed A above threshold, L-balls do exist.",
-                r"\text{L-balls exist iff } A > A_{\rm th}(m_i, y, g_i),\quad m_H < A_{\rm th} \le "
+                "Exact certificate: for |A| <= m_H + sqrt(|m_l^2 - m_L^2|) (any y, g1, g2) "
+                "mu^2 >= 2 min(m_L^2, m_l^2) everywhere, so no L-ball exists for such A however yA != 0 "
+                f"is chosen. Counterexample: {_fmt(small)} (yA = 0.005): certified inf mu^2 = "
+                f"{r_small.mu2_min_str(10)} = origin limit. Certified bisection at the defaults "
+                f"({_fmt({k: v for k, v in _DEF.items() if k != 'A'})}): A_th = {float(th.threshold):.6f} "
+                f"(bracket [{float(th.below):.7f}, {float(th.above):.7f}]) > m_H + sqrt(m_l^2-m_L^2) = "
+                f"{lb:.6f}. Along the D-flat ray H = L = l, min_F mu^2 = {up}, so also "
+                "A_th <= sqrt(3(m_H^2 + m_L^2 + m_l^2 - 2 min(m_L^2, m_l^2))) for every y != 0 "
+                "(printed V_D). The small parameter that matters is A against the masses, not yA: "
+                "with y -> 0 at fixed A above that bound, L-balls do exist.",
+                r"\text{L-balls exist iff } |A| > A_{\rm th}(m_i, y, g_i),\quad "
+                r"m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|} \le A_{\rm th} \le "
                 r"\sqrt{3\,(m_H^2+m_{\tilde L}^2+m_{\tilde l}^2-2\min(m_{\tilde L}^2,m_{\tilde l}^2))}")
     return "unchecked", f"threshold {th.as_json()}, small-A result {r_small.as_json()}"
 
@@ -251,16 +271,28 @@ def _threshold_nonzero():
                             ("defaults, corrected V_D", _DEF, "corrected"),
                             ("g1 = g2 = 0.1, m_l = 1.5", {**_DEF, "g1": "0.1", "g2": "0.1", "m_l": "1.5"}, "printed")):
         th = threshold_scan(lambda v, vals=vals, dt=dt: M.potential_object({**vals, "A": v}, dterms=dt),
-                            "A", 0, rtol=1e-4)
-        out.append((label, th))
-    if all(t.certified and t.below > 0 for _, t in out):
+                            "A", 0, rtol=1e-3)
+        out.append((label, vals, th))
+    # g1 = g2 = 0: the threshold is exactly m_H + sqrt(|m_l^2 - m_L^2|) (vertex_threshold)
+    g0 = {**_DEF, "g1": "0", "g2": "0"}
+    a0 = _bound(g0)
+    below = _mu2({**g0, "A": repr(a0 * 0.999)})
+    above = _mu2({**g0, "A": repr(a0 * 1.001)})
+    vt = M.vertex_threshold()["threshold"]
+    ok = (all(t.certified and float(t.below) >= _bound(v) for _, v, t in out)
+          and not below.qball_exists and below.certified and above.qball_exists)
+    if ok:
         return ("refuted",
                 "Certified bisection on the existence of an L-ball (mu^2 minimum below its origin limit): "
-                + "; ".join(f"{lab}: A_th = {float(t.threshold):.5f}" for lab, t in out)
-                + ". The threshold is never 0: |A| > m_H is necessary (exact SOS certificate); D-terms and "
-                "quartics move the threshold but cannot bring it below m_H.",
-                r"A_{\rm th} > m_H > 0")
-    return "unchecked", "; ".join(f"{lab}: {t.as_json()}" for lab, t in out)
+                + "; ".join(f"{lab}: A_th = {float(t.threshold):.5f} (lower bound m_H + sqrt(|m_l^2-m_L^2|) = "
+                            f"{_bound(v):.5f})" for lab, v, t in out)
+                + f". With g1 = g2 = 0 the threshold is exactly m_H + D = {vt} (D = sqrt(|m_l^2 - m_L^2|), "
+                f"any y): at the defaults with g = 0, A = 0.999*{a0:.6f} has no L-ball and A = 1.001*{a0:.6f} "
+                "has one (certified). The threshold is never 0: the exact certificate gives "
+                "|A| > m_H + D as a necessary condition; D-terms and quartics can only raise it.",
+                r"A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|} > 0"
+                r"\quad(\text{equality for } g_1=g_2=0)")
+    return "unchecked", "; ".join(f"{lab}: {t.as_json()}" for lab, _, t in out)
 
 
 @claim("stable-qball-always", "sec. 4, after eq. (19)",
@@ -275,7 +307,7 @@ def _stable_always():
                 "exists in the toy model. The premise (origin not a local minimum) is false, see "
                 "origin-not-local-min.",
                 r"\text{A stable L-ball exists iff } \min_{\phi\neq0}\mu^2 < 2\min(m_{\tilde L}^2,m_{\tilde l}^2)"
-                r"\text{, which needs } A > A_{\rm th} > m_H")
+                r"\text{, which needs } |A| > A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
     return "unchecked", f"result {r.as_json()}"
 
 
@@ -299,5 +331,5 @@ def _footnote4():
                 f"L-ball survives (certified mu^2_min = {heavy.mu2_min_str(8)} < {mpstr(heavy.origin_value, 6)}); "
                 f"for m_s = 0.9 the origin limit drops to {mpstr(light.origin_value, 6)} < {base.mu2_min_str(8)} "
                 "and no Q-ball exists (certified). Note: the toy model itself already lacks L-balls for "
-                "A <= m_H, so a light decoupled slepton is not the only exception.")
+                "|A| <= m_H + sqrt(|m_l^2 - m_L^2|), so a light decoupled slepton is not the only exception.")
     return "unchecked", f"m_s=0.9: {light.as_json()}; m_s=1.1: {heavy.as_json()}"

@@ -43,7 +43,7 @@ from ..potential import Potential
 __all__ = ["FIELDS", "CHARGES", "PARAMS", "DEFAULTS", "F", "XI", "THETA",
            "toy_potential", "real_slice", "d_terms", "corrected_d_terms", "d_term_gauge_check", "superpotential_f_terms",
            "phase_reduction", "u1_invariance", "parametrisation", "mu2_parametrised",
-           "gammas", "printed_gamma3", "gamma_nonnegativity", "no_lball_certificate",
+           "gammas", "printed_gamma3", "gamma_nonnegativity", "no_lball_certificate", "vertex_threshold",
            "local_threshold", "d_flat_threshold", "potential_object", "latex_gammas"]
 
 #: field names (real amplitudes) and their U(1)_L charges
@@ -343,32 +343,65 @@ def gamma_nonnegativity() -> dict:
 
 
 def no_lball_certificate() -> dict:
-    r"""Proof that no L-ball exists when ``A^2 <= m_H^2`` (any ``y``, ``g_1``, ``g_2``).
+    r"""Proof that no L-ball exists when ``|A| <= m_H + sqrt(m_l^2 - m_L^2)`` (any ``y, g_1, g_2``).
 
     For amplitudes ``H, L, l >= 0`` and ``m_L <= m_l`` (the other case is the
-    same with ``L <-> l``), the exact identity
+    same with ``L <-> l``), write ``m_l^2 = m_L^2 + D^2`` (``D >= 0``).  The
+    exact identity
 
     .. math::
 
-        U - m_L^2(L^2 + l^2) - (m_H^2 - A^2) H^2
-          = (|y| L l - |A| H)^2 + y^2 H^2 (L^2 + l^2) + (m_l^2 - m_L^2) l^2 + V_D
+        U - m_L^2(L^2 + l^2)
+          = (m_H H - |y| L l)^2 + (D\,l - |y| H L)^2
+            + 2|y|\,(m_H + D - |A|)\,H L l + y^2 H^2 l^2 + V_D
 
-    holds.  The right side is ``>= 0``, so if ``A^2 <= m_H^2`` then
-    ``mu^2 = 2U/(L^2+l^2) >= 2 m_L^2 = mu^2(origin)`` everywhere: the L-ball
-    existence condition (9) fails however small ``yA != 0`` is.
+    holds.  If ``|A| <= m_H + D`` every term is ``>= 0``, so
+    ``mu^2 = 2U/(L^2+l^2) >= 2 m_L^2 = mu^2(origin)`` everywhere and the
+    L-ball existence condition (9) fails, however small ``yA != 0`` is.  The
+    older, weaker form ``A^2 <= m_H^2`` is the case ``D = 0`` of the bound.
+    For ``g_1 = g_2 = 0`` the bound is sharp (:func:`vertex_threshold`).
 
     >>> no_lball_certificate()["verified"]
     True
     """
-    U = toy_potential(complex=False)
-    sos = ((sp.Abs(y) * _Lr * _lr - sp.Abs(A) * _hr)**2 + y**2 * _hr**2 * (_Lr**2 + _lr**2)
-           + (m_l**2 - m_L**2) * _lr**2 + d_terms(_hr**2, _Lr**2, _lr**2))
-    lhs = U - m_L**2 * (_Lr**2 + _lr**2) - (m_H**2 - A**2) * _hr**2
+    D = sp.Symbol("D", nonnegative=True)
+    mH = sp.Symbol("m_H", positive=True)
+    U = toy_potential(complex=False).subs({m_l**2: m_L**2 + D**2, m_H: mH})
+    ay, aA = sp.Abs(y), sp.Abs(A)
+    sos = ((mH * _hr - ay * _Lr * _lr)**2 + (D * _lr - ay * _hr * _Lr)**2
+           + 2 * ay * (mH + D - aA) * _hr * _Lr * _lr + y**2 * _hr**2 * _lr**2
+           + d_terms(_hr**2, _Lr**2, _lr**2))
+    lhs = U - m_L**2 * (_Lr**2 + _lr**2)
     diff = sp.expand(lhs - sos)
-    diff = sp.simplify(diff.subs(sp.Abs(y * A), sp.Abs(y) * sp.Abs(A)))
-    diff = sp.expand(diff.subs({sp.Abs(y)**2: y**2, sp.Abs(A)**2: A**2}))
-    return {"identity_lhs": lhs, "sos": sos, "verified": diff == 0,
-            "statement": "mu^2 >= 2 min(m_L^2, m_l^2) whenever A^2 <= m_H^2"}
+    diff = sp.expand(diff.subs(sp.Abs(y * A), ay * aA).subs({ay**2: y**2, aA**2: A**2}))
+    return {"identity_lhs": lhs, "sos": sos, "verified": diff == 0, "D": D,
+            "statement": "mu^2 >= 2 min(m_L^2, m_l^2) whenever |A| <= m_H + sqrt(|m_l^2 - m_L^2|)"}
+
+
+def vertex_threshold() -> dict:
+    r"""Sharpness of :func:`no_lball_certificate` for vanishing gauge couplings.
+
+    Near the lighter-slepton direction ``L = 1, H = r a, l = r b`` (``r -> 0``)
+    with ``g_1 = g_2 = 0``: ``p_2 = U_2 - m_L^2(L^2+l^2) = r^2(m_H^2 a^2 + D^2 b^2)``,
+    ``u_3 = -2|yA| r^2 a b`` and ``u_4 = y^2 r^2 (a^2 + b^2) + O(r^4)``.  A ray
+    has mu^2 below the origin value iff ``rho = u_3^2/(4 p_2 u_4) > 1``; in the
+    limit ``rho = A^2 s t / ((m_H^2 s + D^2 t)(s + t))`` (``s = a^2, t = b^2``),
+    whose maximum over ``s/t`` is ``A^2/(m_H + D)^2``.  So for ``g_1 = g_2 = 0``
+    L-balls exist iff ``|A| > m_H + D``: the threshold is
+    ``m_H + sqrt(|m_l^2 - m_L^2|)``, independent of ``y``.
+
+    >>> vertex_threshold()["threshold"]
+    D + m_H
+    """
+    s, t, mH, D, AA = sp.symbols("s t m_H D A", positive=True)
+    rho = AA**2 * s * t / ((mH**2 * s + D**2 * t) * (s + t))
+    z = sp.Symbol("z", positive=True)       # z = s/t
+    rz = sp.simplify(rho.subs(s, z * t))
+    crit = sp.solve(sp.diff(rz, z), z)
+    zmax = [c for c in crit if c.is_positive is not False][0]
+    rmax = sp.simplify(sp.factor(rz.subs(z, zmax)))
+    thr = sp.solve(sp.Eq(rmax, 1), AA)
+    return {"rho": rho, "rho_max": rmax, "threshold": sp.simplify(thr[0]) if thr else None}
 
 
 def local_threshold() -> sp.Expr:
