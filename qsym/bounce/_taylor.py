@@ -167,8 +167,8 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True):
     """Scaled Taylor coefficients of psi (and y) about r0 with scale h.
 
     ``r0, h`` are Arith numbers; ``r0 == 0`` selects the regular expansion at
-    the origin.  Returns ``(b, Y, Dp, c)`` where ``Dp`` are the powers of
-    ``Delta`` (list of lists) and ``c`` the Taylor coefficients of U, ``F`` those of U'(psi(s)).
+    the origin.  Returns ``(b, Y, c, F)``: the coefficients of psi and y, the
+    Taylor coefficients ``c`` of U at ``p0`` and those of ``U'(psi(s))``.
     """
     A = M.A
     d = M.d
@@ -183,88 +183,87 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True):
         fc.pop()
     while gc and not gc[-1]:
         gc.pop()
-    JF = len(fc)
-    JG = len(gc)
-    JP = max(JF, JG, 2)
-    b = [p0, A.mul(h, dp0)]
-    Y = [y0, A.mul(h, dy0)]
-    # Dp[j][k]: coefficient k of Delta^j; Delta^0 = 1, Delta^1 = (0, b1, b2, ...)
-    Dp = [[one] + [0] * (N + 1), [0, b[1]]]
-    for j in range(2, JP):
-        Dp.append([0] * 2)
-    F = []
-    G = []
-    origin = not r0
-    if origin:
-        h2 = A.mul(h, h)
-    else:
-        h2 = A.mul(h, h)
-        B = A.div(A.mul(h2, h), r0)
-        C = A.div(h, r0)
+    JP = max(len(fc), len(gc), 2)
     fixed = A.fixed
     P = A.P
     mul = _mul
+    if fixed:
+        b = [p0, (h * dp0) >> P]
+        Y = [y0, (h * dy0) >> P]
+        h2 = (h * h) >> P
+    else:
+        b = [p0, h * dp0]
+        Y = [y0, h * dy0]
+        h2 = h * h
+    origin = not r0
+    if not origin:
+        B = A.div(A.mul(h2, h), r0)
+        C = A.div(h, r0)
+    # D[j] holds the coefficients of Delta^j (Delta = psi - p0); D[1] = (0, b1, b2, ...).
+    # (Delta^j)_k vanishes for k < j; the convolutions below run over all
+    # i = 1..k-1 with those zeros included, which keeps the slices simple.
+    D1 = [0, b[1]]
+    D = [None, D1] + [[0, 0] for _ in range(2, JP)]
+    zeros = [0] * (JP + 1)
+    F = []
+    G = []
+    GYprev = 0
     for k in range(N - 1):
-        # Delta^j coefficient k needs b[1..k]
+        # column k of the powers: (Delta^0)_k, (Delta^1)_k, ..., (Delta^(JP-1))_k
         if k >= 2:
-            D1 = Dp[1]
             D1.append(b[k])
-            bk = D1[1:k + 1]
+            col = [0, b[k]]
+            head = D1[1:k]
+            prev = D1
             for j in range(2, min(JP, k + 1)):
-                Dj = Dp[j]
-                # (Delta^j)_k = sum_{i=1}^{k-j+1} b_i (Delta^{j-1})_{k-i}
-                s = sum(map(mul, bk[:k - j + 1], Dp[j - 1][k - 1:j - 2:-1]))
-                Dj.append(s >> P if fixed else s)
+                Dj = D[j]
+                s = sum(map(mul, head, prev[k - 1:0:-1]))
+                if fixed:
+                    s >>= P
+                Dj.append(s)
+                col.append(s)
+                prev = Dj
             for j in range(max(2, k + 1), JP):
-                Dp[j].append(0)
+                D[j].append(0)
+            col += zeros[:JP - len(col)]
         elif k == 1:
-            for j in range(2, JP):
-                pass  # Delta^j_1 = 0 for j >= 2 (already stored)
-        # F_k, G_k
-        top = min(JF, k + 1)
-        s = sum(map(mul, fc[:top], [Dp[j][k] for j in range(top)]))
+            col = [0, b[1]] + zeros[:JP - 2]
+        else:
+            col = [one] + zeros[:JP - 1]
+        s = sum(map(mul, fc, col))
         Fk = s >> P if fixed else s
         F.append(Fk)
         if var:
-            top = min(JG, k + 1)
-            s = sum(map(mul, gc[:top], [Dp[j][k] for j in range(top)]))
+            s = sum(map(mul, gc, col))
             G.append(s >> P if fixed else s)
             s = sum(map(mul, G, Y[k::-1]))
             GY = s >> P if fixed else s
         if origin:
             den = (k + 2) * (k + d)
-            nb = A.idiv(A.mul(h2, Fk), den)
-            if var:
-                nY = A.idiv(A.mul(h2, GY), den)
+            if fixed:
+                b.append(((h2 * Fk) >> P) // den)
+                if var:
+                    Y.append(((h2 * GY) >> P) // den)
+            else:
+                b.append(h2 * Fk / den)
+                if var:
+                    Y.append(h2 * GY / den)
         else:
             den = (k + 2) * (k + 1)
             lin = (k + 1) * (k + d - 1)
+            num = h2 * Fk - C * lin * b[k + 1]
+            if k:
+                num += B * F[k - 1]
             if fixed:
-                num = h2 * Fk - C * lin * b[k + 1]
-                if k:
-                    num += B * F[k - 1]
-                nb = (num >> P) // den
+                b.append((num >> P) // den)
             else:
-                num = h2 * Fk - C * lin * b[k + 1]
-                if k:
-                    num += B * F[k - 1]
-                nb = num / den
+                b.append(num / den)
             if var:
-                if k:
-                    GYprev = GYk_prev
-                else:
-                    GYprev = 0
                 num = h2 * GY + B * GYprev - C * lin * Y[k + 1]
-                nY = (num >> P) // den if fixed else num / den
-        b.append(nb)
+                Y.append((num >> P) // den if fixed else num / den)
         if var:
-            Y.append(nY)
-            GYk_prev = GY
-    # complete Delta^1 so that callers can form U(psi) series if needed
-    D1 = Dp[1]
-    while len(D1) < len(b):
-        D1.append(b[len(D1)])
-    return b, (Y if var else None), Dp, c, F
+            GYprev = GY
+    return b, (Y if var else None), c, F
 
 
 def radius_factor(A: Arith, b: list, scale_log2: float = 0.0) -> float:

@@ -74,6 +74,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -287,6 +288,11 @@ class _Problem:
             return float(self.num.d2U(mpmath.mpf(x)))
 
 
+@functools.lru_cache(maxsize=1)
+def _gauss_legendre():
+    return np.polynomial.legendre.leggauss(64)
+
+
 class _Side:
     """One escape direction in dimensionless form at one precision."""
 
@@ -473,7 +479,7 @@ class _Side:
         if not self.thin:
             return None
         pt = float(self.psi_t)
-        nodes, weights = np.polynomial.legendre.leggauss(64)
+        nodes, weights = _gauss_legendre()
         xs = 0.5 * pt * (nodes + 1)
         sig = 0.5 * pt * sum(w * math.sqrt(2 * max(self.U_float(float(v)), 0.0))
                              for v, w in zip(xs, weights))
@@ -539,7 +545,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         if steps > MAX_STEPS:
             raise ConvergenceError("bounce integration took too many steps; the potential may be "
                                    "too stiff for the Taylor integrator (try a smaller dps)")
-        b, Y, Dp, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var)
+        b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var)
         if shift:
             # floats near the true vacuum: chi is tiny and carries relative
             # precision, so the truncation tolerance is relative to it
