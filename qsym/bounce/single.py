@@ -62,10 +62,8 @@ Measured on the 2-core test machine (``benchmarks/bench_bounce.py``): S_psi to
 reaches ~3e-15 on S_psi in less time than CosmoTransitions' defaults
 (which give ~5e-4).
 
->>> import sympy as sp
->>> from qsym.bridge import numeric_1d
->>> p = sp.Symbol("phi")
->>> res = solve_bounce(numeric_1d(p**2/2 - p**3, p), dim=3, dps=20)
+>>> from qsym.potential import Potential
+>>> res = bounce(Potential("phi**2/2 - phi**3", ["phi"]), dim=3, dps=20)
 >>> mpmath.nstr(res.action, 15), res.error < mpmath.mpf(10)**-20
 ('4.85113741291635', True)
 >>> abs(res.action - res.action_virial) < res.error * res.action
