@@ -136,6 +136,8 @@ def test_omega_potential_via_potential():
     r = bounce(P, omega="1/2", dps=20)
     direct = solve_bounce(_num((1 - sp.Rational(1, 4)) * phi**2 / 2 - phi**3 + phi**4 / 10), dps=20)
     assert _rel(r.action, direct.action) < 1e-19
+    with pytest.raises(InputError, match="omega"):
+        bounce(P, omega="1.1", dps=20)
 
 
 def test_non_polynomial_potential():

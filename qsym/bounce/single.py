@@ -1050,7 +1050,12 @@ def bounce(potential, omega=None, dim: int = 3, dps: int = 30, sign: int | None 
     var, expr = potential.single_field()
     if omega is not None:
         from ..potential import parse_value
-        expr = potential.U_omega(parse_value(omega)).subs(potential.values)
+        om = parse_value(omega)
+        m2 = potential.mass_matrix()[0, 0]
+        if (m2 - om**2).is_positive is False:
+            raise InputError(f"omega = {omega} is not below the mass sqrt(U''(0)) = {m2**0.5}: "
+                             "U_omega has no false vacuum at the origin (Q-balls need omega < m)")
+        expr = potential.U_omega(om).subs(potential.values)
     try:
         num = numeric_1d(expr, var)
     except (ValueError, NotImplementedError, TypeError) as exc:
