@@ -1,0 +1,81 @@
+"""``qsym qball --potential EXPR --field phi --charge Q [--charge-of phi=1] [--param k=v] [--dps 20]``."""
+
+from __future__ import annotations
+
+import mpmath
+
+from ..errors import InputError
+from ..potential import parse_value
+from ._common import add_json, field_names, parse_params
+
+
+def add_parser(sub):
+    p = sub.add_parser("qball", help="the Q-ball of a given charge (exact, with thin/thick-wall comparison)",
+                       description="Solve for the Q-ball(s) of charge Q of a one-field potential: omega, "
+                                   "mass, radius, error, every branch, and the thin- and thick-wall "
+                                   "approximations for comparison.")
+    p.add_argument("--potential", required=True, help="SymPy text of U")
+    p.add_argument("--field", required=True, help="name of the field")
+    p.add_argument("--charge-of", default=None, metavar="phi=q", help="U(1) charge of the field (default 1)")
+    p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
+    p.add_argument("--charge", required=True, help="the charge Q > 0")
+    p.add_argument("--dps", type=int, default=20, help="decimal digits (>= 15)")
+    add_json(p)
+    return p
+
+
+def fmt(x, dps):
+    """All ``dps`` significant digits of an mpf (no rounding to the global precision)."""
+    if x is None or isinstance(x, bool):
+        return x
+    return mpmath.nstr(x, dps, strip_zeros=False) if dps > 3 else mpmath.nstr(x, dps)
+
+
+def _approx(d, dps):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, (mpmath.mpf, int, float)) and not isinstance(v, bool):
+            out[k] = fmt(v, dps)
+        elif isinstance(v, (str, bool)) or v is None:
+            out[k] = v
+    return out
+
+
+def run(args):
+    from ..potential import Potential
+    from ..solve import qball
+
+    name = field_names(args)[0]
+    q = 1
+    if args.charge_of:
+        k, _, v = args.charge_of.partition("=")
+        if k.strip() != name or not v:
+            raise InputError(f"--charge-of must be {name}=q, got {args.charge_of!r}")
+        q = parse_value(v)
+    P = Potential(args.potential, [name], [q], parse_params(args.param))
+    res = qball(P, args.charge, dps=args.dps)
+    sols = res["solutions"]
+    best = sols[0]
+    d = args.dps
+    branches = [{"omega": fmt(s.omega, d), "mass": fmt(s.mass, d), "radius": fmt(s.radius, d),
+                 "error": fmt(s.error, 3), "classically_stable": s.classically_stable,
+                 "absolutely_stable": s.absolutely_stable} for s in sols]
+    rms = best.rms_radius(min(d, 20))
+    payload = {
+        "charge": str(args.charge).strip(), "rms_radius": fmt(rms, min(d, 20)), "omega": fmt(best.omega, d), "mass": fmt(best.mass, d),
+        "radius": fmt(best.radius, d), "phi0": fmt(best.phi0, d), "dps": d, "error": fmt(best.error, 3),
+        "classically_stable": best.classically_stable, "absolutely_stable": best.absolutely_stable,
+        "branches": branches,
+        "window": {"omega_min": fmt(res["window"]["omega_min"], d), "omega_max": fmt(res["window"]["omega_max"], d)},
+        "thin_wall": _approx(res["thin_wall"], d), "thick_wall": _approx(res["thick_wall"], d),
+    }
+    lines = [f"Q = {payload['charge']}: omega = {payload['omega']}, M_Q = {payload['mass']}, "
+             f"R = {payload['radius']} (relative error {payload['error']})",
+             f"  thin wall : M_Q = {payload['thin_wall'].get('mass')} "
+             f"(+ surface: {payload['thin_wall'].get('mass_surface_corrected')})",
+             f"  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
+                                  else str(res["thick_wall"].get("reason")))]
+    if len(sols) > 1:
+        lines.append(f"  {len(sols)} branches; the others: " + "; ".join(
+            f"omega = {b['omega']}, M_Q = {b['mass']}" for b in branches[1:]))
+    return payload, "\n".join(lines)
