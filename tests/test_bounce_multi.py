@@ -84,6 +84,16 @@ def test_thin_wall_two_fields():
     assert rel(res.action, ref.action) < 1e-10
 
 
+@pytest.mark.slow
+def test_very_thin_wall_falls_back_to_mixed_precision():
+    # R ~ 350/m: the float Jacobian is too ill-conditioned for 1e-10 on its own
+    U = a**2 / 2 - a**3 + R(499, 1000) * a**4 + b**2 + a**2 * b**2
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    ref = single(p**2 / 2 - p**3 + R(499, 1000) * p**4)
+    assert isinstance(res.action, float) and res.error <= 1e-10
+    assert rel(res.action, ref.action) <= res.error
+
+
 def test_dimension_two_by_continuation():
     U = U_ESC(X2) + Y2**2 + Y2**4
     res = solve_bounce_multi(numeric_nd(U, [a, b]), dim=2)
