@@ -64,7 +64,7 @@ def test_verify_json_shape():
 
 
 def test_reproduce_writes_report(tmp_path):
-    code, out, err = qsym("reproduce", "--out", str(tmp_path / "r"), "--no-pdf", "--json")
+    code, out, err = qsym("reproduce", "--out", str(tmp_path / "r"), "--no-pdf", "--json", "--section", "1")
     assert code == 0, err
     d = json.loads(out)
     tex = (tmp_path / "r" / "report.tex").read_text()
