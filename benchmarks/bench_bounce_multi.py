@@ -24,22 +24,31 @@ What is measured (d = 3, alpha = 2 in CosmoTransitions)
 
 CosmoTransitions 2.0.7 ran unmodified with numpy 2 / scipy 1.17 here; if an
 alias removed in numpy 2 is missing, ``_ct_shims`` adds it (benchmark only).
+
+Both codes run with single-threaded BLAS (set below, before numpy loads): on a
+shared 2-core machine multi-threaded OpenBLAS made small dense solves 5-15x
+slower under load, which would measure the neighbours rather than the code.
 """
 
 from __future__ import annotations
 
-import argparse
-import math
-import time
-import warnings
+import os
 
-import mpmath
-import numpy as np
-import sympy as sp
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from qsym.bounce.multi import solve_bounce_multi
-from qsym.bounce.single import solve_bounce
-from qsym.bridge import numeric_1d, numeric_nd
+import argparse  # noqa: E402
+import math  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import mpmath  # noqa: E402
+import numpy as np  # noqa: E402
+import sympy as sp  # noqa: E402
+
+from qsym.bounce.multi import solve_bounce_multi  # noqa: E402
+from qsym.bounce.single import solve_bounce  # noqa: E402
+from qsym.bridge import numeric_1d, numeric_nd  # noqa: E402
 
 a, b, p = sp.symbols("a b p")
 X, Y = (3 * a + 4 * b) / 5, (-4 * a + 3 * b) / 5
