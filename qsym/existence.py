@@ -329,6 +329,43 @@ def _naive_lower(u2l, u3l, u4l, cl, ch):
     return np.nan_to_num(glo, nan=-np.inf, neginf=-np.inf)
 
 
+def _g_and_grad(ch: _Chart, z: np.ndarray):
+    """Float g and its gradient (exact polynomial derivatives) at chart points (rows)."""
+    u2, u3, u4, c = (q.value(z) for q in (ch.u2, ch.u3, ch.u4, ch.c))
+    g, _ = _g_from_values(u2, u3, u4, c)
+    v = np.maximum(0.0, -u3)
+    with np.errstate(all="ignore"):
+        N = u2 - v * v / (4 * u4)
+        grad = np.empty_like(z)
+        for j, (du2, du3, du4, dc) in enumerate(ch.grads):
+            dN = du2.value(z) + v * du3.value(z) / (2 * u4) + v * v * du4.value(z) / (4 * u4 * u4)
+            grad[:, j] = 2 * (dN * c - N * dc.value(z)) / (c * c)
+    return g, grad
+
+
+def _local_descent(ch: _Chart, z: np.ndarray, iters: int = 60) -> np.ndarray:
+    """Projected gradient descent with backtracking on ``[0, 1]^d`` (a heuristic that
+    only improves the upper bound; the certificate never depends on it)."""
+    if not z.shape[1]:
+        return z
+    g, gr = _g_and_grad(ch, z)
+    step = np.full(z.shape[0], 0.1)
+    for _ in range(iters):
+        ok_rows = np.isfinite(g) & np.all(np.isfinite(gr), axis=1)
+        if not ok_rows.any():
+            break
+        trial = np.clip(z - step[:, None] * gr, 0.0, 1.0)
+        gt, grt = _g_and_grad(ch, trial)
+        better = ok_rows & np.isfinite(gt) & (gt < g)
+        z = np.where(better[:, None], trial, z)
+        g = np.where(better, gt, g)
+        gr = np.where(better[:, None], grt, gr)
+        step = np.where(better, step * 1.5, step / 4)
+        if np.all(step < 1e-14):
+            break
+    return z
+
+
 def _g_lower(ch: _Chart, lo, hi, m0_hi):
     """Rigorous lower bound of g on boxes of a chart.
 
@@ -343,8 +380,10 @@ def _g_lower(ch: _Chart, lo, hi, m0_hi):
     U4 = ch.u4.interval(lo, hi)
     C = ch.c.interval(lo, hi)
     glo = _naive_lower(U2[0], U3[0], U4[0], C[0], C[1])
+    anc = None
     if lo.shape[1]:
-        glo = np.maximum(glo, _mean_value_lower(ch, lo, hi, U2, U3, U4, C))
+        mv, anc = _mean_value_lower(ch, lo, hi, U2, U3, U4, C)
+        glo = np.maximum(glo, mv)
     if ch.rho is not None:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if ch.rho.nterms:
@@ -363,7 +402,7 @@ def _g_lower(ch: _Chart, lo, hi, m0_hi):
         with np.errstate(over="ignore", invalid="ignore"):
             ok = (E4l > 0) & (P2l >= 0) & (_down(4 * _down(P2l * E4l)) >= _up(_up(v * v) * rfac))
         glo = np.where(ok, np.maximum(glo, m0_hi), glo)
-    return glo, U4[1]
+    return glo, U4[1], anc
 
 
 def _mean_value_lower(ch, lo, hi, U2, U3, U4, C):
@@ -399,7 +438,7 @@ def _mean_value_lower(ch, lo, hi, U2, U3, U4, C):
     with np.errstate(invalid="ignore"):
         out = _down(ga + total)
     ok = (U4[0] > 0) & (C[0] > 0) & np.isfinite(out)
-    return np.where(ok, out, -np.inf)
+    return np.where(ok, out, -np.inf), anc
 
 
 # ----------------------------------------------------------------------------
@@ -583,58 +622,69 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True):
             j = int(np.argmin(gv))
             if gv[j] < UB and np.isfinite(gv[j]) and vals[2][j] > 0:
                 UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
-    for ch in charts:               # facets psi_k = 1 of the unit cube cover all rays
-        if True:
+    # all charts are refined level by level together, so that the best point found
+    # anywhere prunes everywhere; each state is [chart, lo, hi, lower bounds, first]
+    box0 = (np.zeros((1, d)), np.ones((1, d)))
+    states = [[ch, box0[0].copy(), box0[1].copy(), np.full(1, -np.inf), True, 0] for ch in charts]
+    while any(st[1].shape[0] for st in states):
+        if boxes_used > max_boxes or (d == 0 and boxes_used):
+            complete = False
+            lower_pruned = min([lower_pruned] + [float(st[3].min()) for st in states if st[1].shape[0]])
+            break
+        for st in states:
+            ch, lo, hi, _, first, _ = st
+            if not lo.shape[0]:
+                continue
             p = ch.patch
-            lo = np.zeros((1, d))
-            hi = np.ones((1, d))
-            first = True
-            while lo.shape[0]:
-                boxes_used += lo.shape[0]
-                glo, u4h = _g_lower(ch, lo, hi, m0_hi)
-                pts = ch.to_psi((lo + hi) / 2)
-                if first:           # the corners of the chart (pure-field directions etc.)
-                    corners = np.array(list(itertools.product((0.0, 1.0), repeat=d)),
-                                       dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
-                    pts = np.vstack([pts, ch.to_psi(corners)])
-                    first = False
-                vals = [q.value(pts) for q in (p.u2, p.u3, p.u4, p.c)]
-                gv, Fv = _g_from_values(*vals)
-                # decide suspicious points exactly: unbounded / negative / witness
-                bad = np.where((vals[2] <= 0) | (gv < m0f + tol))[0]
-                order = bad[np.argsort(gv[bad])][:8]
-                for i in order:
-                    kind, x = _classify_point(p, pts[i], m0_exact, dps)
-                    if kind == "unbounded":
-                        raise InputError("U is unbounded below along the direction "
-                                         f"({_point_str(fields, p.signs, x)}): no Q-ball can be stable")
-                    if kind == "negative":
-                        F = float(Fv[i])
-                        raise InputError("U < 0 at (" + ", ".join(
-                            f"{f}={sg * F * float(v):.6g}" for f, sg, v in zip(fields, p.signs, x))
-                            + "): a vacuum deeper than the origin, so the premise U(0) = 0 = min U "
-                            "of eq (9) fails")
-                    if kind == "witness":
-                        witness = True
-                if np.any(u4h < 0):
-                    i = int(np.argmax(u4h < 0))
-                    raise InputError("U is unbounded below (negative quartic part near direction "
-                                     f"{_point_str(fields, p.signs, pts[i])})")
-                j = int(np.argmin(gv))
-                if gv[j] < UB:
-                    UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
-                thr = UB - tol if witness else max(m0_hi, UB - tol)
-                prune = glo >= thr
-                if np.any(prune):
-                    lower_pruned = min(lower_pruned, float(glo[prune].min()))
-                lo, hi, glo = lo[~prune], hi[~prune], glo[~prune]
-                if not lo.shape[0]:
-                    break
-                if d == 0 or boxes_used > max_boxes:
-                    complete = False
-                    lower_pruned = min(lower_pruned, float(glo.min()))
-                    break
-                # bisect every remaining box along its longest edge
+            boxes_used += lo.shape[0]
+            glo, u4h, anc = _g_lower(ch, lo, hi, m0_hi)
+            # sample points: box midpoints and the mean-value anchors (which sit on the
+            # box faces where g is monotone, so boundary minima are found quickly)
+            pts = ch.to_psi((lo + hi) / 2 if anc is None else np.vstack([(lo + hi) / 2, anc]))
+            if first:           # the corners of the chart (pure-field directions etc.)
+                corners = np.array(list(itertools.product((0.0, 1.0), repeat=d)),
+                                   dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
+                pts = np.vstack([pts, ch.to_psi(corners)])
+                st[4] = False
+            if d and (first or (st[5] % 8 == 4)):
+                # heuristic refinement of the most promising samples (upper bound only)
+                zs = (lo + hi) / 2 if anc is None else np.vstack([(lo + hi) / 2, anc])
+                gz = _g_from_values(*(q.value(zs) for q in (ch.u2, ch.u3, ch.u4, ch.c)))[0]
+                top = zs[np.argsort(gz)[:4]]
+                pts = np.vstack([pts, ch.to_psi(_local_descent(ch, top))])
+            st[5] += 1
+            vals = [q.value(pts) for q in (p.u2, p.u3, p.u4, p.c)]
+            gv, Fv = _g_from_values(*vals)
+            # decide suspicious points exactly: unbounded / negative / witness
+            bad = np.where((vals[2] <= 0) | (gv < m0f + tol))[0]
+            order = bad[np.argsort(gv[bad])][:8]
+            for i in order:
+                kind, x = _classify_point(p, pts[i], m0_exact, dps)
+                if kind == "unbounded":
+                    raise InputError("U is unbounded below along the direction "
+                                     f"({_point_str(fields, p.signs, x)}): no Q-ball can be stable")
+                if kind == "negative":
+                    F = float(Fv[i])
+                    raise InputError("U < 0 at (" + ", ".join(
+                        f"{f}={sg * F * float(v):.6g}" for f, sg, v in zip(fields, p.signs, x))
+                        + "): a vacuum deeper than the origin, so the premise U(0) = 0 = min U "
+                        "of eq (9) fails")
+                if kind == "witness":
+                    witness = True
+            if np.any(u4h < 0):
+                i = int(np.argmax(u4h < 0))
+                raise InputError("U is unbounded below (negative quartic part near direction "
+                                 f"{_point_str(fields, p.signs, pts[i])})")
+            j = int(np.argmin(gv))
+            if gv[j] < UB:
+                UB, best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
+            thr = UB - tol if witness else max(m0_hi, UB - tol)
+            prune = glo >= thr
+            if np.any(prune):
+                lower_pruned = min(lower_pruned, float(glo[prune].min()))
+            lo, hi, glo = lo[~prune], hi[~prune], glo[~prune]
+            if lo.shape[0] and d:
+                # bisect every remaining box along its longest edge (children inherit the bound)
                 w = hi - lo
                 kk = np.argmax(w, axis=1)
                 rows = np.arange(lo.shape[0])
@@ -643,11 +693,8 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True):
                 hi1[rows, kk] = midk
                 lo2 = lo.copy()
                 lo2[rows, kk] = midk
-                lo, hi = np.vstack([lo, lo2]), np.vstack([hi1, hi])
-            if not complete:
-                break
-        if not complete:
-            break
+                lo, hi, glo = np.vstack([lo, lo2]), np.vstack([hi1, hi]), np.concatenate([glo, glo])
+            st[1], st[2], st[3] = lo, hi, glo
     if UB < -tol and witness:
         raise InputError("U < 0 somewhere: a vacuum deeper than the origin")
     lower = min(lower_pruned, UB)
