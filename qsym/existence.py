@@ -8,24 +8,38 @@ charge squared).
 
 Method (for U with quadratic, cubic and quartic parts):
 
-1. On the ray ``phi = F s psi`` (``psi >= 0`` on a facet ``psi_k = 1`` of the
-   unit cube, ``s`` a sign pattern; only ``s = +`` for the amplitude domain),
-   ``mu^2 = 2(u_2 + u_3 F + u_4 F^2)/c``; its minimum over ``F >= 0`` is
-   ``g(psi) = 2[u_2 - max(0, -u_3)^2/(4 u_4)]/c`` (closed form).
-2. ``g`` (homogeneous of degree 0) is minimised over the ``n`` facets by
-   branch and bound.  Lower bounds on a box: exact monomial ranges (all
-   ``psi >= 0``) and a one-sided mean-value form with an interval gradient
-   (quadratic convergence at interior and boundary minima), evaluated in
-   double precision and padded outward by a rounding-error bound
-   (:data:`ROUND_PAD` ulps per term and operation); near the directions where
-   mu^2 reaches ``m_0`` at the origin the bound ``rho_bar <= 1`` of
-   :mod:`qsym._existence_sym` proves ``g >= m_0`` on whole boxes.
+1. On the ray ``phi = F s psi`` (``psi >= 0``, ``s`` a sign pattern; only
+   ``s = +`` for the amplitude domain), ``mu^2 = 2(u_2 + u_3 F + u_4 F^2)/c``;
+   its minimum over ``F >= 0`` is ``g(psi) = 2[u_2 - max(0, -u_3)^2/(4 u_4)]/c``
+   (closed form).  ``g`` is homogeneous of degree 0, so the directions are
+   covered by the ``n`` facets ``psi_k = 1`` of the unit cube ("charts").
+   Where the quartic part vanishes along ``e_k`` (e.g. no self-coupling of a
+   field) the facet is blown up at that corner, ``x = r omega``, and the
+   powers of ``r`` are divided out exactly, so the ratio ``u_3^2/u_4`` stays
+   smooth.
+2. ``g`` is minimised over all charts together by branch and bound.  Lower
+   bounds on a box: exact monomial ranges (all variables ``>= 0``) and a
+   one-sided mean-value form with an interval gradient (quadratic
+   convergence at interior and at boundary minima), evaluated in double
+   precision and padded outward by a rounding-error bound
+   (:data:`ROUND_PAD` ulps per term and operation).  Near the directions
+   where mu^2 reaches ``m_0`` at the origin (a degenerate minimum that no
+   plain bound can close) two exact criteria prove ``g >= m_0`` on whole
+   boxes: ``4 p_2 u_4 >= max(0, -u_3)^2`` with ``p_2 = u_2 - m_0 c/2``, and
+   the Cauchy-Schwarz bound ``rho_bar <= 1`` of :mod:`qsym._existence_sym`.
+   Upper bounds come from box midpoints, mean-value anchors and a few
+   projected-gradient steps (heuristic, never part of the certificate).
 3. A Q-ball is certified to exist by a *witness*: a rational direction where
    ``u_2 - m_0 c/2 - u_3^2/(4 u_4) < 0`` in exact rational arithmetic (or at
    60+ digits with a margin when coefficients are irrational).  It is
    certified not to exist when every box has lower bound ``>= m_0``.
 4. The minimiser is polished by Newton's method on ``grad mu^2 = 0`` at
    ``dps`` digits with callables from :func:`qsym.bridge.numeric_nd`.
+
+Scope: certification closes quickly for up to 4 fields (3-dimensional
+charts); with 5 or more fields existence is still proven by a witness but
+the value bracket may stay open within the default budget
+(``certified=False``, ``existence_certified=True``).
 
 The same sweep refuses potentials that are unbounded below or negative
 somewhere (a vacuum deeper than the origin), with an :class:`InputError`.

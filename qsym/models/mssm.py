@@ -122,6 +122,7 @@ def d_term_gauge_check() -> dict:
     return {"printed": generators(d_terms(a, b, c)), "corrected": generators(corrected_d_terms(a, b, c))}
 
 
+@lru_cache(maxsize=None)
 def toy_potential(complex: bool = False, dterms: str = "printed") -> sp.Expr:
     r"""Eq (17).
 
@@ -216,6 +217,11 @@ def phase_reduction() -> dict:
     >>> pr["verified"], pr["trilinear"]
     (True, -2*A*H*L*l*y*cos(alpha))
     """
+    return dict(_phase_reduction())
+
+
+@lru_cache(maxsize=None)
+def _phase_reduction() -> dict:
     U = toy_potential(complex=True)
     alpha = _aH - _aL + _al
     # substitute alpha_H = alpha + alpha_L - alpha_l: U must then be free of alpha_L, alpha_l
@@ -251,6 +257,11 @@ def u1_invariance() -> dict:
     >>> u1_invariance()["invariant"]
     True
     """
+    return dict(_u1_invariance())
+
+
+@lru_cache(maxsize=None)
+def _u1_invariance() -> dict:
     U = toy_potential(complex=True)
     t = sp.Symbol("t", real=True)
     rot = sp.simplify(U.subs({_aL: _aL + t, _al: _al + t}, simultaneous=True) - U)
