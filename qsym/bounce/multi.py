@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable
 
 import mpmath
@@ -510,8 +511,8 @@ def _directions(P: _Problem):
     first = np.argmax(neg, axis=1)
     # trial profiles psi = A e g_s(x): reduced action as a function of A and the shape s
     amps = np.geomspace(1.0, 30.0, 40)
-    cands = []
     best = {}
+    falling = False
     for sh in TRIAL_SHAPES:
         xg, wg = _gauss(64 + 4 * sh)
         top = sh + 8.0
@@ -538,11 +539,16 @@ def _directions(P: _Problem):
             while j + 1 < len(S) and S[j + 1] < S[j]:
                 j += 1
             if j == len(S) - 1 and S[j] < S[fin[0]]:
+                falling = True
                 continue     # still falling at the largest amplitude: no bounce-like minimum
             if np.isfinite(S[j]) and (i not in best or S[j] < best[i][0]):
                 lam = math.sqrt((d - 2) * T[j] / (d * -V[j]))
                 best[i] = (float(S[j]), dirs[i], float(A[j]), lam, float(te), sh)
     cands = list(best.values())
+    if not cands and falling:
+        raise ConvergenceError("the reduced action has no minimum along any trial direction: U "
+                               f"falls faster than the critical power phi^({Fraction(2 * d, d - 2)}) at large "
+                               "fields, where the Improved Action method does not apply")
     if not cands:
         raise NoSolutionError("no bounce: no trial configuration with negative potential energy "
                               "was found (the region U < 0 may be too narrow)")
@@ -896,7 +902,7 @@ def _initial_mesh(P, mesh0, psi0, digits):
         step = min(ht, max(hc, 0.5 * (x - core) + hc))
         x = min(R, x + step)
         edges.append(x)
-    return _Mesh(np.array(edges), N_NEWTON), R
+    return _Mesh(np.array(edges), N_NEWTON)
 
 
 def _element_need(mesh, psi, digits):
@@ -972,9 +978,14 @@ def _hp_mesh(mesh, psi, digits):
 # --------------------------------------------------------------------------
 # integrals (double)
 # --------------------------------------------------------------------------
-def _tail_pieces(mu, O, psiR, dpsiR, R, d, ctx):
+def _tail_pieces(mu, O, psiR, dpsiR, R, d):
     """Tail (r > R) contributions of the linear modes: (T, V, [int psi_k^2]) without the
-    solid angle; ``ctx`` is math-like (mpmath)."""
+    solid angle), in mpmath at the caller's precision.
+
+    Mode ``j`` beyond ``R`` is ``c_j r^-nu K_nu(mu_j r)``; with
+    ``X_jl = int_R^oo r K_nu(mu_j r) K_nu(mu_l r) dr`` (closed form),
+    ``int r^{d-1} a_j^2 = c_j^2 X_jj``, ``int r^{d-1} a_j'^2 = -R^{d-1} a_j a_j' - mu_j^2 int r^{d-1} a_j^2``.
+    """
     n = len(mu)
     nu = mpmath.mpf(d) / 2 - 1
     R = mpmath.mpf(R)
@@ -1024,7 +1035,7 @@ def _integrals_double(P, mesh, psi):
         Tt, Vt, Qt = _tail_pieces([mpmath.mpf(float(m)) for m in mu],
                                   [[mpmath.mpf(float(O[i, j])) for j in range(P.n)] for i in range(P.n)],
                                   [mpmath.mpf(float(v)) for v in psi[:, -1]],
-                                  [mpmath.mpf(float(v)) for v in dR], mesh.R, d, mpmath)
+                                  [mpmath.mpf(float(v)) for v in dR], mesh.R, d)
     return T + float(Tt), V + float(Vt), [Q[k] + float(Qt[k]) for k in range(P.n)]
 
 
@@ -1115,7 +1126,7 @@ class _MPSystem:
                         Q[k] += wt * vals[k] ** 2
             dR = [2 / self.h[-1] * d1s[-1][k][N] for k in range(n)]
             Tt, Vt, Qt = _tail_pieces(self.mu, self.O, [psi[k][-1] for k in range(n)], dR,
-                                      self.edges[-1], d, mpmath)
+                                      self.edges[-1], d)
             return T + Tt, V + Vt, [Q[k] + Qt[k] for k in range(n)], dR
 
     def tails(self, psi):
@@ -1229,9 +1240,9 @@ def _profile_fn(P, mesh_edges, N, nodes_psi, mu, O, R, prec, dps):
 
 def _polish(P, cand, digits, iters):
     """Minimise from one candidate direction and polish: returns a dict of double results."""
-    S_trial, e, amp, width, te, shape = cand
+    _, e, amp, width, _, shape = cand
     mesh0, psi0, S_red = _minimise(P, e, amp, width, shape, iters)
-    mesh, R = _initial_mesh(P, mesh0, psi0, digits)
+    mesh = _initial_mesh(P, mesh0, psi0, digits)
     psi = mesh0.interp(psi0, mesh.r)
     mesh, psi, dx = _solve_on_meshes(P, mesh, psi, digits, iters)
     T, V, Q = _integrals_double(P, mesh, psi)
@@ -1311,7 +1322,7 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
     mu, O = P.modes(None)
     if dps is None:
         T, V, Q, S = best["T"], best["V"], best["Q"], best["S"]
-        need, tail = _element_need(mesh, psi, DOUBLE_DIGITS)
+        _, tail = _element_need(mesh, psi, DOUBLE_DIGITS)
         e_vir = abs(S - 2 * T / d) / abs(S)
         e_trunc = TRUNC_SAFETY * float(np.max(tail))
         e_tail = c3 * float(np.max(np.abs(psi[:, -1]))) ** 3 * mesh.R ** (d - 1) / abs(S)
@@ -1373,7 +1384,7 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False):
     else:
         raise ConvergenceError(f"the bounce could not be resolved to {digits} digits; try a smaller dps")
     prec = msys.prec
-    T, V, Q, dR = msys.integrals(psi_m, _MPSystem.residual(msys, psi_m)[1])
+    T, V, Q, _ = msys.integrals(psi_m, msys.residual(psi_m)[1])
     tol = mpmath.mpf(DOUBLE_TOL) if as_float else mpmath.mpf(10) ** -dps
     with mpmath.workprec(prec):
         S = T + V
