@@ -178,6 +178,18 @@ def test_qball_multi_charges_weight_each_field():
     assert set(payload) >= {"action", "phi0", "dps", "error"}
 
 
+def test_qball_multi_thermodynamic_identities():
+    # coupled fields with different charges: dE/dQ = omega and dS_omega/domega = -Q
+    P = Potential("a**2 + 3*b**2/2 - a*b*(a+b) + a**2*b**2/2 + (a**4+b**4)/8", ["a", "b"],
+                  charges=[1, 2])
+    w, h = 0.8, 1e-3
+    lo, mid, hi = (qball_multi(P, x) for x in (w - h, w, w + h))
+    assert all(v > 0 for v in mid.bounce.phi0)          # both fields take part
+    assert (hi.energy - lo.energy) / (hi.charge - lo.charge) == pytest.approx(w, rel=1e-4)
+    assert (hi.bounce.action - lo.bounce.action) / (2 * h) == pytest.approx(-mid.charge, rel=1e-4)
+    assert mid.charge == pytest.approx(sum(mid.charges), rel=1e-14)
+
+
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------
