@@ -29,7 +29,7 @@ VERDICTS = ("confirmed", "corrected", "refuted", "unchecked")
 
 #: claim modules, in the paper's order; each registers its claims on import
 CLAIM_MODULES = ["qsym.claims.sec1", "qsym.claims.sec2", "qsym.claims.sec3",
-                 "qsym.claims.sec4"]
+                 "qsym.claims.beads", "qsym.claims.sec4"]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import sympy as sp
 __all__ = ["M", "A", "lam", "omega", "Q", "S_psi", "eps", "kappa", "QUANTITIES",
            "rescaling", "energy_of_omega", "stationary_charge", "epsilon_of",
            "branches", "closed_form", "series", "identity_dM_dQ", "validity",
-           "printed_series", "MAX_ORDER"]
+           "printed_series", "MAX_ORDER", "charge_exponent"]
 
 M, A, lam = sp.symbols("M A lambda_4", positive=True)
 omega = sp.Symbol("omega", positive=True)
@@ -259,3 +259,23 @@ def printed_eq13() -> dict:
     """Eq (13) as printed: the two bounds on Q inside the min(...)."""
     return {"Q_existence": 3 * S_psi * M / A * M / (2 * A),
             "Q_quartic": 3 * S_psi * M / A / sp.sqrt(lam)}
+
+
+def charge_exponent(n, d=3) -> sp.Expr:
+    r"""Small-field scaling of the charge when the leading nonlinearity is ``-g phi^n``.
+
+    For ``U_omega = (m^2-omega^2) phi^2/2 - g phi^n`` the rescaling
+    ``phi = (Delta/g)^(1/(n-2)) psi``, ``r = xi/sqrt(Delta)`` (``Delta = m^2 - omega^2``)
+    gives ``S_omega = S_psi Delta^p / g^(2/(n-2))`` with ``p = 2/(n-2) - (d-2)/2``, hence
+    ``Q = -dS_omega/domega`` proportional to ``omega Delta^(p-1)``.  Returns ``p - 1``:
+    Q -> 0 at the thick-wall end iff it is positive.
+
+    >>> charge_exponent(3), charge_exponent(4)
+    (1/2, -1/2)
+    """
+    n, d = sp.sympify(n), sp.sympify(d)
+    D, g, a, b = sp.symbols("Delta g a b", positive=True)
+    sol = sp.solve([sp.Eq(D * b**2, 1), sp.Eq(g * a**(n - 2) * b**2, 1)], [a, b], dict=True)[0]
+    S = sp.simplify((a**2 * b**(d - 2)).subs(sol))
+    p = sp.simplify(D * sp.diff(S, D) / S)
+    return sp.simplify(p - 1)
