@@ -24,6 +24,9 @@ test: venv
 bench: venv
 	$(PY) -m pip install -q -e ".[bench]"
 	$(PY) benchmarks/bench_series.py
+	$(PY) benchmarks/bench_bounce.py
+	$(PY) benchmarks/bench_qball.py
+	$(PY) benchmarks/bench_bounce_multi.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
