@@ -967,12 +967,27 @@ def _solve_on_meshes(P, mesh, psi, digits, iters):
                            "the potential may have a singular or extremely thin-walled bounce")
 
 
-def _hp_mesh(mesh, psi, digits):
-    """Mesh for 10^-digits, designed from the measured coefficient decay of the double solution."""
+def _hp_mesh(P, mesh, psi, digits, c3):
+    """Mesh for 10^-digits, designed from the measured coefficient decay of the double
+    solution, extended outwards until its decaying tail makes the neglected cubic
+    term ``c3 |phi(R)|^3 R^(d-1)`` smaller than 10^-digits."""
     need, _ = _element_need(mesh, psi, digits)
-    # elements whose double coefficients hit the floor: extrapolate with their rate
     edges, N = _refine(mesh, need, N_MAX)
-    return _Mesh(edges, N)
+    d, R = P.d, mesh.R
+    mu, _ = P.modes(None)
+    aR = max(float(np.max(np.abs(psi[:, -1]))), 1e-300)
+    log_tol = -digits * math.log(10) - math.log(max(c3, 1.0))
+    Rn = R
+    while Rn < 10 * R + 100:
+        la = math.log(aR) - (Rn - R) - (d - 1) / 2 * math.log(Rn / R)
+        if 3 * la + (d - 1) * math.log(Rn) <= log_tol:
+            break
+        Rn += 0.5
+    ht = min(H_TAIL, 4.0 / float(mu[-1]))
+    edges = list(edges)
+    while edges[-1] < Rn - 1e-9:
+        edges.append(min(Rn, edges[-1] + ht))
+    return _Mesh(np.array(edges), N)
 
 
 # --------------------------------------------------------------------------
@@ -1356,7 +1371,7 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False):
     """Mixed-precision polish to 10^-digits from the double solution; the result at
     ``dps`` digits (or as floats with ``as_float``, the double path's fallback)."""
     d, n = P.d, P.n
-    hp = _hp_mesh(mesh, psi, digits)
+    hp = _hp_mesh(P, mesh, psi, digits, c3)
     psi_h = mesh.interp(psi, hp.r)
     psi_h, _ = _newton_double(P, hp, psi_h, iters)
     for rnd in range(3):
