@@ -143,6 +143,26 @@ def test_two_precisions_agree_within_estimate():
             mpmath.mpf(10)**-17 * abs(r30.charge_integrals[k])
 
 
+def test_centre_values_follow_the_sign_convention():
+    # U even in a: the escape to negative a is equivalent; phi_k >= 0 is reported
+    res = solve_bounce_multi(numeric_nd(a**2 / 2 + b**2 - a**4 + a**6 / 10, [a, b]))
+    assert res.phi0[0] > 0 and abs(res.phi0[1]) < 1e-12
+    assert rel(res.action, single(p**2 / 2 - p**4 + p**6 / 10).action) < 1e-10
+    # no symmetry: the escape runs to negative a and stays there
+    res = solve_bounce_multi(numeric_nd(a**2 / 2 + a**3 + b**2, [a, b]))
+    assert res.phi0[0] < 0
+
+
+@pytest.mark.slow
+def test_fifty_digits_and_the_estimate_at_thirty():
+    U = a**2 / 2 + b**2 - a**3 - a * b**2 + a**2 * b / 2
+    num = numeric_nd(U, [a, b])
+    r30, r50 = solve_bounce_multi(num, dps=30), solve_bounce_multi(num, dps=50)
+    assert r50.error <= mpmath.mpf(10)**-50
+    assert rel(r30.action, r50.action) <= r30.error
+    assert abs(r50.action - r50.action_virial) <= r50.error * r50.action
+
+
 @pytest.mark.slow
 def test_thirty_digits_against_single_field_engine():
     U = U_ESC(X2) + Y2**2 + Y2**4

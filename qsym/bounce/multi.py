@@ -1253,6 +1253,39 @@ def _profile_fn(P, mesh_edges, N, nodes_psi, mu, O, R, prec, dps):
     return (lambda r: ev(r, False)), (lambda r: ev(r, True))
 
 
+#: a reflection counts as a symmetry of U when U changes by less than this
+#: (relative, at SYMMETRY_DPS digits) at a few test points
+SYMMETRY_TOL = 1e-25
+SYMMETRY_DPS = 30
+
+
+def _canonical_signs(P, psi):
+    """Flip the sign of every field whose reflection phi_k -> -phi_k is a symmetry of U
+    so that its centre value is >= 0 (the paper's convention phi_k >= 0); when only the
+    total reflection is a symmetry, make the largest centre value positive."""
+    rng = np.random.default_rng(7)
+    pts = rng.normal(size=(4, P.n))
+
+    def symmetric(signs):
+        with mpmath.workdps(SYMMETRY_DPS):
+            for x in pts:
+                u = [mpmath.mpf(float(v)) for v in x]
+                uf = [s * v for s, v in zip(signs, u)]
+                a, b = P.num.U(*u), P.num.U(*uf)
+                if abs(a - b) > SYMMETRY_TOL * max(abs(a), abs(b), 1):
+                    return False
+        return True
+
+    psi = psi.copy()
+    for k in range(P.n):
+        if psi[k, 0] < 0 and symmetric([-1 if j == k else 1 for j in range(P.n)]):
+            psi[k] = -psi[k]
+    big = int(np.argmax(np.abs(psi[:, 0])))
+    if psi[big, 0] < 0 and symmetric([-1] * P.n):
+        psi = -psi
+    return psi
+
+
 def _polish(P, cand, digits, iters):
     """Minimise from one candidate direction and polish: returns a dict of double results."""
     _, e, amp, width, _, shape = cand
@@ -1332,6 +1365,7 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
     if P.d != d:
         best = _continue_dim(P, best, d, digits, iters)
     mesh, psi = best["mesh"], best["psi"]
+    psi = best["psi"] = _canonical_signs(P, psi)
     om_f = _solid_angle_f(d)
     c3 = _cubic_coefficient(P)
     mu, O = P.modes(None)
