@@ -817,7 +817,10 @@ class ThresholdResult:
     steps: int
     notes: list = field(default_factory=list)
 
-    def as_json(self, digits: int = 12) -> dict:
+    def as_json(self, digits: int | None = None) -> dict:
+        if digits is None:      # as many digits as the bracket supports, plus one
+            width = float(self.above - self.below) / max(abs(float(self.threshold)), 1e-300)
+            digits = max(3, min(17, int(-math.log10(width)) + 2)) if width > 0 else 17
         return {"parameter": self.parameter,
                 "threshold": mpmath.nstr(mpmath.mpf(self.threshold.numerator) / self.threshold.denominator, digits),
                 "bracket": [str(float(self.below)), str(float(self.above))],

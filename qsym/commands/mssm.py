@@ -35,7 +35,10 @@ def add_parser(sub):
                    help="'threshold': scan a parameter for the L-ball threshold")
     p.add_argument("--param", action="append", default=[], metavar="k=v",
                    help="parameter value, repeatable; one of " + ", ".join(model.PARAMS))
-    p.add_argument("--scan", default=None, help="parameter to scan (threshold only; e.g. A)")
+    p.add_argument("--scan", default=None,
+                   help="parameter to scan (threshold only; e.g. A). The bisection assumes that "
+                        "L-balls switch on as the parameter grows (true for |A|: mu^2 decreases "
+                        "pointwise with |yA|); it checks both ends")
     p.add_argument("--from", dest="scan_from", default="0",
                    help="start of the scan, where no L-ball exists (default 0)")
     p.add_argument("--to", dest="scan_to", default=None,
