@@ -112,7 +112,7 @@ def test_sec4_audit_verdicts():
               "eq19-gamma3": "corrected", "eq19-gamma-nonneg": "confirmed",
               "eq19-min-F-nonzero": "refuted", "origin-not-local-min": "refuted",
               "lballs-any-trilinear": "refuted", "mssm-threshold-nonzero": "refuted",
-              "stable-qball-always": "refuted", "footnote4": "confirmed"}
+              "stable-qball-always": "refuted", "footnote4": "confirmed", "bballs-same": "refuted"}
     assert {k: res[k].verdict for k in expect} == expect
     for r in res.values():
         assert r.seconds < 10, (r.id, r.seconds)

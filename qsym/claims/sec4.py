@@ -336,3 +336,34 @@ def _footnote4():
                 "and no Q-ball exists (certified). Note: the toy model itself already lacks L-balls for "
                 "|A| <= m_H + sqrt(|m_l^2 - m_L^2|), so a light decoupled slepton is not the only exception.")
     return "unchecked", f"m_s=0.9: {light.as_json()}; m_s=1.1: {heavy.as_json()}"
+
+
+@claim("bballs-same", "sec. 4, after eq. (19)",
+       "The same is true of the baryonic balls built of squarks (they exist however small the trilinear couplings).", 4)
+def _bballs():
+    # squark analogue: Q (doublet), q (singlet), baryon number 1/3 each, plus an SU(3) D-term
+    Hs, Qs, qs = sp.symbols("H Q q", real=True)
+    g3 = sp.Symbol("g3", real=True)
+    L_, l_ = sp.Symbol("L", real=True), sp.Symbol("l", real=True)
+    U = M.toy_potential().subs({L_: Qs, l_: qs}, simultaneous=True)
+    U = U.subs({M.m_L: sp.Symbol("m_Q", real=True), M.m_l: sp.Symbol("m_q", real=True)})
+    U = U + g3**2 / 6 * (Qs**2 - qs**2)**2
+    vals = {"m_H": "1", "m_Q": "1", "m_q": "1.2", "y": "0.5", "g1": "0.36", "g2": "0.65", "g3": "1.2"}
+    third = sp.Rational(1, 3)
+    res = {}
+    for A in ("0.5", "1.6", "2.2"):
+        P = Potential(U, ["H", "Q", "q"], [0, third, third], {**vals, "A": A})
+        res[A] = mu2_minimum(P, dps=15)
+    bound = _bound({"m_H": "1", "m_L": "1", "m_l": "1.2"})
+    if (not res["0.5"].qball_exists and res["0.5"].certified and not res["1.6"].qball_exists
+            and res["1.6"].certified and res["2.2"].qball_exists):
+        return ("refuted",
+                "Squark analogue (H, Q, q) with baryon charges (0, 1/3, 1/3), the same F-terms and an extra "
+                f"SU(3) D-term (g3^2/6)(Q^2-q^2)^2 >= 0, at {_fmt(vals)}: the certificate of "
+                "no_lball_certificate only uses non-negative quartics, so no B-ball exists for "
+                f"|A| <= m_H + sqrt(|m_q^2 - m_Q^2|) = {bound:.5f}. Certified: A = 0.5 and A = 1.6 give "
+                f"inf mu^2 = origin limit {mpstr(res['0.5'].origin_value, 6)} (no B-ball; note mu^2 = "
+                "2U/sum q_k^2 phi_k^2 scales by 9 with the charges 1/3 and so does its origin limit), "
+                f"A = 2.2 gives a B-ball (mu^2_min = {res['2.2'].mu2_min_str(8)}).",
+                r"\text{B-balls (squark analogue) also need } |A| > m_H + \sqrt{|m_{\tilde q}^2 - m_{\tilde Q}^2|}")
+    return "unchecked", "; ".join(f"A={a}: {r.as_json()}" for a, r in res.items())
