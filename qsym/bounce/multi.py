@@ -104,6 +104,8 @@ ORIGIN_CHECK_DPS = 30
 #: Chebyshev points per element in the minimiser, and its largest number of elements
 N_MIN = 10
 MAX_MIN_ELEMENTS = 200
+#: growth factor of the minimiser's elements beyond the trial profile
+MIN_GROWTH = 1.3
 #: Chebyshev points per element: first Newton mesh, and the cap before an element is split
 N_NEWTON = 16
 N_MAX = 48
@@ -301,13 +303,16 @@ def _cheb_float(N: int):
     return x, bw, D, D2, w, C
 
 
-_GAUSS_CACHE: dict = {}
+_GL16 = np.polynomial.legendre.leggauss(16)
 
 
-def _gauss(n: int):
-    if n not in _GAUSS_CACHE:
-        _GAUSS_CACHE[n] = np.polynomial.legendre.leggauss(n)
-    return _GAUSS_CACHE[n]
+def _trial_quadrature(top: float):
+    """Composite 16-point Gauss-Legendre nodes and weights on [0, top] (panels of width 2)."""
+    k = int(math.ceil(top / 2))
+    a = np.arange(k)[:, None] * (top / k)
+    x = (a + (top / k) * (_GL16[0][None, :] + 1) / 2).ravel()
+    w = np.tile(_GL16[1] * (top / k) / 2, k)
+    return x, w
 
 
 class _Mesh:
@@ -514,10 +519,8 @@ def _directions(P: _Problem):
     best = {}
     falling = False
     for sh in TRIAL_SHAPES:
-        xg, wg = _gauss(64 + 4 * sh)
-        top = sh + 8.0
-        rho = top / 2 * (xg + 1)
-        wq = top / 2 * wg * rho ** (d - 1)
+        rho, wq = _trial_quadrature(sh + 8.0)
+        wq = wq * rho ** (d - 1)
         g, dg = _trial_shape(sh, rho)
         T0 = 0.5 * np.sum(wq * dg ** 2)
         for i in np.nonzero(has)[0]:
@@ -591,8 +594,15 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
     w = width * math.sqrt(P.m2)          # width in units of 1/m
     L = (shape + 5) * w + 20.0
     h = min(1.0, 2.0 / float(mu[-1]), w / 2)
-    E = min(int(math.ceil(L / h)), MAX_MIN_ELEMENTS)
-    mesh = _Mesh(np.linspace(0, L, E + 1), N_MIN)
+    # uniform over the trial profile and its heaviest tail, then growing to size 1
+    x1 = min(L, (shape + 4) * w + 4.0 / float(mu[-1]))
+    E1 = min(int(math.ceil(x1 / h)), MAX_MIN_ELEMENTS)
+    edges = list(np.linspace(0, x1, E1 + 1))
+    step = x1 / E1
+    while edges[-1] < L - 1e-9:
+        step = min(1.0, max(step, 1e-3) * MIN_GROWTH)
+        edges.append(min(L, edges[-1] + step))
+    mesh = _Mesh(np.array(edges), N_MIN)
     W = mesh.weights(d)
     K = _stiffness(mesh, d)
     free = slice(0, mesh.Np - 1)
