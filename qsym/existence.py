@@ -139,14 +139,22 @@ class _Poly:
 
     def exact_value(self, x):
         """Exact value at a point of Fractions (or mpf when coefficients are irrational)."""
+        use_mp = not all(isinstance(v, (Fraction, int)) for v in x)
         tot = 0
         for e, c in zip(self.exps, self.exact):
-            term = c
+            term = _as_mp(c) if use_mp else c
             for xi, k in zip(x, e):
                 if k:
                     term = term * xi ** int(k)
             tot = tot + term
         return tot
+
+
+def _as_mp(c):
+    """A Fraction or mpf as an mpf at the current precision."""
+    if isinstance(c, Fraction):
+        return mpmath.mpf(c.numerator) / c.denominator
+    return mpmath.mpf(c)
 
 
 def _exact_coeff(p: _Poly, key) -> object:
@@ -537,7 +545,8 @@ def _classify_point(p, psi_f, m0_exact, dps):
             N = u2 - u3 * u3 / (4 * u4)
             if N < -margin:
                 return "negative", x
-            if N - m0_exact * c / 2 < -margin * (1 + abs(m0_exact)):
+            m0v = m0_exact if exact else _as_mp(m0_exact)
+            if N - m0v * c / 2 < -margin * (1 + abs(m0v)):
                 return "witness", x
     return None, x
 
@@ -610,8 +619,15 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True):
                 terms[key] = terms.get(key, 0.0) + f * float(cf)
         # exact cancellations (p2 vanishes on the lightest charged directions) are kept exact
         for key in list(terms):
-            ex = (_exact_coeff(p.u2, key) - _exact_coeff(p.c, key) * m0_exact / 2)
-            if ex == 0:
+            a, b = _exact_coeff(p.u2, key), _exact_coeff(p.c, key)
+            if isinstance(m0_exact, Fraction) and isinstance(a, (Fraction, int)) \
+                    and isinstance(b, (Fraction, int)):
+                zero = a - b * m0_exact / 2 == 0
+            else:       # irrational: a cancellation to 50+ digits is taken as exact
+                with mpmath.workdps(max(dps, 40) + 20):
+                    zero = abs(_as_mp(a) - _as_mp(b) * _as_mp(m0_exact) / 2) < \
+                        mpmath.mpf(10) ** (-max(dps, 40) - 10) * (1 + abs(_as_mp(a)))
+            if zero:
                 del terms[key]
         p.p2 = _Poly.from_floats(terms, n)
     notes = sorted({nt for rp in data.patches for nt in rp.notes})

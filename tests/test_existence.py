@@ -180,3 +180,27 @@ def test_cli_mu2_errors():
     assert p.returncode == 2 and ("deeper" in p.stderr or "U < 0" in p.stderr)
     p = cli("mu2", "--potential", "a**2 +", "--fields", "a")
     assert p.returncode == 2
+
+
+def test_irrational_origin_value_and_mixing():
+    # mass mixing: the lightest quantum is (5 - sqrt 5)/2 ... with a mixed-sign eigenvector
+    P = Potential("a**2 + 3*b**2/2 + a*b - a**2*b + a**4 + b**4", ["a", "b"], [1, 1])
+    real = mu2_minimum(P, dps=25, domain="real")
+    amp = mu2_minimum(P, dps=25)
+    m0 = (5 - mpmath.sqrt(5)) / 2
+    assert abs(real.origin_value - m0) < 1e-24
+    assert real.qball_exists and real.certified
+    assert not amp.qball_exists and amp.certified and float(amp.mu2_min) == 2.0
+    # the certified real-domain minimum against sampling in both sign patterns
+    from qsym.bridge import np_callable
+    f = np_callable(P.mu2(), P.fields)
+    g = np.linspace(-1.5, 1.5, 601)
+    A_, B_ = np.meshgrid(g, g)
+    with np.errstate(all="ignore"):
+        v = f(A_, B_)
+    s = np.nanmin(np.where(np.isfinite(v), v, np.nan))
+    assert float(real.mu2_min) <= s + 1e-12 and s - float(real.mu2_min) < 1e-3
+    # irrational coefficients (sqrt 2) take the 60-digit path of the witness test
+    P2 = Potential("a**2 + 3*b**2/2 - a*b - sqrt(2)*a**2*b + a**4 + b**4", ["a", "b"], [1, 1])
+    r2 = mu2_minimum(P2, dps=20)
+    assert r2.qball_exists and r2.certified
