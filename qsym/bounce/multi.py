@@ -307,8 +307,8 @@ _GL16 = np.polynomial.legendre.leggauss(16)
 
 
 def _trial_quadrature(top: float):
-    """Composite 16-point Gauss-Legendre nodes and weights on [0, top] (panels of width 2)."""
-    k = int(math.ceil(top / 2))
+    """Composite 16-point Gauss-Legendre nodes and weights on [0, top] (panels of width 4)."""
+    k = int(math.ceil(top / 4))
     a = np.arange(k)[:, None] * (top / k)
     x = (a + (top / k) * (_GL16[0][None, :] + 1) / 2).ravel()
     w = np.tile(_GL16[1] * (top / k) / 2, k)
@@ -518,7 +518,9 @@ def _directions(P: _Problem):
     amps = np.geomspace(1.0, 30.0, 40)
     best = {}
     falling = False
+    prev_best = math.inf
     for sh in TRIAL_SHAPES:
+        shape_best = math.inf
         rho, wq = _trial_quadrature(sh + 8.0)
         wq = wq * rho ** (d - 1)
         g, dg = _trial_shape(sh, rho)
@@ -544,14 +546,20 @@ def _directions(P: _Problem):
             if j == len(S) - 1 and S[j] < S[fin[0]]:
                 falling = True
                 continue     # still falling at the largest amplitude: no bounce-like minimum
+            shape_best = min(shape_best, float(S[j]))
             if np.isfinite(S[j]) and (i not in best or S[j] < best[i][0]):
                 lam = math.sqrt((d - 2) * T[j] / (d * -V[j]))
                 best[i] = (float(S[j]), dirs[i], float(A[j]), lam, float(te), sh)
+        # the reduced action is unimodal in the wall radius: stop once it grows again
+        if sh >= TRIAL_SHAPES[2] and shape_best > prev_best:
+            break
+        prev_best = min(prev_best, shape_best)
     cands = list(best.values())
     if not cands and falling:
         raise ConvergenceError("the reduced action has no minimum along any trial direction: U "
-                               f"falls faster than the critical power phi^({Fraction(2 * d, d - 2)}) at large "
-                               "fields, where the Improved Action method does not apply")
+                               "falls at least as fast as the critical power "
+                               f"phi^({Fraction(2 * d, d - 2)}) at large fields, where the "
+                               "Improved Action method does not apply")
     if not cands:
         raise NoSolutionError("no bounce: no trial configuration with negative potential energy "
                               "was found (the region U < 0 may be too narrow)")
