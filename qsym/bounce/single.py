@@ -107,6 +107,8 @@ NEWTON_PSI = 0.1
 MAX_PSI0 = 2.0 ** 20
 #: largest tail step (units of 1/m) of the recorded shot
 TAIL_STEP = 1.0
+#: floats integrate psi - psi_t when the centre is this close to psi_t
+SHIFT_DELTA = 0.1
 #: safety cap on Newton / bisection iterations
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
@@ -414,6 +416,24 @@ class _Side:
             return -rho
         return -mpmath.besselk(self.nu + 1, R) / mpmath.besselk(self.nu, R)
 
+    def kappa_float(self, R: float) -> float:
+        """kappa(R) in double precision (closed form for odd d)."""
+        if self.d % 2:
+            rho = 1 + 1 / R
+            n = 0.5
+            while n < float(self.nu):
+                n += 1
+                rho = 1 / rho + 2 * n / R
+            return -rho
+        if R > 200:
+            # large-argument expansion of K_{nu+1}/K_nu (error ~1e-11 here)
+            m1, m2 = 4 * float(self.nu) ** 2, 4 * (float(self.nu) + 1) ** 2
+            a = lambda mu: 1 + (mu - 1) / (8 * R) + (mu - 1) * (mu - 9) / (128 * R * R) \
+                + (mu - 1) * (mu - 9) * (mu - 25) / (3072 * R ** 3)
+            return -a(m2) / a(m1)
+        with mpmath.workprec(53):
+            return float(self.kappa(mpmath.mpf(R)))
+
     def lam(self, r):
         """Regular linear solution about phi_t, normalised to 1 at r = 0, and its derivative."""
         mu, nu = self.mu, self.nu
@@ -433,16 +453,21 @@ class _Side:
         return 1.0, +1.0
 
     def start(self, x):
-        """Initial state (r, psi, psi', y, y') as Arith numbers for parameter x."""
+        """Initial state for parameter x: (r, psi - shift, psi', y, y', r as mpf, shift).
+
+        Floats integrate ``psi - psi_t`` (shift = psi_t) when the centre is
+        within ``SHIFT_DELTA`` of the true vacuum, ``psi`` itself otherwise.
+        """
         A = self.A
         with mpmath.workprec(self.prec):
             x = mpmath.mpf(x)
             if not self.thin:
-                return 0, A.from_mpf(x), 0, A.one, 0, mpmath.mpf(0)
+                return 0, A.from_mpf(x), 0, A.one, 0, mpmath.mpf(0), 0.0
             delta = mpmath.exp(x)
+            shift = self.shift if delta < SHIFT_DELTA else mpmath.mpf(0)
             if delta >= self.theta:
-                return (0, A.from_mpf(self.psi_t - self.shift - delta), 0, A.from_mpf(-delta), 0,
-                        mpmath.mpf(0))
+                return (0, A.from_mpf(self.psi_t - shift - delta), 0, A.from_mpf(-delta), 0,
+                        mpmath.mpf(0), float(shift))
             # linear start where delta*Lambda(r1) ~ theta
             mu, nu = float(self.mu), float(self.nu)
             target = math.log(self.theta) - float(x)  # ln Lambda(r1)
@@ -464,8 +489,8 @@ class _Side:
                 r1 *= mpmath.mpf(0.9)
                 lam, dlam = self.lam(r1)
                 eta, deta = delta * lam, delta * dlam
-            return (A.from_mpf(r1), A.from_mpf(self.psi_t - self.shift - eta), A.from_mpf(-deta),
-                    A.from_mpf(-eta), A.from_mpf(-deta), r1)
+            return (A.from_mpf(r1), A.from_mpf(self.psi_t - shift - eta), A.from_mpf(-deta),
+                    A.from_mpf(-eta), A.from_mpf(-deta), r1, float(shift))
 
     def thin_wall_guess(self):
         """x = ln(delta) from the thin-wall radius (d-1) sigma/eps, if the wall is thin.
@@ -486,6 +511,17 @@ class _Side:
             return None
         mu_r = float(self.mu) * (self.d - 1) * sig / eps
         return -mu_r if mu_r > 20 else None
+
+    def dx_rel(self, x, dx):
+        """Size of a change dx of the shooting parameter, relative.
+
+        Both the parameter itself (in a thin wall, x = ln(delta) sets the wall
+        radius) and the centre value it implies (delta * dx) must be converged.
+        """
+        rel = abs(dx) / max(1, abs(x))
+        if self.thin:
+            rel = max(rel, abs(mpmath.exp(x) * dx) / abs(self.psi0(x)))
+        return rel
 
     def psi0(self, x):
         with mpmath.workprec(self.prec):
@@ -523,13 +559,11 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     A = side.A
     d = side.d
     N = A.order
-    r0, p, dp, y, dy, r_start = side.start(x)
+    r0, p, dp, y, dy, r_start, shift = side.start(x)
     h = A.one if not r0 else A.from_float(1.0)
-    nu2 = 2 * float(side.nu) + 1
     store = [] if quad else None
     var = newton or quad
     dev_fraction = DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION
-    shift = side.shift_f
     M = side.model_shifted if shift else side.model
     Tq = Vq = Qq = dTq = dVq = 0
     reached = False
@@ -614,12 +648,16 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
                 break
             if newton:
                 yf, dyf = A.to_float(y), A.to_float(dy)
-                kap = -(1 + nu2 / (2 * rf))
+                kap = side.kappa_float(rf)
                 den = dyf - kap * yf
+                res = dpf - kap * pf
                 # only once the growing mode dominates y is the Newton estimate sound
-                # (in a thin wall y starts as a shift of the wall, a decaying mode)
-                if den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf)):
-                    dx = -(dpf - kap * pf) / den
+                # (in a thin wall y starts as a shift of the wall, a decaying mode),
+                # and only if the residual exceeds the mismatch that the neglected
+                # nonlinearity alone produces, ~ (c3 + 1) psi^2
+                if (den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf))
+                        and abs(res) > 4 * (float(side.c3) + 1) * pf * pf):
+                    dx = -res / den
                     if abs(dx * yf) >= dev_fraction * apf and abs(dx) <= newton_trust:
                         reason = "deviate"
                         break
@@ -725,7 +763,7 @@ def _double_solve_body(side: _Side):
     counts = {"bracket": 0, "bisection": 0, "newton": 0}
     # x resolution of a float shot (rounding in the profile moves the root by
     # a few ulps of x); Newton steps or brackets below it mean convergence
-    x_tol = 2.0 ** -46
+    x_tol = 2.0 ** -44
 
     def shoot(x, key, quad=False):
         counts[key] += 1
@@ -754,6 +792,8 @@ def _double_solve_body(side: _Side):
                                   f"({exc}); the potential may grow too steeply for d = {side.d}") from None
         if sh.reason not in ("over", "under") or br.x_over is not None and br.has_under_shot:
             break
+        if sh.min_psi < NEWTON_PSI and abs(_newton_step(side, sh)) <= NEWTON_TRUST:
+            break  # close enough for Newton already
         stepsize *= 2
         if sh.reason == "under":
             x = x + direction * stepsize
@@ -770,7 +810,7 @@ def _double_solve_body(side: _Side):
     for it in range(MAX_ITER):
         if sh.min_psi < NEWTON_PSI:
             dx = _newton_step(side, sh)
-            if abs(dx) <= x_tol * max(1.0, abs(x)):
+            if side.dx_rel(x, dx) <= x_tol:
                 return x, float(abs(dx)), sh, counts
             xn = x + dx
             if abs(dx) <= NEWTON_TRUST and br.inside(xn):
@@ -778,7 +818,7 @@ def _double_solve_body(side: _Side):
                 x = xn
                 # a step this small makes the next shot the last one (order 3/2):
                 # give it the quadratures right away
-                sh = shoot(x, "newton", quad=dxa <= x_tol ** 0.6 * max(1.0, abs(float(x))))
+                sh = shoot(x, "newton", quad=side.dx_rel(x, dx) <= x_tol ** 0.6)
                 continue
         if sh.reason not in ("over", "under"):
             # a deviate/final stop without a usable step: classify it
@@ -786,9 +826,16 @@ def _double_solve_body(side: _Side):
             sh = _shoot(side, x, tol_log2, newton=False)
             br.record(x, sh)
         if br.x_over is None:
-            raise ConvergenceError("bounce shooting left its bracket; try sign= or check the potential")
+            # Newton gave up before an overshoot was seen: resume the outward search
+            stepsize *= 2
+            x = br.x_under + direction * stepsize
+            if not side.thin and x > MAX_PSI0:
+                raise NoSolutionError("no bounce found: no overshoot up to phi(0) = "
+                                      f"{float(x):.3g} phi_e; check the potential")
+            sh = shoot(x, "bracket")
+            continue
         width = abs(br.x_over - br.x_under)
-        if width <= x_tol * max(1.0, abs(x)):
+        if side.dx_rel(x, width) <= x_tol:
             return x, float(width), _shoot(side, x, tol_log2, quad=True), counts
         x = br.next_point()
         sh = shoot(x, "bisection")
@@ -991,7 +1038,7 @@ def _solve_side_mp(prob, sign, dps):
                                    "start; try a smaller dps or check the potential")
         with mpmath.workprec(side.prec):
             dx = _newton_step(side, sh)
-            rel = abs(dx) / max(1, abs(x))
+            rel = side.dx_rel(x, dx)
             if final and sh.reason == "final":
                 # converged, or at the rounding floor of x (thin walls: x = ln(delta)
                 # is fixed only to the relative rounding of eta at the start; the
