@@ -62,3 +62,22 @@ def _beads_size():
                 r"R_Q M_Q = \frac{Q}{\epsilon}\left(1+O(\epsilon^2)\right) = \frac{3S_\psi M^2}{A^2}"
                 r"\left(1+O(\epsilon^2)\right) \gg 1 \iff A \ll \sqrt{3S_\psi}\,M")
     return "refuted", f"ratio/Q = {ratio_over_Q}, edge {edge}, leading {lead}"
+
+
+@claim("eq17-normalisation", "sec. 4, eq. (17) with eq. (2)", "The mass parameters m_H, m_L, m_l of (17) are the "
+       "masses of the H, L, l quanta.", 4)
+def _eq17_norm():
+    from ..models.mssm import potential_object
+
+    P = potential_object({"m_H": 1, "m_L": 1, "m_l": sp.Rational(6, 5), "y": sp.Rational(1, 2), "A": 0,
+                          "g1": 0, "g2": 0})
+    H = P.mass_matrix()
+    masses2 = sorted(H[i, i] for i in range(H.shape[0]))
+    if masses2 == [2, 2, sp.Rational(72, 25)]:
+        return ("corrected",
+                "With the kinetic normalisation 1/2|d phi|^2 of eq. (2), U = m^2|phi|^2 gives the quanta mass^2 "
+                f"= d^2U/dphi^2 = 2 m^2 (Hessian diagonal {masses2} for m = 1, 1, 6/5); m_i are the masses only "
+                "with the MSSM's canonical |d phi|^2. Ratios, thresholds in A/m and every existence statement are "
+                "unaffected; numerical masses are sqrt(2) m_i in the paper's own conventions.",
+                r"m_{\text{quantum}} = \sqrt{2}\,m_i \text{ with } \tfrac12|\partial\varphi|^2,\ U\supset m_i^2|\varphi|^2")
+    return "refuted", f"Hessian diagonal {masses2}"
