@@ -21,6 +21,11 @@ What is measured (d = 3, alpha = 2 in CosmoTransitions)
     points beyond the bounce along the escape direction.
 (c) High precision: dps 30 on the curved two-field potential and on (a):
     wall time and correct digits against the dps 40/50 references.
+(d) CosmoTransitions' own two-field example (examples/fullTunneling.py:
+    ``(x^2 + c y^2)(c (x-1)^2 + (y-1)^2) + fx (x^4/4 - x^3/3) + fy (y^4/4 - y^3/3)``,
+    c = 5, fx = fy = 10; curved path, nearly thin wall): no closed form, so
+    qsym's double result and CosmoTransitions are compared with qsym at dps 30
+    -- an independent check of the curved-path answer by a different method.
 
 CosmoTransitions 2.0.7 ran unmodified with numpy 2 / scipy 1.17 here; if an
 alias removed in numpy 2 is missing, ``_ct_shims`` adds it (benchmark only).
@@ -38,6 +43,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import io  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -121,7 +128,7 @@ def run_ct(pd, U, lower, kw):
     V, dV = ct_functions(U)
     kw = {k: dict(v) if isinstance(v, dict) else v for k, v in kw.items()}
     kw.setdefault("deformation_deform_params", {})["verbose"] = False
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         return pd.fullTunneling([np.asarray(lower, float), np.zeros(2)], V, dV,
                                 tunneling_init_params=dict(alpha=2), **kw).action
@@ -199,6 +206,30 @@ def main():
         tt = time.perf_counter() - t
         print(f"  {label:18s} time {tt:6.2f} s  correct digits {digits(r.action, ref):5.1f}  "
               f"claimed error {mpmath.nstr(r.error, 3)}  S = {mpmath.nstr(r.action, 30)}")
+
+    # ---------------------------------------------------------------- (d)
+    print("\n(d) CosmoTransitions' own 2-field example (curved path), vs qsym dps 30")
+    cc, fx, fy = 5, 10, 10
+    U_d = ((a * a + cc * b * b) * (cc * (a - 1)**2 + (b - 1)**2)
+           + fx * (a**4 / 4 - a**3 / 3) + fy * (b**4 / 4 - b**3 / 3))
+    num = numeric_nd(U_d, [a, b])
+    t = time.perf_counter()
+    ref_d = solve_bounce_multi(num, dps=30).action
+    print(f"  qsym dps 30: S = {mpmath.nstr(ref_d, 30)}  ({time.perf_counter() - t:.2f} s)")
+    tq, rq = best_time(lambda: solve_bounce_multi(num), reps)
+    eq = relerr(rq.action, ref_d)
+    print(f"  qsym double  rel.err {eq:9.2e}  (claimed {rq.error:8.2e})  time {tq:7.3f} s")
+    if pd is not None:
+        settings = CT_SETTINGS[:2] if args.quick else CT_SETTINGS
+        for name, kw in settings:
+            try:
+                t = time.perf_counter()
+                sc = run_ct(pd, U_d, [1.0, 1.0], kw)
+                tc = time.perf_counter() - t
+                print(f"  CT {name:34s} rel.err {relerr(sc, ref_d):9.2e}  time {tc:7.3f} s  "
+                      f"(time qsym/CT = {tq / tc:.3f})")
+            except Exception as exc:  # noqa: BLE001
+                print(f"  CT {name:34s} FAILED: {type(exc).__name__}: {str(exc)[:60]}")
 
 
 if __name__ == "__main__":

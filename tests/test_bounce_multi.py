@@ -94,6 +94,18 @@ def test_very_thin_wall_falls_back_to_mixed_precision():
     assert rel(res.action, ref.action) <= res.error
 
 
+def test_cosmotransitions_example_potential():
+    # CosmoTransitions' own 2-field example (curved path, nearly thin wall).  Pinned:
+    # CosmoTransitions 2.0.7 pathDeformation.fullTunneling with xtol = phitol = 1e-12,
+    # 8000 points, fRatioConv = 1e-5, V_spline_samples = 1000 gave 20.826479550801167
+    # (its own accuracy ~1e-7; see benchmarks/bench_bounce_multi.py, case (d)).
+    U = ((a * a + 5 * b * b) * (5 * (a - 1)**2 + (b - 1)**2)
+         + 10 * (a**4 / 4 - a**3 / 3) + 10 * (b**4 / 4 - b**3 / 3))
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    assert rel(res.action, 20.826479550801167) < 1e-6
+    assert 0.9 < res.phi0[0] < 1 and 0.9 < res.phi0[1] < 1
+
+
 def test_dimension_two_by_continuation():
     U = U_ESC(X2) + Y2**2 + Y2**4
     res = solve_bounce_multi(numeric_nd(U, [a, b]), dim=2)
