@@ -941,7 +941,8 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
         fac = omega * ps ** 2 * m ** (2 - d)
         out = dict(S=fac * S, Sv=fac * Sv, T=fac * T, V=fac * V,
                    Q=omega * ps ** 2 * m ** (-d) * Q2, err=err,
-                   phi0=ps * side.psi0(x + dx), R=R / m, perr=abs(ps) * prof_err)
+                   phi0=ps * side.psi0(x + dx), R=R / m,
+                   perr=abs(ps) * (prof_err + e_repr * abs(side.psi0(x + dx))))
     prof, dprof = _make_profile(side, sh, Aamp, dps)
     if dps is None:
         conv = float
