@@ -125,8 +125,8 @@ MAX_MP_ITER = 30
 LBFGS_MEMORY = 12
 #: the minimiser stops when the reduced action changes by less than this
 #: (relative) over MIN_STALL iterations: Newton only needs its basin
-MIN_FTOL = 1e-11
-MIN_STALL = 5
+MIN_FTOL = 1e-8
+MIN_STALL = 3
 #: the polished action must agree with the minimum of the reduced action to this
 #: (relative; the minimiser's own discretisation error is far smaller)
 AGREE_TOL = 2e-3
