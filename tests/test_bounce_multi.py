@@ -222,6 +222,20 @@ def test_qball_multi_thermodynamic_identities():
     assert mid.charge == pytest.approx(sum(mid.charges), rel=1e-14)
 
 
+def test_qball_three_fields_slepton_higgs_toy_model():
+    # the eq (17) toy model (m = 1, y = 1, A = 3, g1 = 0.3, g2 = 0.6): charges 0, 1, 1; the
+    # trilinear H L l allows flipping any two signs, and phi_k >= 0 is reported
+    text = ("H**2 + L**2 + l**2 - 6*H*L*l + H**2*L**2 + H**2*l**2 + L**2*l**2"
+            " + (3/10)**2*(H**2 - L**2)**2/8 + (6/10)**2*(H**2 + L**2 - 2*l**2)**2/8")
+    P = Potential(text, ["H", "L", "l"], charges=[0, 1, 1])
+    q = qball_multi(P, "0.9")
+    assert all(v > 0 for v in q.bounce.phi0)
+    assert q.charges[0] == 0 and q.charge == pytest.approx(q.charges[1] + q.charges[2])
+    hp = bounce_multi(P, omega="0.9", dps=20)
+    assert rel(q.bounce.action, hp.action) <= q.bounce.error
+    assert abs(hp.action - hp.action_virial) <= hp.error * hp.action
+
+
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------

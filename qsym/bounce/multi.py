@@ -69,6 +69,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -1275,12 +1276,14 @@ def _profile_fn(P, mesh_edges, N, nodes_psi, mu, O, R, prec, dps):
 #: (relative, at SYMMETRY_DPS digits) at a few test points
 SYMMETRY_TOL = 1e-25
 SYMMETRY_DPS = 30
+#: all 2^n sign patterns are tried up to this many fields (single flips beyond)
+SIGN_SEARCH_MAX_FIELDS = 8
 
 
 def _canonical_signs(P, psi):
-    """Flip the sign of every field whose reflection phi_k -> -phi_k is a symmetry of U
-    so that its centre value is >= 0 (the paper's convention phi_k >= 0); when only the
-    total reflection is a symmetry, make the largest centre value positive."""
+    """Apply the sign flip ``phi_k -> s_k phi_k`` (a symmetry of U) that makes the most
+    centre values ``>= 0`` (the paper's convention ``phi_k >= 0``); for example
+    ``H L l`` allows flipping any two of the three fields."""
     rng = np.random.default_rng(7)
     pts = rng.normal(size=(4, P.n))
 
@@ -1294,13 +1297,22 @@ def _canonical_signs(P, psi):
                     return False
         return True
 
-    psi = psi.copy()
-    for k in range(P.n):
-        if psi[k, 0] < 0 and symmetric([-1 if j == k else 1 for j in range(P.n)]):
-            psi[k] = -psi[k]
-    big = int(np.argmax(np.abs(psi[:, 0])))
-    if psi[big, 0] < 0 and symmetric([-1] * P.n):
-        psi = -psi
+    c = psi[:, 0]
+    if P.n <= SIGN_SEARCH_MAX_FIELDS:
+        patterns = [np.array(sg) for sg in itertools.product((1, -1), repeat=P.n)]
+    else:
+        patterns = [np.where(np.arange(P.n) == k, -1, 1) for k in range(P.n)] + [-np.ones(P.n)]
+
+    def score(sg):
+        v = sg * c
+        return (int(np.sum(v >= 0)), float(np.sum(v)))
+
+    now = score(np.ones(P.n))
+    for sg in sorted(patterns, key=score, reverse=True):
+        if score(sg) <= now:
+            break
+        if symmetric(list(sg)):
+            return psi * sg[:, None]
     return psi
 
 
