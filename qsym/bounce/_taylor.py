@@ -156,14 +156,17 @@ class Model:
     derivs: object = None
     deriv_cache: dict = field(default_factory=dict)
 
-    def taylor(self, x0, n: int) -> list:
+    def taylor(self, x0, n: int, beta=None) -> list:
+        """``[U^(j)(x0)/j!]`` for ``j < n``; for a non-polynomial U the list may
+        stop early once ``|c_j| j^2 beta^(j-2)`` is negligible (``beta`` bounds
+        ``sum_k |b_k|``, so that ``|(Delta^j)_k| <= beta^j``)."""
         if self.poly is not None:
             c = taylor_shift_poly(self.A, self.poly, x0)
             return (c + [0] * n)[:max(n, len(c))]
-        return self.derivs(x0, n)
+        return self.derivs(x0, n, beta)
 
 
-def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True):
+def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, beta=None):
     """Scaled Taylor coefficients of psi (and y) about r0 with scale h.
 
     ``r0, h`` are Arith numbers; ``r0 == 0`` selects the regular expansion at
@@ -174,7 +177,7 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True):
     d = M.d
     one = A.one
     J = N + 2 if M.poly is None else len(M.poly)
-    c = M.taylor(p0, J + 1)
+    c = M.taylor(p0, J + 1, beta)
     J = min(J, len(c) - 1)
     # derivative coefficients: F = sum fc_j Delta^j, G = sum gc_j Delta^j
     fc = [(j + 1) * c[j + 1] for j in range(J)]

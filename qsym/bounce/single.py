@@ -385,19 +385,29 @@ class _Side:
     def d2U_scaled(self, psi):
         return self.deriv_scaled(2, psi)
 
-    def _derivs_shifted(self, x0, n):
-        return self._derivs(x0, n, self.shift)
+    def _derivs_shifted(self, x0, n, beta=None):
+        return self._derivs(x0, n, beta, self.shift)
 
-    def _derivs(self, x0, n, shift=0):
+    def _derivs(self, x0, n, beta=None, shift=0):
+        """Taylor coefficients of U at x0 from exact derivatives; with ``beta``
+        (a bound on the step's |Delta|) they stop once three successive
+        ``|c_j| j^2 beta^(j-2)`` are below 2**-(P+8)."""
         A = self.A
+        tiny = mpmath.mpf(2) ** (-((self.P or 53) + 8))
         with mpmath.workprec(self.prec):
             psi = A.to_mpf(x0) + shift
             out = []
             fact = mpmath.mpf(1)
+            small = 0
             for j in range(n):
                 if j:
                     fact *= j
-                out.append(A.from_mpf(self.deriv_scaled(j, psi) / fact))
+                cj = self.deriv_scaled(j, psi) / fact
+                out.append(A.from_mpf(cj))
+                if beta is not None and j >= 4:
+                    small = small + 1 if abs(cj) * j * j * mpmath.mpf(beta) ** (j - 2) < tiny else 0
+                    if small >= 3:
+                        break
         return out
 
     # -- Bessel pieces (m = 1 units) ------------------------------------------
@@ -563,6 +573,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     h = A.one if not r0 else A.from_float(1.0)
     store = [] if quad else None
     var = newton or quad
+    beta = None  # bound on |psi - psi(r0)| over the next step (non-polynomial U)
     dev_fraction = DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION
     M = side.model_shifted if shift else side.model
     Tq = Vq = Qq = dTq = dVq = 0
@@ -577,7 +588,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         if steps > MAX_STEPS:
             raise ConvergenceError("bounce integration took too many steps; the potential may be "
                                    "too stiff for the Taylor integrator (try a smaller dps)")
-        b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var)
+        b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta)
         if shift:
             # floats near the true vacuum: chi is tiny and carries relative
             # precision, so the truncation tolerance is relative to it
@@ -595,6 +606,17 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             hf = A.to_float(h)
             sig = min(sig, TAIL_STEP / hf)
             grow = min(grow, TAIL_STEP / hf)
+        if beta is not None or not side.prob.poly:
+            # bound on |Delta| over the step actually taken; if the truncated
+            # expansion of U assumed less, redo the step with the full one
+            bsum = sum(abs(A.to_float(v)) * sig ** k for k, v in enumerate(b) if k)
+            if beta is not None and bsum > beta:
+                beta = None
+                steps -= 1
+                continue
+            beta = 2 * bsum * max(1.0, grow / sig)
+            if not beta < 0.9:
+                beta = None
         s = A.from_float(sig)
         hn = A.mul(h, s)
         h_next = A.mul(h, A.from_float(grow))
