@@ -265,6 +265,12 @@ def test_bad_arguments():
         solve_bounce_multi("a**2 - a**3")
 
 
+def test_non_analytic_potential_is_bad_input():
+    x, y = sp.symbols("x y", real=True)
+    with pytest.raises(InputError, match="Abs"):
+        solve_bounce_multi(numeric_nd(x**2 / 2 - sp.Abs(x)**3 + y**2, [x, y]))
+
+
 def test_fields_that_do_not_match():
     with pytest.raises(InputError, match="undeclared"):
         bounce_multi(Potential("a**2/2 - a**3 + c**2", ["a", "b"]))

@@ -14,9 +14,11 @@ is the multi-flavour Q-ball of the paper's section 1 (eq (8)).
 
 Method
 ------
-1. **Start.** Straight rays from the origin locate the region ``U < 0``; a
-   Gaussian trial profile along each ray gives a first value of the reduced
-   action below and picks the escape direction(s).
+1. **Start.** Straight rays from the origin locate the region ``U < 0``;
+   Gaussian and tanh-wall trial profiles along each ray (the wall radius is
+   scanned, for thin walls) give first values of the reduced action and pick
+   the escape direction(s): the best few and the nearest escape are
+   minimised, and the lowest minimum is polished.
 2. **Improved Action.** With ``T = int |grad phi|^2/2`` and ``V = int U``,
 
    .. math::  \tilde S[\phi] = \frac{2}{d}\Big(\frac{d-2}{d}\Big)^{(d-2)/2}
@@ -37,9 +39,14 @@ Method
    solution ``r^{-nu} K_nu(m_j r)``, ``nu = d/2 - 1``.  ``R`` is where the
    neglected cubic tail ``|phi(R)|^3 R^{d-1}`` is below the tolerance.  The
    elements are refined until the Chebyshev coefficients of every element
-   have decayed to the tolerance.  The Newton solution must reproduce the
-   minimum of the reduced action (an independent check that Newton found
-   the bounce and not another solution).
+   have decayed to the tolerance.  The Jacobian is solved by static
+   condensation (element interiors eliminated element by element, then a
+   small dense system in the interface values), so a Newton step costs
+   O(elements).  The Newton solution must reproduce the minimum of the
+   reduced action (an independent check that Newton found the bounce and not
+   another solution).  When the float solve is noise-limited above
+   ``DOUBLE_TOL`` (very thin walls: an ill-conditioned Jacobian), the double
+   path finishes with step 4 at a few digits beyond double.
 4. **High precision** (``dps`` given): the element orders are chosen from the
    measured decay rates of the double-precision coefficients, and Newton is
    continued as mixed-precision iterative refinement: residuals in mpmath at
@@ -52,6 +59,9 @@ Method
    ``action_virial = (2/d) T`` are returned separately; the error estimate
    adds their difference, the coefficient tails, the neglected cubic tail, the
    last Newton correction and a rounding bound.
+
+Where a sign flip ``phi_k -> -phi_k`` (or a pattern of flips) is a symmetry of
+``U``, the reported centre values follow the paper's convention ``phi_k >= 0``.
 
 Units inside: the field in units of the escape distance ``Phi`` along the
 best ray and the radius in units of ``1/m``, ``m^2`` the lowest eigenvalue of
@@ -371,6 +381,24 @@ def _bcast(vals, shape):
     return np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in vals])
 
 
+#: SymPy function classes that make U non-analytic (the spectral method needs smooth U)
+_NON_ANALYTIC = {"Abs", "sign", "Heaviside", "Piecewise", "Min", "Max", "floor", "ceiling",
+                 "DiracDelta", "frac", "re", "im", "arg", "Mod"}
+
+
+def _check_analytic(expr):
+    """Reject non-analytic functions of the fields (walks the expression tree by type name;
+    constants such as ``Abs(A*y)`` with numbers are already numbers here)."""
+    stack = [expr] if expr is not None else []
+    while stack:
+        e = stack.pop()
+        name = type(e).__name__
+        if name in _NON_ANALYTIC and getattr(e, "free_symbols", None):
+            raise InputError(f"U contains {name}(...) of the fields: the bounce solver needs U "
+                             "smooth (real-analytic); write it without it")
+        stack.extend(getattr(e, "args", ()))
+
+
 class _Problem:
     def __init__(self, num, dim):
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
@@ -384,6 +412,7 @@ class _Problem:
         if self.n < 1:
             raise InputError("at least one field is required")
         n = self.n
+        _check_analytic(getattr(num, "expr", None))
         with mpmath.workdps(ORIGIN_CHECK_DPS):
             z = [mpmath.mpf(0)] * n
             try:
@@ -401,7 +430,7 @@ class _Problem:
             Hs = mpmath.matrix(H0)
             ev, _ = mpmath.eigsy(Hs)
             ev = sorted(ev)
-            scale = max(abs(ev[0]), abs(ev[-1]), mpmath.mpf(1) * 0 + 1e-300)
+            scale = max(abs(ev[0]), abs(ev[-1]), mpmath.mpf(10) ** -300)
             if abs(u0) > ORIGIN_TOL * scale:
                 raise InputError(f"U(0) = {mpmath.nstr(u0, 6)}: the false vacuum must be at the "
                                  "origin with U(0) = 0")
