@@ -113,6 +113,14 @@ SHIFT_DELTA = 0.1
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
 MAX_STEPS = 200000
+#: U(0), U'(0) (evaluated at 30 digits) must vanish to this, U''(0) exceed it;
+#: exact input gives exact zeros, so this only screens inexact user callables
+ORIGIN_TOL = 1e-25
+#: a root of numpy.roots (double precision, polynomial landscape) counts as real
+#: when its imaginary part is below this relative size (roots are refined later)
+REAL_ROOT_TOL = 1e-10
+#: non-polynomial U: the escape point is searched on |phi| in 10**(+-SCAN_DECADES)
+SCAN_DECADES = 8
 #: decimal digits of the double path (float64 has 15.95)
 DOUBLE_DIGITS = 15
 #: the double path raises if its (conservative) relative error estimate exceeds this
@@ -175,11 +183,11 @@ class _Problem:
             u0 = mpmath.mpf(num.U(mpmath.mpf(0)))
             du0 = mpmath.mpf(num.dU(mpmath.mpf(0)))
             m2 = mpmath.mpf(num.d2U(mpmath.mpf(0)))
-        if abs(u0) > 1e-25:
+        if abs(u0) > ORIGIN_TOL:
             raise InputError(f"U(0) = {mpmath.nstr(u0, 6)}: the false vacuum must be at the origin with U(0) = 0")
-        if abs(du0) > 1e-25:
+        if abs(du0) > ORIGIN_TOL:
             raise InputError(f"U'(0) = {mpmath.nstr(du0, 6)}: the origin is not a minimum of U")
-        if not m2 > 1e-25:
+        if not m2 > ORIGIN_TOL:
             raise InputError(f"U''(0) = {mpmath.nstr(m2, 6)}: the origin is not a non-degenerate "
                              "minimum of U (massless or tachyonic), no false vacuum to decay from")
         sides = self._landscape()
@@ -231,18 +239,18 @@ class _Problem:
             droots = np.roots(dred) if len(dred) > 1 else np.array([])
             for s in (1, -1):
                 cands = sorted(s * r.real for r in rroots
-                               if abs(r.imag) <= 1e-10 * abs(r) and s * r.real > 0)
+                               if abs(r.imag) <= REAL_ROOT_TOL * abs(r) and s * r.real > 0)
                 pe = None
                 for rr in cands:  # first sign change of U to negative
                     x = s * rr
-                    if self._U(x * (1 + 1e-7)) < 0:
+                    if self._U(x * (1 + REAL_ROOT_TOL ** 0.5)) < 0:  # beyond the root's error
                         pe = x
                         break
                 if pe is None:
                     continue
                 pt = None
                 crit = sorted(s * r.real for r in droots
-                              if abs(r.imag) <= 1e-10 * abs(r) and s * r.real > abs(pe))
+                              if abs(r.imag) <= REAL_ROOT_TOL * abs(r) and s * r.real > abs(pe))
                 for cc in crit:
                     x = s * cc
                     if self._d2U(x) > 0:
@@ -250,7 +258,7 @@ class _Problem:
                         break
                 out[s] = (pe, pt)
             return out
-        grid = np.logspace(-8, 8, 8001)
+        grid = np.logspace(-SCAN_DECADES, SCAN_DECADES, 500 * SCAN_DECADES + 1)
         for s in (1, -1):
             xs = s * grid
             with np.errstate(all="ignore"):
