@@ -1059,10 +1059,12 @@ def _solve_side_mp(prob, sign, dps):
     for it in range(40):
         want = min(target, 1.5 * cur_digits + 2)
         final = want >= target
+        # the recorded shot (with quadratures) only once x is expected converged
+        quad = final and cur_digits >= target - 2
         P = _bits(want + 4)
         side = _Side(prob, sign, P)
-        tol_log2 = -(want if final else want) * math.log2(10)
-        sh = _shoot(side, x, tol_log2, quad=final)
+        tol_log2 = -want * math.log2(10)
+        sh = _shoot(side, x, tol_log2, quad=quad)
         counts["mp_newton"] += 1
         if sh.reason in ("over", "under") and not sh.linear:
             raise ConvergenceError("high-precision Newton left the basin of the double-precision "
@@ -1070,7 +1072,7 @@ def _solve_side_mp(prob, sign, dps):
         with mpmath.workprec(side.prec):
             dx = _newton_step(side, sh)
             rel = side.dx_rel(x, dx)
-            if final and sh.reason == "final":
+            if quad and sh.reason == "final":
                 # converged, or at the rounding floor of x (thin walls: x = ln(delta)
                 # is fixed only to the relative rounding of eta at the start; the
                 # profile is not affected, and dS/dx * dx enters the error estimate)
@@ -1080,7 +1082,9 @@ def _solve_side_mp(prob, sign, dps):
                     return side, x, dx, sh, counts
                 prev_final = dx
             x = x + dx
-        cur_digits = max(cur_digits, min(target, float(-mpmath.log10(rel)) if rel else target))
+        # after the step the error is ~ rel**(3/2), at best what this shot resolves
+        gained = 1.5 * float(-mpmath.log10(rel)) if rel else target
+        cur_digits = max(cur_digits, min(want, gained))
         if final and sh.reason == "final":
             cur_digits = target
     raise ConvergenceError(f"high-precision shooting did not converge (dps={dps}); "
