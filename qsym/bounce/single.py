@@ -72,6 +72,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass, field
@@ -989,6 +990,7 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
 
 
 def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
+    """phi(r) and phi'(r) in physical units from the recorded Taylor steps."""
     A = side.A
     steps = sh.store
     prec = side.prec
@@ -997,7 +999,6 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
         starts = [A.to_mpf(st.r0) for st in steps]
         hs = [A.to_mpf(st.h) for st in steps]
         ends = [starts[i] + hs[i] * A.to_mpf(st.sigma) for i, st in enumerate(steps)]
-        bs = None
         R = ends[-1]
         r_start = sh.r_start if sh.r_start is not None else mpmath.mpf(0)
         delta = mpmath.exp(side.x_final) if side.thin else None
@@ -1018,7 +1019,6 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
                 lam, dlam = side.lam(r) if r > 0 else (mpmath.mpf(1), mpmath.mpf(0))
                 v = -delta * dlam if deriv else side.psi_t - delta * lam
             else:
-                import bisect
                 i = max(0, bisect.bisect_right(starts, r) - 1)
                 st = steps[i]
                 s = (r - starts[i]) / hs[i]
