@@ -29,7 +29,7 @@ VERDICTS = ("confirmed", "corrected", "refuted", "unchecked")
 
 #: claim modules, in the paper's order; each registers its claims on import
 CLAIM_MODULES = ["qsym.claims.sec1", "qsym.claims.sec2", "qsym.claims.sec3",
-                 "qsym.claims.beads", "qsym.claims.sec4"]
+                 "qsym.claims.beads", "qsym.claims.sec4", "qsym.claims.context"]
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ def _load() -> None:
 
 
 def registry() -> list[Claim]:
-    """All registered claims in the paper's order."""
+    """All registered claims in the paper's order (by section, then registration)."""
     _load()
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=lambda c: c.section)
 
 
 def run_audit(section: int | None = None, ids=None, progress: Callable | None = None) -> list[ClaimResult]:

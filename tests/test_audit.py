@@ -13,6 +13,7 @@ EXPECTED = {  # what the derivations find (a change here is a change of physics)
     "eq14-identity": "confirmed", "sec3-small-Q": "confirmed", "footnote1": "confirmed",
     "sec2-no-lower-limit": "corrected", "sec2-Qmin-artifact": "confirmed", "sec3-S_psi": "confirmed",
     "eq14-numeric": "confirmed", "beads-size": "corrected", "eq17-normalisation": "corrected",
+    "eq18": "confirmed", "sec1-spherical": "unchecked", "sec4-evaporation": "unchecked",
 }
 
 
@@ -21,7 +22,7 @@ def results():
     return {r.id: r for r in run_audit() if r.section in (1, 2, 3) or r.id in EXPECTED}
 
 
-def test_every_numbered_equation_of_secs_1_to_3_is_audited():
+def test_every_numbered_equation_is_audited():
     import re
     covered = set()
     for c in registry():
@@ -30,7 +31,7 @@ def test_every_numbered_equation_of_secs_1_to_3_is_audited():
             lo = int(m.group(1))
             hi = int(m.group(2)) if m.lastindex and m.lastindex > 1 and m.group(2) else lo
             covered |= set(range(lo, hi + 1))
-    assert set(range(1, 16)) <= covered
+    assert set(range(1, 20)) <= covered
 
 
 @pytest.mark.parametrize("cid,verdict", sorted(EXPECTED.items()))
