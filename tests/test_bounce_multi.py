@@ -106,6 +106,26 @@ def test_cosmotransitions_example_potential():
     assert 0.9 < res.phi0[0] < 1 and 0.9 < res.phi0[1] < 1
 
 
+def test_mass_hierarchy_and_physical_units():
+    # light escape field (m = 1e-3) next to a heavy spectator (m = 1): no mesh at the heavy scale
+    U = R(1, 10**6) * a**2 / 2 - a**3 / 1000 + b**2 / 2 + a**2 * b**2
+    res = solve_bounce_multi(numeric_nd(U, [a, b]))
+    assert rel(res.action, single(R(1, 10**6) * p**2 / 2 - p**3 / 1000).action) < 1e-10
+    # GeV-like numbers: masses 100 and 200, field scale ~ 500
+    U1 = 100**2 * a**2 / 2 - 30 * a**3 + R(1, 100) * a**4
+    res = solve_bounce_multi(numeric_nd(U1 + 200**2 * b**2 / 2 + a**2 * b**2 / 10, [a, b]))
+    assert rel(res.action, single(U1.subs(a, p)).action) < 1e-10
+
+
+def test_four_and_five_fields_two_precisions():
+    f = sp.symbols("f0:5")
+    U = (sum((k + 2) * f[k]**2 / 2 for k in range(5)) - (f[0] + f[1] + f[2])**3 / 3
+         + f[3] * f[4] * f[0] + f[4]**2 * f[1]**2)
+    num = numeric_nd(U, f)
+    r0, r20 = solve_bounce_multi(num), solve_bounce_multi(num, dps=20)
+    assert len(r0.phi0) == 5 and rel(r0.action, r20.action) <= r0.error
+
+
 def test_dimension_two_by_continuation():
     U = U_ESC(X2) + Y2**2 + Y2**4
     res = solve_bounce_multi(numeric_nd(U, [a, b]), dim=2)

@@ -120,8 +120,11 @@ MIN_GROWTH = 1.3
 #: Chebyshev points per element: first Newton mesh, and the cap before an element is split
 N_NEWTON = 16
 N_MAX = 48
-#: largest element (units 1/m) of the Newton mesh's tail
+#: largest element (units 1/m) of the Newton mesh's tail, and the growth of the tail elements
 H_TAIL = 4.0
+TAIL_GROWTH = 1.5
+#: most elements of a Newton mesh (beyond that: ConvergenceError)
+MAX_ELEMENTS = 1500
 #: steps of the continuation in the dimension (d < 3 starts from d = 3)
 DIM_STEPS = 4
 #: a double-precision Newton correction below this (relative) that no longer
@@ -631,7 +634,7 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
     mu, _ = P.modes(None)
     w = width * math.sqrt(P.m2)          # width in units of 1/m
     L = (shape + 5) * w + 20.0
-    h = min(1.0, 2.0 / float(mu[-1]), w / 2)
+    h = min(1.0, w / 2, max(2.0 / float(mu[-1]), w / 8))
     # uniform over the trial profile and its heaviest tail, then growing to size 1
     x1 = min(L, (shape + 4) * w + 4.0 / float(mu[-1]))
     E1 = min(int(math.ceil(x1 / h)), MAX_MIN_ELEMENTS)
@@ -933,23 +936,42 @@ def _decay_radius(core, amp, digits, d):
     return core + l
 
 
+def _tail_edges(start, R, h0):
+    """Element edges from ``start`` to ``R``: sizes growing geometrically from ``h0``
+    (by TAIL_GROWTH) up to H_TAIL.  Heavy modes decay within a few of the first,
+    small elements; the lightest mode's e^-r needs no more than H_TAIL."""
+    edges = []
+    x, step = start, h0
+    while x < R - 1e-9:
+        x = min(R, x + step)
+        edges.append(x)
+        step = min(H_TAIL, step * TAIL_GROWTH)
+    return edges
+
+
 def _initial_mesh(P, mesh0, psi0, digits):
-    """Newton mesh from the minimiser's rescaled profile."""
+    """Newton mesh from the minimiser's rescaled profile.
+
+    Elements of size ``hc`` over the core, where ``hc`` follows the profile's
+    own length scale ``|psi|_max / |psi'|_max`` (not the heaviest mass: a heavy
+    field that the bounce hardly excites needs no fine mesh; refinement adds
+    elements where the coefficients ask for them), then a graded tail.
+    """
     mu, _ = P.modes(None)
     amp = np.max(np.abs(psi0))
     big = np.nonzero(np.max(np.abs(psi0), axis=0) > 1e-2 * amp)[0]
     core = float(mesh0.r[big[-1]]) if len(big) else 1.0
     a_core = 1e-2 * amp
     R = _decay_radius(core, a_core, digits, P.d)
-    hc = min(1.0, 2.0 / float(mu[-1]))
+    dl = psi0[:, mesh0.idx] @ mesh0.D.T * (2 / mesh0.h)[None, :, None]
+    ell = amp / max(float(np.max(np.abs(dl))), 1e-300)
+    hc = min(1.0, max(2.0 / float(mu[-1]), ell / 2))
     nc = max(1, int(math.ceil(core / hc)))
-    edges = list(np.linspace(0, core, nc + 1))
-    ht = min(H_TAIL, 4.0 / float(mu[-1]))
-    x = core
-    while x < R - 1e-9:
-        step = min(ht, max(hc, 0.5 * (x - core) + hc))
-        x = min(R, x + step)
-        edges.append(x)
+    edges = list(np.linspace(0, core, nc + 1)) + _tail_edges(core, R, hc)
+    if len(edges) - 1 > MAX_ELEMENTS:
+        raise ConvergenceError(f"the bounce needs more than {MAX_ELEMENTS} elements (core radius "
+                               f"{core:.3g} in units of the lightest mass); the mass hierarchy or "
+                               "the wall may be too extreme")
     return _Mesh(np.array(edges), N_NEWTON)
 
 
@@ -1007,6 +1029,8 @@ def _solve_on_meshes(P, mesh, psi, digits, iters):
         if np.all(need <= mesh.N) and np.max(tail) <= 10 ** -dd:
             return mesh, psi, dx
         edges, N = _refine(mesh, need, N_MAX)
+        if len(edges) - 1 > MAX_ELEMENTS:
+            break
         new = _Mesh(edges, max(N, mesh.N))
         iters["refinements"] = iters.get("refinements", 0) + 1
         psi = mesh.interp(psi, new.r)
@@ -1031,10 +1055,8 @@ def _hp_mesh(P, mesh, psi, digits, c3):
         if 3 * la + (d - 1) * math.log(Rn) <= log_tol:
             break
         Rn += 0.5
-    ht = min(H_TAIL, 4.0 / float(mu[-1]))
     edges = list(edges)
-    while edges[-1] < Rn - 1e-9:
-        edges.append(min(Rn, edges[-1] + ht))
+    edges += _tail_edges(edges[-1], Rn, max(edges[-1] - edges[-2], 2.0 / float(mu[-1])))
     return _Mesh(np.array(edges), N)
 
 
