@@ -120,6 +120,15 @@ MIN_GROWTH = 1.3
 #: Chebyshev points per element: first Newton mesh, and the cap before an element is split
 N_NEWTON = 16
 N_MAX = 48
+#: the high-precision mesh is designed for this many digits beyond the target (the
+#: decay rates are extrapolated from double-precision coefficients)
+HP_DESIGN_MARGIN = 3
+
+
+def _n_cap(digits):
+    """Points per element allowed before splitting: N_MAX, or about one per digit at
+    high precision (fewer, larger elements are cheaper there)."""
+    return max(N_MAX, int(math.ceil(0.8 * digits)) // 2 * 2)
 #: largest element (units 1/m) of the Newton mesh's tail, and the growth of the tail elements
 H_TAIL = 4.0
 TAIL_GROWTH = 1.5
@@ -1043,8 +1052,8 @@ def _hp_mesh(P, mesh, psi, digits, c3):
     """Mesh for 10^-digits, designed from the measured coefficient decay of the double
     solution, extended outwards until its decaying tail makes the neglected cubic
     term ``c3 |phi(R)|^3 R^(d-1)`` smaller than 10^-digits."""
-    need, _ = _element_need(mesh, psi, digits)
-    edges, N = _refine(mesh, need, N_MAX)
+    need, _ = _element_need(mesh, psi, digits + HP_DESIGN_MARGIN)
+    edges, N = _refine(mesh, need, _n_cap(digits))
     d, R = P.d, mesh.R
     mu, _ = P.modes(None)
     aR = max(float(np.max(np.abs(psi[:, -1]))), 1e-300)
@@ -1505,8 +1514,8 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False):
                 with mpmath.workprec(msys.prec):
                     worst = max(worst, float(max(abs(mpmath.fdot(msys.C[kk], seg))
                                                  for kk in (hp.N - 1, hp.N))))
-            need[e] = 2 * N_MAX if worst > 10.0 ** -digits * float(np.max(np.abs(arr))) else 0
-        edges, _ = _refine(hp, need, N_MAX)
+            need[e] = 2 * hp.N if worst > 10.0 ** -digits * float(np.max(np.abs(arr))) else 0
+        edges, _ = _refine(hp, need, hp.N)
         new = _Mesh(edges, hp.N)
         iters["refinements"] = iters.get("refinements", 0) + 1
         psi_h, _ = _newton_double(P, new, hp.interp(arr, new.r), iters)
