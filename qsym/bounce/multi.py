@@ -235,6 +235,8 @@ def _cheb(N: int, prec: int | None):
     key = (N, prec)
     if key in _CHEB_CACHE:
         return _CHEB_CACHE[key]
+    if len(_CHEB_CACHE) > 64:
+        _CHEB_CACHE.clear()
     if prec is None:
         _CHEB_CACHE[key] = _cheb_float(N)
         return _CHEB_CACHE[key]
