@@ -72,3 +72,15 @@ def test_reproduce_writes_report(tmp_path):
     claims = json.loads((tmp_path / "r" / "claims.json").read_text())["claims"]
     assert len(claims) == sum(d["verdicts"].values())
     assert "[" in err  # progress was shown on stderr
+
+
+def test_bounce_multi_field_cli():
+    """Two fields whose potential has the symmetry line y = 0: the single-field S_psi."""
+    code, out, err = qsym("bounce", "--potential", "(x**2+y**2)/2 - x**3 + x*y**2/4 + y**4/10",
+                          "--fields", "x,y", "--dps", "30", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert {"action", "phi0", "dps", "error"} <= set(d) and len(d["phi0"]) == 2
+    code, out1, _ = qsym("bounce", "--potential", "x**2/2 - x**3", "--field", "x", "--dps", "30", "--json")
+    single = json.loads(out1)
+    assert d["action"][:28] == single["action"][:28]

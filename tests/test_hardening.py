@@ -35,6 +35,12 @@ BAD = [  # (args, expected exit code)
     (["bounce", "--potential", "phi**2/2 - A*phi**3", "--field", "phi"], 2),
     (["bounce", "--potential", "1 + phi**2/2 - phi**3", "--field", "phi"], 2),
     (["bounce", "--potential", "-phi**2/2 + phi**4", "--field", "phi"], 2),
+    (["bounce", "--potential", "(x**2+y**2)/2 - x**3", "--fields", "x,y", "--charges", "1"], 2),
+    (["bounce", "--potential", "(x**2+y**2)/2 - x**3", "--fields", "x,y,z"], 2),
+    (["bounce", "--potential", "(x**2+y**2)/2 + x**4 + y**4", "--fields", "x,y", "--dps", "20"], 1),
+    (["mu2", "--potential", "H**2 + L**2 - 4*H*L", "--fields", "H,L", "--charges", "0,1,1"], 2),
+    (["mssm", "--param", "A=nan"], 2),
+    (["mssm", "threshold", "--scan", "nonsense"], 2),
     (["qball", "--potential", QUARTIC, "--field", "phi", "--param", "M=1", "--param", "A=1",
       "--param", "lam=0.6", "--charge", "-3"], 2),
     (["qball", "--potential", QUARTIC, "--field", "phi", "--param", "M=1", "--param", "A=1",
@@ -53,6 +59,7 @@ BAD = [  # (args, expected exit code)
 def test_bad_input(args, code):
     rc, out, err = run(*args)
     assert "Traceback" not in err, err
+    assert out == ""
     assert rc == code, (rc, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("qsym: error:"), err

@@ -10,11 +10,14 @@ from ._common import add_json, add_potential_args, field_names, potential_from_a
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
-        "bounce", help="radial bounce action of a single-field potential",
+        "bounce", help="radial bounce action (one field, or several with --fields)",
         description="Bounce of U (or U_omega with --omega) from the false vacuum at the "
                     "origin, in whichever direction the escape takes.")
     add_potential_args(p, multi=True)
-    p.add_argument("--omega", default=None, help="frequency: bounce of U_omega = U - omega^2 phi^2/2")
+    p.add_argument("--omega", default=None,
+                   help="frequency: bounce of U_omega = U - omega^2/2 sum q_k^2 phi_k^2")
+    p.add_argument("--charges", default=None,
+                   help="comma-separated U(1) charges of the fields (default all 1; used with --omega)")
     p.add_argument("--dim", type=int, default=3, help="Euclidean dimension d >= 2 (default 3)")
     p.add_argument("--dps", type=int, default=30, help="decimal digits (>= 15, default 30)")
     add_json(p)
@@ -22,14 +25,36 @@ def add_parser(subparsers):
 
 
 
+def _charges(args, n):
+    if args.charges is None:
+        return None
+    parts = [c.strip() for c in args.charges.split(",")]
+    if len(parts) != n or not all(parts):
+        raise InputError(f"--charges has {len(parts)} entries for {n} fields")
+    return parts
+
+
+def _run_multi(pot, args):
+    from ..bounce import bounce_multi
+    res = bounce_multi(pot, omega=args.omega, dim=args.dim, dps=args.dps)
+    payload = res.as_dict()
+    text = (f"multi-field bounce in d = {res.dim} ({len(res.phi0)} fields)\n"
+            f"  action S  = {payload['action']}\n"
+            f"  (2/d) T   = {payload['action_virial']}\n"
+            f"  phi(0)    = {', '.join(payload['phi0'])}\n"
+            f"  rel. error estimate {payload['error']}")
+    return payload, text
+
+
 def run(args):
     from ..bounce import bounce
-    if len(field_names(args)) > 1:
-        raise InputError("multi-field bounces are not available yet")
-    pot = potential_from_args(args)
+    names = field_names(args)
+    pot = potential_from_args(args, _charges(args, len(names)))
     if pot.free_parameters():
         names = ", ".join(p.name for p in pot.free_parameters())
         raise InputError(f"parameters without values: {names} (give them with --param k=v)")
+    if len(names) > 1:
+        return _run_multi(pot, args)
     res = bounce(pot, omega=args.omega, dim=args.dim, dps=args.dps)
     dps = args.dps
     with mpmath.workdps(dps):
