@@ -34,7 +34,8 @@ def _thin(kappa):
 def test_public_api():
     import qsym.bounce as qb
     assert sorted(qb.__all__) == sorted(["BounceResult", "solve_bounce", "solve_bounce_double",
-                                         "bounce", "s_psi"])
+                                         "bounce", "s_psi", "MultiBounceResult", "MultiQBallResult",
+                                         "solve_bounce_multi", "bounce_multi", "qball_multi"])
 
 
 def test_virial_identity_and_result_fields():
@@ -251,8 +252,8 @@ def test_cli_json_and_exit_codes():
     assert p.returncode == 1 and "no bounce" in p.stderr
     p = _cli("--potential", "phi**2/2 - phi**3", "--field", "phi", "--dps", "5")
     assert p.returncode == 2
-    p = _cli("--potential", "a**2/2 - a*b**2", "--fields", "a,b")
-    assert p.returncode == 2 and "multi-field" in p.stderr
+    p = _cli("--potential", "a**2/2 - a*b**2", "--fields", "a,b")   # b is massless: bad input
+    assert p.returncode == 2 and "local minimum" in p.stderr
     p = _cli("--potential", "M**2*phi**2/2 - phi**3", "--field", "phi", "--param", "M=1",
              "--omega", "1/2", "--dim", "4", "--json")
     assert p.returncode == 0, p.stderr
