@@ -27,7 +27,7 @@ import mpmath
 from .bounce.single import solve_bounce, solve_bounce_double
 from .errors import ConvergenceError, InputError, NoSolutionError
 
-__all__ = ["QBall", "qball_at_omega", "charge_curve", "solve_charge", "SCAN_POINTS"]
+__all__ = ["QBall", "qball_at_omega", "charge_curve", "solve_charge", "solve_charge_with", "SCAN_POINTS"]
 
 #: points of the double-precision scan of Q(omega) used to bracket the branches
 SCAN_POINTS = 48
@@ -57,11 +57,25 @@ class QBall:
     absolutely_stable: bool | None = None
     bounce: object = field(default=None, repr=False, compare=False)
 
+    @property
+    def stability(self) -> str:
+        """``stable`` (classically and absolutely), ``metastable`` (classically only: it can decay
+        into free quanta only by tunnelling) or ``unstable`` (dQ/domega > 0).  For one Q-ball family
+        ``d^2M_Q/dQ^2 = 1/(dQ/domega)``, so classical stability is also stability against fission
+        (M_Q(Q) concave)."""
+        if self.classically_stable is None:
+            return "unknown"
+        if not self.classically_stable:
+            return "unstable"
+        return "stable" if self.absolutely_stable else "metastable"
+
     def rms_radius(self, dps: int = 15):
         """rms radius of the charge distribution (quadrature of the profile at ``dps``)."""
         b = self.bounce
         with mpmath.workdps(dps):
-            f2 = lambda r: b.profile(r) ** 2  # noqa: E731
+            def f2(r):  # charge density over omega (unit charges for several fields)
+                v = b.profile(r)
+                return mpmath.fsum(x**2 for x in v) if isinstance(v, (tuple, list)) else v**2
             R = mpmath.mpf(b.R_match) * 2
             num = mpmath.quad(lambda r: r**4 * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
             den = mpmath.quad(lambda r: r**2 * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
@@ -118,10 +132,10 @@ DOUBLE_OMEGA_RTOL = 1e-12
 MAX_ROOT_ITER = 60
 
 
-def _refine_double(family, a: float, b: float, Qt: float) -> float:
+def _refine_double(evaluate, a: float, b: float, Qt: float) -> float:
     """Illinois (regula falsi) on Q(omega) - Qt in double precision inside [a, b]."""
-    fa = float(qball_at_omega(family, a, None).charge) - Qt
-    fb = float(qball_at_omega(family, b, None).charge) - Qt
+    fa = float(evaluate(a, None).charge) - Qt
+    fb = float(evaluate(b, None).charge) - Qt
     side = 0
     for _ in range(MAX_ROOT_ITER):
         if fa == 0:
@@ -129,7 +143,7 @@ def _refine_double(family, a: float, b: float, Qt: float) -> float:
         if fb == 0 or abs(b - a) <= DOUBLE_OMEGA_RTOL * abs(b):
             return b
         c = (a * fb - b * fa) / (fb - fa)
-        fc = float(qball_at_omega(family, c, None).charge) - Qt
+        fc = float(evaluate(c, None).charge) - Qt
         if fc * fb < 0:
             a, fa = b, fb
             if side == -1:
@@ -143,7 +157,7 @@ def _refine_double(family, a: float, b: float, Qt: float) -> float:
     return b
 
 
-def _secant(family, w0: float, Qt, dps: int, tol):
+def _secant(evaluate, w0: float, Qt, dps: int, tol):
     """Secant iteration on Q(omega) = Qt at ``dps + GUARD`` digits from the double-precision root.
 
     Returns ``(omega, QBall, dQ/domega)``; raises ConvergenceError after
@@ -152,10 +166,10 @@ def _secant(family, w0: float, Qt, dps: int, tol):
     """
     with mpmath.workdps(dps + GUARD):
         w_prev = mpmath.mpf(w0) * (1 + mpmath.mpf(10) ** -9)
-        q_prev = qball_at_omega(family, w_prev, dps + GUARD)
+        q_prev = evaluate(w_prev, dps + GUARD)
         w = mpmath.mpf(w0)
         for _ in range(MAX_ROOT_ITER):
-            qb = qball_at_omega(family, w, dps + GUARD)
+            qb = evaluate(w, dps + GUARD)
             slope = (qb.charge - q_prev.charge) / (w - w_prev)
             step = (qb.charge - Qt) / slope
             if abs(step) <= tol * abs(w):
@@ -167,11 +181,24 @@ def _secant(family, w0: float, Qt, dps: int, tol):
 
 
 def solve_charge(family, Q, window, dps: int = 20, scan_points: int = SCAN_POINTS) -> list:
-    """All Q-balls of charge Q (one per branch), lowest mass first.
+    """All Q-balls of charge Q (one per branch) of a one-field family, lowest mass first.
 
     ``window = (omega_min, omega_max)``.  Raises InputError for Q <= 0 and
     NoSolutionError when no branch of Q(omega) reaches Q (the message gives
     the range of Q that the scan found).
+    """
+    q2 = mpmath.mpf(family.charge2.numerator) / family.charge2.denominator
+    with mpmath.workdps(dps + GUARD):
+        m = mpmath.sqrt(mpmath.mpf(family.mass2.p) / family.mass2.q / q2)
+    return solve_charge_with(lambda w, d: qball_at_omega(family, w, d), m, Q, window, dps, scan_points)
+
+
+def solve_charge_with(evaluate, m_per_charge, Q, window, dps: int = 20,
+                      scan_points: int = SCAN_POINTS) -> list:
+    """:func:`solve_charge` for any ``evaluate(omega, dps) -> QBall`` (e.g. several fields).
+
+    ``m_per_charge`` is the lightest charged mass per unit charge (absolute
+    stability is ``M_Q < Q m_per_charge``).
     """
     with mpmath.workdps(dps + GUARD):
         Qt = mpmath.mpf(Q)
@@ -181,9 +208,9 @@ def solve_charge(family, Q, window, dps: int = 20, scan_points: int = SCAN_POINT
         pts = []
         for w in _scan_grid(wmin, wmax, scan_points):
             try:
-                qb = qball_at_omega(family, w, None)
-            except ConvergenceError:
-                continue
+                qb = evaluate(w, None)
+            except (ConvergenceError, NoSolutionError):
+                continue  # e.g. a wall too thin to resolve at the very end of the window
             pts.append((w, float(qb.charge)))
         if len(pts) < 2:
             raise ConvergenceError("could not solve bounces across the omega window; try a larger dps")
@@ -194,13 +221,13 @@ def solve_charge(family, Q, window, dps: int = 20, scan_points: int = SCAN_POINT
                                   f"Q in [{min(qs):.6g}, {max(qs):.6g}]")
         tol = mpmath.mpf(10) ** (-(dps + 2))
         sols = []
-        q2 = mpmath.mpf(family.charge2.numerator) / family.charge2.denominator
-        m = mpmath.sqrt(mpmath.mpf(family.mass2.p) / family.mass2.q / q2)
         for a, b in brackets:
-            w0 = _refine_double(family, a, b, float(Qt))
-            w, qb, dQ = _secant(family, w0, Qt, dps, tol)
+            w0 = _refine_double(evaluate, a, b, float(Qt))
+            w, qb, dQ = _secant(evaluate, w0, Qt, dps, tol)
             resid = abs(qb.charge - Qt) / Qt
             err = max(mpmath.mpf(qb.error), resid, tol)
+            classical = bool(dQ < 0)
+            absolute = bool(qb.mass < Qt * m_per_charge)
             sols.append(QBall(qb.omega, Qt, qb.mass, qb.action, qb.radius, qb.phi0, err, dps,
-                              dQ, bool(dQ < 0), bool(qb.mass < Qt * m), qb.bounce))
+                              dQ, classical, absolute, qb.bounce))
         return sorted(sols, key=lambda s: s.mass)

@@ -20,7 +20,8 @@ from .thinwall import Q as Qsym
 from .thinwall import thin_wall
 from .window import qball_window
 
-__all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "s_psi_moments"]
+__all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "qball_multi_charge",
+           "s_psi_moments"]
 
 
 def window_numeric(P: Potential, dps: int = 30) -> dict:
@@ -126,11 +127,57 @@ def thick_wall_estimate(P: Potential, Q, dps: int = 30, order: int | None = None
     return out
 
 
+def _multi_evaluator(P: Potential, origin_value):
+    """``evaluate(omega, dps) -> QBall`` from the multi-field engine."""
+    from .bounce.multi import qball_multi
+    from .qball import QBall
+
+    def evaluate(w, dps):
+        r = qball_multi(P, w, dps=dps)
+        b = r.bounce
+        with mpmath.workdps((dps or 15) + 5):
+            wv = mpmath.mpf(r.omega)
+            rad = 1 / mpmath.sqrt(mpmath.mpf(origin_value) - wv**2)
+            return QBall(r.omega, r.charge, r.energy, b.action, rad if dps else float(rad), b.phi0,
+                         r.error, dps, bounce=b)
+    return evaluate
+
+
+def qball_multi_charge(P: Potential, Q, dps: int = 20) -> dict:
+    """Several fields: the Q-ball(s) of charge Q, next to the thin-wall result of sec. 2 for the same U.
+
+    The window is ``sqrt(min mu^2) < omega < sqrt(lim_{phi->0} mu^2)`` from the certified
+    minimum of :func:`qsym.existence.mu2_minimum`; the thin wall sits at its minimiser.
+    """
+    from .existence import mu2_minimum
+    from .errors import NoSolutionError
+    from .qball import solve_charge_with
+
+    m = mu2_minimum(P, dps=dps + 10)
+    if not m.qball_exists:
+        raise NoSolutionError(f"no Q-ball: min mu^2 = {mpmath.nstr(m.mu2_min, 8)} is not below its origin "
+                              f"value {mpmath.nstr(m.origin_value, 8)}")
+    with mpmath.workdps(dps + 10):
+        window = (mpmath.sqrt(m.mu2_min), mpmath.sqrt(m.origin_value))
+        m_per_charge = mpmath.sqrt(m.origin_value)
+    sols = solve_charge_with(_multi_evaluator(P, m.origin_value), m_per_charge, Q, window, dps)
+    # thin wall (eqs (10)-(11)) at the minimiser of mu^2
+    phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
+    tw_ = thin_wall(P, phi0)
+    Qr = sp.nsimplify(mpmath.nstr(mpmath.mpf(Q), dps + 5), rational=True)
+    with mpmath.workdps(dps + 5):
+        # M_Q = Q sqrt(mu^2(phi_0)) is stationary in phi_0: use the certified value, not the minimiser
+        thin = {"mass": mpmath.mpf(Q) * mpmath.sqrt(m.mu2_min),
+                "radius": evaluate(tw_["R0"].subs(Qsym, Qr), dps + 5),
+                "omega": mpmath.sqrt(m.mu2_min)}
+    return {"solutions": sols, "window": {"omega_min": window[0], "omega_max": window[1]},
+            "thin_wall": thin, "mu2": m,
+            "thick_wall": {"valid": False, "reason": "the thick-wall formulas of sec. 3 are for one field"}}
+
+
 def qball(P: Potential, Q, dps: int = 20) -> dict:
-    """The Q-ball(s) of charge Q with the thin- and thick-wall comparisons."""
+    """The Q-ball(s) of charge Q with the thin- and thick-wall comparisons (any number of fields)."""
     dps = check_dps(dps)
-    if len(P.fields) != 1:
-        raise InputError("qsym qball handles one charged field; multi-field Q-balls come with `qsym bounce --fields`")
     from .potential import parse_value
     Qr = parse_value(Q)
     if not Qr.is_Rational:
@@ -139,6 +186,8 @@ def qball(P: Potential, Q, dps: int = 20) -> dict:
         raise InputError(f"the charge must be positive, got {Q}")
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
+    if len(P.fields) > 1:
+        return qball_multi_charge(P, Qv, dps)
     win = window_numeric(P, dps + 10)
     fam = OmegaFamily(P)
     sols = solve_charge(fam, Qv, (win["omega_min"], win["omega_max"]), dps=dps)

@@ -98,3 +98,17 @@ def test_bad_charge():
     for bad in ("-1", "0", "abc"):
         with pytest.raises(InputError):
             qball(P06, bad, dps=15)
+
+
+@pytest.mark.slow
+def test_multi_field_qball_branches():
+    """Two fields (one neutral): both branches of Q(omega), stable one below Q m, thin wall below both."""
+    P = Potential("x**2/2 + y**2 - 3*x**2*y + x**4 + y**4", ["x", "y"], [1, 0])
+    r = qball(P, 100, dps=15)
+    sols = r["solutions"]
+    assert len(sols) == 2
+    low, high = sols
+    assert low.stability == "stable" and high.stability == "unstable"
+    assert low.mass < 100 < high.mass
+    assert r["thin_wall"]["mass"] < low.mass
+    assert r["window"]["omega_min"] < low.omega < high.omega < r["window"]["omega_max"]

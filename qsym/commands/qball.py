@@ -15,8 +15,11 @@ def add_parser(sub):
                                    "mass, radius, error, every branch, and the thin- and thick-wall "
                                    "approximations for comparison.")
     p.add_argument("--potential", required=True, help="SymPy text of U")
-    p.add_argument("--field", required=True, help="name of the field")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--field", help="name of the field")
+    g.add_argument("--fields", help="several fields, comma-separated (use --charges)")
     p.add_argument("--charge-of", default=None, metavar="phi=q", help="U(1) charge of the field (default 1)")
+    p.add_argument("--charges", default=None, help="with --fields: comma-separated U(1) charges (default all 1)")
     p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
     p.add_argument("--charge", required=True, help="the charge Q > 0")
     p.add_argument("--dps", type=int, default=20, help="decimal digits (>= 15)")
@@ -45,32 +48,39 @@ def run(args):
     from ..potential import Potential
     from ..solve import qball
 
-    name = field_names(args)[0]
-    q = 1
-    if args.charge_of:
-        k, _, v = args.charge_of.partition("=")
-        if k.strip() != name or not v:
-            raise InputError(f"--charge-of must be {name}=q, got {args.charge_of!r}")
-        q = parse_value(v)
-    P = Potential(args.potential, [name], [q], parse_params(args.param))
+    names = field_names(args)
+    if len(names) == 1:
+        q = [1]
+        if args.charge_of:
+            k, _, v = args.charge_of.partition("=")
+            if k.strip() != names[0] or not v:
+                raise InputError(f"--charge-of must be {names[0]}=q, got {args.charge_of!r}")
+            q = [parse_value(v)]
+    else:
+        q = [c.strip() for c in args.charges.split(",")] if args.charges else [1] * len(names)
+        if len(q) != len(names):
+            raise InputError(f"--charges has {len(q)} entries for {len(names)} fields")
+    P = Potential(args.potential, names, q, parse_params(args.param))
     res = qball(P, args.charge, dps=args.dps)
     sols = res["solutions"]
     best = sols[0]
     d = args.dps
     branches = [{"omega": fmt(s.omega, d), "mass": fmt(s.mass, d), "radius": fmt(s.radius, d),
                  "error": fmt(s.error, 3), "classically_stable": s.classically_stable,
-                 "absolutely_stable": s.absolutely_stable} for s in sols]
+                 "absolutely_stable": s.absolutely_stable, "stability": s.stability} for s in sols]
+    phi0 = [fmt(v, d) for v in best.phi0] if isinstance(best.phi0, (tuple, list)) else fmt(best.phi0, d)
     rms = best.rms_radius(min(d, 20))
     payload = {
         "charge": str(args.charge).strip(), "rms_radius": fmt(rms, min(d, 20)), "omega": fmt(best.omega, d), "mass": fmt(best.mass, d),
-        "radius": fmt(best.radius, d), "phi0": fmt(best.phi0, d), "dps": d, "error": fmt(best.error, 3),
+        "radius": fmt(best.radius, d), "phi0": phi0, "dps": d, "error": fmt(best.error, 3),
         "classically_stable": best.classically_stable, "absolutely_stable": best.absolutely_stable,
+        "stability": best.stability,
         "branches": branches,
         "window": {"omega_min": fmt(res["window"]["omega_min"], d), "omega_max": fmt(res["window"]["omega_max"], d)},
         "thin_wall": _approx(res["thin_wall"], d), "thick_wall": _approx(res["thick_wall"], d),
     }
     lines = [f"Q = {payload['charge']}: omega = {payload['omega']}, M_Q = {payload['mass']}, "
-             f"R = {payload['radius']} (relative error {payload['error']})",
+             f"R = {payload['radius']} (relative error {payload['error']}; {best.stability})",
              f"  thin wall : M_Q = {payload['thin_wall'].get('mass')} "
              f"(+ surface: {payload['thin_wall'].get('mass_surface_corrected')})",
              f"  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
