@@ -16,7 +16,7 @@ venv: $(VENV)/.installed
 
 demo: venv
 	$(VENV)/bin/qsym reproduce --out $(OUT)
-	@echo "report written to $(OUT)/report.tex (and claims.json)"
+	@echo "report written to $(OUT)/: report.tex, report.pdf (when pdflatex is installed), claims.json, figures"
 
 test: venv
 	$(PY) -m pytest
