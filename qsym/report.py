@@ -170,7 +170,11 @@ def _numbers(out_dir: Path | None, say) -> str | None:
         from .solve import s_psi_moments
         say("  figure: M_Q/Q against Q")
         sp_ = float(s_psi_moments(20)["S"])
-        figure_mass_curve(out_dir / "mass_curve.pdf", P, s_psi=sp_)
+        def bar(i, n):  # a progress line every 10 bounces of the scan
+            if i % 10 == 0 or i == n:
+                say(f"    scan {i}/{n} " + "#" * (20 * i // n) + "." * (20 - 20 * i // n))
+
+        figure_mass_curve(out_dir / "mass_curve.pdf", P, progress=bar, s_psi=sp_)
         say("  figure: profiles")
         figure_profiles(out_dir / "profiles.pdf", P)
         out += [r"\begin{figure}[!htbp]\centering\includegraphics[width=0.75\textwidth]{mass_curve.pdf}",
