@@ -21,7 +21,7 @@ dV, d2V)`` needs a point lower than the false vacuum as ``phi_absMin``; for the
 unbounded psi^2/2 - psi^3 we pass psi = 2 (V(2) = -6 < 0, beyond the bounce's
 centre 1.397), for the quartic its true minimum.  CosmoTransitions 2.0.7 ran
 unmodified with numpy 2 / scipy 1.17 here, so no compatibility shims are
-applied; if an older numpy alias is missing, ``_ct_shims`` below adds it.
+applied; if an older numpy alias is missing, ``_bench_common.ct_shims`` adds it.
 """
 
 from __future__ import annotations
@@ -36,35 +36,7 @@ import sympy as sp
 
 from qsym.bounce import solve_bounce, solve_bounce_double
 from qsym.bridge import numeric_1d
-
-
-def _ct_shims():
-    """Aliases removed in numpy 2 that old CosmoTransitions code may use (benchmark only)."""
-    import numpy as np
-    for name, val in (("float", float), ("int", int), ("complex", complex)):
-        if not hasattr(np, name):
-            setattr(np, name, val)
-
-
-def _ct_import():
-    try:
-        _ct_shims()
-        from cosmoTransitions.tunneling1D import SingleFieldInstanton
-        return SingleFieldInstanton
-    except Exception as exc:  # noqa: BLE001
-        print(f"(CosmoTransitions unavailable: {exc}; its columns are skipped)")
-        return None
-
-
-def best_time(f, reps):
-    f()  # warm-up
-    best = math.inf
-    out = None
-    for _ in range(reps):
-        t = time.perf_counter()
-        out = f()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+from _bench_common import best_time, ct_import
 
 
 def digits(x, ref):
@@ -78,7 +50,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = ap.parse_args()
     reps = 3 if args.quick else 10
-    SFI = _ct_import()
+    SFI = ct_import("tunneling1D", "SingleFieldInstanton")
     phi = sp.Symbol("phi")
 
     def quartic(k):

@@ -28,7 +28,7 @@ What is measured (d = 3, alpha = 2 in CosmoTransitions)
     -- an independent check of the curved-path answer by a different method.
 
 CosmoTransitions 2.0.7 ran unmodified with numpy 2 / scipy 1.17 here; if an
-alias removed in numpy 2 is missing, ``_ct_shims`` adds it (benchmark only).
+alias removed in numpy 2 is missing, ``_bench_common.ct_shims`` adds it (benchmark only).
 
 Both codes run with single-threaded BLAS (set below, before numpy loads): on a
 shared 2-core machine multi-threaded OpenBLAS made small dense solves 5-15x
@@ -56,36 +56,10 @@ import sympy as sp  # noqa: E402
 from qsym.bounce.multi import solve_bounce_multi  # noqa: E402
 from qsym.bounce.single import solve_bounce  # noqa: E402
 from qsym.bridge import numeric_1d, numeric_nd  # noqa: E402
+from _bench_common import best_time, ct_import  # noqa: E402
 
 a, b, p = sp.symbols("a b p")
 X, Y = (3 * a + 4 * b) / 5, (-4 * a + 3 * b) / 5
-
-
-def _ct_shims():
-    """Aliases removed in numpy 2 that old CosmoTransitions code may use (benchmark only)."""
-    for name, val in (("float", float), ("int", int), ("complex", complex)):
-        if not hasattr(np, name):
-            setattr(np, name, val)
-
-
-def _ct_import():
-    try:
-        _ct_shims()
-        from cosmoTransitions import pathDeformation
-        return pathDeformation
-    except Exception as exc:  # noqa: BLE001
-        print(f"(CosmoTransitions unavailable: {exc}; its columns are skipped)")
-        return None
-
-
-def best_time(f, reps):
-    out = f()  # warm-up
-    best = math.inf
-    for _ in range(reps):
-        t = time.perf_counter()
-        out = f()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def relerr(x, ref):
@@ -139,7 +113,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = ap.parse_args()
     reps = 2 if args.quick else 5
-    pd = _ct_import()
+    pd = ct_import("pathDeformation")
 
     U_a = X**2 / 2 - X**3 + X**4 / 4 + Y**2 + Y**4
     U_b1 = X**2 / 2 - X**3 + 2 * Y**2 + X * Y**2

@@ -16,7 +16,6 @@ from typing import Iterable, Mapping
 import sympy as sp
 from sympy.parsing.sympy_parser import (
     convert_xor,
-    implicit_multiplication_application,
     parse_expr,
     standard_transformations,
 )

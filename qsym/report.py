@@ -21,7 +21,7 @@ import sympy as sp
 from . import __version__
 from . import thickwall as tw
 from .audit import run_audit
-from .latex import LHS, closed_form_latex, equation, expr_latex, series_latex, tex_escape
+from .latex import closed_form_latex, equation, series_latex, tex_escape
 from .noether import derive_section1
 from .thinwall import thin_wall_generic
 

@@ -160,14 +160,16 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20) -> dict:
     with mpmath.workdps(dps + 10):
         window = (mpmath.sqrt(m.mu2_min), mpmath.sqrt(m.origin_value))
         m_per_charge = mpmath.sqrt(m.origin_value)
-    sols = solve_charge_with(_multi_evaluator(P, m.origin_value), m_per_charge, Q, window, dps)
+    Qr = sp.Rational(Q)          # exact charge (a Rational, int or decimal text)
+    with mpmath.workdps(dps + 10):
+        Qv = mpmath.mpf(Qr.p) / Qr.q
+    sols = solve_charge_with(_multi_evaluator(P, m.origin_value), m_per_charge, Qv, window, dps)
     # thin wall (eqs (10)-(11)) at the minimiser of mu^2
     phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
     tw_ = thin_wall(P, phi0)
-    Qr = sp.nsimplify(mpmath.nstr(mpmath.mpf(Q), dps + 5), rational=True)
     with mpmath.workdps(dps + 5):
         # M_Q = Q sqrt(mu^2(phi_0)) is stationary in phi_0: use the certified value, not the minimiser
-        thin = {"mass": mpmath.mpf(Q) * mpmath.sqrt(m.mu2_min),
+        thin = {"mass": Qv * mpmath.sqrt(m.mu2_min),
                 "radius": evaluate(tw_["R0"].subs(Qsym, Qr), dps + 5),
                 "omega": mpmath.sqrt(m.mu2_min)}
     return {"solutions": sols, "window": {"omega_min": window[0], "omega_max": window[1]},
@@ -187,7 +189,7 @@ def qball(P: Potential, Q, dps: int = 20) -> dict:
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
     if len(P.fields) > 1:
-        return qball_multi_charge(P, Qv, dps)
+        return qball_multi_charge(P, Qr, dps)
     win = window_numeric(P, dps + 10)
     fam = OmegaFamily(P)
     sols = solve_charge(fam, Qv, (win["omega_min"], win["omega_max"]), dps=dps)

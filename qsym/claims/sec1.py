@@ -76,7 +76,6 @@ def _eq7():
     diff = sp.factor(d["charge_density"] - p["charge_density"])
     if diff == 0:
         return "confirmed", "derived charge density equals the printed one"
-    q = d["charges"]
     return ("corrected",
             f"(1) on (6) gives omega sum_k q_k^2 phi_k^2 (SymPy); printed minus derived = {-diff}, which "
             f"vanishes only for charges q_k in {{0, 1}} (so the paper's unit-charge examples are unaffected). "

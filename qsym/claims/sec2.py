@@ -6,7 +6,7 @@ import sympy as sp
 
 from ..audit import claim
 from ..potential import Potential
-from ..thinwall import Q, V, printed_eq10, printed_eq11, thin_wall
+from ..thinwall import Q, printed_eq10, printed_eq11, thin_wall
 from .sec1 import _two_well_example
 
 # a two-field test potential with charges 1 and 2 (where q^2 != q) and symbolic directions

@@ -174,8 +174,6 @@ def _nolimit():
 @claim("sec2-Qmin-artifact", "sec. 2, end", "A naive thin-wall treatment implies Q > Q_min; this is an artifact "
        "of the thin-wall approximation (small Q-balls exist).", 3)
 def _qmin_artifact():
-    import mpmath
-
     from ..bridge import OmegaFamily
     from ..canonical import thin_wall_quartic
     from ..qball import qball_at_omega

@@ -83,7 +83,7 @@ def run(args):
              f"R = {payload['radius']} (relative error {payload['error']}; {best.stability})",
              f"  thin wall : M_Q = {payload['thin_wall'].get('mass')} "
              f"(+ surface: {payload['thin_wall'].get('mass_surface_corrected')})",
-             f"  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
+             "  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
                                   else str(res["thick_wall"].get("reason")))]
     if len(sols) > 1:
         lines.append(f"  {len(sols)} branches; the others: " + "; ".join(

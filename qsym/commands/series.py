@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sympy as sp
-
 from .. import thickwall as tw
 from ..latex import closed_form_latex, series_latex
 from ._common import add_json
