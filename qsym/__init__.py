@@ -4,10 +4,10 @@ Reference text: A. Kusenko, "Solitons in the supersymmetric extensions of the
 Standard Model", hep-ph/9704273 (1997).
 """
 
-from .errors import ConvergenceError, InputError, NoSolutionError, QsymError
+from .errors import BudgetError, ConvergenceError, InputError, NoSolutionError, QsymError
 from .potential import OMEGA, Potential
 
 __version__ = "0.1.0"
 
 __all__ = ["Potential", "OMEGA", "QsymError", "InputError", "NoSolutionError",
-           "ConvergenceError", "__version__"]
+           "ConvergenceError", "BudgetError", "__version__"]

@@ -87,9 +87,31 @@ def registry() -> list[Claim]:
 
 
 def run_audit(section: int | None = None, ids=None, progress: Callable | None = None) -> list[ClaimResult]:
-    """Run the checks and return their results (nothing is printed)."""
+    """Run the checks and return their results (nothing is printed).
+
+    ``section`` (1-4) and ``ids`` (claim ids) select claims; an unknown section
+    or id is an :class:`~qsym.errors.InputError`, never a silently empty list.
+    ``progress(claim)`` is called before each check.
+    """
+    from .errors import InputError
+    claims = registry()
+    sections = sorted({c.section for c in claims})
+    if section is not None:
+        if isinstance(section, bool) or not isinstance(section, int) or section not in sections:
+            raise InputError(f"section must be one of {', '.join(map(str, sections))}, got {section!r}")
+    if ids is not None:
+        if isinstance(ids, str):
+            ids = [ids]
+        ids = list(ids)
+        known = {c.id for c in claims}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise InputError(f"unknown claim id(s): {', '.join(map(str, unknown))} "
+                             "(qsym verify --json lists the ids)")
+        if section is not None and not any(c.id in ids and c.section == section for c in claims):
+            raise InputError(f"none of the claim ids {', '.join(ids)} is in section {section}")
     out = []
-    for c in registry():
+    for c in claims:
         if section is not None and c.section != section:
             continue
         if ids is not None and c.id not in ids:

@@ -10,60 +10,30 @@ This module imports SymPy only.
 
 from __future__ import annotations
 
-import math
 from typing import Iterable, Mapping
 
 import sympy as sp
-from sympy.parsing.sympy_parser import (
-    convert_xor,
-    parse_expr,
-    standard_transformations,
-)
 
 from .errors import InputError
+from .parse import bounded_subs, check_size, number_from, parse_expression, valid_name
 
 __all__ = ["Potential", "OMEGA", "parse_value"]
 
 #: the Lagrange multiplier / rotation frequency of eq (6)
 OMEGA = sp.Symbol("omega", positive=True)
 
-_TRANSFORMS = standard_transformations + (convert_xor,)
-_FUNCS = {name: getattr(sp, name) for name in (
-    "sqrt", "exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-    "atan", "asin", "acos", "Abs", "pi", "E", "Rational", "cbrt")}
 
-
-def parse_value(text) -> sp.Expr:
+def parse_value(text, what: str = "parameter value") -> sp.Expr:
     """Turn a parameter value (number or text) into an exact SymPy number.
 
-    Decimal text is converted exactly (``"0.6"`` -> ``3/5``), so that results
-    do not depend on binary floating point.
+    Text is read by the whitelist parser of :mod:`qsym.parse` (never
+    evaluated as code); decimal text is converted exactly (``"0.6"`` ->
+    ``3/5``), so that results do not depend on binary floating point.
 
-    >>> parse_value("0.6"), parse_value("1/3"), parse_value(2)
-    (3/5, 1/3, 2)
+    >>> parse_value("0.6"), parse_value("1/3"), parse_value(2), parse_value("pi/3")
+    (3/5, 1/3, 2, pi/3)
     """
-    if isinstance(text, sp.Basic):
-        val = text
-    elif isinstance(text, (int,)):
-        val = sp.Integer(text)
-    elif isinstance(text, float):
-        if not math.isfinite(text):
-            raise InputError(f"parameter value {text!r} is not a finite number")
-        val = sp.Rational(repr(text))
-    else:
-        s = str(text).strip()
-        try:
-            val = sp.Rational(s)
-        except ZeroDivisionError:
-            raise InputError(f"parameter value {s!r} divides by zero") from None
-        except (TypeError, ValueError):
-            try:
-                val = parse_expr(s, local_dict=dict(_FUNCS), transformations=_TRANSFORMS)
-            except Exception:  # noqa: BLE001 - any parse failure is bad input
-                raise InputError(f"cannot parse parameter value {s!r}") from None
-    if not val.is_number or val.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or val.is_real is False:
-        raise InputError(f"parameter value {text!r} is not a finite real number")
-    return val
+    return number_from(text, what)
 
 
 def _symbols(names, kind) -> list[sp.Symbol]:
@@ -71,9 +41,12 @@ def _symbols(names, kind) -> list[sp.Symbol]:
     for n in names:
         if isinstance(n, sp.Symbol):
             n = n.name
-        n = str(n).strip()
-        if not n.isidentifier():
-            raise InputError(f"{kind} name {n!r} is not a valid identifier")
+        if not isinstance(n, str):
+            raise InputError(f"{kind} names must be text, got {type(n).__name__}")
+        n = n.strip()
+        if not valid_name(n):
+            raise InputError(f"{kind} name {n!r} is not a valid identifier (a letter, then letters, digits or '_'; "
+                             "not a Python keyword or a function name such as exp)")
         out.append(sp.Symbol(n, real=True))
     if len({s.name for s in out}) != len(out):
         raise InputError(f"duplicate {kind} names in {[s.name for s in out]}")
@@ -117,9 +90,17 @@ class Potential:
 
     def __init__(self, expr, fields: Iterable, charges: Iterable | None = None,
                  params: Mapping | None = None):
-        self.fields = _symbols(list(fields), "field")
+        if isinstance(fields, (str, sp.Symbol)):
+            fields = str(fields).split(",")   # "phi" or "x, y": a careless but clear call
+        try:
+            fields = list(fields)
+        except TypeError:
+            raise InputError(f"fields must be a list of names, got {type(fields).__name__}") from None
+        self.fields = _symbols(fields, "field")
         if not self.fields:
             raise InputError("at least one field is required")
+        if params is not None and not isinstance(params, Mapping):
+            raise InputError(f"params must be a mapping name -> value, got {type(params).__name__}")
         params = dict(params or {})
         self.params = _symbols(list(params), "parameter")
         clash = {f.name for f in self.fields} & {p.name for p in self.params}
@@ -128,13 +109,18 @@ class Potential:
         self.values = {}
         for sym, val in zip(self.params, params.values()):
             if val is not None:
-                self.values[sym] = parse_value(val)
+                self.values[sym] = parse_value(val, f"value of {sym.name}")
         if charges is None:
             charges = [1] * len(self.fields)
-        charges = list(charges)
+        if isinstance(charges, str):
+            charges = charges.split(",")
+        try:
+            charges = list(charges)
+        except TypeError:
+            raise InputError(f"charges must be a list of numbers, got {type(charges).__name__}") from None
         if len(charges) != len(self.fields):
             raise InputError(f"{len(charges)} charges given for {len(self.fields)} fields")
-        self.charges = [parse_value(q) for q in charges]
+        self.charges = [parse_value(q, "charge") for q in charges]
         if all(q == 0 for q in self.charges):
             raise InputError("at least one field must carry a nonzero U(1) charge")
         self.expr = self._parse(expr)
@@ -144,18 +130,13 @@ class Potential:
     def _parse(self, expr) -> sp.Expr:
         names = {s.name: s for s in self.fields + self.params}
         if isinstance(expr, sp.Basic):
-            e = expr.subs({sp.Symbol(n): s for n, s in names.items()})
+            check_size(expr, "potential")
+            e = expr.xreplace({s: names[s.name] for s in expr.free_symbols
+                               if isinstance(s, sp.Symbol) and s.name in names})
+        elif isinstance(expr, str):
+            e = parse_expression(expr, names, "potential")
         else:
-            text = str(expr).strip()
-            if not text:
-                raise InputError("empty potential expression")
-            local = dict(_FUNCS)
-            local.update(names)
-            try:
-                e = parse_expr(text, local_dict=local, transformations=_TRANSFORMS)
-            except Exception as exc:  # noqa: BLE001 - any parse failure is bad input
-                raise InputError(f"cannot parse potential {text!r}: "
-                                 f"{type(exc).__name__}") from None
+            raise InputError(f"the potential must be text or a SymPy expression, got {type(expr).__name__}")
         if not isinstance(e, sp.Expr):
             raise InputError(f"potential {expr!r} is not a scalar expression")
         unknown = sorted(s.name for s in e.free_symbols if s not in names.values())
@@ -201,7 +182,11 @@ class Potential:
     # -- derived objects ----------------------------------------------------
     def U(self, numeric: bool = True) -> sp.Expr:
         """The potential; with ``numeric`` the known parameter values are substituted."""
-        return self.expr.subs(self.values) if numeric else self.expr
+        if not numeric:
+            return self.expr
+        if getattr(self, "_U_numeric", None) is None:
+            self._U_numeric = bounded_subs(self.expr, self.values)
+        return self._U_numeric
 
     def charge_norm(self) -> sp.Expr:
         r"""``sum_k q_k**2 phi_k**2``: the charge density over omega (derived eq (7))."""

@@ -249,20 +249,46 @@ def compile_pdf(tex_path: Path, timeout: float = 120.0) -> tuple[bool, str]:
     return True, str(tex_path.with_suffix(".pdf"))
 
 
+#: files a report run writes into its output directory (all of them replaced, or removed when stale)
+REPORT_FILES = ("report.tex", "report.pdf", "report.aux", "report.log", "report.out", "report.toc",
+                "claims.json", "mass_curve.pdf", "profiles.pdf")
+
+
 def write_report(out_dir, section: int | None = None, progress: Callable | None = None,
                  pdf: bool = True) -> dict:
-    """Write report.tex, claims.json (and report.pdf); returns a summary dict."""
+    """Write report.tex, claims.json, the figures (and report.pdf); returns a summary dict.
+
+    Everything is built in a temporary directory beside ``out_dir`` and moved
+    into place only when complete (each file by an atomic rename); files of an
+    earlier run that this run does not produce (e.g. the figures or the pdf of
+    a full run, after ``--section 1``) are removed, so the directory never
+    mixes two runs.  Other files in ``out_dir`` are left alone.
+    """
+    import tempfile
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OSError(20, "not a directory")
     out.mkdir(parents=True, exist_ok=True)
-    tex, payload = build_report(section, progress, out_dir=out)
-    (out / "report.tex").write_text(tex)
-    (out / "claims.json").write_text(json.dumps(payload, indent=1))
-    summary = {"report_tex": str(out / "report.tex"), "claims_json": str(out / "claims.json"),
-               "verdicts": {}}
-    for c in payload["claims"]:
-        summary["verdicts"][c["verdict"]] = summary["verdicts"].get(c["verdict"], 0) + 1
-    if pdf:
-        ok, msg = compile_pdf(out / "report.tex")
-        summary["report_pdf"] = msg if ok else None
-        summary["pdf_message"] = msg
+    tmp = Path(tempfile.mkdtemp(prefix=".qsym-report-", dir=out))
+    try:
+        tex, payload = build_report(section, progress, out_dir=tmp)
+        (tmp / "report.tex").write_text(tex)
+        (tmp / "claims.json").write_text(json.dumps(payload, indent=1))
+        summary = {"report_tex": str(out / "report.tex"), "claims_json": str(out / "claims.json"),
+                   "verdicts": {}}
+        for c in payload["claims"]:
+            summary["verdicts"][c["verdict"]] = summary["verdicts"].get(c["verdict"], 0) + 1
+        if pdf:
+            ok, msg = compile_pdf(tmp / "report.tex")
+            if ok:
+                msg = str(out / "report.pdf")
+            summary["report_pdf"] = msg if ok else None
+            summary["pdf_message"] = msg
+        for name in REPORT_FILES:
+            if (tmp / name).exists():
+                os.replace(tmp / name, out / name)
+            elif (out / name).exists():
+                (out / name).unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return summary

@@ -46,5 +46,56 @@ def field_names(args) -> list[str]:
 
 
 def potential_from_args(args, charges=None) -> Potential:
-    """Build a validated Potential from --potential, --field(s), --param."""
-    return Potential(args.potential, field_names(args), charges, parse_params(args.param))
+    """Build a validated Potential from --potential, --field(s), --param and the charge flags."""
+    names = field_names(args)
+    if charges is None:
+        charges = charges_from_args(args, names)
+    return Potential(args.potential, names, charges, parse_params(args.param))
+
+
+def add_charge_args(parser, charge_of: bool = True) -> None:
+    """``--charges q1,q2,...`` and (repeatable) ``--charge-of field=q``."""
+    parser.add_argument("--charges", default=None,
+                        help="comma-separated U(1) charges, one per field (default all 1)")
+    if charge_of:
+        parser.add_argument("--charge-of", action="append", default=None, metavar="field=q",
+                            help="U(1) charge of one field (repeatable; the others keep charge 1)")
+
+
+def charges_from_args(args, names) -> list | None:
+    """The charges of ``names`` from ``--charges`` and/or ``--charge-of`` (None: all 1).
+
+    Every given charge is honoured, for one field or several; a charge that
+    names no field, a count that does not match, or both flags for the same
+    field are errors (never silently ignored).
+    """
+    text = getattr(args, "charges", None)
+    items = getattr(args, "charge_of", None) or []
+    if isinstance(items, str):
+        items = [items]
+    if text is None and not items:
+        return None
+    charges = ["1"] * len(names)
+    if text is not None:
+        parts = [c.strip() for c in text.split(",")]
+        if not all(parts):
+            raise InputError(f"--charges {text!r} has an empty entry")
+        if len(parts) != len(names):
+            raise InputError(f"--charges gives {len(parts)} charge(s) for {len(names)} field(s) "
+                             f"({', '.join(names)})")
+        charges = parts
+    seen = set()
+    for it in items:
+        k, sep, v = it.partition("=")
+        k, v = k.strip(), v.strip()
+        if not sep or not k or not v:
+            raise InputError(f"--charge-of {it!r} is not of the form field=q")
+        if k not in names:
+            raise InputError(f"--charge-of names {k!r}, which is not a field ({', '.join(names)})")
+        if k in seen:
+            raise InputError(f"--charge-of gives the charge of {k!r} twice")
+        if text is not None:
+            raise InputError("give the charges either with --charges or with --charge-of, not both")
+        seen.add(k)
+        charges[names.index(k)] = v
+    return charges

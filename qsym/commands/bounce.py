@@ -5,7 +5,7 @@ from __future__ import annotations
 import mpmath
 
 from ..errors import InputError
-from ._common import add_json, add_potential_args, field_names, potential_from_args
+from ._common import add_charge_args, add_json, add_potential_args, field_names, potential_from_args
 
 
 def add_parser(subparsers):
@@ -16,22 +16,12 @@ def add_parser(subparsers):
     add_potential_args(p, multi=True)
     p.add_argument("--omega", default=None,
                    help="frequency: bounce of U_omega = U - omega^2/2 sum q_k^2 phi_k^2")
-    p.add_argument("--charges", default=None,
-                   help="comma-separated U(1) charges of the fields (default all 1; used with --omega)")
+    add_charge_args(p)
     p.add_argument("--dim", type=int, default=3, help="Euclidean dimension d >= 2 (default 3)")
     p.add_argument("--dps", type=int, default=30, help="decimal digits (>= 15, default 30)")
     add_json(p)
     return p
 
-
-
-def _charges(args, n):
-    if args.charges is None:
-        return None
-    parts = [c.strip() for c in args.charges.split(",")]
-    if len(parts) != n or not all(parts):
-        raise InputError(f"--charges has {len(parts)} entries for {n} fields")
-    return parts
 
 
 def _run_multi(pot, args):
@@ -49,7 +39,7 @@ def _run_multi(pot, args):
 def run(args):
     from ..bounce import bounce
     names = field_names(args)
-    pot = potential_from_args(args, _charges(args, len(names)))
+    pot = potential_from_args(args)
     if pot.free_parameters():
         names = ", ".join(p.name for p in pot.free_parameters())
         raise InputError(f"parameters without values: {names} (give them with --param k=v)")

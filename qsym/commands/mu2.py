@@ -13,10 +13,8 @@ origin).
 
 from __future__ import annotations
 
-from ..errors import InputError
 from ..existence import mu2_minimum
-from ._common import add_json, add_potential_args, field_names, parse_params
-from ..potential import Potential
+from ._common import add_charge_args, add_json, add_potential_args, potential_from_args
 
 
 def add_parser(sub):
@@ -26,24 +24,12 @@ def add_parser(sub):
                     "branch-and-bound certificate; a Q-ball exists iff it is below its limit "
                     "at the origin. U must have quadratic, cubic and quartic parts only.")
     add_potential_args(p)
-    p.add_argument("--charges", default=None,
-                   help="comma-separated U(1) charges, one per field (default all 1)")
+    add_charge_args(p)
     p.add_argument("--dps", type=int, default=30, help="digits of the result (default 30)")
     p.add_argument("--domain", choices=("amplitudes", "real"), default="amplitudes",
                    help="field domain: amplitudes >= 0 (default, the qsym convention) or all reals")
     add_json(p)
     return p
-
-
-def _charges(text, nfields):
-    if text is None:
-        return None
-    items = [c.strip() for c in text.split(",")]
-    if not all(items):
-        raise InputError(f"--charges {text!r} has an empty entry")
-    if len(items) != nfields:
-        raise InputError(f"--charges gives {len(items)} charges for {nfields} fields")
-    return items
 
 
 def result_text(res) -> str:
@@ -62,7 +48,6 @@ def result_text(res) -> str:
 
 
 def run(args):
-    names = field_names(args)
-    P = Potential(args.potential, names, _charges(args.charges, len(names)), parse_params(args.param))
+    P = potential_from_args(args)
     res = mu2_minimum(P, dps=args.dps, domain=args.domain)
     return res.as_json(), result_text(res)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import mpmath
 
-from ..errors import InputError
-from ..potential import parse_value
-from ._common import add_json, field_names, parse_params
+from ._common import add_charge_args, add_json, potential_from_args
 
 
 def add_parser(sub):
@@ -18,8 +16,7 @@ def add_parser(sub):
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--field", help="name of the field")
     g.add_argument("--fields", help="several fields, comma-separated (use --charges)")
-    p.add_argument("--charge-of", default=None, metavar="phi=q", help="U(1) charge of the field (default 1)")
-    p.add_argument("--charges", default=None, help="with --fields: comma-separated U(1) charges (default all 1)")
+    add_charge_args(p)
     p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
     p.add_argument("--charge", required=True, help="the charge Q > 0")
     p.add_argument("--dps", type=int, default=20, help="decimal digits (>= 15)")
@@ -45,22 +42,9 @@ def _approx(d, dps):
 
 
 def run(args):
-    from ..potential import Potential
     from ..solve import qball
 
-    names = field_names(args)
-    if len(names) == 1:
-        q = [1]
-        if args.charge_of:
-            k, _, v = args.charge_of.partition("=")
-            if k.strip() != names[0] or not v:
-                raise InputError(f"--charge-of must be {names[0]}=q, got {args.charge_of!r}")
-            q = [parse_value(v)]
-    else:
-        q = [c.strip() for c in args.charges.split(",")] if args.charges else [1] * len(names)
-        if len(q) != len(names):
-            raise InputError(f"--charges has {len(q)} entries for {len(names)} fields")
-    P = Potential(args.potential, names, q, parse_params(args.param))
+    P = potential_from_args(args)
     res = qball(P, args.charge, dps=args.dps)
     sols = res["solutions"]
     best = sols[0]

@@ -6,9 +6,7 @@ itself failed to run (its claim is then reported as "unchecked").
 
 from __future__ import annotations
 
-import sys
-
-from ..audit import run_audit
+from ..audit import registry, run_audit
 from ..errors import InputError
 from ._common import add_json
 
@@ -22,18 +20,21 @@ def add_parser(sub):
     return p
 
 
-def _progress(c):
-    if sys.stderr.isatty():
-        print(f"  checking {c.id} ...", file=sys.stderr)
-
-
 def run(args):
+    from ..cli import progress_printer
     if args.section is not None and not 1 <= args.section <= 4:
         raise InputError(f"--section must be 1..4, got {args.section}")
-    results = run_audit(section=args.section, ids=args.id, progress=_progress)
-    if args.id and len(results) != len(set(args.id)):
-        known = {r.id for r in results}
-        raise InputError(f"unknown claim id(s): {', '.join(i for i in args.id if i not in known)}")
+    printer = progress_printer("verify")
+    progress = None
+    if printer:
+        total = sum(1 for c in registry() if (args.section is None or c.section == args.section)
+                    and (not args.id or c.id in args.id))
+        count = [0]
+
+        def progress(c):
+            count[0] += 1
+            printer(f"[{count[0]}/{total}] checking {c.id}")
+    results = run_audit(section=args.section, ids=args.id, progress=progress)
     failed = [r for r in results if r.verdict == "unchecked" and r.evidence.startswith("check raised")]
     payload = {"claims": [{k: v for k, v in r.as_json().items()} for r in results]}
     if failed:
