@@ -134,6 +134,12 @@ H_TAIL = 4.0
 TAIL_GROWTH = 1.5
 #: most elements of a Newton mesh (beyond that: ConvergenceError)
 MAX_ELEMENTS = 1500
+#: the block-tridiagonal solve of the condensed Jacobian (no pivoting between blocks) is
+#: accepted when its residual is below this, relative to |rhs| + |M| |x|; otherwise
+#: a pivoted dense solve of at most DENSE_FALLBACK_MAX unknowns is used
+BTD_RESID_TOL = 1e-9
+BTD_SCALE_FLOOR = 1e-300
+DENSE_FALLBACK_MAX = 4000
 #: steps of the continuation in the dimension (d < 3 starts from d = 3)
 DIM_STEPS = 4
 #: a double-precision Newton correction below this (relative) that no longer
@@ -389,6 +395,92 @@ class _Mesh:
 
 
 # --------------------------------------------------------------------------
+# block-tridiagonal solves (the radial problem on elements is block-banded)
+# --------------------------------------------------------------------------
+class _BlockTridiag:
+    """Block cyclic reduction for ``A_i x_{i-1} + B_i x_i + C_i x_{i+1} = d_i``.
+
+    ``A, B, C`` have shape (m, b, b) (``A_0`` and ``C_{m-1}`` are ignored).
+    The factorisation costs O(m b^3) and a solve O(m b^2 r) for r right-hand
+    sides, both vectorised over the blocks of each of the ~log2(m) levels
+    (numpy has no banded solver).  Without pivoting between blocks: callers
+    check the residual (:meth:`residual`) and fall back to a dense pivoted
+    solve when it is not small.
+    """
+
+    def __init__(self, A, B, C):
+        self.A0, self.B0, self.C0 = A, B, C
+        #: infinity norm of the matrix (for relative residuals)
+        self.norm = float(np.max(np.abs(B).sum(axis=2) + np.abs(A).sum(axis=2) + np.abs(C).sum(axis=2)))
+        A, B, C = A.copy(), B.copy(), C.copy()
+        A[0] = 0.0
+        C[-1] = 0.0
+        self.levels = []
+        while B.shape[0] > 1:
+            m = B.shape[0]
+            ev, od = np.arange(0, m, 2), np.arange(1, m, 2)
+            me, mo = len(ev), len(od)
+            Binv = np.linalg.inv(B[od])
+            alpha = np.zeros((me,) + B.shape[1:])
+            gamma = np.zeros((me,) + B.shape[1:])
+            alpha[1:] = A[ev[1:]] @ Binv[:me - 1]         # left neighbour of ev[k] is od[k-1]
+            gamma[:mo] = C[ev[:mo]] @ Binv                  # right neighbour of ev[k] is od[k]
+            Bn = B[ev].copy()
+            Bn[1:] -= alpha[1:] @ C[od[:me - 1]]
+            Bn[:mo] -= gamma[:mo] @ A[od]
+            An = np.zeros_like(Bn)
+            Cn = np.zeros_like(Bn)
+            An[1:] = -alpha[1:] @ A[od[:me - 1]]
+            Cn[:mo] = -gamma[:mo] @ C[od]
+            self.levels.append((m, Binv, alpha, gamma, A[od], C[od]))
+            A, B, C = An, Bn, Cn
+        self.last = np.linalg.inv(B[0])
+        if not (np.all(np.isfinite(self.last)) and all(np.all(np.isfinite(lv[1])) for lv in self.levels)):
+            raise np.linalg.LinAlgError("singular pivot block")
+
+    def solve(self, d):
+        """x for right-hand sides d of shape (m, b, r)."""
+        stack = []
+        for m, Binv, alpha, gamma, Ao, Co in self.levels:
+            me, mo = (m + 1) // 2, m // 2
+            stack.append(d)
+            dn = d[0::2].copy()
+            dn[1:] -= alpha[1:] @ d[1::2][:me - 1]
+            dn[:mo] -= gamma[:mo] @ d[1::2]
+            d = dn
+        x = self.last[None] @ d
+        for (m, Binv, alpha, gamma, Ao, Co), dl in zip(reversed(self.levels), reversed(stack)):
+            me, mo = (m + 1) // 2, m // 2
+            rhs = dl[1::2] - Ao @ x[:mo]
+            cnt = min(mo, me - 1)
+            rhs[:cnt] -= Co[:cnt] @ x[1:cnt + 1]
+            xf = np.empty((m,) + x.shape[1:])
+            xf[0::2] = x
+            xf[1::2] = Binv @ rhs
+            x = xf
+        return x
+
+    def matvec(self, x):
+        """The original block-tridiagonal matrix times x (m, b, r)."""
+        y = self.B0 @ x
+        y[1:] += self.A0[1:] @ x[:-1]
+        y[:-1] += self.C0[:-1] @ x[1:]
+        return y
+
+    def dense(self):
+        """The matrix as a dense array (the pivoted fallback)."""
+        m, b = self.B0.shape[0], self.B0.shape[1]
+        M = np.zeros((m * b, m * b))
+        for i in range(m):
+            M[i * b:(i + 1) * b, i * b:(i + 1) * b] = self.B0[i]
+            if i:
+                M[i * b:(i + 1) * b, (i - 1) * b:i * b] = self.A0[i]
+            if i < m - 1:
+                M[i * b:(i + 1) * b, (i + 1) * b:(i + 2) * b] = self.C0[i]
+        return M
+
+
+# --------------------------------------------------------------------------
 # the problem: validation, scaling, modes
 # --------------------------------------------------------------------------
 def _bcast(vals, shape):
@@ -623,15 +715,46 @@ def _directions(P: _Problem):
 # --------------------------------------------------------------------------
 # 2. Improved Action minimiser
 # --------------------------------------------------------------------------
-def _stiffness(mesh: _Mesh, d):
-    """Matrix K with T = (1/2) sum_k psi_k^T K psi_k (without the solid angle)."""
-    Np, N = mesh.Np, mesh.N
-    K = np.zeros((Np, Np))
-    for e in range(mesh.E):
-        ids = mesh.idx[e]
-        wl = (mesh.h[e] / 2) * mesh.w * mesh.r[ids] ** (d - 1) * (2 / mesh.h[e]) ** 2
-        K[np.ix_(ids, ids)] += mesh.D.T @ (wl[:, None] * mesh.D)
-    return K
+def _element_stiffness(mesh: _Mesh, d):
+    """Per element: ``K_e = D^T diag(wl) D`` (E, N+1, N+1) and the weights ``wl`` (E, N+1),
+    so that T = (1/2) sum_k psi_k^T K psi_k (without the solid angle), K = sum_e K_e."""
+    wl = (mesh.h[:, None] / 2) * mesh.w[None, :] * mesh.r[mesh.idx] ** (d - 1) \
+        * (2 / mesh.h[:, None]) ** 2
+    Ke = np.einsum("ji,ej,jk->eik", mesh.D, wl, mesh.D)
+    return Ke, wl
+
+
+def _stiffness_apply(mesh: _Mesh, wl, u):
+    """``K u`` for u of shape (n, Np), element by element (O(E N^2) per field)."""
+    N = mesh.N
+    seg = u[:, mesh.idx]                                   # (n, E, N+1)
+    loc = ((seg @ mesh.D.T) * wl[None]) @ mesh.D           # (n, E, N+1)
+    out = np.zeros_like(u)
+    out[:, mesh.idx[:, :N]] = loc[:, :, :N]                # nodes e N + j, j < N: each once
+    out[:, mesh.idx[:, N]] += loc[:, :, N]                 # the right end of every element
+    return out
+
+
+def _preconditioner(mesh: _Mesh, Ke, Wf):
+    """Block-tridiagonal factorisation of ``K + diag(W)`` on the free nodes (all but the
+    last): blocks of the N nodes ``e N ... e N + N - 1`` of each element.  Returns
+    ``apply(q) = q (K + W)^{-1}`` for q of shape (n, Np - 1)."""
+    E, N = mesh.E, mesh.N
+    A = np.zeros((E, N, N))
+    B = np.zeros((E, N, N))
+    C = np.zeros((E, N, N))
+    B += Ke[:, :N, :N]
+    C[:, :, 0] = Ke[:, :N, N]
+    A[1:, 0, :] = Ke[:-1, N, :N]
+    B[1:, 0, 0] += Ke[:-1, N, N]
+    B[:, np.arange(N), np.arange(N)] += Wf.reshape(E, N)
+    fac = _BlockTridiag(A, B, C)
+
+    def apply(q):
+        n = q.shape[0]
+        x = fac.solve(q.T.reshape(E, N, n))
+        return x.reshape(E * N, n).T
+    return apply
 
 
 def _reduced_const(d):
@@ -656,16 +779,19 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
         edges.append(min(L, edges[-1] + step))
     mesh = _Mesh(np.array(edges), N_MIN)
     W = mesh.weights(d)
-    K = _stiffness(mesh, d)
+    Ke, wl = _element_stiffness(mesh, d)
     free = slice(0, mesh.Np - 1)
-    Kf = K[free, free]
-    Pre = Kf + np.diag(W[free])
-    Pinv = np.linalg.inv(Pre)
     Wf = W[free]
+    Pinv = _preconditioner(mesh, Ke, Wf)     # q -> q (K + W)^{-1}, O(E N^3)
+
+    def Kf_apply(u):
+        full = np.zeros((n, mesh.Np))
+        full[:, free] = u
+        return _stiffness_apply(mesh, wl, full)[:, free]
     psi0 = (amp / P.Phi) * e[:, None] * _trial_shape(shape, mesh.r[free] / w)[0][None, :]
 
     def fg(u):
-        Ku = u @ Kf
+        Ku = Kf_apply(u)
         T = 0.5 * float(np.sum(u * Ku))
         full = np.zeros((n, mesh.Np))
         full[:, free] = u
@@ -695,12 +821,12 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
             a = rho_ * np.sum(s * q)
             al.append((a, rho_, s, y))
             q -= a * y
-        z = q @ Pinv
+        z = Pinv(q)
         if S_list:
             s, y = S_list[-1], Y_list[-1]
-            z *= np.sum(s * y) / np.sum(y * (y @ Pinv))
+            z *= np.sum(s * y) / np.sum(y * Pinv(y))
         else:
-            z *= 1e-2 / max(1e-300, math.sqrt(max(np.sum(g * (g @ Pinv)), 1e-300)))
+            z *= 1e-2 / max(1e-300, math.sqrt(max(np.sum(g * Pinv(g)), 1e-300)))
         for a, rho_, s, y in reversed(al):
             b = rho_ * np.sum(y * z)
             z += s * (a - b)
@@ -709,7 +835,7 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
         if not slope < 0:
             S_list.clear()
             Y_list.clear()
-            p = -(g @ Pinv)
+            p = -Pinv(g)
             slope = np.sum(g * p)
         step = 1.0
         for _ in range(60):
@@ -805,8 +931,9 @@ class _System:
 
 class _Condensed:
     """Jacobian solve by static condensation: element interiors are eliminated
-    (one small dense inverse per element, batched), leaving a dense system in
-    the ``n (E+1)`` element-boundary values."""
+    (one small dense inverse per element, batched), leaving a block-tridiagonal
+    system (n x n blocks) in the ``n (E+1)`` element-boundary values, solved by
+    block cyclic reduction: O(E) per factorisation and per solve."""
 
     def __init__(self, sysm: _System, psi):
         m, P = sysm.mesh, sysm.P
@@ -829,52 +956,86 @@ class _Condensed:
             raise ConvergenceError("singular element Jacobian in the bounce Newton iteration; "
                                    "the potential may be degenerate") from None
         self.Q = self.Ainv @ C                                # (E, nNi, 2n)
-        # boundary rows: direct coefficients on the boundary values, and couplings to interiors
-        nB = n * (E + 1)
-        M = np.zeros((nB, nB))
-        self.rows = []          # (row, element, vecI)
+        # boundary rows: direct coefficients on the boundary values, and couplings to
+        # interiors.  Row (node b, field k) couples to the values at nodes b-1, b, b+1
+        # only: the condensed matrix is block tridiagonal with n x n blocks.
+        Ab = np.zeros((E + 1, n, n))
+        Bb = np.zeros((E + 1, n, n))
+        Cb = np.zeros((E + 1, n, n))
+        blocks = {-1: Ab, 0: Bb, 1: Cb}
+        rows, els, vecs = [], [], []
         D, h = m.D, m.h
 
-        def add(row, e, vec):
-            self.rows.append((row, e, vec))
-            M[row, e * n:(e + 2) * n] -= vec @ self.Q[e]
+        def ent(node, k, col, l, val):
+            blocks[col - node][node, k, l] += val
+
+        def add(node, k, e, vec):
+            rows.append(node * n + k)
+            els.append(e)
+            vecs.append(vec)
+            q = vec @ self.Q[e]                                # columns: nodes e and e + 1
+            blocks[e - node][node, k, :] -= q[:n]
+            blocks[e + 1 - node][node, k, :] -= q[n:]
 
         for k in range(n):      # origin
-            M[k, k] += D[0, 0]
-            M[k, n + k] += D[0, N]
+            ent(0, k, 0, k, D[0, 0])
+            ent(0, k, 1, k, D[0, N])
             v = np.zeros(n * Ni)
             v[k * Ni:(k + 1) * Ni] = D[0, 1:N]
-            add(k, 0, v)
+            add(0, k, 0, v)
         for b in range(1, E):   # interfaces
             s = sysm.sint[b - 1]
             fl, fr = s * 2 / h[b - 1], s * 2 / h[b]
             for k in range(n):
-                row = b * n + k
-                M[row, (b - 1) * n + k] += fl * D[N, 0]
-                M[row, b * n + k] += fl * D[N, N] - fr * D[0, 0]
-                M[row, (b + 1) * n + k] += -fr * D[0, N]
+                ent(b, k, b - 1, k, fl * D[N, 0])
+                ent(b, k, b, k, fl * D[N, N] - fr * D[0, 0])
+                ent(b, k, b + 1, k, -fr * D[0, N])
                 v = np.zeros(n * Ni)
                 v[k * Ni:(k + 1) * Ni] = fl * D[N, 1:N]
-                add(row, b - 1, v)
+                add(b, k, b - 1, v)
                 v = np.zeros(n * Ni)
                 v[k * Ni:(k + 1) * Ni] = -fr * D[0, 1:N]
-                add(row, b, v)
+                add(b, k, b, v)
         O, kap = sysm.O, sysm.kap
         for k in range(n):      # modes at R
-            row = E * n + k
             v = np.zeros(n * Ni)
             for l in range(n):
-                M[row, (E - 1) * n + l] += O[l, k] * D[N, 0]
-                M[row, E * n + l] += O[l, k] * D[N, N] - (h[-1] / 2) * kap[k] * O[l, k]
+                ent(E, k, E - 1, l, O[l, k] * D[N, 0])
+                ent(E, k, E, l, O[l, k] * D[N, N] - (h[-1] / 2) * kap[k] * O[l, k])
                 v[l * Ni:(l + 1) * Ni] = O[l, k] * D[N, 1:N]
-            add(row, E - 1, v)
+            add(E, k, E - 1, v)
+        self.rows = np.array(rows)
+        self.els = np.array(els)
+        self.vecs = np.array(vecs)
+        self.dense_lu = None
         try:
-            self.Minv = np.linalg.inv(M)
+            self.btd = _BlockTridiag(Ab, Bb, Cb)
+        except np.linalg.LinAlgError:
+            self.btd = None
+            self._dense()
+
+    def _dense(self):
+        """Pivoted dense fallback for the boundary system (when block elimination is
+        inaccurate): an inverse of size n (E+1), affordable up to DENSE_FALLBACK_MAX."""
+        if self.dense_lu is not None:
+            return self.dense_lu
+        nB = self.n * (self.E + 1)
+        if nB > DENSE_FALLBACK_MAX:
+            raise ConvergenceError("the bounce Jacobian is too ill-conditioned for block "
+                                   "elimination and too large for a dense solve; the potential "
+                                   "may be degenerate")
+        blk = self.btd if self.btd is not None else None
+        if blk is None:
+            raise ConvergenceError("singular Jacobian in the bounce Newton iteration; "
+                                   "the potential may be degenerate")
+        try:
+            self.dense_lu = np.linalg.inv(blk.dense())
         except np.linalg.LinAlgError:
             raise ConvergenceError("singular Jacobian in the bounce Newton iteration; "
                                    "the potential may be degenerate") from None
-        if not np.all(np.isfinite(self.Minv)):
+        if not np.all(np.isfinite(self.dense_lu)):
             raise ConvergenceError("non-finite Jacobian inverse in the bounce Newton iteration")
+        return self.dense_lu
 
     def solve(self, r):
         """J^{-1} r for a residual array r of shape (n, Np)."""
@@ -885,9 +1046,16 @@ class _Condensed:
         Pv = np.einsum("eij,ej->ei", self.Ainv, rI)
         rb = r[:, m.idx[:, 0].tolist() + [m.Np - 1]].T.reshape(-1)          # (E+1)*n, node-major
         rhs = rb.copy()
-        for row, e, vec in self.rows:
-            rhs[row] -= vec @ Pv[e]
-        dB = self.Minv @ rhs
+        np.subtract.at(rhs, self.rows, np.einsum("ri,ri->r", self.vecs, Pv[self.els]))
+        dB = None
+        if self.dense_lu is None:
+            x = self.btd.solve(rhs.reshape(E + 1, n, 1))
+            res = self.btd.matvec(x) - rhs.reshape(E + 1, n, 1)
+            scale = np.max(np.abs(rhs)) + self.btd.norm * np.max(np.abs(x)) + BTD_SCALE_FLOOR
+            if np.all(np.isfinite(x)) and np.max(np.abs(res)) <= BTD_RESID_TOL * scale:
+                dB = x.reshape(-1)
+        if dB is None:
+            dB = self._dense() @ rhs
         dBe = np.stack([dB[e * n:(e + 2) * n] for e in range(E)])          # (E, 2n)
         dI = Pv - np.einsum("eij,ej->ei", self.Q, dBe)
         out = np.empty((n, m.Np))
