@@ -17,7 +17,7 @@ import sympy as sp
 from .errors import InputError
 from .parse import bounded_subs, check_size, number_from, parse_expression, valid_name
 
-__all__ = ["Potential", "OMEGA", "parse_value"]
+__all__ = ["Potential", "OMEGA", "parse_value", "require_potential"]
 
 #: the Lagrange multiplier / rotation frequency of eq (6)
 OMEGA = sp.Symbol("omega", positive=True)
@@ -264,3 +264,17 @@ class Potential:
     def __repr__(self) -> str:
         q = ", ".join(str(c) for c in self.charges)
         return f"Potential({self.U(numeric=False)}, fields={[f.name for f in self.fields]}, charges=[{q}])"
+
+
+def require_potential(obj, where: str = "this function") -> "Potential":
+    """``obj`` if it is a :class:`Potential`, else an InputError naming what to pass.
+
+    >>> require_potential("phi**2/2 - phi**3")
+    Traceback (most recent call last):
+    ...
+    qsym.errors.InputError: this function needs a qsym.Potential, got str (build one with Potential(text, fields, charges, params))
+    """
+    if not isinstance(obj, Potential):
+        raise InputError(f"{where} needs a qsym.Potential, got {type(obj).__name__} "
+                         "(build one with Potential(text, fields, charges, params))")
+    return obj

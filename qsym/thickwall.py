@@ -273,7 +273,8 @@ def charge_exponent(n, d=3) -> sp.Expr:
     >>> charge_exponent(3), charge_exponent(4)
     (1/2, -1/2)
     """
-    n, d = sp.sympify(n), sp.sympify(d)
+    from .parse import number_from
+    n, d = number_from(n, "power n"), number_from(d, "dimension d")
     D, g, a, b = sp.symbols("Delta g a b", positive=True)
     sol = sp.solve([sp.Eq(D * b**2, 1), sp.Eq(g * a**(n - 2) * b**2, 1)], [a, b], dict=True)[0]
     S = sp.simplify((a**2 * b**(d - 2)).subs(sol))

@@ -37,7 +37,9 @@ def _point(P: Potential, phi0) -> dict:
     if not isinstance(phi0, dict):
         phi0 = dict(zip(P.fields, phi0))
     byname = {f.name: f for f in P.fields}
-    return {byname.get(str(k), k): sp.sympify(v) for k, v in phi0.items()}
+    from .parse import number_from
+    return {byname.get(str(k), k): v if isinstance(v, sp.Basic) else number_from(v, f"value of {k}")
+            for k, v in phi0.items()}
 
 
 def _energy(U0_, N_) -> sp.Expr:
