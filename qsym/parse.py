@@ -259,6 +259,33 @@ class _Builder:
         self.text, self.names, self.what = text, names, what
         self.nodes = 0
 
+    def _chain(self, node, depth):
+        """``a + b - c + ...`` or ``a * b / c ...``: a left-leaning chain, built without recursion
+        (a 400-term polynomial is a chain of 400 nodes, not 400 levels of nesting)."""
+        additive = isinstance(node.op, (ast.Add, ast.Sub))
+        kinds = (ast.Add, ast.Sub) if additive else (ast.Mult, ast.Div)
+        rest = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, kinds):
+            rest.append((node.op, node.right))
+            node = node.left
+        self.nodes += len(rest)
+        if self.nodes > MAX_NODES:
+            raise InputError(f"the {self.what} is too large (more than {MAX_NODES} terms and factors)")
+        items = [self.build(node, depth + 1)]
+        for op, right in reversed(rest):
+            v = self.build(right, depth + 1)
+            if isinstance(op, ast.Sub):
+                v = -v
+            elif isinstance(op, ast.Div):
+                if v == 0:
+                    raise InputError(f"division by zero in the {self.what}")
+                v = 1 / v
+            items.append(v)
+        out = sp.Add(*items) if additive else sp.Mul(*items)
+        if out.is_Rational:
+            _check_number(out, self.what)
+        return out
+
     def build(self, node, depth=0):
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -286,6 +313,8 @@ class _Builder:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
             v = self.build(node.operand, depth + 1)
             return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            return self._chain(node, depth)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             a = self.build(node.left, depth + 1)
             b = self.build(node.right, depth + 1)

@@ -256,3 +256,11 @@ def test_reproduce_leaves_no_stale_files(tmp_path):
 def test_progress_on_request():
     rc, out, err = run("verify", "--section", "1", env={"QSYM_PROGRESS": "1"})
     assert rc == 0 and "checking" in err
+
+
+def test_long_polynomial_is_not_deep():
+    """A 400-term polynomial is a flat sum (no nesting limit hit, no recursion)."""
+    text = "phi**2/2 - phi**3 + " + " + ".join(f"phi**{k}/{k**3}" for k in range(4, 404))
+    P = Potential(text, ["phi"])
+    assert len(P.U().args) == 402 and P.mu2_origin() == 1
+    assert parse_number("1" + "-1+1" * 5000) == 1
