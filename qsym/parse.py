@@ -400,12 +400,61 @@ def _tree(text, what: str):
     return s, tree
 
 
+#: texts longer than this are split into their top-level terms before parsing
+_SPLIT_CHARS = 2000
+
+
+def _top_level_terms(s: str):
+    """Split ``s`` at its top-level binary ``+``/``-`` into ``[(sign, text), ...]``, or None.
+
+    Python's parser recurses once per term of a sum and fails beyond a few
+    thousand terms; a long polynomial is therefore parsed term by term.
+    """
+    import io
+    import tokenize
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(s).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    cuts, depth, prev = [], 0, None
+    for t in toks:
+        if t.type == tokenize.OP and t.string in "([{":
+            depth += 1
+        elif t.type == tokenize.OP and t.string in ")]}":
+            depth -= 1
+        elif (t.type == tokenize.OP and t.string in "+-" and depth == 0 and prev is not None
+              and (prev.type in (tokenize.NUMBER, tokenize.NAME) or prev.string == ")")):
+            cuts.append((t.start[1], t.string))
+        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.INDENT,
+                          tokenize.DEDENT, tokenize.COMMENT):
+            prev = t
+    if not cuts:
+        return None
+    out, start, sign = [], 0, "+"
+    for pos, op in cuts:
+        out.append((sign, s[start:pos]))
+        start, sign = pos + 1, op
+    out.append((sign, s[start:]))
+    return out
+
+
 def parse_expression(text, names: Mapping[str, sp.Basic], what: str = "potential") -> sp.Expr:
     """Parse ``text`` with the declared ``names`` (name -> SymPy object) into a SymPy expression.
 
     Raises :class:`~qsym.errors.InputError` (one line) for anything outside the
     whitelist or the size bounds.
     """
+    s = text.strip() if isinstance(text, str) else text
+    if isinstance(s, str) and len(s) > MAX_TEXT:
+        raise InputError(f"the {what} is too long ({len(s)} characters; at most {MAX_TEXT})")
+    if isinstance(s, str) and len(s) > _SPLIT_CHARS:
+        terms = _top_level_terms(" ".join(s.split()).replace("^", "**"))
+        if terms and len(terms) > 1:
+            if len(terms) > MAX_NODES:
+                raise InputError(f"the {what} is too large (more than {MAX_NODES} terms)")
+            parts = [parse_expression(t, names, what) for _, t in terms]
+            out = sp.Add(*[p if sign == "+" else -p for (sign, _), p in zip(terms, parts)])
+            return check_size(out, what)
     s, tree = _tree(text, what)
     try:
         out = _Builder(s, dict(names), what).build(tree)
