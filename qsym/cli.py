@@ -61,10 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def add_json_flag(parser) -> None:
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-
-
 def progress_printer(label: str = "qsym"):
     """A ``progress(message)`` callback printing ``[  t s] label: message`` on stderr, or None.
 
