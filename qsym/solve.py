@@ -12,16 +12,16 @@ import mpmath
 import sympy as sp
 
 from . import thickwall as tw
-from .bridge import OmegaFamily, check_dps, evaluate, mp_callable
+from .bridge import OmegaFamily, check_dps, evaluate, exact_rational, mp_callable, numeric_1d
 from .errors import InputError
 from .potential import Potential
-from .qball import qball_at_omega, solve_charge
+from .qball import qball_at_omega, solve_charge_chart
 from .thinwall import Q as Qsym
 from .thinwall import thin_wall
 from .window import qball_window
 
 __all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "qball_multi_charge",
-           "s_psi_moments"]
+           "s_psi_moments", "DeltaChart", "charge_minimum"]
 
 
 def window_numeric(P: Potential, dps: int = 30) -> dict:
@@ -40,6 +40,9 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
     mass is ``M_Q + 4 pi sigma R_0^2``.
     """
     win = qball_window(P)
+    if win["omega_min2"] == 0:
+        return {"valid": False, "reason": "degenerate vacuum (min mu^2 = 0): the thin-wall limit omega -> 0 "
+                "has U(phi_0) = 0, so eqs (10)-(11) give no radius"}
     phi0 = win["phi_at_min"]
     tw_ = thin_wall(P, {P.fields[0].name: phi0})
     Qr = sp.nsimplify(Q) if not isinstance(Q, sp.Basic) else Q
@@ -54,7 +57,7 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
         M0 = evaluate(tw_["M_Q"].subs(sub), dps + 5)
         M1 = M0 + 4 * mpmath.pi * sigma * R0**2
         rms = mpmath.sqrt(mpmath.mpf(3) / 5) * R0   # uniform ball
-        return {"mass": M0, "radius": R0, "rms_radius": rms, "omega": evaluate(w0, dps + 5),
+        return {"valid": True, "mass": M0, "radius": R0, "rms_radius": rms, "omega": evaluate(w0, dps + 5),
                 "sigma": sigma, "mass_surface_corrected": M1}
 
 
@@ -101,12 +104,17 @@ def thick_wall_estimate(P: Potential, Q, dps: int = 30, order: int | None = None
     if co is None:
         return {"valid": False, "reason": "the thick-wall formulas need U = M^2 phi^2/2 - A phi^3 + lam phi^4"}
     M2, A, lam = co
-    if P.charges[0] != 1:
-        return {"valid": False, "reason": "the thick-wall formulas of sec. 3 assume unit charge"}
+    # charge q: U_omega depends on q omega only and Q = q (q omega) int phi^2, so the charge-q
+    # Q-ball of charge Q is the charge-1 Q-ball of charge Q/|q| at frequency |q| omega (same mass)
+    qa = abs(sp.nsimplify(P.charges[0]))
+    if qa == 0:
+        return {"valid": False, "reason": "the field carries no U(1) charge"}
     mom = s_psi_moments(dps)
     with mpmath.workdps(dps + 5):
+        qn = evaluate(qa, dps + 5)
         Mn, An, ln = evaluate(sp.sqrt(M2), dps + 5), abs(evaluate(A, dps + 5)), evaluate(lam, dps + 5)
-        eps = mpmath.mpf(Q) * An**2 / (3 * mom["S"] * Mn**2)
+        Q1 = mpmath.mpf(Q) / qn
+        eps = Q1 * An**2 / (3 * mom["S"] * Mn**2)
         out = {"epsilon": +eps, "S_psi": +mom["S"]}
         if eps > mpmath.mpf(1) / 2:
             out.update(valid=False, reason=f"epsilon = {mpmath.nstr(eps, 6)} > 1/2: no thick-wall minimum")
@@ -117,14 +125,149 @@ def thick_wall_estimate(P: Potential, Q, dps: int = 30, order: int | None = None
                 return mp_callable(tw.closed_form(quantity), [tw.eps])(eps)
             return sum(mpmath.mpf(c.p) / c.q * eps**k for k, c in tw.series(quantity, order).items())
 
-        mass = mpmath.mpf(Q) * Mn * ev("mass")
-        omega = Mn * ev("omega")
-        radius = 1 / (eps * Mn * ev("radius"))
+        mass = Q1 * Mn * ev("mass")
+        omega = Mn * ev("omega") / qn
+        # 1 - w^2 on the minimum branch without cancellation (tiny eps: omega rounds to M)
+        s2 = 2 * eps**2 / (1 + mpmath.sqrt(1 - 4 * eps**2))
+        radius = 1 / (eps * Mn * ev("radius")) if order is not None else 1 / (Mn * mpmath.sqrt(s2))
         # first-order quartic correction: delta M = lam S_1 (M^2 - omega^2)^(5/2) / A^4, S_1 = I4
-        dM = ln * mom["I4"] * (Mn**2 - omega**2) ** mpmath.mpf(2.5) / An**4
+        dM = ln * mom["I4"] * (Mn**2 * s2) ** mpmath.mpf(2.5) / An**4
         out.update(valid=True, mass=mass, omega=omega, radius=radius, mass_quartic_corrected=mass + dM,
-                   kappa=ln * (Mn**2 - omega**2) / An**2)
+                   kappa=ln * Mn**2 * s2 / An**2)
     return out
+
+
+def _leading_nonlinearity(U, var):
+    """``(n, c_n)``: the first nonzero Taylor term ``c_n phi^n`` with n >= 3, or None."""
+    try:
+        p = sp.Poly(sp.expand(U), var)
+        if p.free_symbols - {var}:
+            return None
+    except sp.PolynomialError:
+        try:
+            p = sp.Poly(sp.series(U, var, 0, 13).removeO(), var)
+        except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
+            return None
+    for (k,), c in sorted(zip(p.monoms(), p.coeffs())):
+        if k >= 3 and c != 0:
+            return k, c
+    return None
+
+
+#: below this size the single small coupling of the rescaled problem is handled by interpolation
+#: (:class:`qsym.qball._SmallModel`): the engine's landscape analysis fails below ~1e-8
+SMALL_EPS = 1e-6
+
+
+class DeltaChart:
+    r"""The Q-balls of a one-field potential in the variable ``Delta = m^2 - q^2 omega^2``.
+
+    ``scaled(Delta)`` is the bounce problem in units where ``U_omega`` has unit mass and an
+    O(1) field scale: ``V(psi) = U_omega(a psi)/(a^2 Delta)`` with ``r = xi/sqrt(Delta)``,
+    ``a = (Delta/|c_n|)^(1/(n-2))`` for the leading small-field term ``c_n phi^n < 0``.  For
+    ``U = M^2 phi^2/2 - A phi^3 + lam phi^4`` this is the canonical family of
+    :mod:`qsym.canonical`, ``V = psi^2/2 - psi^3 + kappa psi^4``, so every Q-ball is one
+    solve of a one-parameter problem whatever the sizes of M, A, lam, Q.  Attributes (mpf at
+    ``dps + 30`` digits): ``m2 = U''(0)``, ``q = |q|``, ``Omega_min2 = q^2 omega_min^2``,
+    ``D = m2 - Omega_min2``; ``thick_slope``, ``thin_slope`` are the asymptotic slopes of
+    ``log Q`` in ``u = log(Delta/(D - Delta))`` (see :func:`qsym.qball.solve_charge_chart`).
+    """
+
+    def __init__(self, P: Potential, win: dict, dps: int = 20):
+        var, U = P.single_field()
+        self.var, self.U = var, U
+        self.psi = sp.Dummy("psi")
+        prec = dps + 30
+        q = sp.nsimplify(P.charges[0])
+        m2 = sp.diff(U, var, 2).subs(var, 0)
+        Om2 = q**2 * win["omega_min2"]
+        self.m2_exact = m2
+        self.m2 = evaluate(m2, prec)
+        self.q = evaluate(abs(q), prec)
+        self.Omega_min2 = evaluate(Om2, prec) if Om2 != 0 else mpmath.mpf(0)
+        self.D = evaluate(m2 - Om2, prec)
+        lead = _leading_nonlinearity(U, var)
+        self.lead = lead
+        if lead is not None and lead[1] < 0:
+            n = lead[0]
+            self.thick_slope = 2 / (n - 2) - 1.5       # Q ~ Delta^(2/(n-2) - 3/2), d = 3
+            self._cn = evaluate(-lead[1], prec)
+        else:
+            self.thick_slope = None
+            self._cn = None
+        self._phi_scale = evaluate(win["phi_at_min"], prec)
+        # thin wall: R ~ 1/(Omega^2 - Omega_min^2) and Q ~ R^3; with Omega_min = 0, Q ~ Omega R^3, R ~ 1/Omega^2
+        self.thin_slope = 3.0 if Om2 != 0 else 2.5
+        try:
+            self._coeffs = sp.Poly(sp.expand(U), var).all_coeffs()[::-1]
+            if not all(c.is_Rational for c in self._coeffs):
+                self._coeffs = None
+        except sp.PolynomialError:
+            self._coeffs = None
+        # one small coupling besides the leading term: V = psi^2/2 - psi^n + eps psi^k (interpolated
+        # by qsym.qball when eps is too small for the bounce engine's landscape analysis)
+        self.small_power = None
+        if self._coeffs is not None and self._cn is not None:
+            others = [k for k, c in enumerate(self._coeffs) if k >= 3 and k != self.lead[0] and c != 0]
+            if len(others) == 1:
+                self.small_power = others[0]
+                self.small_sign = 1 if self._coeffs[others[0]] > 0 else -1
+        self._cache: dict = {}
+
+    def base(self, eps):
+        """Numeric1D of ``psi^2/2 - psi^n + eps psi^k`` (eps an mpf, taken exactly)."""
+        e = exact_rational(eps)
+        psi = self.psi
+        return numeric_1d(psi**2 / 2 - psi ** self.lead[0] + e * psi ** self.small_power, psi)
+
+    def scaled(self, delta):
+        """``("direct", Numeric1D of V(psi), a)`` at ``Delta`` (an mpf, taken exactly), or
+        ``("small", eps, a)`` when ``V = psi^2/2 - psi^n + eps psi^k`` with ``|eps| < SMALL_EPS``."""
+        d = exact_rational(delta)
+        if d not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            if self._cn is not None:
+                n = self.lead[0]
+                a = (mpmath.mpf(delta) / self._cn) ** (mpmath.mpf(1) / (n - 2))
+            else:
+                a = self._phi_scale
+            ar = exact_rational(a)
+            psi = self.psi
+            if self.small_power is not None:
+                k = self.small_power
+                eps = self._coeffs[k] * ar ** (k - 2) / d
+                if abs(eps) < SMALL_EPS:
+                    self._cache[d] = ("small", evaluate(eps, mpmath.mp.dps + 5), a)
+                    return self._cache[d]
+            if self._coeffs is not None:
+                # psi^2/2 exactly (the mass terms cancel), then c_k a^(k-2)/Delta psi^k
+                expr = psi**2 / 2 + sp.Add(*[c * ar ** (k - 2) / d * psi**k
+                                            for k, c in enumerate(self._coeffs) if k >= 3 and c != 0])
+            else:
+                expr = (self.U.subs(self.var, ar * psi) - (self.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
+            self._cache[d] = ("direct", numeric_1d(expr, psi), a)
+        return self._cache[d]
+
+
+def _single_chart(P: Potential, dps: int):
+    win = window_numeric(P, dps + 10)
+    return win, DeltaChart(P, win["exact"], dps)
+
+
+def charge_minimum(P: Potential, dps: int = 20):
+    """The minimal charge of a one-field Q-ball family, refined to ``dps`` digits, or None.
+
+    Returns ``(Q_min, omega, relative_error)`` when Q(omega) has an interior minimum.
+    """
+    from .qball import charge_extremum
+    dps = check_dps(dps)
+    _, chart = _single_chart(P, dps)
+    r = charge_extremum(chart, dps, kind=1)
+    if r is None:
+        return None
+    qb, err = r
+    return qb.charge, qb.omega, err
 
 
 def _multi_evaluator(P: Potential, origin_value):
@@ -190,9 +333,9 @@ def qball(P: Potential, Q, dps: int = 20) -> dict:
         Qv = mpmath.mpf(Qr.p) / Qr.q
     if len(P.fields) > 1:
         return qball_multi_charge(P, Qr, dps)
-    win = window_numeric(P, dps + 10)
+    win, chart = _single_chart(P, dps)
     fam = OmegaFamily(P)
-    sols = solve_charge(fam, Qv, (win["omega_min"], win["omega_max"]), dps=dps)
+    sols = solve_charge_chart(chart, Qv, dps=dps)
     return {"solutions": sols, "window": win, "thin_wall": thin_wall_estimate(P, Qr, dps),
             "thick_wall": thick_wall_estimate(P, Qv, dps), "family": fam}
 

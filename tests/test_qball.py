@@ -89,7 +89,7 @@ def test_thin_wall_limit_with_surface_energy():
 def test_no_solution_below_minimal_charge():
     """A potential whose leading nonlinearity is quartic has a minimal charge (cf. sec. 2)."""
     P = Potential("phi**2/2 - phi**4 + phi**6", ["phi"])
-    with pytest.raises(NoSolutionError, match="scanned branches span"):
+    with pytest.raises(NoSolutionError, match="Q below Q_min = 27.96"):
         qball(P, "0.5", dps=15)
 
 
