@@ -91,7 +91,13 @@ class Arith:
 
     def from_float(self, x: float):
         if self.fixed:
-            return MPZ(int(round(x * 2.0**40))) << (self.P - 40) if self.P >= 40 else MPZ(int(round(x * 2**self.P)))
+            if not math.isfinite(x):
+                raise OverflowError(f"non-finite value {x!r} in fixed point")
+            # exact: x = man * 2**ex with a 53-bit integer man (no float overflow)
+            man, ex = math.frexp(x)
+            man = int(man * 2.0**53)
+            sh = self.P + ex - 53
+            return MPZ(man) << sh if sh >= 0 else MPZ(man) >> -sh
         return x
 
     # arithmetic ---------------------------------------------------------
@@ -182,6 +188,18 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     # derivative coefficients: F = sum fc_j Delta^j, G = sum gc_j Delta^j
     fc = [(j + 1) * c[j + 1] for j in range(J)]
     gc = [(j + 2) * (j + 1) * c[j + 2] for j in range(J - 1)]
+    # fixed point, non-polynomial U: when c_j grows like g**j (radius of
+    # convergence 1/g < 1) the absolute rounding 2**-P of every (Delta^j)_k would
+    # be amplified by c_j; the powers are therefore taken of Delta / lam,
+    # lam = 2**-e ~ 1/g, and c_j carries lam**j (exact shifts)
+    e = 0
+    if A.fixed and M.poly is None:
+        for j in range(3, len(c)):
+            if c[j]:
+                e = max(e, int(A.log2abs(c[j]) // j))
+    if e:
+        fc = [v >> (e * j) for j, v in enumerate(fc)]
+        gc = [v >> (e * j) for j, v in enumerate(gc)]
     while fc and not fc[-1]:
         fc.pop()
     while gc and not gc[-1]:
@@ -205,7 +223,7 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     # D[j] holds the coefficients of Delta^j (Delta = psi - p0); D[1] = (0, b1, b2, ...).
     # (Delta^j)_k vanishes for k < j; the convolutions below run over all
     # i = 1..k-1 with those zeros included, which keeps the slices simple.
-    D1 = [0, b[1]]
+    D1 = [0, b[1] << e if e else b[1]]
     D = [None, D1] + [[0, 0] for _ in range(2, JP)]
     zeros = [0] * (JP + 1)
     F = []
@@ -214,8 +232,9 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     for k in range(N - 1):
         # column k of the powers: (Delta^0)_k, (Delta^1)_k, ..., (Delta^(JP-1))_k
         if k >= 2:
-            D1.append(b[k])
-            col = [0, b[k]]
+            bk = b[k] << e if e else b[k]
+            D1.append(bk)
+            col = [0, bk]
             head = D1[1:k]
             prev = D1
             for j in range(2, min(JP, k + 1)):
@@ -230,7 +249,7 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
                 D[j].append(0)
             col += zeros[:JP - len(col)]
         elif k == 1:
-            col = [0, b[1]] + zeros[:JP - 2]
+            col = [0, D1[1]] + zeros[:JP - 2]
         else:
             col = [one] + zeros[:JP - 1]
         s = sum(map(mul, fc, col))

@@ -114,14 +114,40 @@ SHIFT_DELTA = 0.1
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
 MAX_STEPS = 200000
-#: U(0), U'(0) (evaluated at 30 digits) must vanish to this, U''(0) exceed it;
-#: exact input gives exact zeros, so this only screens inexact user callables
-ORIGIN_TOL = 1e-25
-#: a root of numpy.roots (double precision, polynomial landscape) counts as real
-#: when its imaginary part is below this relative size (roots are refined later)
-REAL_ROOT_TOL = 1e-10
-#: non-polynomial U: the escape point is searched on |phi| in 10**(+-SCAN_DECADES)
+#: digits at which the origin (U(0), U'(0), U''(0)) is decided when SymPy
+#: cannot decide it exactly (exact input: exact decisions, no tolerance)
+ORIGIN_DPS = 50
+#: digits of the landscape search (field scale, signs of U and U'); a sign is
+#: accepted when this and twice this precision agree, else the precision is
+#: doubled up to MAX_SIGN_DPS
+SCALE_DPS = 30
+MAX_SIGN_DPS = 960
+#: Taylor coefficients at the origin that set the field scale of a non-polynomial U
+SCALE_TERMS = 12
+#: a root of numpy.roots (double precision, scaled polynomial) counts as real
+#: when its imaginary part is below this relative size (roots are verified by
+#: a sign change in mpmath, then refined)
+REAL_ROOT_TOL = 1e-8
+#: relative half-width of the bracket checked around a float root (then its square root)
+ROOT_BRACKET = 1e-9
+#: the landscape is searched on |phi| in phi_* 10**(+-SCAN_DECADES) (phi_*: the
+#: field scale where U departs from m^2 phi^2/2), SCAN_PER_DECADE points per decade
 SCAN_DECADES = 8
+SCAN_PER_DECADE = 200
+#: root refinement (safeguarded Newton) iteration cap
+MAX_ROOT_ITER = 400
+#: polynomial degree limit (the integrator's cost per step grows with the degree)
+MAX_POLY_DEGREE = 200
+#: largest Euclidean dimension accepted
+MAX_DIM = 64
+#: work budget of one solve, in coefficient operations (Taylor order x
+#: (order or 1) x cost of U per step, summed over all steps of all shots):
+#: every input ends within it, with ConvergenceError
+WORK_BUDGET = 4e9
+#: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
+SERIES_START = 16
+#: work units charged per landscape grid point
+SCAN_COST = 50
 #: decimal digits of the double path (float64 has 15.95)
 DOUBLE_DIGITS = 15
 #: the double path raises if its (conservative) relative error estimate exceeds this
@@ -172,28 +198,38 @@ def _fnum(x):
 class _Problem:
     """Validated single-field problem: landscape and dimensionless potential."""
 
-    def __init__(self, num, dim, sign=None):
-        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
+    def __init__(self, num, dim, sign=None, progress=None):
+        if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)) or dim < 2:
             raise InputError(f"dim must be an integer >= 2, got {dim!r}")
+        if dim > MAX_DIM:
+            raise InputError(f"dim must be at most {MAX_DIM}, got {dim!r}")
+        if progress is not None and not callable(progress):
+            raise InputError(f"progress must be a callable(str) or None, got {type(progress).__name__}")
+        self.progress = progress
         self.d = int(dim)
         self.num = num
         self.coeffs = num.coeffs
         self.poly = self.coeffs is not None
+        if self.poly and len(self.coeffs) - 1 > MAX_POLY_DEGREE:
+            raise InputError(f"U has degree {len(self.coeffs) - 1}; the bounce solver accepts "
+                             f"polynomials up to degree MAX_POLY_DEGREE = {MAX_POLY_DEGREE}")
+        self.work = 0
         self._check_analytic()
-        with mpmath.workdps(30):
-            u0 = mpmath.mpf(num.U(mpmath.mpf(0)))
-            du0 = mpmath.mpf(num.dU(mpmath.mpf(0)))
-            m2 = mpmath.mpf(num.d2U(mpmath.mpf(0)))
-        if abs(u0) > ORIGIN_TOL:
+        # the origin: exact (SymPy) decisions where possible, else ORIGIN_DPS digits
+        u0, du0, m2 = num.origin(ORIGIN_DPS)
+        if u0 != 0:
             raise InputError(f"U(0) = {mpmath.nstr(u0, 6)}: the false vacuum must be at the origin with U(0) = 0")
-        if abs(du0) > ORIGIN_TOL:
+        if du0 != 0:
             raise InputError(f"U'(0) = {mpmath.nstr(du0, 6)}: the origin is not a minimum of U")
-        if not m2 > ORIGIN_TOL:
+        if not m2 > 0:
             raise InputError(f"U''(0) = {mpmath.nstr(m2, 6)}: the origin is not a non-degenerate "
                              "minimum of U (massless or tachyonic), no false vacuum to decay from")
+        self.m2 = m2
+        self.scale = self._field_scale()
+        self.guard_bits = self._cancellation_bits()
         sides = self._landscape()
         if sign is not None:
-            if sign not in (1, -1):
+            if isinstance(sign, (bool, np.bool_)) or sign not in (1, -1):
                 raise InputError(f"sign must be +1, -1 or None, got {sign!r}")
             sides = {s: v for s, v in sides.items() if s == sign}
         if not sides:
@@ -202,91 +238,284 @@ class _Problem:
                                   " (no region below the false vacuum to tunnel into)")
         self.sides = sides  # sign -> (phi_e float, phi_t float or None)
 
+    def charge(self, units: float):
+        """Add ``units`` to the work counter; past WORK_BUDGET the solve ends."""
+        self.work += units
+        if self.work > WORK_BUDGET:
+            raise ConvergenceError("the bounce exceeded its work budget (WORK_BUDGET = "
+                                   f"{WORK_BUDGET:.0e} coefficient operations); try a smaller dps "
+                                   "or a simpler potential")
+
     # -- validation ---------------------------------------------------------
     def _check_analytic(self):
         bad = {"Abs", "sign", "Heaviside", "Piecewise", "Min", "Max", "floor", "ceiling",
                "DiracDelta", "frac", "re", "im", "arg", "Mod"}
         stack = [self.num.expr]
+        nodes = 0
         while stack:
             e = stack.pop()
+            nodes += 1
             if type(e).__name__ in bad:
                 raise InputError(f"U contains {type(e).__name__}(...): the bounce solver needs U "
                                  "real-analytic along the escape path; write it without it")
             stack.extend(getattr(e, "args", ()))
+        self.series_cost = nodes
         if self.poly:
             return
         with mpmath.workdps(30):
-            for k in range(5):
-                try:
-                    v = self.num.derivative(k)(mpmath.mpf(0))
-                    ok = mpmath.isfinite(v) and mpmath.im(mpmath.mpmathify(v)) == 0
-                except Exception:  # noqa: BLE001 - any failure means not analytic here
-                    ok = False
-                if not ok:
-                    raise InputError(f"the {k}-th derivative of U is not finite at the origin: U is "
-                                     "not real-analytic there (the solver needs a Taylor expansion)")
+            try:
+                cs = self.num.taylor(mpmath.mpf(0), 5)
+                ok = all(mpmath.isfinite(v) and mpmath.im(mpmath.mpmathify(v)) == 0 for v in cs)
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                if isinstance(exc, InputError):
+                    raise
+                ok = False
+        if not ok:
+            raise InputError("U is not real-analytic at the origin (the solver needs its "
+                             "Taylor expansion there)")
 
-    # -- landscape (double precision, refined later) --------------------------
-    def _landscape(self):
-        """sign -> (phi_e, phi_t): escape point and second minimum (or None)."""
-        out = {}
+    def mass2(self, prec):
+        """U''(0) to ``prec`` bits, relative (exact input: from SymPy)."""
+        dps = int(prec / 3.3) + 5
+        return mpmath.mpf(self.num.origin(max(dps, ORIGIN_DPS))[2])
+
+    def _cancellation_bits(self):
+        """Bits lost to cancellation when U's series evaluator computes U''(0).
+
+        Compared with the exact U''(0): U_omega with omega close to m loses
+        ``log2(U''(0)_raw / m_omega^2)`` bits; the series evaluations carry them
+        on top of the working precision.
+        """
         if self.poly:
-            c = [float(x) for x in self.coeffs]
-            if len(c) <= 3:
-                return out
-            red = np.array(c[2:][::-1])           # U / phi^2, highest power first
-            dred = np.array([(k + 1) * c[k + 1] for k in range(1, len(c) - 1)][::-1])  # U'/phi
-            rroots = np.roots(red) if len(red) > 1 else np.array([])
-            droots = np.roots(dred) if len(dred) > 1 else np.array([])
-            for s in (1, -1):
-                cands = sorted(s * r.real for r in rroots
-                               if abs(r.imag) <= REAL_ROOT_TOL * abs(r) and s * r.real > 0)
-                pe = None
-                for rr in cands:  # first sign change of U to negative
-                    x = s * rr
-                    if self._U(x * (1 + REAL_ROOT_TOL ** 0.5)) < 0:  # beyond the root's error
-                        pe = x
-                        break
-                if pe is None:
-                    continue
-                pt = None
-                crit = sorted(s * r.real for r in droots
-                              if abs(r.imag) <= REAL_ROOT_TOL * abs(r) and s * r.real > abs(pe))
-                for cc in crit:
-                    x = s * cc
-                    if self._d2U(x) > 0:
-                        pt = x
-                        break
-                out[s] = (pe, pt)
-            return out
-        grid = np.logspace(-SCAN_DECADES, SCAN_DECADES, 500 * SCAN_DECADES + 1)
+            return 0
+        p0 = 120
+        with mpmath.workprec(p0):
+            c2 = self.num.taylor(mpmath.mpf(0), 3)[2]
+            rel = abs(2 * c2 - self.m2) / self.m2
+        if rel == 0:
+            return 8
+        return max(0, int(p0 + float(mpmath.log(rel, 2)))) + 16
+
+    def _origin_coeffs(self, n):
+        """Taylor coefficients of U at the origin (mpf at SCALE_DPS digits)."""
+        with mpmath.workdps(SCALE_DPS):
+            if self.poly:
+                c = [_fnum(x) for x in self.coeffs[:n]]
+                return c + [mpmath.mpf(0)] * (n - len(c))
+            return [mpmath.mpf(v) for v in self.num.taylor(mpmath.mpf(0), n)]
+
+    def _field_scale(self):
+        """The field scale where U departs from its quadratic form.
+
+        ``phi_* = min_k (c_2/|c_k|)**(1/(k-2))`` over the Taylor coefficients
+        ``c_k`` at the origin (all of them for a polynomial, the first
+        SCALE_TERMS otherwise); every landscape search runs in units of it, so
+        a tiny mass or a tiny coupling is the same problem as an O(1) one.
+        """
+        n = len(self.coeffs) if self.poly else SCALE_TERMS
+        c = self._origin_coeffs(n)
+        with mpmath.workdps(SCALE_DPS):
+            c2 = self.m2 / 2
+            best = None
+            for k in range(3, len(c)):
+                if c[k]:
+                    v = (c2 / abs(c[k])) ** (mpmath.mpf(1) / (k - 2))
+                    best = v if best is None else min(best, v)
+            return best if best is not None else mpmath.mpf(1)
+
+    # -- landscape (scaled, refined later) ----------------------------------
+    def _landscape(self):
+        """sign -> (phi_e, phi_t): escape point and second minimum (or None), as mpf.
+
+        The field is searched on ``phi_* 10**(+-SCAN_DECADES)`` (``phi_*`` from
+        :meth:`_field_scale`): a polynomial through the real roots of ``U/phi^2``
+        and ``U'/phi`` in scaled units (numpy; every candidate re-checked in
+        mpmath with the exact coefficients), any other U on a logarithmic grid
+        in mpmath whose decisive signs are confirmed at twice the precision.
+        Roots are bracketed by a verified sign change.
+        """
+        out = {}
         for s in (1, -1):
-            xs = s * grid
-            with np.errstate(all="ignore"):
-                try:
-                    uu = np.asarray(self.num.U_np(xs), dtype=float) * np.ones_like(xs)
-                except Exception:  # noqa: BLE001
-                    uu = np.array([self._U(x) for x in xs])
-            neg = np.nonzero(uu < 0)[0]
-            if not len(neg):
-                continue
-            i = neg[0]
-            if i == 0:
-                raise InputError("U < 0 arbitrarily close to the origin: the origin is not a minimum")
-            pe = float(mpmath.findroot(lambda x: self.num.U(x), (xs[i - 1], xs[i]), solver="anderson"))
-            pt = None
-            with np.errstate(all="ignore"):
-                try:
-                    du = np.asarray(self.num.dU_np(xs), dtype=float) * np.ones_like(xs)
-                except Exception:  # noqa: BLE001
-                    du = np.array([float(self.num.dU(x)) for x in xs])
-            for j in range(i, len(xs) - 1):
-                if s * du[j] < 0 <= s * du[j + 1]:
-                    pt = float(mpmath.findroot(lambda x: self.num.dU(x), (xs[j], xs[j + 1]),
-                                               solver="anderson"))
-                    break
-            out[s] = (pe, pt)
+            if self.poly:
+                found = self._landscape_poly(s)
+            else:
+                found = self._landscape_scan(s)
+            if found is not None:
+                out[s] = found
         return out
+
+    def _sign_U(self, x, k=0, dps=SCALE_DPS):
+        """Sign of U (k=0) or U' (k=1) at x, confirmed at two precisions.
+
+        Returns -1, 0, +1; None where U is not real/finite (end of its domain).
+        Raises ConvergenceError if the two precisions disagree up to
+        MAX_SIGN_DPS digits.
+        """
+        while True:
+            vals = []
+            for dd in (dps, 2 * dps):
+                with mpmath.workdps(dd):
+                    v = self._eval(x, k)
+                    if v is None:
+                        return None
+                    vals.append(v)
+            a, b = vals
+            if a == 0 and b == 0:
+                return 0
+            if (a > 0) == (b > 0) and abs(a - b) <= abs(b) / 8:
+                return 1 if b > 0 else -1
+            dps *= 2
+            if dps > MAX_SIGN_DPS:
+                raise ConvergenceError(f"the sign of U{chr(39) * k} at phi = {mpmath.nstr(x, 8)} "
+                                       f"is not decided at {MAX_SIGN_DPS} digits; the potential "
+                                       "is too ill-conditioned there")
+
+    def _eval(self, x, k=0):
+        """U^(k) (k = 0, 1, 2) at x (mpf at the current precision), None if not real."""
+        try:
+            if self.poly:
+                c = self.coeffs
+                cs = [_fnum(c[i]) * math.perm(i, k) for i in range(len(c) - 1, k - 1, -1)]
+                v = mpmath.polyval(cs, mpmath.mpf(x)) if cs else mpmath.mpf(0)
+            else:
+                v = (self.num.U, self.num.dU, self.num.d2U)[k](mpmath.mpf(x))
+            v = mpmath.mpmathify(v)
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+        if not isinstance(v, mpmath.mpf) or not mpmath.isfinite(v):
+            return None
+        return v
+
+    def _landscape_poly(self, s):
+        c = self.coeffs
+        if len(c) <= 3:
+            return None
+        with mpmath.workdps(SCALE_DPS):
+            ps = self.scale
+            c2 = self.m2 / 2
+            # U/(c2 phi^2) and U'/(2 c2 phi) in y = phi/phi_*: coefficients of size <= 1
+            red = [float(_fnum(c[k]) * ps ** (k - 2) / c2) for k in range(2, len(c))]
+            dred = [float(k * _fnum(c[k]) * ps ** (k - 2) / (2 * c2)) for k in range(2, len(c))]
+        pe = self._first_root(lambda: np.roots(red[::-1]), s, 0, ps)
+        if pe is None:
+            return None
+        pt = self._first_root(lambda: np.roots(dred[::-1]), s, 1, ps, beyond=pe[1])
+        return pe, pt
+
+    def _first_root(self, roots, s, k, ps, beyond=None):
+        """Smallest verified crossing on side s of U (k=0) or U' (k=1) from its float roots."""
+        try:
+            with np.errstate(all="ignore"):
+                rr = roots()
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+            rr = None
+        if rr is None or not np.all(np.isfinite(rr)):
+            # numpy could not find the roots: the grid scan decides instead
+            return self._scan_crossing(s, k, beyond)
+        cands = sorted(s * r.real for r in rr
+                       if abs(r.imag) <= REAL_ROOT_TOL * abs(r) and s * r.real > 0)
+        lo = abs(beyond) / ps if beyond is not None else 0
+        for y in cands:
+            if y <= lo * (1 + ROOT_BRACKET):
+                continue
+            br = self._verified_bracket(s * y * ps, s, k)
+            if br is not None:
+                return br
+        return None
+
+    def _verified_bracket(self, x, s, k):
+        """(inner, outer) about the float root x with a verified sign change, or None."""
+        want = (-1 if k == 0 else 1)   # sign after the crossing (of U, or of s*U')
+        with mpmath.workdps(SCALE_DPS):
+            x = mpmath.mpf(x)
+            for w in (ROOT_BRACKET, ROOT_BRACKET ** 0.5):
+                a, b = x * (1 - w), x * (1 + w)
+                sa, sb = self._sign_U(a, k), self._sign_U(b, k)
+                if sa is None or sb is None:
+                    continue
+                if k:
+                    sa, sb = s * sa, s * sb
+                if sb == want and sa == -want:
+                    return (a, b)
+        return None
+
+    def _scan_crossing(self, s, k, beyond=None):
+        """First verified crossing on a logarithmic grid (side s, beyond ``beyond``).
+
+        k=0: U from + to -; k=1: s*U' from - to +.  Returns a bracket or None.
+        """
+        want = -1 if k == 0 else 1
+        sgn = s if k else 1
+        with mpmath.workdps(SCALE_DPS):
+            ps = self.scale
+            ys = np.logspace(-SCAN_DECADES, SCAN_DECADES, SCAN_PER_DECADE * 2 * SCAN_DECADES + 1)
+            prev = None
+            first = True
+            for y in ys:
+                x = s * ps * mpmath.mpf(float(y))
+                if beyond is not None and abs(x) <= abs(beyond):
+                    continue
+                self.charge(SCAN_COST)
+                v = self._eval(x, k)
+                if v is None:
+                    return None       # end of the domain of U
+                sg = sgn * (1 if v > 0 else -1 if v < 0 else 0)
+                if sg == want:
+                    sc = self._sign_U(x, k)
+                    if sc is not None and sgn * sc == want:
+                        if prev is not None:
+                            sp_ = self._sign_U(prev, k)
+                            if sp_ is not None and sgn * sp_ == -want:
+                                                return (prev, x)
+                        elif first and k == 0:
+                            raise ConvergenceError(
+                                f"U < 0 at phi = {mpmath.nstr(x, 6)} although U''(0) > 0: the "
+                                "landscape search starts too far out for this potential")
+                elif sg == -want:
+                    prev = x
+                first = False
+            return None
+
+    def _landscape_scan(self, s):
+        pe = self._scan_crossing(s, 0)
+        if pe is None:
+            return None
+        pt = self._scan_crossing(s, 1, beyond=pe[1])
+        return pe, pt
+
+    def refine(self, bracket, k, prec):
+        """The root of U (k=0) or U' (k=1) in ``bracket`` to ``prec`` bits.
+
+        Newton safeguarded by bisection inside the verified sign change;
+        at most MAX_ROOT_ITER iterations.
+        """
+        with mpmath.workprec(prec + 10):
+            a, b = (mpmath.mpf(v) for v in bracket)
+            fa = self._eval(a, k)
+            fb = self._eval(b, k)
+            if fa is None or fb is None or fa * fb > 0:
+                raise ConvergenceError("a root of U lost its sign change on refinement; "
+                                       "the potential is too ill-conditioned there")
+            x = (a + b) / 2
+            tol = mpmath.mpf(2) ** (-prec)
+            for _ in range(MAX_ROOT_ITER):
+                fx = self._eval(x, k)
+                if fx is None:
+                    raise ConvergenceError("U is not real inside a root bracket")
+                if fx == 0:
+                    return x
+                if (fx > 0) == (fa > 0):
+                    a, fa = x, fx
+                else:
+                    b, fb = x, fx
+                dfx = self._eval(x, k + 1)
+                xn = x - fx / dfx if dfx else None
+                if xn is None or not (min(a, b) < xn < max(a, b)):
+                    xn = (a + b) / 2
+                if abs(xn - x) <= tol * abs(x) or abs(b - a) <= tol * abs(x):
+                    return xn
+                x = xn
+        raise ConvergenceError(f"root refinement did not converge in {MAX_ROOT_ITER} iterations")
 
     def _U(self, x):
         with mpmath.workdps(20):
@@ -312,35 +541,35 @@ class _Side:
         self.nu = mpmath.mpf(prob.d) / 2 - 1
         num = prob.num
         self._uf = None
-        pe_f, pt_f = prob.sides[sign]
+        pe_b, pt_b = prob.sides[sign]
         # linear-start threshold eta = 2**(-P/2): the neglected eta**2 is 2**-P.
         # The start values then carry only P/2 significant bits in fixed point,
         # and that noise moves the shooting parameter; a thin-wall problem
         # therefore works with 3P/2 bits so that eta keeps P significant bits.
-        self.theta = 2.0 ** (-(P if P else 53) / 2)
-        if P and pt_f is not None:
+        # (an mpf: at high precision 2**(-P/2) is below the float range)
+        self.theta = mpmath.mpf(2) ** (-(P if P else 53) / 2)
+        if P and pt_b is not None:
             P = P + P // 2
         self.A = Arith(P)
         self.P = P
         prec = (P if P else 53) + 20
         self.prec = prec
+        # non-polynomial U: its Taylor coefficients are evaluated with the bits
+        # that cancel in U''(0) (omega close to m) on top
+        self.prec_u = prec + prob.guard_bits
         with mpmath.workprec(prec):
-            self.m = mpmath.sqrt(mpmath.mpf(num.d2U(mpmath.mpf(0))))
-            if prob.poly:
-                c = [_fnum(x) for x in prob.coeffs]
-                red = c[2:][::-1]
-                pe = mpmath.findroot(lambda x: mpmath.polyval(red, x), mpmath.mpf(pe_f))
-            else:
-                pe = mpmath.findroot(num.U, mpmath.mpf(pe_f))
+            self.m = mpmath.sqrt(prob.mass2(prec))
+            pe = prob.refine(pe_b, 0, prec)
             self.phi_s = pe
             m2 = self.m ** 2
             if prob.poly:
+                c = [_fnum(x) for x in prob.coeffs]
                 self.u = [c[i] * pe ** (i - 2) / m2 if i >= 2 else mpmath.mpf(0)
                           for i in range(len(c))]
             else:
                 self.u = None
-            if pt_f is not None:
-                pt = mpmath.findroot(num.dU, mpmath.mpf(pt_f))
+            if pt_b is not None:
+                pt = prob.refine(pt_b, 1, prec)
                 self.psi_t = pt / pe
                 self.mu = mpmath.sqrt(self.d2U_scaled(self.psi_t))
             else:
@@ -376,8 +605,27 @@ class _Side:
             for i in range(k, len(self.u)):
                 tot += mpmath.ff(i, k) * self.u[i] * psi ** (i - k)
             return tot
-        f = self.prob.num.derivative(k)
-        return self.phi_s ** k * mpmath.mpf(f(self.phi_s * psi)) / (self.m ** 2 * self.phi_s ** 2)
+        c = self.series_scaled(psi, k + 1)
+        return c[k] * mpmath.factorial(k)
+
+    def series_scaled(self, psi, n):
+        """``[U~^(j)(psi)/j!]_{j<n}`` of the scaled non-polynomial potential (mpf).
+
+        Taylor-mode differentiation of U (bridge), at ``prec_u`` bits, scaled
+        by ``phi_s**j / (m^2 phi_s^2)``; the work is charged to the budget.
+        """
+        prob = self.prob
+        prob.charge(n * n * prob.series_cost)
+        with mpmath.workprec(self.prec_u):
+            ps = self.phi_s
+            raw = prob.num.taylor(ps * mpmath.mpf(psi), n)
+            fac = 1 / (self.m ** 2 * ps ** 2)
+            out = []
+            for j, v in enumerate(raw):
+                out.append(v * fac)
+                fac *= ps
+        with mpmath.workprec(self.prec):
+            return [+v for v in out]
 
     def U_float(self, psi: float) -> float:
         """The scaled potential in double precision (for event energies)."""
@@ -398,26 +646,33 @@ class _Side:
         return self._derivs(x0, n, beta, self.shift)
 
     def _derivs(self, x0, n, beta=None, shift=0):
-        """Taylor coefficients of U at x0 from exact derivatives; with ``beta``
-        (a bound on the step's |Delta|) they stop once three successive
-        ``|c_j| j^2 beta^(j-2)`` are below 2**-(P+8)."""
+        """Taylor coefficients of U at x0 (Taylor-mode differentiation); with
+        ``beta`` (a bound on the step's |Delta|) the list stops once three
+        successive ``|c_j| j^2 beta^(j-2)`` are below 2**-(P+8): the number of
+        terms is doubled from SERIES_START until that holds or n is reached."""
         A = self.A
         tiny = mpmath.mpf(2) ** (-((self.P or 53) + 8))
         with mpmath.workprec(self.prec):
             psi = A.to_mpf(x0) + shift
-            out = []
-            fact = mpmath.mpf(1)
-            small = 0
-            for j in range(n):
-                if j:
-                    fact *= j
-                cj = self.deriv_scaled(j, psi) / fact
-                out.append(A.from_mpf(cj))
-                if beta is not None and j >= 4:
-                    small = small + 1 if abs(cj) * j * j * mpmath.mpf(beta) ** (j - 2) < tiny else 0
-                    if small >= 3:
-                        break
-        return out
+            m = n if beta is None else min(n, SERIES_START)
+            while True:
+                cs = self.series_scaled(psi, m)
+                cut = None
+                if beta is not None:
+                    small = 0
+                    b = mpmath.mpf(beta)
+                    for j in range(4, len(cs)):
+                        small = small + 1 if abs(cs[j]) * j * j * b ** (j - 2) < tiny else 0
+                        if small >= 3:
+                            cut = j + 1
+                            break
+                if cut is not None:
+                    cs = cs[:cut]
+                    break
+                if m >= n:
+                    break
+                m = min(n, 2 * m)
+            return [A.from_mpf(v) for v in cs]
 
     # -- Bessel pieces (m = 1 units) ------------------------------------------
     def kappa(self, R):
@@ -489,7 +744,7 @@ class _Side:
                         mpmath.mpf(0), float(shift))
             # linear start where delta*Lambda(r1) ~ theta
             mu, nu = float(self.mu), float(self.nu)
-            target = math.log(self.theta) - float(x)  # ln Lambda(r1)
+            target = float(mpmath.log(self.theta) - x)  # ln Lambda(r1)
             z = max(target, 1.0)
             for _ in range(30):
                 lnlam = (z - 0.5 * math.log(2 * math.pi * z) + math.lgamma(nu + 1)
@@ -590,6 +845,10 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     min_psi = math.inf
     energy = 0.0
     binom = [math.comb(d - 1, j) for j in range(d)]
+    # work of one step: the Cauchy products of order N (big integers: ~N^2 limb
+    # products of P bits; floats: interpreter overhead ~N^2 / 8)
+    JP = min(len(M.poly) if M.poly is not None else N, N)
+    step_work = N * JP * ((P_bits := (A.P or 64)) // 64 + 1)
     steps = 0
     reason = None
     while True:
@@ -597,6 +856,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         if steps > MAX_STEPS:
             raise ConvergenceError("bounce integration took too many steps; the potential may be "
                                    "too stiff for the Taylor integrator (try a smaller dps)")
+        side.prob.charge(step_work)
         b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta)
         if shift:
             # floats near the true vacuum: chi is tiny and carries relative
@@ -742,11 +1002,21 @@ def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
     PP = tay.cauchy(A, b, b, N)
     # dT/dx, dV/dx only enter the error estimate: a few digits suffice, so
     # they are computed in floats from the rounded series
+    # (y grows like exp(r): at high precision the shot runs far enough for it
+    # to leave the float range, so y is scaled by 2**-ey and the result back)
     Af = Arith(None)
     fl = [A.to_float(v) for v in (h, s, r0)]
+    ey = max((A.log2abs(v) for v in Y if v), default=0)
+    ey = int(ey) - 8 if ey > 512 else 0
+    Ys = [A.to_float(v >> ey) for v in Y] if ey else [A.to_float(v) for v in Y]
     dT, dV = _step_integrals(Af, d, binom, fl[2], fl[0], fl[1],
-                             [A.to_float(v) for v in b], [A.to_float(v) for v in Y],
+                             [A.to_float(v) for v in b], Ys,
                              [A.to_float(v) for v in c[:2]], [A.to_float(v) for v in F], N)[3:]
+    if ey:
+        return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
+                A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
+                A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
+                A.from_mpf(mpmath.ldexp(_clip(dT), ey)), A.from_mpf(mpmath.ldexp(_clip(dV), ey)))
     return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
             A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
             A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
@@ -1064,6 +1334,9 @@ def _solve_side_mp(prob, sign, dps):
         P = _bits(want + 4)
         side = _Side(prob, sign, P)
         tol_log2 = -want * math.log2(10)
+        if prob.progress is not None:
+            prob.progress(f"bounce: Newton step {it + 1} at {want:.0f} digits "
+                          f"(~{cur_digits:.0f} of {target} converged)")
         sh = _shoot(side, x, tol_log2, quad=quad)
         counts["mp_newton"] += 1
         if sh.reason in ("over", "under") and not sh.linear:
@@ -1091,8 +1364,13 @@ def _solve_side_mp(prob, sign, dps):
                            "try a larger dps or report the potential")
 
 
-def _solve(num, dim, dps, sign):
-    prob = _Problem(num, dim, sign)
+def _solve(num, dim, dps, sign, progress=None):
+    if not hasattr(num, "coeffs") or not hasattr(num, "taylor"):
+        raise InputError(f"expected a numeric potential (qsym.bridge.numeric_1d), got "
+                         f"{type(num).__name__}")
+    prob = _Problem(num, dim, sign, progress)
+    if progress is not None and dps is not None:
+        progress(f"bounce: double-precision start ({len(prob.sides)} direction(s))")
     results = []
     for s in sorted(prob.sides, reverse=True):
         if dps is None:
@@ -1108,17 +1386,20 @@ def _solve(num, dim, dps, sign):
     return min(results, key=lambda r: r.action)
 
 
-def solve_bounce(num, dim: int = 3, dps: int = 30, sign: int | None = None) -> BounceResult:
+def solve_bounce(num, dim: int = 3, dps: int = 30, sign: int | None = None,
+                 progress: Callable[[str], None] | None = None) -> BounceResult:
     """Bounce of a :class:`~qsym.bridge.Numeric1D` potential to ``dps`` digits.
 
     ``sign`` restricts the escape direction (+1 / -1); by default both sides
     with a region ``U < 0`` are solved and the lower action is returned.
+    ``progress``, if given, is called with a short message at each
+    high-precision Newton step (library code never prints).
     Raises InputError (bad input), NoSolutionError (no barrier/no bounce) or
-    ConvergenceError (with a remedy).
+    ConvergenceError (with a remedy); every solve ends within WORK_BUDGET.
     """
     from ..bridge import check_dps
     dps = check_dps(dps)
-    return _solve(num, dim, dps, sign)
+    return _solve(num, dim, dps, sign, progress)
 
 
 def solve_bounce_double(num, dim: int = 3, sign: int | None = None) -> BounceResult:
@@ -1131,12 +1412,28 @@ def solve_bounce_double(num, dim: int = 3, sign: int | None = None) -> BounceRes
     return _solve(num, dim, None, sign)
 
 
-def bounce(potential, omega=None, dim: int = 3, dps: int = 30, sign: int | None = None) -> BounceResult:
-    """Bounce of a single-field :class:`~qsym.potential.Potential` (of U_omega if omega is given)."""
-    from ..bridge import numeric_1d
+def bounce(potential, omega=None, dim: int = 3, dps: int = 30, sign: int | None = None,
+           progress: Callable[[str], None] | None = None) -> BounceResult:
+    """Bounce of a single-field :class:`~qsym.potential.Potential` (of U_omega if omega is given).
+
+    ``omega`` may be a number (numpy scalars included), a SymPy number or text
+    (parsed by :func:`qsym.potential.parse_value`); ``progress`` as in
+    :func:`solve_bounce`.
+    """
+    from ..bridge import check_dps, numeric_1d
+    from ..potential import Potential
+    if not isinstance(potential, Potential):
+        raise InputError(f"expected a qsym.potential.Potential, got {type(potential).__name__}")
+    dps = check_dps(dps)
     var, expr = potential.single_field()
     if omega is not None:
         from ..potential import parse_value
+        if isinstance(omega, (bool, np.bool_)):
+            raise InputError(f"omega must be a number, got {omega!r}")
+        if isinstance(omega, np.integer):
+            omega = int(omega)
+        elif isinstance(omega, np.floating):
+            omega = float(omega)
         om = parse_value(omega)
         m2 = potential.mass_matrix()[0, 0]
         if (m2 - om**2).is_positive is False:
@@ -1150,7 +1447,7 @@ def bounce(potential, omega=None, dim: int = 3, dps: int = 30, sign: int | None 
             raise
         raise InputError(f"U cannot be evaluated numerically ({type(exc).__name__}); the bounce "
                          "solver needs a real-analytic U") from None
-    return solve_bounce(num, dim=dim, dps=dps, sign=sign)
+    return solve_bounce(num, dim=dim, dps=dps, sign=sign, progress=progress)
 
 
 _S_PSI_CACHE: dict = {}
