@@ -279,7 +279,9 @@ MAX_MARCH = 40
 #: largest single marching step in u
 MAX_MARCH_STEP = 60.0
 #: absolute tolerance in u of the double-precision bracketing refinement
-DOUBLE_U_TOL = 1e-11
+DOUBLE_U_TOL = 1e-9
+#: width in u at which the double-precision golden section hands the extremum to the parabola rounds
+GOLDEN_TOL = 1e-3
 #: nearby points tried when a high-precision bounce fails inside the secant
 RETRY_SHIFTS = 3
 #: rounds of the high-precision extremum refinement (each halves the digits still missing)
@@ -605,7 +607,7 @@ def _refine_extremum(curve, ua: float, ub: float, kind: int, dps: int):
     c, d = b - gr * (b - a), a + gr * (b - a)
     fc, fd = f(c), f(d)
     for _ in range(MAX_ROOT_ITER):
-        if abs(b - a) < 1e-5:
+        if abs(b - a) < GOLDEN_TOL:
             break
         if fc < fd:
             b, d, fd = d, c, fc
