@@ -48,7 +48,11 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
     Qr = sp.nsimplify(Q) if not isinstance(Q, sp.Basic) else Q
     sub = {Qsym: Qr}
     w0 = sp.sqrt(win["omega_min2"])
-    Uw0 = P.U_omega(w0)
+    # the integrand needs numbers: omega_min^2 may be algebraic (CRootOf), so take it as an exact
+    # rational at twice the working precision (the quadrature's own precision)
+    w02 = win["omega_min2"] if win["omega_min2"].is_Rational else \
+        exact_rational(evaluate(win["omega_min2"], 2 * dps + 20))
+    Uw0 = P.U_omega(sp.sqrt(w02))
     f = mp_callable(sp.sqrt(2 * sp.Max(Uw0, 0)), [P.fields[0]])
     with mpmath.workdps(2 * dps + 10):  # U_omega0 ~ (phi - phi0)^2 cancels half the digits near phi0
         sigma = mpmath.quad(f, [0, evaluate(phi0, 2 * dps + 10)])

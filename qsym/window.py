@@ -21,6 +21,30 @@ from .potential import Potential
 
 __all__ = ["qball_window"]
 
+#: digits at which a sign that SymPy cannot decide exactly is evaluated (then doubled once)
+SIGN_DIGITS = 50
+
+
+def _sign(x) -> int:
+    """The sign of an exact real number: exact where SymPy can decide it, else from a
+    certified-precision evaluation (``evalf`` with ``strict``) at SIGN_DIGITS and twice that;
+    never a double-precision comparison against an absolute threshold."""
+    x = sp.nsimplify(x) if isinstance(x, sp.Float) else x
+    if x.is_zero or (x.is_number and sp.simplify(x) == 0):
+        return 0
+    if x.is_positive:
+        return 1
+    if x.is_negative:
+        return -1
+    for n in (SIGN_DIGITS, 2 * SIGN_DIGITS):
+        try:
+            v = x.evalf(n, strict=True)
+        except (sp.PrecisionExhausted, TypeError, ValueError):
+            continue
+        if v.is_comparable and v != 0:
+            return 1 if v > 0 else -1
+    raise InputError(f"cannot decide the sign of {x} (an exact value at the edge of the window)")
+
 
 def qball_window(P: Potential) -> dict:
     """``omega_min^2``, ``omega_max^2`` (exact where SymPy can), ``phi_at_min``, ``charge``.
@@ -59,12 +83,16 @@ def qball_window(P: Potential) -> dict:
         raise InputError("U is unbounded below (or negative) at large field: the origin is not the "
                          "global minimum, so no Q-ball is stable")
     vals = [(sp.simplify(mu2.subs(phi, r)), r) for r in cands]
-    if any(sp.N(v) < 0 for v, _ in vals):
-        v, r = min(vals, key=lambda t: sp.N(t[0]))
+    neg = [(v, r) for v, r in vals if _sign(v) < 0]
+    if neg:
+        r = neg[0][1]
         raise InputError(f"U < 0 at phi = {sp.N(r, 6)} (U has a vacuum deeper than the origin): "
                          "no Q-ball can be stable")
-    if not vals or all(sp.N(v - top) >= 0 for v, _ in vals):
+    if not vals or all(_sign(v - top) >= 0 for v, _ in vals):
         raise NoSolutionError(f"no Q-ball window: min mu^2 is not below its origin value {top} "
                               "(U_omega never has a bounce)")
-    vmin, at = min(vals, key=lambda t: sp.N(t[0]))
+    vmin, at = vals[0]
+    for v, r in vals[1:]:
+        if _sign(v - vmin) < 0:
+            vmin, at = v, r
     return {"omega_min2": vmin, "omega_max2": top, "phi_at_min": at, "charge": q, "mu2": mu2}
