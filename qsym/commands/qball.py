@@ -65,8 +65,10 @@ def run(args):
     }
     lines = [f"Q = {payload['charge']}: omega = {payload['omega']}, M_Q = {payload['mass']}, "
              f"R = {payload['radius']} (relative error {payload['error']}; {best.stability})",
-             f"  thin wall : M_Q = {payload['thin_wall'].get('mass')} "
-             f"(+ surface: {payload['thin_wall'].get('mass_surface_corrected')})",
+             ("  thin wall : " + (f"M_Q = {payload['thin_wall'].get('mass')} "
+                                    f"(+ surface: {payload['thin_wall'].get('mass_surface_corrected')})"
+                                    if res["thin_wall"].get("valid", True) else
+                                    str(res["thin_wall"].get("reason")))),
              "  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
                                   else str(res["thick_wall"].get("reason")))]
     if len(sols) > 1:
