@@ -31,9 +31,11 @@ __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
            "OmegaFamily", "exact_rational", "check_dps",
            "MIN_DPS", "MAX_DPS"]
 
-#: precision limits accepted by the numeric layer
+#: precision limits accepted by the numeric layer.  The cost of a bounce grows
+#: like dps**3 (S_psi: ~5 s of CPU at dps 300, ~25 s at 500, several minutes
+#: at 1000), so the maximum is 500
 MIN_DPS = 15
-MAX_DPS = 2000
+MAX_DPS = 500
 #: internal evaluations (guard digits included) may go this far beyond
 _MAX_WORK_DPS = 4 * MAX_DPS
 

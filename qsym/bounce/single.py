@@ -140,10 +140,14 @@ MAX_ROOT_ITER = 400
 MAX_POLY_DEGREE = 200
 #: largest Euclidean dimension accepted
 MAX_DIM = 64
-#: work budget of one solve, in coefficient operations (Taylor order x
-#: (order or 1) x cost of U per step, summed over all steps of all shots):
-#: every input ends within it, with ConvergenceError
-WORK_BUDGET = 4e9
+#: work budget of one solve, in units of coefficient operations (per Taylor
+#: step: order x terms of U x 64-bit limbs; per series evaluation of a
+#: non-polynomial U: terms^2 x its size; per landscape point SCAN_COST),
+#: summed over all shots.  Measured: S_psi at dps 30 / 300 / 500 needs about
+#: 1e5 / 4e6 / 2e7 units (0.2 / 5 / 25 s of CPU); the budget ends any input
+#: within about two minutes with ConvergenceError
+
+WORK_BUDGET = 1e8
 #: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
 SERIES_START = 16
 #: work units charged per landscape grid point
