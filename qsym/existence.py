@@ -556,7 +556,7 @@ def _point_str(fields, signs, x):
 
 
 def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFAULT_RTOL,
-                max_boxes: int = MAX_BOXES, polish: bool = True) -> Mu2Result:
+                max_boxes: int = MAX_BOXES, polish: bool = True, progress=None) -> Mu2Result:
     """Certified global minimum of ``mu^2 = 2U / sum q_k^2 phi_k^2`` over ``phi != 0``.
 
     Parameters
@@ -576,6 +576,9 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
         Refine the minimiser by Newton's method at ``dps`` digits (default);
         without it the value is the best branch-and-bound point (double
         precision, error = bracket width) -- enough for existence decisions.
+    progress : callable(str) or None
+        Receives one line per branch-and-bound level (boxes used, open boxes,
+        best value); library code never prints.
 
     Raises
     ------
@@ -594,10 +597,10 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
         raise InputError(f"rtol must be in (0, 0.01), got {rtol!r}")
     data = ray_data(P, domain)
     with np.errstate(all="ignore"):
-        return _mu2_minimum(data, dps, rtol, max_boxes, polish)
+        return _mu2_minimum(data, dps, rtol, max_boxes, polish, progress)
 
 
-def _mu2_minimum(data, dps, rtol, max_boxes, polish=True):
+def _mu2_minimum(data, dps, rtol, max_boxes, polish=True, progress=None):
     fields = [f.name for f in data.fields]
     n = len(fields)
     try:
@@ -656,7 +659,12 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True):
     # anywhere prunes everywhere; each state is [chart, lo, hi, lower bounds, first]
     box0 = (np.zeros((1, d)), np.ones((1, d)))
     states = [[ch, box0[0].copy(), box0[1].copy(), np.full(1, -np.inf), True, 0] for ch in charts]
+    level = 0
     while any(st[1].shape[0] for st in states):
+        if progress and level:
+            progress(f"mu^2 branch and bound, level {level}: {boxes_used} boxes used, "
+                     f"{sum(st[1].shape[0] for st in states)} open, best {UB:.12g}")
+        level += 1
         if boxes_used > max_boxes or (d == 0 and boxes_used):
             complete = False
             lower_pruned = min([lower_pruned] + [float(st[3].min()) for st in states if st[1].shape[0]])
@@ -844,7 +852,7 @@ class ThresholdResult:
 
 
 def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: float = 1e-6,
-                   domain: str = "amplitudes", max_steps: int = 60) -> ThresholdResult:
+                   domain: str = "amplitudes", max_steps: int = 60, progress=None) -> ThresholdResult:
     """Bisect on ``qball_exists`` for the parameter ``parameter``.
 
     ``make_potential(value_text)`` builds the potential at a parameter value
@@ -853,6 +861,7 @@ def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: 
     mu^2 decreases pointwise as |yA| grows); it is checked at both ends.
     If ``hi`` is None it is doubled from ``max(2 lo, 1)`` until a Q-ball exists.
     A point where U has a deeper vacuum counts as "exists" (mu^2 < 0 there).
+    ``progress`` (callable(str) or None) receives one line per decided point.
     """
     def exists(v: Fraction):
         try:
@@ -860,8 +869,14 @@ def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: 
                             domain=domain, max_boxes=MAX_BOXES // 4, polish=False)
         except InputError as exc:
             if "deeper" in str(exc) or "U < 0" in str(exc):
+                if progress:
+                    progress(f"{parameter} = {float(v):.12g}: deeper vacuum (counts as exists)")
                 return True, True
             raise
+        if progress:
+            progress(f"{parameter} = {float(v):.12g}: "
+                     + ("Q-ball exists" if r.qball_exists else "no Q-ball")
+                     + ("" if r.existence_certified else " (undecided)"))
         return r.qball_exists, r.existence_certified
 
     lo = Fraction(lo)

@@ -280,6 +280,9 @@ def _multi_evaluator(P: Potential, origin_value):
     from .qball import QBall
 
     def evaluate(w, dps):
+        if isinstance(w, mpmath.mpf):
+            # exact binary value: a high-precision omega must not pass through float
+            w = sp.Integer(int(w.man)) * sp.Integer(2) ** int(w.exp) if w else sp.Integer(0)
         r = qball_multi(P, w, dps=dps)
         b = r.bounce
         with mpmath.workdps((dps or 15) + 5):
@@ -290,17 +293,21 @@ def _multi_evaluator(P: Potential, origin_value):
     return evaluate
 
 
-def qball_multi_charge(P: Potential, Q, dps: int = 20) -> dict:
+def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
     """Several fields: the Q-ball(s) of charge Q, next to the thin-wall result of sec. 2 for the same U.
 
     The window is ``sqrt(min mu^2) < omega < sqrt(lim_{phi->0} mu^2)`` from the certified
     minimum of :func:`qsym.existence.mu2_minimum`; the thin wall sits at its minimiser.
+    The branches are found by :func:`qsym.bounce.multi.solve_charge_multi`.
+    ``progress`` (callable(str) or None) receives one line per stage and per bounce.
     """
-    from .existence import mu2_minimum
+    from .bounce.multi import solve_charge_multi
     from .errors import NoSolutionError
-    from .qball import solve_charge_with
+    from .existence import mu2_minimum
 
-    m = mu2_minimum(P, dps=dps + 10)
+    if progress:
+        progress("certified minimum of mu^2 (existence and the omega window)")
+    m = mu2_minimum(P, dps=dps + 10, progress=progress)
     if not m.qball_exists:
         raise NoSolutionError(f"no Q-ball: min mu^2 = {mpmath.nstr(m.mu2_min, 8)} is not below its origin "
                               f"value {mpmath.nstr(m.origin_value, 8)}")
@@ -310,7 +317,10 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20) -> dict:
     Qr = sp.Rational(Q)          # exact charge (a Rational, int or decimal text)
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
-    sols = solve_charge_with(_multi_evaluator(P, m.origin_value), m_per_charge, Qv, window, dps)
+    if progress:
+        progress(f"scanning Q(omega) on ({mpmath.nstr(window[0], 8)}, {mpmath.nstr(window[1], 8)})")
+    sols = solve_charge_multi(_multi_evaluator(P, m.origin_value), m_per_charge, Qv, window, dps,
+                              progress=progress)
     # thin wall (eqs (10)-(11)) at the minimiser of mu^2
     phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
     tw_ = thin_wall(P, phi0)
