@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def progress_printer(label: str = "qsym"):
-    """A ``progress(message)`` callback printing ``[  t s] label: message`` on stderr, or None.
+def progress_printer(label: str | None = None):
+    """A ``progress(message)`` callback printing ``[  t s] [label: ]message`` on stderr, or None.
 
     Active when stderr is a terminal or ``QSYM_PROGRESS=1``; ``QSYM_PROGRESS=0``
     silences it.  Library code receives the callback and never prints itself.
@@ -73,7 +73,8 @@ def progress_printer(label: str = "qsym"):
     t0 = time.perf_counter()
 
     def progress(msg) -> None:
-        print(f"[{time.perf_counter() - t0:7.1f}s] {label}: {msg}", file=sys.stderr, flush=True)
+        head = f"{label}: " if label else ""
+        print(f"[{time.perf_counter() - t0:7.1f}s] {head}{msg}", file=sys.stderr, flush=True)
     return progress
 
 

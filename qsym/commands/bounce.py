@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mpmath
 
+from ..bridge import MAX_DPS, MIN_DPS
 from ..errors import InputError
 from ._common import add_charge_args, add_json, add_potential_args, field_names, potential_from_args
 
@@ -18,7 +19,8 @@ def add_parser(subparsers):
                    help="frequency: bounce of U_omega = U - omega^2/2 sum q_k^2 phi_k^2")
     add_charge_args(p)
     p.add_argument("--dim", type=int, default=3, help="Euclidean dimension d >= 2 (default 3)")
-    p.add_argument("--dps", type=int, default=30, help="decimal digits (>= 15, default 30)")
+    p.add_argument("--dps", type=int, default=30,
+                   help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 30)")
     add_json(p)
     return p
 
@@ -45,7 +47,8 @@ def run(args):
         raise InputError(f"parameters without values: {names} (give them with --param k=v)")
     if len(names) > 1:
         return _run_multi(pot, args)
-    res = bounce(pot, omega=args.omega, dim=args.dim, dps=args.dps)
+    from ..cli import progress_printer
+    res = bounce(pot, omega=args.omega, dim=args.dim, dps=args.dps, progress=progress_printer())
     dps = args.dps
     with mpmath.workdps(dps):
         payload = {

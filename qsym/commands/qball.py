@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mpmath
 
+from ..bridge import MAX_DPS, MIN_DPS
+
 from ._common import add_charge_args, add_json, potential_from_args
 
 
@@ -19,7 +21,7 @@ def add_parser(sub):
     add_charge_args(p)
     p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
     p.add_argument("--charge", required=True, help="the charge Q > 0")
-    p.add_argument("--dps", type=int, default=20, help="decimal digits (>= 15)")
+    p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 20)")
     add_json(p)
     return p
 
