@@ -220,7 +220,7 @@ def test_json_error_objects():
     rc, out, err = run("qball", "--potential", "phi**2/2 + phi**4", "--field", "phi", "--charge", "3", "--json")
     assert rc == 1 and json.loads(out)["kind"] == "no_solution"
     rc, out, err = run("--time-limit", "0.5", "bounce", "--potential", CUBIC, "--field", "phi",
-                       "--dps", "1500", "--json")
+                       "--dps", "400", "--json")
     assert rc == 1 and json.loads(out)["kind"] == "convergence" and "time limit" in err
     rc, out, err = run("nonsense", "--json")
     assert rc == 2 and json.loads(out)["kind"] == "input"
