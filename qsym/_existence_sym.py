@@ -48,6 +48,10 @@ __all__ = ["RayPatch", "RayData", "ray_data", "DOMAINS"]
 
 #: field-space domains: amplitudes >= 0 (the convention) or all real values
 DOMAINS = ("amplitudes", "real")
+#: most fields of the certified minimiser (its boxes live in n - 1 dimensions), and most
+#: sign patterns (orthants, 2^n in the "real" domain) it will expand
+MAX_FIELDS = 10
+MAX_ORTHANTS = 64
 
 
 @dataclass
@@ -165,6 +169,12 @@ def ray_data(P, domain: str = "amplitudes") -> RayData:
     if not (m0.is_number and m0.is_real):
         raise InputError(f"cannot evaluate the origin limit of mu^2 ({m0})")
     fields = tuple(P.fields)
+    if len(fields) > MAX_FIELDS:
+        raise InputError(f"{len(fields)} fields: the certified mu^2 minimiser handles at most {MAX_FIELDS} "
+                         "(its branch and bound runs over n - 1 dimensional boxes)")
+    if domain == "real" and 2 ** len(fields) > MAX_ORTHANTS:
+        raise InputError(f"the domain 'real' has 2^{len(fields)} sign patterns for {len(fields)} fields; "
+                         f"at most {MAX_ORTHANTS} are searched: use domain 'amplitudes' (phi_k >= 0)")
     patterns = [tuple([1] * len(fields))] if domain == "amplitudes" else \
         list(itertools.product((1, -1), repeat=len(fields)))
     patches = []

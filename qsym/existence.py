@@ -70,12 +70,20 @@ from ._existence_sym import ray_data
 from .errors import InputError, NoSolutionError
 
 __all__ = ["Mu2Result", "mu2_minimum", "ThresholdResult", "threshold_scan",
-           "DEFAULT_RTOL", "MAX_BOXES", "ROUND_PAD"]
+           "DEFAULT_RTOL", "MAX_BOXES", "MAX_WORK", "ROUND_PAD"]
 
 #: relative tolerance of the certified bracket [lower, upper] of min mu^2
 DEFAULT_RTOL = 1e-9
 #: branch-and-bound budget (boxes evaluated) before giving up certification
 MAX_BOXES = 400_000
+#: second budget on the work (boxes x polynomial terms x variables, the size of the interval
+#: evaluations): many fields and terms end the search in seconds, with certified=False
+MAX_WORK = 2 * 10**8
+#: Newton polish of the minimiser only for U with at most this many terms (it
+#: differentiates mu^2 symbolically)
+POLISH_MAX_TERMS = 150
+#: boxes x terms x variables per vectorised interval evaluation (bounds the memory)
+CHUNK = 2 * 10**6
 #: outward padding, in units of 2**-52 per term and per operation
 ROUND_PAD = 4
 _EPS = 2.0 ** -52
@@ -115,11 +123,19 @@ class _Poly:
         self.nterms = len(terms)
         return self
 
+    def _rows(self):
+        """Rows per vectorised evaluation (CHUNK bounds rows x terms x variables)."""
+        return max(1, CHUNK // max(1, self.nterms * max(1, self.n)))
+
     def interval(self, lo: np.ndarray, hi: np.ndarray):
         """Rigorous enclosure over boxes ``lo <= psi <= hi`` (rows), ``lo >= 0``."""
         B = lo.shape[0]
         if self.nterms == 0:
             return np.zeros(B), np.zeros(B)
+        step = self._rows()
+        if B > step:
+            parts = [self.interval(lo[i:i + step], hi[i:i + step]) for i in range(0, B, step)]
+            return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
         # monomial ranges: monotone in each psi >= 0
         mlo = np.prod(lo[:, None, :] ** self.exps[None, :, :], axis=2)
         mhi = np.prod(hi[:, None, :] ** self.exps[None, :, :], axis=2)
@@ -135,6 +151,9 @@ class _Poly:
         """Float values at points (rows of ``x``)."""
         if self.nterms == 0:
             return np.zeros(x.shape[0])
+        step = self._rows()
+        if x.shape[0] > step:
+            return np.concatenate([self.value(x[i:i + step]) for i in range(0, x.shape[0], step)])
         return (self.coef[None, :] * np.prod(x[:, None, :] ** self.exps[None, :, :], axis=2)).sum(axis=1)
 
     def exact_value(self, x):
@@ -593,11 +612,22 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
     (False, True, 2.0, 2.0)
     """
     dps = bridge.check_dps(dps)
+    try:
+        rtol = float(rtol)
+    except (TypeError, ValueError):
+        raise InputError(f"rtol must be a number, got {rtol!r}") from None
     if not (0 < rtol < 1e-2):
         raise InputError(f"rtol must be in (0, 0.01), got {rtol!r}")
+    if isinstance(max_boxes, bool) or not isinstance(max_boxes, (int, np.integer)) or max_boxes < 1:
+        raise InputError(f"max_boxes must be a positive integer, got {max_boxes!r}")
+    if progress is not None and not callable(progress):
+        raise InputError("progress must be callable(str) or None")
+    from .potential import Potential
+    if not isinstance(P, Potential):
+        raise InputError(f"mu2_minimum needs a qsym.Potential, got {type(P).__name__}")
     data = ray_data(P, domain)
     with np.errstate(all="ignore"):
-        return _mu2_minimum(data, dps, rtol, max_boxes, polish, progress)
+        return _mu2_minimum(data, dps, rtol, int(max_boxes), polish, progress)
 
 
 def _mu2_minimum(data, dps, rtol, max_boxes, polish=True, progress=None):
@@ -643,7 +673,7 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True, progress=None):
     d = n - 1
     # a first upper bound from a coarse grid on every facet (includes all pure-field
     # and equal-mixture directions), so that pruning is effective from the start
-    grid1 = np.linspace(0.0, 1.0, 5 if d <= 3 else 3)
+    grid1 = np.linspace(0.0, 1.0, 5 if d <= 3 else (3 if d <= 6 else 2))
     grid = np.array(list(itertools.product(grid1, repeat=d)), dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
     charts = [ch for p in patches for ch in _charts(p)]
     for p in patches:
@@ -660,12 +690,16 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True, progress=None):
     box0 = (np.zeros((1, d)), np.ones((1, d)))
     states = [[ch, box0[0].copy(), box0[1].copy(), np.full(1, -np.inf), True, 0] for ch in charts]
     level = 0
+    work_used = 0
+    # work per box of a chart: interval evaluations of u2, u3, u4, c and their gradients
+    cost = {id(ch): (sum(q.nterms for q in (ch.u2, ch.u3, ch.u4, ch.c)) + 1) * (d + 1) ** 2
+            for ch in charts}
     while any(st[1].shape[0] for st in states):
         if progress and level:
             progress(f"mu^2 branch and bound, level {level}: {boxes_used} boxes used, "
                      f"{sum(st[1].shape[0] for st in states)} open, best {UB:.12g}")
         level += 1
-        if boxes_used > max_boxes or (d == 0 and boxes_used):
+        if boxes_used > max_boxes or work_used > MAX_WORK or (d == 0 and boxes_used):
             complete = False
             lower_pruned = min([lower_pruned] + [float(st[3].min()) for st in states if st[1].shape[0]])
             break
@@ -675,6 +709,7 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True, progress=None):
                 continue
             p = ch.patch
             boxes_used += lo.shape[0]
+            work_used += lo.shape[0] * cost[id(ch)]
             glo, u4h, anc = _g_lower(ch, lo, hi, m0_hi)
             # sample points: box midpoints and the mean-value anchors (which sit on the
             # box faces where g is monotone, so boundary minima are found quickly)
@@ -758,7 +793,13 @@ def _mu2_minimum(data, dps, rtol, max_boxes, polish=True, progress=None):
             return Mu2Result(+val, at, direc, +m0_mp, False, certified, lower,
                              max(UB, float(val)), err, dps, boxes_used, notes=notes,
                              existence_certified=certified)
-        if polish:
+        bp = best[0]
+        big = sum(q.nterms for q in (bp.u2, bp.u3, bp.u4)) > POLISH_MAX_TERMS
+        if polish and big:
+            notes = notes + [f"not polished: U has more than {POLISH_MAX_TERMS} terms (the symbolic "
+                             "Hessian of mu^2 would cost minutes); the value is the best "
+                             "branch-and-bound point, its error the bracket width"]
+        if polish and not big:
             val, at, err = _polish(data, best, UB, lower, tol, dps)
         else:
             p, psi, F = best
