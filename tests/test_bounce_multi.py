@@ -306,3 +306,64 @@ def test_errors_are_one_line():
         with pytest.raises((InputError, NoSolutionError, ConvergenceError)) as info:
             call()
         assert "\n" not in str(info.value)
+
+
+# --------------------------------------------------------------------------
+# linear algebra and Q-balls of given charge
+# --------------------------------------------------------------------------
+def test_block_tridiagonal_solver_matches_dense():
+    import numpy as np
+    from qsym.bounce.multi import _BlockTridiag
+    rng = np.random.default_rng(3)
+    for m in (1, 2, 5, 8, 33):
+        for b in (1, 3):
+            A, C = rng.normal(size=(m, b, b)), rng.normal(size=(m, b, b))
+            B = rng.normal(size=(m, b, b)) + 6 * np.eye(b)
+            f = _BlockTridiag(A, B, C)
+            d = rng.normal(size=(m, b, 2))
+            x = f.solve(d)
+            ref = np.linalg.solve(f.dense(), d.reshape(m * b, 2))
+            assert np.abs(x.reshape(m * b, 2) - ref).max() < 1e-12
+            assert np.abs(f.matvec(x) - d).max() < 1e-12
+
+
+README_U = "x**2/2 + y**2 - 3*x**2*y + x**4 + y**4"
+
+
+@pytest.mark.slow
+def test_readme_multi_field_qball():
+    # the README example at dps 12 against its 20-digit answer (qsym at dps 20), two branches
+    from qsym.solve import _multi_evaluator, qball_multi_charge
+    P = Potential(README_U, ["x", "y"], charges=[1, 0])
+    lines = []
+    r = qball_multi_charge(P, 100, dps=12, progress=lines.append)
+    assert lines and all(isinstance(s, str) and "\n" not in s for s in lines)
+    s1, s2 = r["solutions"]
+    ref = [("0.74553221811743402272", "87.348466323165418249"),
+           ("0.99922677528081891970", "100.07334693555667853")]
+    for s, (w, M_) in zip((s1, s2), ref):
+        assert rel(s.omega, w) < 1e-11 and rel(s.mass, M_) < 1e-11 and s.error < 1e-11
+        assert s.charge == 100
+    # stability: the lower branch dQ/domega < 0 and M_Q < Q m (m = 1 per unit charge)
+    assert s1.stability == "stable" and s1.mass < 100 and s1.dQ_domega < 0
+    assert s2.stability == "unstable" and s2.mass > 100 and s2.dQ_domega > 0
+    assert r["thin_wall"]["mass"] < s1.mass                  # the thin wall neglects the surface
+    # dE/dQ = omega along the family, from double-precision Q-balls at omega +- h
+    ev = _multi_evaluator(P, 1)
+    h = 1e-4
+    lo, hi = ev(float(s1.omega) - h, None), ev(float(s1.omega) + h, None)
+    assert (hi.mass - lo.mass) / (hi.charge - lo.charge) == pytest.approx(float(s1.omega), rel=1e-6)
+
+
+@pytest.mark.slow
+def test_multi_field_branches_between_scan_points_and_Q_min():
+    # Q_min of this family (~30.85) lies between scan points (the nearest has Q = 30.95):
+    # Q = 30.9 has two branches there, and Q = 20 has none, with the refined Q_min stated
+    from qsym.solve import qball_multi_charge
+    P = Potential(README_U, ["x", "y"], charges=[1, 0])
+    s1, s2 = qball_multi_charge(P, "30.9", dps=10)["solutions"]
+    assert 0.95 < s1.omega < s2.omega < 0.97
+    assert s1.stability == "metastable" and s2.stability == "unstable"     # M_Q > Q m = Q
+    assert s1.mass < s2.mass < 30.9 * 1.02
+    with pytest.raises(NoSolutionError, match=r"Q in \[30\.8"):
+        qball_multi_charge(P, 20, dps=10)

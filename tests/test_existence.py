@@ -205,3 +205,52 @@ def test_irrational_origin_value_and_mixing():
     P2 = Potential("a**2 + 3*b**2/2 - a*b - sqrt(2)*a**2*b + a**4 + b**4", ["a", "b"], [1, 1])
     r2 = mu2_minimum(P2, dps=20)
     assert r2.qball_exists and r2.certified
+
+
+def test_huge_or_unsupported_input_is_a_clean_error():
+    import sympy as sp
+    x = sp.Symbol("x")
+    # a 400-term polynomial: its degree is the message (quadratic, cubic, quartic parts only)
+    U = x**2 / 2 + sum(sp.Rational(1, k * k) * x**k for k in range(3, 403))
+    with pytest.raises(InputError, match="degree 402.*quadratic, cubic and quartic"):
+        mu2_minimum(Potential(U, ["x"]), dps=15)
+    with pytest.raises(InputError, match="degree 5.*quadratic, cubic and quartic"):
+        mu2_minimum(Potential("a**2/2 - a**3 + a**5", ["a"]), dps=15)
+    P = Potential("a**2/2 - a**3 + a**4", ["a"])
+    for bad in (0, -1, "10", 2.5, True):
+        with pytest.raises(InputError, match="max_boxes"):
+            mu2_minimum(P, max_boxes=bad)
+    with pytest.raises(InputError, match="rtol"):
+        mu2_minimum(P, rtol="x")
+    with pytest.raises(InputError, match="Potential"):
+        mu2_minimum("a**2/2 - a**3 + a**4")
+    f = [f"f{k}" for k in range(11)]
+    with pytest.raises(InputError, match="at most 10"):
+        mu2_minimum(Potential(" + ".join(f"{v}**2" for v in f) + " - f0**3", f), dps=15)
+    g = f[:7]
+    with pytest.raises(InputError, match="sign patterns"):
+        mu2_minimum(Potential(" + ".join(f"{v}**2" for v in g) + " - f0**3 + f0**4", g), domain="real")
+
+
+def test_numpy_parameters_and_small_budget():
+    ref = mu2_minimum(Potential("m**2*p**2/2 - A*p**3 + p**4", ["p"], params={"m": 1, "A": "0.6"}), dps=20)
+    P = Potential("m**2*p**2/2 - A*p**3 + p**4", ["p"], params={"m": np.float64(1), "A": np.float64(0.6)})
+    r = mu2_minimum(P, dps=np.int64(20), max_boxes=np.int64(1000), rtol=np.float64(1e-9))
+    assert r.certified and r.mu2_min == ref.mu2_min
+    with mpmath.workdps(20):      # closed form: mu^2 = m^2 - 2 A p + 2 p^2 >= 1 - A^2/2 at m = 1
+        assert abs(ref.mu2_min - (1 - mpmath.mpf(18) / 100)) < mpmath.mpf(10) ** -18
+    # a budget of a few boxes ends the search without a certificate (never a hang)
+    r = mu2_minimum(M.potential_object(M.DEFAULTS), dps=15, max_boxes=5)
+    assert not r.certified and r.boxes < 1000
+
+
+def test_progress_lines():
+    lines = []
+    r = mu2_minimum(M.potential_object(M.DEFAULTS), dps=15, progress=lines.append)
+    assert r.certified and lines and all("\n" not in s for s in lines)
+    steps = []
+    th = threshold_scan(lambda v: M.potential_object({**M.DEFAULTS, "g1": "0", "g2": "0", "A": v}), "A",
+                        0, rtol=1e-2, progress=steps.append)
+    assert len(steps) >= th.steps and any("no Q-ball" in s for s in steps)
+    with pytest.raises(InputError, match="progress"):
+        mu2_minimum(M.potential_object(M.DEFAULTS), progress="stderr")
