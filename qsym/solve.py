@@ -282,7 +282,8 @@ def _multi_evaluator(P: Potential, origin_value):
     def evaluate(w, dps):
         if isinstance(w, mpmath.mpf):
             # exact binary value: a high-precision omega must not pass through float
-            w = sp.Integer(int(w.man)) * sp.Integer(2) ** int(w.exp) if w else sp.Integer(0)
+            sign, man, exp, _ = w._mpf_
+            w = (-1) ** sign * sp.Integer(int(man)) * sp.Integer(2) ** int(exp) if w else sp.Integer(0)
         r = qball_multi(P, w, dps=dps)
         b = r.bounce
         with mpmath.workdps((dps or 15) + 5):

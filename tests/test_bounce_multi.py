@@ -367,3 +367,22 @@ def test_multi_field_branches_between_scan_points_and_Q_min():
     assert s1.mass < s2.mass < 30.9 * 1.02
     with pytest.raises(NoSolutionError, match=r"Q in \[30\.8"):
         qball_multi_charge(P, 20, dps=10)
+
+
+def test_fixed_point_residual_matches_mpf_dot_products():
+    # the high-precision residual (integer dot products) against plain mpf arithmetic
+    import numpy as np
+    from qsym.bounce.multi import _Mesh, _MPSystem, _Problem
+    Pb = _Problem(numeric_nd(a**2 / 2 + b**2 - a**3 - a * b**2, [a, b]), 3)
+    Pb.Phi = 1.0
+    mesh = _Mesh(np.array([0.0, 0.7, 1.5, 3.0, 6.0]), 12)
+    msys = _MPSystem(Pb, mesh, 200)
+    rng = np.random.default_rng(5)
+    with mpmath.workprec(200):
+        psi = [[mpmath.mpf(float(v)) * (1 + mpmath.mpf(2) ** -80 * k) for k, v in
+                enumerate(rng.normal(size=mesh.Np) * np.exp(-mesh.r))] for _ in range(2)]
+        F, d1 = msys.residual(psi)
+        Fr, d1r = msys.residual_fdot(psi)
+        assert np.array_equal(F, Fr) or np.max(np.abs(F - Fr)) <= 1e-15 * np.max(np.abs(Fr))
+        worst = max(abs(x - y) for e in range(mesh.E) for k in range(2) for x, y in zip(d1[e][k], d1r[e][k]))
+        assert worst < mpmath.mpf(2) ** -190
