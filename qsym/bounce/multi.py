@@ -41,8 +41,10 @@ Method
    elements are refined until the Chebyshev coefficients of every element
    have decayed to the tolerance.  The Jacobian is solved by static
    condensation (element interiors eliminated element by element, then a
-   small dense system in the interface values), so a Newton step costs
-   O(elements).  The Newton solution must reproduce the minimum of the
+   block-tridiagonal system in the interface values, n x n blocks, solved by
+   block cyclic reduction with a residual check and a pivoted dense
+   fallback), so a Newton step costs O(elements).  The minimiser's
+   preconditioner ``-Laplacian + m^2`` is block tridiagonal in the same way.  The Newton solution must reproduce the minimum of the
    reduced action (an independent check that Newton found the bounce and not
    another solution).  When the float solve is noise-limited above
    ``DOUBLE_TOL`` (very thin walls: an ill-conditioned Jacobian), the double
@@ -50,7 +52,8 @@ Method
 4. **High precision** (``dps`` given): the element orders are chosen from the
    measured decay rates of the double-precision coefficients, and Newton is
    continued as mixed-precision iterative refinement: residuals in mpmath at
-   ``dps + GUARD_DIGITS`` digits, corrections from the double-precision
+   ``dps + GUARD_DIGITS`` digits (the derivative sums as exact integer dot
+   products of fixed-point numbers), corrections from the double-precision
    Jacobian (each step gains about ten digits).  The coefficients are checked
    again a posteriori at full precision.
 5. **Integrals.** ``T``, ``V`` and ``int phi_k^2`` by Clenshaw-Curtis
