@@ -299,8 +299,10 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
 
     The window is ``sqrt(min mu^2) < omega < sqrt(lim_{phi->0} mu^2)`` from the certified
     minimum of :func:`qsym.existence.mu2_minimum`; the thin wall sits at its minimiser.
-    The branches are found by :func:`qsym.bounce.multi.solve_charge_multi`.
-    ``progress`` (callable(str) or None) receives one line per stage and per bounce.
+    The branches are found by :func:`qsym.bounce.multi.solve_charge_multi`; ``notes`` (in
+    the result) says where the scan could not settle an end of the window (further
+    branches may lie beyond).  ``progress`` (callable(str) or None) receives one line per
+    stage and per bounce.
     """
     from .bounce.multi import solve_charge_multi
     from .errors import NoSolutionError
@@ -320,8 +322,9 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
         Qv = mpmath.mpf(Qr.p) / Qr.q
     if progress:
         progress(f"scanning Q(omega) on ({mpmath.nstr(window[0], 8)}, {mpmath.nstr(window[1], 8)})")
+    notes: list = []
     sols = solve_charge_multi(_multi_evaluator(P, m.origin_value), m_per_charge, Qv, window, dps,
-                              progress=progress)
+                              progress=progress, notes=notes)
     # thin wall (eqs (10)-(11)) at the minimiser of mu^2
     phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
     tw_ = thin_wall(P, phi0)
@@ -331,7 +334,7 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
                 "radius": evaluate(tw_["R0"].subs(Qsym, Qr), dps + 5),
                 "omega": mpmath.sqrt(m.mu2_min)}
     return {"solutions": sols, "window": {"omega_min": window[0], "omega_max": window[1]},
-            "thin_wall": thin, "mu2": m,
+            "thin_wall": thin, "mu2": m, "notes": notes,
             "thick_wall": {"valid": False, "reason": "the thick-wall formulas of sec. 3 are for one field"}}
 
 

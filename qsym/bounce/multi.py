@@ -168,6 +168,9 @@ AGREE_TOL = 2e-3
 MAX_CANDIDATES = 3
 #: a second direction is a candidate when its trial action is below this factor times the best
 CANDIDATE_FACTOR = 2.0
+#: rounding floor of the Chebyshev coefficients of a double-precision solution
+#: (relative to max |psi|): coefficients below it count as resolved
+COEFF_FLOOR = 1e3 * EPS
 #: elements are refined until their last Chebyshev coefficients fall below
 #: 10**-digits; the truncation error estimate is this multiple of that size
 TRUNC_SAFETY = 10.0
@@ -1165,7 +1168,7 @@ def _element_need(mesh, psi, digits):
     c = np.abs(mesh.coeffs(psi))                      # (n, E, N+1)
     scale = max(np.max(np.abs(psi)), 1e-300)
     c = np.max(c, axis=0) / scale                     # (E, N+1)
-    floor = 1e3 * EPS
+    floor = COEFF_FLOOR
     N = mesh.N
     need = np.zeros(mesh.E)
     tail = np.zeros(mesh.E)
@@ -1210,7 +1213,9 @@ def _solve_on_meshes(P, mesh, psi, digits, iters):
     for rnd in range(MAX_REFINE):
         psi, dx = _newton_double(P, mesh, psi, iters)
         need, tail = _element_need(mesh, psi, dd)
-        if np.all(need <= mesh.N) and np.max(tail) <= 10 ** -dd:
+        # coefficients below the rounding floor of the double solution (which _element_need
+        # already counts as resolved) cannot be pushed lower by refinement
+        if np.all(need <= mesh.N) and np.max(tail) <= max(10.0 ** -dd, COEFF_FLOOR):
             return mesh, psi, dx
         edges, N = _refine(mesh, need, N_MAX)
         if len(edges) - 1 > MAX_ELEMENTS:
@@ -1914,23 +1919,31 @@ class _ChargeCurve:
 
 
 def _extend_end(curve, wmin, wmax, Qt, upper: bool):
-    """March towards one end of the window while Q(omega) moves towards Qt there."""
+    """March towards one end of the window while Q(omega) moves towards Qt there.
+
+    Returns None when the end is settled (Q moves away from Qt there, or Qt was passed),
+    else a one-line description of where the march had to stop while Q was still
+    approaching Qt (a bounce that cannot be solved, or the closest distance allowed)."""
     width = wmax - wmin
-    for _ in range(MULTI_END_STEPS):
+    for _ in range(MULTI_END_STEPS + 1):
         g = curve.good()
         if len(g) < 2:
-            return
+            return "fewer than two solvable bounces"
         (w1, q1), (w2, q2) = (g[-2], g[-1]) if upper else (g[1], g[0])
         towards = (q2 - q1) * (Qt - q2) > 0        # still approaching Qt at the end
         if not towards:
-            return
+            return None
         dist = (wmax - w2) if upper else (w2 - wmin)
         dist /= MULTI_END_FACTOR
-        if dist < MULTI_END_MIN * width:
-            return
         w = wmax - dist if upper else wmin + dist
+        where = (f"Q(omega) = {q2:.8g} at omega = {w2:.10g} is still approaching the target "
+                 f"towards the {'upper' if upper else 'lower'} end {wmax if upper else wmin:.10g} "
+                 "of the window")
+        if dist < MULTI_END_MIN * width:
+            return where + " (closest scan point allowed)"
         if curve(w) is None:
-            return
+            return where + f" (the bounce at omega = {w:.10g} cannot be solved)"
+    return where
 
 
 def _golden_extremum(curve, a, b, c, sign):
@@ -2029,7 +2042,8 @@ def _secant_hp(evaluate, w0: float, slope0: float, Qt, dps: int, tol, progress):
                            f"{mpmath.nstr(step, 3)}); try a larger dps")
 
 
-def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progress=None) -> list:
+def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progress=None,
+                       notes: list | None = None) -> list:
     """All Q-balls of charge Q (one per branch) of a family ``evaluate(omega, dps) -> QBall``
     (several fields), lowest mass first.
 
@@ -2044,8 +2058,11 @@ def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progres
 
     ``m_per_charge`` is the lightest charged mass per unit charge (absolute stability is
     ``M_Q < Q m_per_charge``).  ``progress`` (callable(str) or None) receives one line
-    per bounce.  Raises InputError (bad Q), NoSolutionError (no branch reaches Q; the
-    message gives the range of Q found) or ConvergenceError.
+    per bounce.  When the scan had to stop at an end of the window while Q(omega) was
+    still approaching Q there, a line is appended to ``notes`` (a list, if given): more
+    branches may lie beyond.  Raises InputError (bad Q), NoSolutionError (no branch
+    reaches Q and both ends are settled; the message gives the range of Q found) or
+    ConvergenceError (no root in the scan, and an end that cannot be settled).
     """
     from ..qball import QBall
     with mpmath.workdps(dps + MULTI_GUARD):
@@ -2059,8 +2076,8 @@ def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progres
             curve(w)
         if len(curve.good()) < 2:
             raise ConvergenceError("could not solve bounces across the omega window; try a larger dps")
-        _extend_end(curve, wmin, wmax, Qf, upper=True)
-        _extend_end(curve, wmin, wmax, Qf, upper=False)
+        open_ends = [x for x in (_extend_end(curve, wmin, wmax, Qf, upper=True),
+                                 _extend_end(curve, wmin, wmax, Qf, upper=False)) if x]
         pts = curve.good()
         # interior extrema of the scanned values: refine, and split brackets that hide two roots
         extra = []
@@ -2073,6 +2090,12 @@ def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progres
         if extra:
             pts = curve.good()
         brackets = [(a, qa, b, qb) for (a, qa), (b, qb) in zip(pts, pts[1:]) if (qa - Qf) * (qb - Qf) <= 0]
+        if notes is not None:
+            notes.extend(f"further branches may lie beyond the scan: {x}" for x in open_ends)
+        if not brackets and open_ends:
+            raise ConvergenceError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)} found inside the scan, "
+                                   f"and the scan cannot go on: {open_ends[0]}; try a charge "
+                                   "nearer the middle of the family or a single-field reduction")
         if not brackets:
             qs = [q for _, q in pts]
             raise NoSolutionError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)}: the branches found span "
