@@ -386,3 +386,57 @@ def test_fixed_point_residual_matches_mpf_dot_products():
         assert np.array_equal(F, Fr) or np.max(np.abs(F - Fr)) <= 1e-15 * np.max(np.abs(Fr))
         worst = max(abs(x - y) for e in range(mesh.E) for k in range(2) for x, y in zip(d1[e][k], d1r[e][k]))
         assert worst < mpmath.mpf(2) ** -190
+
+
+class _Family:
+    """A synthetic Q-ball family with Q(omega) = 1/(omega - a) + 1/(b - omega) and
+    E = omega Q - log((omega - a)/(b - omega)) (so dE/dQ = omega exactly); bounces
+    'fail' (ConvergenceError) closer than ``fail`` to the upper end (``fail_low``: lower)."""
+
+    def __init__(self, a=0.5, b=1.0, fail=0.0, fail_low=0.0):
+        self.a, self.b, self.fail, self.fail_low, self.calls = a, b, fail, fail_low, 0
+
+    def __call__(self, w, dps):
+        from qsym.qball import QBall
+        self.calls += 1
+        if float(self.b) - float(w) < self.fail or float(w) - float(self.a) < self.fail_low:
+            raise ConvergenceError("synthetic: too close to the end")
+        with mpmath.workdps((dps or 15) + 10):
+            w = mpmath.mpf(w)
+            Q = 1 / (w - self.a) + 1 / (self.b - w)
+            E = w * Q - mpmath.log((w - self.a) / (self.b - w))
+            if dps is None:
+                Q, E, w = float(Q), float(E), float(w)
+            return QBall(w, Q, E, E - w * Q, 1.0, (0.1,), 1e-30, dps)
+
+    def roots(self, Qt):
+        # Q (w - a)(b - w) = b - a: a quadratic in w
+        a, b = mpmath.mpf(self.a), mpmath.mpf(self.b)
+        s = mpmath.sqrt((b - a) ** 2 - 4 * (b - a) / Qt)
+        return (a + b - s) / 2, (a + b + s) / 2
+
+
+def test_charge_scan_logic_on_a_synthetic_family():
+    from qsym.bounce.multi import solve_charge_multi
+    fam = _Family()
+    win = (mpmath.mpf("0.5"), mpmath.mpf(1))
+    with mpmath.workdps(30):
+        # Q_min = 8 at omega = 3/4; Q = 8.0001 has two roots 0.0035 apart, between scan points
+        for Qt in (mpmath.mpf(100), mpmath.mpf("8.0001"), mpmath.mpf(10) ** 5):
+            sols = solve_charge_multi(fam, 1, Qt, win, dps=20)
+            assert len(sols) == 2
+            for s, w in zip(sorted(sols, key=lambda s: s.omega), fam.roots(Qt)):
+                assert abs(s.omega - w) < mpmath.mpf(10) ** -20
+                assert s.error <= mpmath.mpf(10) ** -20
+            lo, hi = sorted(sols, key=lambda s: s.omega)
+            assert lo.dQ_domega < 0 < hi.dQ_domega and lo.stability != "unstable" and hi.stability == "unstable"
+        with pytest.raises(NoSolutionError, match=r"Q in \[8(\.0000\d*)?, "):     # the refined minimum
+            solve_charge_multi(fam, 1, 7, win, dps=20)
+        # an end that cannot be resolved: a note, or an error instead of a false 'no Q-ball'
+        notes = []
+        failing = _Family(fail=1e-4)
+        sols = solve_charge_multi(failing, 1, 10**5, win, dps=20, notes=notes)     # roots 1e-5 from the ends
+        assert len(sols) == 1 and sols[0].omega < 0.75
+        assert len(notes) == 1 and "upper end" in notes[0] and "cannot be solved" in notes[0]
+        with pytest.raises(ConvergenceError, match="cannot go on"):
+            solve_charge_multi(_Family(fail=1e-4, fail_low=1e-4), 1, 10**6, win, dps=20)

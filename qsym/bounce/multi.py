@@ -2084,7 +2084,9 @@ def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progres
         for i in range(1, len(pts) - 1):
             (a, qa), (b, qb), (c, qc) = pts[i - 1], pts[i], pts[i + 1]
             for sign in (1, -1):
-                if sign * (qb - qa) < 0 and sign * (qb - qc) < 0 and sign * (qb - Qf) > 0:
+                # strict on the left, not on the right: a pair of equal values (a symmetric
+                # extremum between them) is caught at its left point
+                if sign * (qb - qa) < 0 and sign * (qb - qc) <= 0 and sign * (qb - Qf) > 0:
                     we, qe = _golden_extremum(curve, a, b, c, sign)
                     extra.append((we, qe))
         if extra:
