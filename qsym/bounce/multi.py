@@ -2029,6 +2029,9 @@ def _secant_hp(evaluate, w0: float, slope0: float, Qt, dps: int, tol, progress):
                 dw = w - prev[0]
                 if dw != 0 and qb.charge != prev[1].charge:
                     slope = (qb.charge - prev[1].charge) / dw
+            if not (slope != 0 and mpmath.isfinite(slope)):
+                raise ConvergenceError("dQ/domega vanishes at the root (an extremum of Q(omega) at "
+                                       f"omega = {mpmath.nstr(w, 12)}): try a slightly different charge")
             step = (qb.charge - Qt) / slope
             if progress:
                 progress(f"secant at dps {wp}: omega = {mpmath.nstr(w, 12)}, relative step "
