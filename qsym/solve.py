@@ -338,11 +338,30 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
             "thick_wall": {"valid": False, "reason": "the thick-wall formulas of sec. 3 are for one field"}}
 
 
-def qball(P: Potential, Q, dps: int = 20) -> dict:
-    """The Q-ball(s) of charge Q with the thin- and thick-wall comparisons (any number of fields)."""
+def _check_degree(P: Potential) -> None:
+    """A polynomial U of one field beyond the bounce engine's degree limit is bad input (said at once)."""
+    from .bounce.single import MAX_POLY_DEGREE
+    U = P.U()
+    if len(P.fields) == 1 and U.is_polynomial(P.fields[0]):
+        deg = sp.degree(U, P.fields[0])
+        if deg > MAX_POLY_DEGREE:
+            raise InputError(f"U has degree {deg}; the Q-ball solver accepts polynomials up to degree "
+                             f"MAX_POLY_DEGREE = {MAX_POLY_DEGREE}")
+
+
+def qball(P: Potential, Q, dps: int = 20, progress=None) -> dict:
+    """The Q-ball(s) of charge Q with the thin- and thick-wall comparisons (any number of fields).
+
+    ``progress`` (callable(str) or None) receives one line per stage of the
+    multi-field solver (one field: it is fast).
+    """
+    from .potential import parse_value, require_potential
+    require_potential(P, "qball")
     dps = check_dps(dps)
-    from .potential import parse_value
-    Qr = parse_value(Q)
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a callable(str) or None, got {type(progress).__name__}")
+    _check_degree(P)
+    Qr = parse_value(Q, "the charge")
     if not Qr.is_Rational:
         raise InputError(f"the charge must be a rational number, got {Q!r}")
     if not Qr > 0:
@@ -350,7 +369,7 @@ def qball(P: Potential, Q, dps: int = 20) -> dict:
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
     if len(P.fields) > 1:
-        return qball_multi_charge(P, Qr, dps)
+        return qball_multi_charge(P, Qr, dps, progress=progress)
     win, chart = _single_chart(P, dps)
     fam = OmegaFamily(P)
     sols = solve_charge_chart(chart, Qv, dps=dps)
