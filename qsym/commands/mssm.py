@@ -65,7 +65,8 @@ def run(args):
         raise InputError("--scan is only used with 'qsym mssm threshold'")
     g = model.gammas()
     ratio = sp.simplify(g["gamma3"] / model.printed_gamma3())
-    res = mu2_minimum(model.potential_object(values), dps=args.dps)
+    from ..cli import progress_printer
+    res = mu2_minimum(model.potential_object(values), dps=args.dps, progress=progress_printer())
     j = res.as_json()
     payload = {
         "gamma2": str(g["gamma2"]), "gamma3": str(g["gamma3"]), "gamma4": str(g["gamma4"]),
@@ -111,7 +112,8 @@ def _run_threshold(args, values):
     def make(v):
         return model.potential_object({**values, args.scan: v})
 
-    res = threshold_scan(make, args.scan, lo, hi, rtol=args.rtol)
+    from ..cli import progress_printer
+    res = threshold_scan(make, args.scan, lo, hi, rtol=args.rtol, progress=progress_printer())
     payload = res.as_json()
     text = (f"L-ball threshold: {args.scan} = {payload['threshold']} "
             f"(no L-ball at {payload['bracket'][0]}, L-ball at {payload['bracket'][1]})"

@@ -49,5 +49,6 @@ def result_text(res) -> str:
 
 def run(args):
     P = potential_from_args(args)
-    res = mu2_minimum(P, dps=args.dps, domain=args.domain)
+    from ..cli import progress_printer
+    res = mu2_minimum(P, dps=args.dps, domain=args.domain, progress=progress_printer())
     return res.as_json(), result_text(res)

@@ -44,10 +44,11 @@ def _approx(d, dps):
 
 
 def run(args):
+    from ..cli import progress_printer
     from ..solve import qball
 
     P = potential_from_args(args)
-    res = qball(P, args.charge, dps=args.dps)
+    res = qball(P, args.charge, dps=args.dps, progress=progress_printer())
     sols = res["solutions"]
     best = sols[0]
     d = args.dps
