@@ -68,8 +68,9 @@ def run(args):
     }
     lines = [f"Q = {payload['charge']}: omega = {payload['omega']}, M_Q = {payload['mass']}, "
              f"R = {payload['radius']} (relative error {payload['error']}; {best.stability})",
-             ("  thin wall : " + (f"M_Q = {payload['thin_wall'].get('mass')} "
-                                    f"(+ surface: {payload['thin_wall'].get('mass_surface_corrected')})"
+             ("  thin wall : " + (f"M_Q = {payload['thin_wall'].get('mass')}" + (
+                                        f" (+ surface: {payload['thin_wall']['mass_surface_corrected']})"
+                                        if payload['thin_wall'].get('mass_surface_corrected') else "")
                                     if res["thin_wall"].get("valid", True) else
                                     str(res["thin_wall"].get("reason")))),
              "  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
