@@ -2016,7 +2016,8 @@ def _refine_double_root(curve, a, qa, b, qb, Qt):
 
 def _secant_hp(evaluate, w0: float, slope0: float, Qt, dps: int, tol, progress):
     """High-precision secant on Q(omega) = Qt from the double root ``w0`` and the double
-    slope ``slope0`` (the first step); returns (omega, QBall, dQ/domega)."""
+    slope ``slope0`` (the first step), until both the step in omega and the relative
+    charge residual are below ``tol``; returns (omega, QBall, dQ/domega)."""
     wp = dps + MULTI_GUARD
     with mpmath.workdps(wp):
         w = mpmath.mpf(w0)
@@ -2036,7 +2037,9 @@ def _secant_hp(evaluate, w0: float, slope0: float, Qt, dps: int, tol, progress):
             if progress:
                 progress(f"secant at dps {wp}: omega = {mpmath.nstr(w, 12)}, relative step "
                          f"{mpmath.nstr(abs(step / w), 2)}")
-            if abs(step) <= tol * abs(w):
+            # converged when the charge itself is on target (near an end of the window
+            # dlog Q/dlog omega is large, so a small omega step is not enough)
+            if abs(step) <= tol * abs(w) and abs(qb.charge - Qt) <= tol * abs(Qt):
                 return w, qb, slope
             prev = (w, qb)
             w = w - step
