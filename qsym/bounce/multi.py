@@ -743,26 +743,52 @@ def _stiffness_apply(mesh: _Mesh, wl, u):
     return out
 
 
-def _preconditioner(mesh: _Mesh, Ke, Wf):
-    """Block-tridiagonal factorisation of ``K + diag(W)`` on the free nodes (all but the
-    last): blocks of the N nodes ``e N ... e N + N - 1`` of each element.  Returns
-    ``apply(q) = q (K + W)^{-1}`` for q of shape (n, Np - 1)."""
+def _preconditioner(mesh: _Mesh, Ke, Wf, mass2=None):
+    """Block-tridiagonal factorisation of ``K + m_k^2 diag(W)`` on the free nodes (all but
+    the last), one per distinct field mass ``m_k^2`` (the diagonal of the scaled mass
+    matrix; 1 when None): blocks of the N nodes ``e N ... e N + N - 1`` of each element.
+    A heavy spectator next to a light escape field (near the thick-wall end of a Q-ball
+    family the ratio reaches 1e5) would otherwise make the minimiser crawl.  Returns
+    ``apply(q)``: row k of q times ``(K + m_k^2 W)^{-1}``, q of shape (n, Np - 1)."""
     E, N = mesh.E, mesh.N
     A = np.zeros((E, N, N))
-    B = np.zeros((E, N, N))
+    B0 = np.zeros((E, N, N))
     C = np.zeros((E, N, N))
-    B += Ke[:, :N, :N]
+    B0 += Ke[:, :N, :N]
     C[:, :, 0] = Ke[:, :N, N]
     A[1:, 0, :] = Ke[:-1, N, :N]
-    B[1:, 0, 0] += Ke[:-1, N, N]
-    B[:, np.arange(N), np.arange(N)] += Wf.reshape(E, N)
-    fac = _BlockTridiag(A, B, C)
+    B0[1:, 0, 0] += Ke[:-1, N, N]
+    Wb = Wf.reshape(E, N)
+    facs = {}
 
-    def apply(q):
-        n = q.shape[0]
-        x = fac.solve(q.T.reshape(E, N, n))
-        return x.reshape(E * N, n).T
-    return apply
+    def fac(m2):
+        if m2 not in facs:
+            B = B0.copy()
+            B[:, np.arange(N), np.arange(N)] += m2 * Wb
+            facs[m2] = _BlockTridiag(A, B, C)
+        return facs[m2]
+
+    if mass2 is None:
+        f1 = fac(1.0)
+
+        def apply(q):
+            n = q.shape[0]
+            x = f1.solve(q.T.reshape(E, N, n))
+            return x.reshape(E * N, n).T
+        return apply
+    groups = {}
+    for k, m2 in enumerate(mass2):
+        groups.setdefault(float(m2), []).append(k)
+    for m2 in groups:
+        fac(m2)
+
+    def apply_k(q):
+        out = np.empty_like(q)
+        for m2, ks in groups.items():
+            x = facs[m2].solve(q[ks].T.reshape(E, N, len(ks)))
+            out[ks] = x.reshape(E * N, len(ks)).T
+        return out
+    return apply_k
 
 
 def _reduced_const(d):
@@ -790,7 +816,9 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
     Ke, wl = _element_stiffness(mesh, d)
     free = slice(0, mesh.Np - 1)
     Wf = W[free]
-    Pinv = _preconditioner(mesh, Ke, Wf)     # q -> q (K + W)^{-1}, O(E N^3)
+    # q -> q (K + m_k^2 W)^{-1} field by field, O(E N^3); m_k^2 from the scaled mass matrix
+    mass2 = [max(float(P.H0[k][k]) / P.m2, 1.0) for k in range(n)]
+    Pinv = _preconditioner(mesh, Ke, Wf, mass2)
 
     def Kf_apply(u):
         full = np.zeros((n, mesh.Np))
