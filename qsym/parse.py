@@ -510,6 +510,16 @@ def number_from(value, what: str = "number") -> sp.Expr:
         return _finite_real(value, value, what)
     if isinstance(value, str):
         return parse_number(value, what)
+    if hasattr(value, "_mpf_"):   # an mpmath number (before numbers.Real: keep every bit)
+        sign, man, exp, bc = value._mpf_
+        if not man:
+            if exp or bc:   # mpmath's inf, -inf and nan have a zero mantissa too
+                raise InputError(f"{what} {value!r} is not a finite number")
+            return sp.Integer(0)
+        if abs(exp) > MAX_DIGITS * _LOG2_10:
+            raise InputError(f"{what} {value!r} is out of range")
+        out = sp.Integer(int(man)) * sp.Integer(2) ** int(exp)
+        return -out if sign else out
     if isinstance(value, numbers.Integral):
         v = int(value)
         if _digits(v) > MAX_DIGITS:
@@ -522,12 +532,4 @@ def number_from(value, what: str = "number") -> sp.Expr:
         if not math.isfinite(f):
             raise InputError(f"{what} {value!r} is not a finite number")
         return sp.Rational(repr(f))
-    if type(value).__name__ == "mpf":   # an mpmath number: its exact binary value
-        try:
-            man, exp = int(value.man), int(value.exp)
-        except (AttributeError, TypeError, ValueError):
-            raise InputError(f"{what} {value!r} is not a finite number") from None
-        if abs(exp) > MAX_DIGITS * _LOG2_10:
-            raise InputError(f"{what} {value!r} is out of range")
-        return sp.Integer(man) * sp.Integer(2) ** exp
     raise InputError(f"{what} must be a number or text, got {type(value).__name__}")

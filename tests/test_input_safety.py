@@ -264,3 +264,14 @@ def test_long_polynomial_is_not_deep():
     P = Potential(text, ["phi"])
     assert len(P.U().args) == 402 and P.mu2_origin() == 1
     assert parse_number("1" + "-1+1" * 5000) == 1
+
+
+def test_mpmath_numbers_keep_every_bit():
+    import mpmath
+    with mpmath.workdps(50):
+        x = -mpmath.mpf(1) / 3
+        r = number_from(x)
+        assert r < 0 and mpmath.mpf(r.p) / r.q == x   # exact binary value, sign kept, no double rounding
+    for bad in (mpmath.inf, -mpmath.inf, mpmath.nan):
+        with pytest.raises(InputError):
+            number_from(bad)
