@@ -13,7 +13,7 @@ import numpy as np
 
 from qsym import Potential
 from qsym.bridge import OmegaFamily
-from qsym.qball import qball_at_omega, solve_charge
+from qsym.qball import qball_at_omega
 from qsym.solve import qball
 
 P = Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"])   # M = A = 1, lambda = 3/5
@@ -26,7 +26,7 @@ def one_qball():
     ta = time.perf_counter() - t
     t = time.perf_counter()
     with mpmath.workdps(45):
-        b = solve_charge(OmegaFamily(P), 10, (mpmath.sqrt(mpmath.mpf(1) / 6), mpmath.mpf(1)), dps=40)[0]
+        b = qball(P, 10, dps=40)["solutions"][0]
         tb = time.perf_counter() - t
         digits = -mpmath.log10(abs(a.mass - b.mass) / b.mass)
     print(f"   M_Q = {mpmath.nstr(a.mass, 20)}  omega = {mpmath.nstr(a.omega, 20)}")

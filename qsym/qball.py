@@ -11,10 +11,14 @@ For each omega the bounce of ``U_omega`` in d = 3 gives (paper eqs (7)-(8))
            Q = \omega q^2 \int \phi^2 d^3x = -\frac{dS_\omega}{d\omega},\quad
            E = S_\omega + \omega Q ,
 
-and dE/dQ = omega holds identically (checked in the tests).  Given Q, the
-solver scans Q(omega) over the window in double precision, brackets every
-crossing (every branch) and refines each with a bracketing root finder at the
-requested precision.
+and dE/dQ = omega holds identically (checked in the tests).  Given Q,
+:func:`solve_charge_chart` works in the chart ``u = log(Delta/(D - Delta))``,
+``Delta = m^2 - q^2 omega^2``, which reaches both ends of the window (log Q is
+asymptotically linear in u there): it scans log Q(u) in double precision,
+marches beyond either end when Q lies outside the scanned range, refines the
+extrema of Q(omega) (Q_min, Q_max) to the working precision, brackets every
+crossing (every branch) and refines each at the requested precision.  A
+"no Q-ball" answer states the proven reason (e.g. Q below the refined Q_min).
 """
 
 from __future__ import annotations
@@ -27,10 +31,8 @@ import mpmath
 from .bounce.single import solve_bounce, solve_bounce_double
 from .errors import ConvergenceError, InputError, NoSolutionError
 
-__all__ = ["QBall", "qball_at_omega", "charge_curve", "solve_charge", "solve_charge_with", "SCAN_POINTS"]
+__all__ = ["QBall", "qball_at_omega", "charge_curve", "qball_at_u", "solve_charge_chart", "charge_extremum"]
 
-#: points of the double-precision scan of Q(omega) used to bracket the branches
-SCAN_POINTS = 48
 #: extra digits for the bounces inside the root finder
 GUARD = 6
 
@@ -137,116 +139,8 @@ def charge_curve(family, omegas, dps: int | None = None, progress=None) -> list:
     return out
 
 
-def _scan_grid(wmin: float, wmax: float, n: int) -> list:
-    """Points clustered towards both ends of the window (Chebyshev-like)."""
-    return [wmin + (wmax - wmin) * (1 - math.cos(math.pi * (k + 0.5) / n)) / 2 for k in range(n)]
-
-
-#: relative accuracy of the double-precision bracketing refinement of omega
-DOUBLE_OMEGA_RTOL = 1e-12
 #: cap on root-finding iterations (double and multiprecision)
 MAX_ROOT_ITER = 60
-
-
-def _refine_double(evaluate, a: float, b: float, Qt: float) -> float:
-    """Illinois (regula falsi) on Q(omega) - Qt in double precision inside [a, b]."""
-    fa = float(evaluate(a, None).charge) - Qt
-    fb = float(evaluate(b, None).charge) - Qt
-    side = 0
-    for _ in range(MAX_ROOT_ITER):
-        if fa == 0:
-            return a
-        if fb == 0 or abs(b - a) <= DOUBLE_OMEGA_RTOL * abs(b):
-            return b
-        c = (a * fb - b * fa) / (fb - fa)
-        fc = float(evaluate(c, None).charge) - Qt
-        if fc * fb < 0:
-            a, fa = b, fb
-            if side == -1:
-                fa /= 2
-            side = -1
-        else:
-            if side == 1:
-                fa /= 2
-            side = 1
-        b, fb = c, fc
-    return b
-
-
-def _secant(evaluate, w0: float, Qt, dps: int, tol):
-    """Secant iteration on Q(omega) = Qt at ``dps + GUARD`` digits from the double-precision root.
-
-    Returns ``(omega, QBall, dQ/domega)``; raises ConvergenceError after
-    MAX_ROOT_ITER steps.  Converges superlinearly from ~1e-13, so a handful of
-    bounces suffice.
-    """
-    with mpmath.workdps(dps + GUARD):
-        w_prev = mpmath.mpf(w0) * (1 + mpmath.mpf(10) ** -9)
-        q_prev = evaluate(w_prev, dps + GUARD)
-        w = mpmath.mpf(w0)
-        for _ in range(MAX_ROOT_ITER):
-            qb = evaluate(w, dps + GUARD)
-            slope = (qb.charge - q_prev.charge) / (w - w_prev)
-            step = (qb.charge - Qt) / slope
-            if abs(step) <= tol * abs(w):
-                return w, qb, slope
-            w_prev, q_prev = w, qb
-            w = w - step
-        raise ConvergenceError(f"omega did not converge in {MAX_ROOT_ITER} secant steps "
-                               f"(last step {mpmath.nstr(step, 3)}); try a larger dps")
-
-
-def solve_charge(family, Q, window, dps: int = 20, scan_points: int = SCAN_POINTS) -> list:
-    """All Q-balls of charge Q (one per branch) of a one-field family, lowest mass first.
-
-    ``window = (omega_min, omega_max)``.  Raises InputError for Q <= 0 and
-    NoSolutionError when no branch of Q(omega) reaches Q (the message gives
-    the range of Q that the scan found).
-    """
-    q2 = mpmath.mpf(family.charge2.numerator) / family.charge2.denominator
-    with mpmath.workdps(dps + GUARD):
-        m = mpmath.sqrt(mpmath.mpf(family.mass2.p) / family.mass2.q / q2)
-    return solve_charge_with(lambda w, d: qball_at_omega(family, w, d), m, Q, window, dps, scan_points)
-
-
-def solve_charge_with(evaluate, m_per_charge, Q, window, dps: int = 20,
-                      scan_points: int = SCAN_POINTS) -> list:
-    """:func:`solve_charge` for any ``evaluate(omega, dps) -> QBall`` (e.g. several fields).
-
-    ``m_per_charge`` is the lightest charged mass per unit charge (absolute
-    stability is ``M_Q < Q m_per_charge``).
-    """
-    with mpmath.workdps(dps + GUARD):
-        Qt = mpmath.mpf(Q)
-        if not (Qt > 0) or not mpmath.isfinite(Qt):
-            raise InputError(f"the charge must be a positive finite number, got {Q}")
-        wmin, wmax = (float(x) for x in window)
-        pts = []
-        for w in _scan_grid(wmin, wmax, scan_points):
-            try:
-                qb = evaluate(w, None)
-            except (ConvergenceError, NoSolutionError):
-                continue  # e.g. a wall too thin to resolve at the very end of the window
-            pts.append((w, float(qb.charge)))
-        if len(pts) < 2:
-            raise ConvergenceError("could not solve bounces across the omega window; try a larger dps")
-        brackets = [(a, b) for (a, qa), (b, qb) in zip(pts, pts[1:]) if (qa - float(Qt)) * (qb - float(Qt)) <= 0]
-        if not brackets:
-            qs = [q for _, q in pts]
-            raise NoSolutionError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)}: the scanned branches span "
-                                  f"Q in [{min(qs):.6g}, {max(qs):.6g}]")
-        tol = mpmath.mpf(10) ** (-(dps + 2))
-        sols = []
-        for a, b in brackets:
-            w0 = _refine_double(evaluate, a, b, float(Qt))
-            w, qb, dQ = _secant(evaluate, w0, Qt, dps, tol)
-            resid = abs(qb.charge - Qt) / Qt
-            err = max(mpmath.mpf(qb.error), resid, tol)
-            classical = bool(dQ < 0)
-            absolute = bool(qb.mass < Qt * m_per_charge)
-            sols.append(QBall(qb.omega, Qt, qb.mass, qb.action, qb.radius, qb.phi0, err, dps,
-                              dQ, classical, absolute, qb.bounce))
-        return sorted(sols, key=lambda s: s.mass)
 
 
 # --------------------------------------------------------------------------
@@ -505,7 +399,8 @@ def _scan(curve, scan_points: int):
 
 
 def _illinois(f, a, fa, b, fb, tol, maxit=MAX_ROOT_ITER):
-    side = 0
+    """Illinois regula falsi on a bracket ``[a, b]`` (``b`` the newest point): the end kept by a
+    step has its value halved, which makes the order about 1.44 instead of linear."""
     for _ in range(maxit):
         if fa == 0:
             return a
@@ -520,13 +415,8 @@ def _illinois(f, a, fa, b, fb, tol, maxit=MAX_ROOT_ITER):
                 raise ConvergenceError("a bounce failed inside a bracket of Q(omega); try a larger dps")
         if fc * fb < 0:
             a, fa = b, fb
-            if side == -1:
-                fa /= 2
-            side = -1
         else:
-            if side == 1:
-                fa /= 2
-            side = 1
+            fa /= 2
         b, fb = c, fc
     raise ConvergenceError(f"bracketing refinement of omega did not converge in {maxit} steps; "
                            "try a larger dps")

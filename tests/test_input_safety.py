@@ -39,10 +39,10 @@ def injections(marker: Path):
         f"open('{m}', 'w')",
         f"(lambda: __import__('os').system('touch {m}'))()",
         f"phi.__class__.__init__.__globals__['os'].system('touch {m}')",
-        f"[c for c in ().__class__.__bases__[0].__subclasses__()][0]",
+        "[c for c in ().__class__.__bases__[0].__subclasses__()][0]",
         f"exec('import os; os.system(\"touch {m}\")')",
-        f"eval('1')",
-        f"getattr(phi, '__class__')",
+        "eval('1')",
+        "getattr(phi, '__class__')",
         f"phi if __import__('os').system('touch {m}') else phi",
     ]
 

@@ -7,7 +7,7 @@ import sympy as sp
 from qsym import NoSolutionError, Potential
 from qsym import thickwall as tw
 from qsym.bridge import OmegaFamily
-from qsym.qball import qball_at_omega, solve_charge
+from qsym.qball import qball_at_omega
 from qsym.solve import qball, s_psi_moments, thin_wall_estimate
 
 P06 = Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"])
@@ -25,11 +25,9 @@ def test_dE_dQ_equals_omega():
 
 @pytest.mark.slow
 def test_two_precisions_agree():
-    fam = OmegaFamily(P06)
-    win = (mpmath.sqrt(mpmath.mpf(1) / 6), mpmath.mpf(1))
-    a = solve_charge(fam, 10, win, dps=20)[0]
+    a = qball(P06, 10, dps=20)["solutions"][0]
     with mpmath.workdps(40):
-        b = solve_charge(fam, 10, win, dps=35)[0]
+        b = qball(P06, 10, dps=35)["solutions"][0]
         assert abs(a.mass - b.mass) / b.mass < max(a.error, mpmath.mpf(10) ** -19)
         assert abs(a.omega - b.omega) < mpmath.mpf(10) ** -18
     assert a.classically_stable and a.absolutely_stable

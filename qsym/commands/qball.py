@@ -75,6 +75,9 @@ def run(args):
                                     str(res["thin_wall"].get("reason")))),
              "  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
                                   else str(res["thick_wall"].get("reason")))]
+    notes = [str(n) for n in res.get("notes", [])]
+    payload["notes"] = notes
+    lines += [f"  note: {n}" for n in notes]
     if len(sols) > 1:
         lines.append(f"  {len(sols)} branches; the others: " + "; ".join(
             f"omega = {b['omega']}, M_Q = {b['mass']}" for b in branches[1:]))

@@ -25,16 +25,14 @@ def run(args):
     if args.section is not None and not 1 <= args.section <= 4:
         raise InputError(f"--section must be 1..4, got {args.section}")
     printer = progress_printer("verify")
-    progress = None
-    if printer:
-        total = sum(1 for c in registry() if (args.section is None or c.section == args.section)
-                    and (not args.id or c.id in args.id))
-        count = [0]
+    total = sum(1 for c in registry() if (args.section is None or c.section == args.section)
+                and (not args.id or c.id in args.id))
+    count = [0]
 
-        def progress(c):
-            count[0] += 1
-            printer(f"[{count[0]}/{total}] checking {c.id}")
-    results = run_audit(section=args.section, ids=args.id, progress=progress)
+    def progress(c):
+        count[0] += 1
+        printer(f"[{count[0]}/{total}] checking {c.id}")
+    results = run_audit(section=args.section, ids=args.id, progress=progress if printer else None)
     failed = [r for r in results if r.verdict == "unchecked" and r.evidence.startswith("check raised")]
     payload = {"claims": [{k: v for k, v in r.as_json().items()} for r in results]}
     if failed:
