@@ -274,7 +274,8 @@ def charge_exponent(n, d=3) -> sp.Expr:
     (1/2, -1/2)
     """
     from .parse import number_from
-    n, d = number_from(n, "power n"), number_from(d, "dimension d")
+    n, d = (v if isinstance(v, sp.Basic) else number_from(v, what)   # symbols allowed
+            for v, what in ((n, "power n"), (d, "dimension d")))
     D, g, a, b = sp.symbols("Delta g a b", positive=True)
     sol = sp.solve([sp.Eq(D * b**2, 1), sp.Eq(g * a**(n - 2) * b**2, 1)], [a, b], dict=True)[0]
     S = sp.simplify((a**2 * b**(d - 2)).subs(sol))
