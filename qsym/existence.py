@@ -515,6 +515,17 @@ class Mu2Result:
     notes: list = field(default_factory=list)
     existence_certified: bool = False
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the minimum of mu^2 with its error, the limit at the origin, the verdict."""
+        from .bounce.single import _latex_rows, latex_pm
+        verdict = "a Q-ball exists" if self.qball_exists else "no Q-ball"
+        proof = "certified" if (self.existence_certified or self.certified) else "not certified"
+        return _latex_rows([
+            (r"\min_{\phi\neq 0}\mu^2", latex_pm(self.mu2_min, self.error, relative=False,
+                                                  dps=self.dps)),
+            (r"\lim_{\phi\to 0}\mu^2", latex_pm(self.origin_value, dps=self.dps)),
+        ], f"{verdict}, {proof}")
+
     def mu2_min_str(self, digits=None) -> str:
         return mpmath.nstr(self.mu2_min, digits or self.dps)
 

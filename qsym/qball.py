@@ -75,6 +75,16 @@ class QBall:
             return "unstable"
         return "stable" if self.absolutely_stable else "metastable"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: omega, charge, mass (with their error) and the radius of eq (15)."""
+        from .bounce.single import _latex_rows, latex_pm
+        return _latex_rows([
+            (r"\omega", latex_pm(self.omega, dps=self.dps)),
+            ("Q", latex_pm(self.charge, self.error, dps=self.dps)),
+            ("M_Q", latex_pm(self.mass, self.error, dps=self.dps)),
+            ("R_Q", latex_pm(self.radius, dps=self.dps)),
+        ], f"Q-ball, {self.stability}")
+
     def rms_radius(self, dps: int = 15):
         """rms radius of the charge distribution (quadrature of the profile at ``dps``)."""
         if self.rms_function is not None:

@@ -32,7 +32,7 @@ import sympy as sp
 __all__ = ["M", "A", "lam", "omega", "Q", "S_psi", "eps", "kappa", "QUANTITIES",
            "rescaling", "energy_of_omega", "stationary_charge", "epsilon_of",
            "branches", "closed_form", "series", "identity_dM_dQ", "validity",
-           "printed_series", "MAX_ORDER", "charge_exponent"]
+           "printed_series", "MAX_ORDER", "charge_exponent", "Series", "LATEX_LHS"]
 
 M, A, lam = sp.symbols("M A lambda_4", positive=True)
 omega = sp.Symbol("omega", positive=True)
@@ -51,6 +51,9 @@ QUANTITIES = {
 }
 #: largest order accepted by :func:`series` (order 200 takes about 10 s)
 MAX_ORDER = 200
+#: LaTeX left-hand side of each quantity (what :meth:`Series.latex` expands)
+LATEX_LHS = {"mass": r"\frac{M_Q}{Q M}", "radius": r"\frac{1}{R_Q \epsilon M}",
+             "omega": r"\frac{\omega}{M}"}
 
 
 @lru_cache(maxsize=None)
@@ -192,17 +195,104 @@ def _series_poly(quantity: str, order: int) -> dict:
     return {k[0]: c for k, c in zip(p.monoms(), p.coeffs()) if c != 0}
 
 
-def series(quantity: str, order: int) -> dict:
+class Series(dict):
+    r"""The eps-expansion of a thick-wall quantity: a ``{power: Rational}`` dict that knows its LaTeX.
+
+    It is a plain :class:`dict` for every other purpose (equality, ``repr``,
+    JSON); ``quantity`` and ``order`` say what it expands and how far, so the
+    remainder is ``O(epsilon**next_power)`` (odd powers vanish).  In Jupyter it
+    renders as the typeset series (:meth:`_repr_latex_`).
+
+    >>> s = series("mass", 4)
+    >>> s == {0: 1, 2: sp.Rational(-1, 6), 4: sp.Rational(-1, 8)}, s.next_power
+    (True, 6)
+    >>> print(s.latex())
+    \frac{M_Q}{Q M} = 1 - \frac{\epsilon^{2}}{6} - \frac{\epsilon^{4}}{8} + \mathcal{O}\left(\epsilon^{6}\right)
+    >>> print(series("omega", 6).latex(width=8))
+    \frac{\omega}{M} = 1 - \frac{\epsilon^{2}}{2} \\
+      - \frac{5 \epsilon^{4}}{8} - \frac{21 \epsilon^{6}}{16} \\
+      + \mathcal{O}\left(\epsilon^{8}\right)
+    """
+
+    def __init__(self, coeffs=(), quantity: str = "mass", order: int = 0):
+        super().__init__(coeffs)
+        self.quantity = quantity
+        self.order = order
+
+    @property
+    def next_power(self) -> int:
+        """The power of epsilon of the first omitted term (the remainder's order)."""
+        return self.order + 1 if self.order % 2 else self.order + 2
+
+    def expr(self):
+        """The truncated series as a SymPy polynomial in :data:`eps` (no remainder)."""
+        return sp.Add(*[c * eps**k for k, c in self.items()])
+
+    def terms_latex(self) -> list:
+        """LaTeX of each term with its sign (``"1"``, ``"- \\frac{\\epsilon^{2}}{6}"``, ...),
+        the remainder ``+ \\mathcal{O}(...)`` last."""
+        out = []
+        for k, c in self.items():
+            body = sp.latex(abs(c) * eps**k)
+            out.append(body if not out and c > 0 else f"{'-' if c < 0 else '+'} {body}")
+        out.append(rf"+ \mathcal{{O}}\left(\epsilon^{{{self.next_power}}}\right)")
+        return out
+
+    def term_widths(self) -> list:
+        """Estimated typeset width (em, 10 pt text) of each term of :meth:`terms_latex`:
+        a digit is 0.5 em, epsilon with its exponent about 0.45 + 0.35 per digit, a sign 1.5 em."""
+        def eps_w(k):
+            return 0.45 + 0.35 * len(str(k)) if k else 0.0
+        out = []
+        for k, c in self.items():
+            p, q = abs(c.p), c.q
+            num = (0.0 if p == 1 and k else 0.5 * len(str(p))) + eps_w(k)
+            out.append((1.5 if out or c < 0 else 0.0) + max(num, 0.5 * len(str(q)) if q != 1 else 0))
+        out.append(1.5 + 1.6 + eps_w(self.next_power))
+        return out
+
+    def latex(self, width: float | None = None) -> str:
+        r"""Paste-ready LaTeX ``lhs = series + O(eps^n)`` (math mode).
+
+        With ``width`` (in em of 10 pt text; an article's text is about 34 em
+        wide) the right-hand side is broken with ``\\`` (for ``multline`` or
+        ``split``) so that no line is estimated wider than that (the first line
+        also holds the left-hand side, 4 em); the default is one line.
+        """
+        terms = self.terms_latex()
+        head = f"{LATEX_LHS[self.quantity]} = "
+        if width is None:
+            return head + " ".join(terms)
+        rows, row, used = [], [], 4.0
+        for t, w in zip(terms, self.term_widths()):
+            if row and used + w > width:
+                rows.append(" ".join(row))
+                row, used = [], 0.0
+            row.append(t)
+            used += w
+        rows.append(" ".join(row))
+        return head + " \\\\\n  ".join(rows)
+
+    def width(self) -> float:
+        """Estimated width (em) of the one-line form, left-hand side included."""
+        return 4.0 + sum(self.term_widths())
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+
+def series(quantity: str, order: int) -> Series:
     r"""Exact Taylor coefficients ``{power: Rational}`` in epsilon up to ``epsilon**order``.
 
-    Only nonzero coefficients are listed (odd powers vanish).
+    Only nonzero coefficients are listed (odd powers vanish).  The result is a
+    :class:`Series` (a dict with ``.latex()`` and a Jupyter rendering).
 
     >>> series("radius", 4)
     {0: 1, 2: 1/2, 4: 7/8}
     """
     _check_quantity(quantity)
     order = _check_order(order)
-    return dict(sorted(_series_poly(quantity, order).items()))
+    return Series(sorted(_series_poly(quantity, order).items()), quantity, order)
 
 
 def identity_dM_dQ(order: int) -> dict:

@@ -218,6 +218,14 @@ class MultiBounceResult:
                 "charge_integrals": [s(v) for v in self.charge_integrals],
                 "dim": self.dim, "status": self.status}
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the action with its error and the centre values."""
+        from .single import _latex_rows, latex_pm
+        phi0 = r",\ ".join(latex_pm(v, dps=self.dps) for v in self.phi0)
+        return _latex_rows([("S", latex_pm(self.action, self.error, dps=self.dps)),
+                            (r"\phi_k(0)", rf"\left({phi0}\right)")],
+                           f"{len(self.phi0)}-field bounce in d = {self.dim}, {self.status}")
+
 
 @dataclass(frozen=True)
 class MultiQBallResult:
@@ -235,6 +243,16 @@ class MultiQBallResult:
     error: object
     dps: int | None
     bounce: MultiBounceResult = field(repr=False)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: omega, the charge and the energy with their error, the charge per field."""
+        from .single import _latex_rows, latex_pm
+        qk = r",\ ".join(latex_pm(v, self.error, dps=self.dps) for v in self.charges)
+        return _latex_rows([(r"\omega", latex_pm(self.omega, dps=self.dps)),
+                            ("Q", latex_pm(self.charge, self.error, dps=self.dps)),
+                            ("E", latex_pm(self.energy, self.error, dps=self.dps)),
+                            ("Q_k", rf"\left({qk}\right)")],
+                           f"{len(self.charges)}-field Q-ball")
 
 
 # --------------------------------------------------------------------------

@@ -75,6 +75,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -190,6 +191,115 @@ class BounceResult:
     status: str
     profile: Callable = field(repr=False, compare=False)
     dprofile: Callable = field(repr=False, compare=False)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the action and the central value with their errors."""
+        return _latex_rows([
+            ("S", latex_pm(self.action, self.error, dps=self.dps)),
+            (r"\phi(0)", latex_pm(self.phi0, self.profile_error, relative=False, dps=self.dps)),
+        ], f"bounce in d = {self.dim}, {self.status}")
+
+
+#: most significant digits a LaTeX rendering of a number shows (``\ldots`` follows)
+LATEX_MAX_DIGITS = 20
+
+
+def _decimal(v) -> Decimal:
+    """``v`` as an exact decimal: a float by its shortest repr, an mpf bit for bit."""
+    if isinstance(v, float):
+        return Decimal(repr(float(v)))
+    sign, man, exp, _ = mpmath.mpf(v)._mpf_
+    man = int(man)
+    d = Decimal(man * 2**exp) if exp >= 0 else Decimal(man * 5**(-exp)).scaleb(exp)
+    return -d if sign else d
+
+
+def _latex_digits(v, digits: int) -> tuple:
+    """``(mantissa digits, decimal exponent, exact)`` of ``|v|`` truncated to ``digits`` digits."""
+    d = abs(_decimal(v))
+    t = "".join(map(str, d.as_tuple().digits)).lstrip("0")
+    e10 = d.adjusted()
+    return t[:digits], e10, not t[digits:].strip("0")
+
+
+def _latex_number(v, digits: int) -> str:
+    """``v`` (an mpf or float) truncated to ``digits`` significant digits; ``\\ldots`` marks the cut."""
+    if not isinstance(v, float):
+        v = mpmath.mpf(v)
+    if not mpmath.isfinite(v):
+        return r"\mathrm{nan}" if mpmath.isnan(v) else (r"-\infty" if v < 0 else r"\infty")
+    if v == 0:
+        return "0"
+    s, e10, exact = _latex_digits(v, digits)
+    if exact:
+        s = s.rstrip("0") or "0"
+        if 0 <= e10 < 6:
+            s = s.ljust(e10 + 1, "0")
+    dots = "" if exact else r"\ldots"
+    sign = "-" if v < 0 else ""
+    if -3 <= e10 < 6 and len(s) >= e10 + 1:      # fixed notation, every digit significant
+        if e10 >= 0:
+            body = s[:e10 + 1] + ("." + s[e10 + 1:] if len(s) > e10 + 1 else "")
+        else:
+            body = "0." + "0" * (-e10 - 1) + s
+        return sign + body + dots
+    body = s[0] + ("." + s[1:] if len(s) > 1 else "") + dots
+    return sign + body + (rf"\times 10^{{{e10}}}" if e10 else "")
+
+
+def latex_pm(value, error=None, *, relative: bool = True, dps: int | None = None) -> str:
+    r"""LaTeX of a computed number with its error: ``4.85113741\ldots \pm 2.3\times 10^{-41}``.
+
+    ``error`` is relative to ``value`` (``relative=False``: absolute); the
+    value shows the digits the error leaves (at most ``dps`` and
+    :data:`LATEX_MAX_DIGITS`), truncated, and the absolute error two digits.
+    Without an error (or with an error of zero: an exact number) no ``\pm``.
+
+    >>> latex_pm(mpmath.mpf(2) / 3, 1e-7)
+    '0.6666666\\ldots \\pm 6.7\\times 10^{-8}'
+    >>> latex_pm(1234567.5, 0)
+    '1.2345675\\times 10^{6}'
+    """
+    cap = min(dps or 15, LATEX_MAX_DIGITS)
+    with mpmath.workdps(max(dps or 15, LATEX_MAX_DIGITS) + 20):
+        return _latex_pm(value if isinstance(value, float) else mpmath.mpf(value), error, relative, cap)
+
+
+def _latex_pm(v, error, relative, cap):
+    if error is None or not mpmath.isfinite(v) or v == 0 and relative:
+        return _latex_number(v, cap)
+    err = abs(mpmath.mpf(error)) * (abs(v) if relative else 1)
+    if err == 0:
+        return _latex_number(v, cap)
+    if not mpmath.isfinite(err):
+        return _latex_number(v, 1) + r" \pm \infty"
+    if v == 0:
+        digits = 1
+    else:
+        with mpmath.workdps(30):
+            digits = int(mpmath.floor(mpmath.log10(abs(v) / err))) if abs(v) > err else 1
+    digits = max(1, min(digits, cap))
+    with mpmath.workdps(30):                     # two digits, rounded to nearest
+        e10 = int(mpmath.floor(mpmath.log10(err)))
+        m = int(mpmath.nint(err / mpmath.mpf(10) ** (e10 - 1)))
+        if m >= 100:
+            m, e10 = 10, e10 + 1
+        elif m < 10:
+            m, e10 = int(mpmath.nint(err / mpmath.mpf(10) ** (e10 - 2))), e10 - 1
+    em = f"{m // 10}.{m % 10}" if m % 10 else str(m // 10)
+    if -3 <= e10 <= 3:
+        ee = format(Decimal(m).scaleb(e10 - 1).normalize(), "f")
+    else:
+        ee = rf"{em}\times 10^{{{e10}}}"
+    return f"{_latex_number(v, digits)} \\pm {ee}"
+
+
+def _latex_rows(rows, note: str = "") -> str:
+    """``$$\\begin{aligned} name &= value \\\\ ... \\end{aligned}$$`` with a note in text."""
+    body = r" \\ ".join(f"{name} &= {val}" for name, val in rows)
+    text = note.replace("\\", "/").replace("_", r"\_").replace("&", r"\&").replace("%", r"\%")
+    tail = rf"\quad \text{{({text})}}" if note else ""
+    return rf"$$\begin{{aligned}} {body} \end{{aligned}}{tail}$$"
 
 
 # --------------------------------------------------------------------------
