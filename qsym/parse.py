@@ -42,6 +42,7 @@ import ast
 import math
 import numbers
 import re
+import warnings
 from fractions import Fraction
 from typing import Mapping
 
@@ -392,7 +393,9 @@ def _tree(text, what: str):
     s = " ".join(s.split())  # newlines and tabs become spaces (one logical line)
     s = s.replace("^", "**")  # a power, as SymPy's convert_xor reads it (no strings can be present)
     try:
-        tree = ast.parse(s, mode="eval")
+        with warnings.catch_warnings():   # e.g. "invalid decimal literal": an InputError below
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(s, mode="eval")
     except SyntaxError as exc:
         raise InputError(f"cannot parse the {what} {_short(s)!r}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
