@@ -1,8 +1,16 @@
 """The claims audit: every checked equation or statement of the paper.
 
 A claim is registered with :func:`claim` on a function that *computes* its
-verdict and returns ``(verdict, evidence)`` or ``(verdict, evidence, latex)``
-where ``latex`` is the corrected formula when the verdict is "corrected".
+verdict.  The statement is registered as LaTeX source (prose with ``$...$``
+math); the check returns ``(verdict, evidence)`` or
+``(verdict, evidence, correction)`` where ``evidence`` and ``correction`` are
+LaTeX source too, their formulas built from the SymPy objects and numbers the
+check computed (:func:`tex`, :func:`tex_display`, :func:`tex_num`), never
+hand-typed.  ``correction`` is the corrected formula (math-mode LaTeX) when the
+verdict is "corrected" or "refuted".  The plain-text forms (``statement``,
+``evidence``, ``correction``) are derived from the LaTeX by :func:`plain_text`;
+every :class:`ClaimResult` carries both.
+
 Verdicts: ``confirmed``, ``corrected``, ``refuted``, ``unchecked`` (the
 latter only with the reason as evidence).  Checks run lazily, when
 :func:`run_audit` is called, and a check that raises is reported as
@@ -14,16 +22,20 @@ Claim modules live in :mod:`qsym.claims`; importing them registers them.
 >>> res = run_audit(section=1)
 >>> {r.verdict for r in res} <= set(VERDICTS)
 True
+>>> plain_text(r"$\\frac{\\omega^{2}}{2}\\ne \\varphi_{k}$ and 50\\%")
+'omega^2/2 != phi_k and 50%'
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-__all__ = ["Claim", "ClaimResult", "claim", "registry", "run_audit", "VERDICTS"]
+__all__ = ["Claim", "ClaimResult", "claim", "registry", "run_audit", "VERDICTS",
+           "tex", "tex_display", "tex_num", "tex_text", "plain_text", "math_width"]
 
 VERDICTS = ("confirmed", "corrected", "refuted", "unchecked")
 
@@ -31,18 +43,307 @@ VERDICTS = ("confirmed", "corrected", "refuted", "unchecked")
 CLAIM_MODULES = ["qsym.claims.sec1", "qsym.claims.sec2", "qsym.claims.sec3",
                  "qsym.claims.beads", "qsym.claims.sec4", "qsym.claims.context"]
 
+#: estimated width (in characters of math) above which a formula is displayed and broken
+INLINE_WIDTH = 30
+#: estimated width of one line of a displayed formula (the report's text is ~17 cm at 11pt)
+DISPLAY_WIDTH = 62
+
+
+# ----------------------------------------------------------------------------------------------
+# LaTeX helpers for claim modules
+# ----------------------------------------------------------------------------------------------
+
+_ESC = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "<": r"\textless{}",
+        ">": r"\textgreater{}"}
+
+
+def tex_text(text) -> str:
+    r"""Escape plain text (an error message, a repr) for LaTeX, in typewriter font."""
+    return r"\texttt{" + "".join(_ESC.get(ch, ch) for ch in str(text)) + "}"
+
+
+def _latex(obj, order=None) -> str:
+    if isinstance(obj, str):
+        return obj
+    import sympy as sp
+    return sp.latex(obj, order=order) if order else sp.latex(obj)
+
+
+def _group(s: str, i: int) -> tuple[str, int]:
+    """The brace group (or single token) starting at s[i]; returns (content, index after it)."""
+    while i < len(s) and s[i] == " ":
+        i += 1
+    if i >= len(s):
+        return "", i
+    if s[i] != "{":
+        if s[i] == "\\":
+            m = re.match(r"\\[a-zA-Z]+|\\.", s[i:])
+            return m.group(0), i + len(m.group(0))
+        return s[i], i + 1
+    depth, j = 0, i
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+            continue
+        if s[j] == "{":
+            depth += 1
+        elif s[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return s[i + 1:j], j + 1
+        j += 1
+    return s[i + 1:], len(s)
+
+
+def math_width(latex: str) -> float:
+    """A rough estimate of the printed width of math-mode LaTeX, in characters."""
+    w, i, s = 0.0, 0, latex
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            m = re.match(r"\\([a-zA-Z]+)|\\(.)", s[i:])
+            name = m.group(1) or m.group(2)
+            i += len(m.group(0))
+            if name in ("frac", "dfrac", "tfrac"):
+                a, i = _group(s, i)
+                b, i = _group(s, i)
+                w += max(math_width(a), math_width(b)) + 0.5
+            elif name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "middle"):
+                continue
+            elif name in ("text", "mathrm", "operatorname", "textit", "emph", "mathit"):
+                a, i = _group(s, i)
+                w += len(a) * 0.9
+            elif name in ("sqrt",):
+                w += 1.5
+            elif name in (",", ";", ":", "!", "quad", "qquad", " "):
+                w += {"quad": 2, "qquad": 4, " ": 0.6}.get(name, 0.3)
+            elif name in ("mathcal", "tilde", "hat", "bar", "mathbf", "boldsymbol", "operatorname*",
+                          "displaystyle", "limits", "nolimits"):
+                continue
+            elif name in ("sum", "int", "min", "max", "lim", "log", "cos", "sin", "exp", "sinh", "cosh",
+                          "tan", "atan", "operatorname"):
+                w += len(name) * 0.8
+            else:
+                w += 1.0
+        elif c in "^_":
+            a, i = _group(s, i + 1)
+            w += 0.7 * math_width(a)
+        elif c in "{}":
+            i += 1
+        elif c in "=<>+-":
+            w += 2.0
+            i += 1
+        elif c == " ":
+            i += 1
+        else:
+            w += 1.0
+            i += 1
+    return w
+
+
+def _terms(expr, order=None) -> list[str]:
+    """LaTeX of the top-level terms of a SymPy Add, each with its sign (' + t' / ' - t')."""
+    import sympy as sp
+    from sympy.printing.latex import LatexPrinter
+    pr = LatexPrinter({"order": order} if order else {})
+    out = []
+    for k, t in enumerate(pr._as_ordered_terms(expr, order=order)):
+        s = pr._print(t)
+        if s.startswith("-"):
+            out.append(("- " if k else "-") + s[1:].lstrip())
+        else:
+            out.append(("+ " if k else "") + s)
+    return out
+
+
+def _pieces(expr, order=None) -> list[str]:
+    """Breakable LaTeX pieces of a formula: terms of a sum, factors of a long product."""
+    import sympy as sp
+    if isinstance(expr, str):
+        return [expr]
+    if isinstance(expr, sp.Add):
+        return _terms(expr, order)
+    if isinstance(expr, sp.Mul):
+        num, den = sp.fraction(expr)
+        sums = [a for a in sp.Mul.make_args(num) if isinstance(a, sp.Add)]
+        if sums and den != 1 and math_width(_latex(expr)) > DISPLAY_WIDTH:
+            # (stuff)/den with a long numerator: \frac{1}{den} \Bigl( terms \Bigr)
+            big = max(sums, key=lambda a: len(sp.latex(a)))
+            others = sp.Mul(*[a for a in sp.Mul.make_args(num) if a is not big]) / den
+            ts = _terms(big, order)
+            head = sp.latex(others)
+            if head == "1":
+                head = ""
+            elif head == "-1":
+                head = "-"
+            return [head + r"\Bigl(" + ts[0]] + ts[1:-1] + [ts[-1] + r"\Bigr)"] if len(ts) > 1 \
+                else [sp.latex(expr)]
+        if sums and math_width(_latex(expr)) > DISPLAY_WIDTH:
+            big = max(sums, key=lambda a: len(sp.latex(a)))
+            others = sp.Mul(*[a for a in sp.Mul.make_args(num) if a is not big])
+            ts = _terms(big, order)
+            head = sp.latex(others)
+            head = "" if head == "1" else "-" if head == "-1" else head
+            return [head + r"\Bigl(" + ts[0]] + ts[1:-1] + [ts[-1] + r"\Bigr)"]
+    return [_latex(expr, order)]
+
+
+def tex_display(expr, lhs: str = "", order=None, width: float = DISPLAY_WIDTH) -> str:
+    r"""A displayed formula ``lhs = expr``, broken over lines between terms when too long.
+
+    ``expr`` is a SymPy object (or math-mode LaTeX); ``lhs`` is math-mode LaTeX
+    (empty for none).  One line gives ``\[ ... \]``, several a ``multline*``.
+    """
+    import sympy as sp
+    if not isinstance(expr, str) and isinstance(expr, sp.core.relational.Relational) and not lhs:
+        lhs, expr = sp.latex(expr.lhs) + " " + {"==": "=", "<": "<", ">": ">", "<=": r"\le",
+                                                  ">=": r"\ge", "!=": r"\ne"}[expr.rel_op], expr.rhs
+    elif lhs:
+        lhs = lhs + (" =" if not re.search(r"(=|<|>|\\le|\\ge|\\ne|\\approx|\\sim)\s*$", lhs) else "")
+    pieces = _pieces(expr, order)
+    lines, cur = [], (lhs + " ") if lhs else ""
+    for p in pieces:
+        if cur.strip() and math_width(cur + p) > width:
+            lines.append(cur)
+            cur = p
+        else:
+            cur += (" " if cur else "") + p
+    lines.append(cur)
+    if len(lines) == 1:
+        return r"\[" + lines[0].strip() + r"\]"
+    return "\\begin{multline*}\n" + " \\\\\n".join(ln.strip() for ln in lines) + "\n\\end{multline*}"
+
+
+def tex(expr, lhs: str = "", order=None) -> str:
+    """Inline math ``$lhs = expr$`` for a short formula, a broken display for a long one."""
+    body = _latex(expr, order)
+    full = (lhs + (" = " if lhs and not re.search(r"(=|<|>|\\le|\\ge|\\ne)\s*$", lhs) else " ")
+            + body) if lhs else body
+    if math_width(full) <= INLINE_WIDTH:
+        return "$" + full.strip() + "$"
+    return tex_display(expr, lhs, order)
+
+
+def tex_num(x, digits: int | None = None) -> str:
+    r"""Math-mode LaTeX of a computed number (mpmath, float, int or their string): ``2.3\times10^{-41}``."""
+    if isinstance(x, str):
+        s = x
+    elif digits is not None:
+        try:
+            import mpmath
+            s = mpmath.nstr(x, digits)
+        except Exception:  # noqa: BLE001 - fall back to Python's formatting
+            s = f"{float(x):.{digits}g}"
+    else:
+        s = str(x)
+    m = re.fullmatch(r"\s*([-+]?[0-9.]+)[eE]([-+]?)0*([0-9]+)\s*", s)
+    if m:
+        mant, sign, exp = m.groups()
+        sign = "-" if sign == "-" else ""
+        return (("" if mant in ("1", "1.0") else mant + r"\times ") + f"10^{{{sign}{exp}}}")
+    return s.replace("inf", r"\infty")
+
+
+# ----------------------------------------------------------------------------------------------
+# plain text from the LaTeX
+# ----------------------------------------------------------------------------------------------
+
+_PLAIN_CMDS = {"le": "<=", "leq": "<=", "ge": ">=", "geq": ">=", "ne": "!=", "neq": "!=", "to": "->",
+               "rightarrow": "->", "iff": "<=>", "Rightarrow": "=>", "cdot": "*", "times": "x", "pm": "+-",
+               "infty": "oo", "ll": "<<", "gg": ">>", "approx": "~", "sim": "~", "simeq": "~",
+               "ldots": "...", "dots": "...", "cdots": "...", "partial": "d", "varphi": "phi",
+               "epsilon": "eps", "varepsilon": "eps", "in": "in", "subset": "in", "supset": "contains",
+               "lbrace": "{", "rbrace": "}", "langle": "<", "rangle": ">", "mid": "|", "vert": "|",
+               "quad": " ", "qquad": " ", "textbackslash": "\\", "textasciitilde": "~", "textless": "<",
+               "textgreater": ">", "S": "sec."}
+_DROP_CMDS = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "big", "Big", "middle",
+              "displaystyle", "limits", "nolimits", "mathcal", "mathbf", "boldsymbol", "mathrm", "text",
+              "emph", "textit", "textbf", "texttt", "operatorname", "tilde", "hat", "bar", "mathit", "rm",
+              "noindent", "newline", "allowbreak", "ensuremath", "textrm", "textsc", "mbox"}
+
+
+def _atomic(s: str) -> bool:
+    return bool(re.fullmatch(r"[\w.]+(\^[\w.]+)?|\([^()]*\)", s))
+
+
+def plain_text(latex: str) -> str:
+    """A plain-text rendering of LaTeX source (for the ``statement``/``evidence`` text fields)."""
+    s = latex
+    s = re.sub(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}", " ", s)
+    s = s.replace(r"\[", " ").replace(r"\]", " ").replace("\\\\", " ").replace("$", "")
+    out, i = [], 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            m = re.match(r"\\([a-zA-Z]+)\*?|\\(.)", s[i:])
+            name = m.group(1) or m.group(2)
+            i += len(m.group(0))
+            if name in ("frac", "dfrac", "tfrac"):
+                a, i = _group(s, i)
+                b, i = _group(s, i)
+                a, b = plain_text(a), plain_text(b)
+                out.append((a if _atomic(a) else f"({a})") + "/" + (b if _atomic(b) else f"({b})"))
+            elif name == "sqrt":
+                a, i = _group(s, i)
+                out.append(f"sqrt({plain_text(a)})")
+            elif name in _PLAIN_CMDS:
+                rep = _PLAIN_CMDS[name]
+                if rep.isalpha() and out and out[-1][-1:].isalnum():
+                    out.append(" ")
+                out.append(f" {rep} " if not rep.isalnum() and rep not in ".,;:" else rep)
+            elif name in _DROP_CMDS:
+                pass
+            elif name in (",", ";", ":", " ", "!"):
+                out.append(" " if name != "!" else "")
+            elif name in "{}%&#_$^":
+                out.append(name)
+            elif name.isalpha():
+                if out and out[-1][-1:].isalnum():
+                    out.append(" ")
+                out.append(name)
+                if i < len(s) and s[i].isalnum():
+                    out.append(" ")
+        elif c in "^_":
+            a, i = _group(s, i + 1)
+            a = plain_text(a)
+            out.append(c + (a if _atomic(a) or (c == "_" and "," not in a and " " not in a) else f"({a})"))
+        elif c in "{}":
+            i += 1
+        elif c == "&":
+            i += 1
+        elif c == "~":
+            out.append(" ")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    text = "".join(out).replace("---", " - ").replace("--", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ----------------------------------------------------------------------------------------------
+# registry
+# ----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Claim:
     id: str
     where: str
-    statement: str
+    statement: str           # plain text (derived from statement_latex)
     section: int
     check: Callable = field(repr=False, compare=False)
+    statement_latex: str = ""
 
 
 @dataclass
 class ClaimResult:
+    """One audited claim; every text field exists as plain text and as LaTeX source.
+
+    ``statement_latex`` / ``evidence_latex`` are paragraph LaTeX (prose with
+    math); ``correction_latex`` (alias ``latex``) is math-mode LaTeX of the
+    corrected formula, empty when there is none.
+    """
     id: str
     where: str
     statement: str
@@ -51,6 +352,10 @@ class ClaimResult:
     latex: str = ""
     section: int = 0
     seconds: float = 0.0
+    statement_latex: str = ""
+    evidence_latex: str = ""
+    correction: str = ""
+    correction_latex: str = ""
 
     def as_json(self) -> dict:
         d = asdict(self)
@@ -62,11 +367,14 @@ _REGISTRY: dict[str, Claim] = {}
 
 
 def claim(id: str, where: str, statement: str, section: int):
-    """Decorator registering a verdict-computing function as a paper claim."""
+    """Decorator registering a verdict-computing function as a paper claim.
+
+    ``statement`` is LaTeX source: prose with its math in ``$...$``.
+    """
     def deco(fn):
         if id in _REGISTRY:
             raise RuntimeError(f"claim id {id!r} registered twice")
-        _REGISTRY[id] = Claim(id, where, statement, section, fn)
+        _REGISTRY[id] = Claim(id, where, plain_text(statement), section, fn, statement)
         return fn
     return deco
 
@@ -84,6 +392,12 @@ def registry() -> list[Claim]:
     """All registered claims in the paper's order (by section, then registration)."""
     _load()
     return sorted(_REGISTRY.values(), key=lambda c: c.section)
+
+
+def _result(c: Claim, verdict: str, evidence_latex: str, correction_latex: str, seconds: float) -> ClaimResult:
+    return ClaimResult(c.id, c.where, c.statement, verdict, plain_text(evidence_latex), correction_latex,
+                       c.section, seconds, c.statement_latex, evidence_latex,
+                       plain_text(correction_latex), correction_latex)
 
 
 def run_audit(section: int | None = None, ids=None, progress: Callable | None = None) -> list[ClaimResult]:
@@ -122,11 +436,12 @@ def run_audit(section: int | None = None, ids=None, progress: Callable | None = 
         try:
             res = c.check()
             verdict, evidence = res[0], res[1]
-            latex = res[2] if len(res) > 2 else ""
+            correction = res[2] if len(res) > 2 else ""
             if verdict not in VERDICTS:
-                verdict, evidence = "unchecked", f"check returned invalid verdict {verdict!r}"
+                verdict, evidence, correction = ("unchecked", "check returned invalid verdict "
+                                                 + tex_text(repr(verdict)), "")
         except Exception as exc:  # noqa: BLE001 - a failing check must be visible, not fatal
-            verdict, evidence, latex = "unchecked", f"check raised {type(exc).__name__}: {exc}", ""
-        out.append(ClaimResult(c.id, c.where, c.statement, verdict, evidence, latex,
-                               c.section, time.perf_counter() - t0))
+            verdict, correction = "unchecked", ""
+            evidence = "check raised " + tex_text(f"{type(exc).__name__}: {exc}")
+        out.append(_result(c, verdict, evidence, correction, time.perf_counter() - t0))
     return out

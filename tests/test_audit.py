@@ -1,8 +1,16 @@
 """Every claim of secs. 1-3 carries a computed verdict."""
 
+import functools
+
 import pytest
 
 from qsym.audit import VERDICTS, registry, run_audit
+
+
+@functools.lru_cache(maxsize=None)
+def all_results():
+    """The full audit, run once per test session (shared with test_audit_latex.py)."""
+    return tuple(run_audit())
 
 EXPECTED = {  # what the derivations find (a change here is a change of physics)
     "eq1": "confirmed", "eq2": "confirmed", "eq3-5": "confirmed", "eq6": "confirmed", "eq7": "corrected",
@@ -19,7 +27,7 @@ EXPECTED = {  # what the derivations find (a change here is a change of physics)
 
 @pytest.fixture(scope="module")
 def results():
-    return {r.id: r for r in run_audit() if r.section in (1, 2, 3) or r.id in EXPECTED}
+    return {r.id: r for r in all_results() if r.section in (1, 2, 3) or r.id in EXPECTED}
 
 
 def test_every_numbered_equation_is_audited():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..audit import claim
+from ..audit import claim, tex
 
 
-@claim("eq18", "sec. 4, eq. (18)", "H = F sin xi, L = F cos xi sin theta, l = F cos xi cos theta parametrise "
-       "the field space of (H, L, l).", 4)
+@claim("eq18", "sec. 4, eq. (18)", r"$H = F\sin\xi$, $L = F\cos\xi\sin\theta$, $l = F\cos\xi\cos\theta$ parametrise "
+       "the field space of $(H, L, l)$.", 4)
 def _eq18():
     F = sp.Symbol("F", nonnegative=True)
     xi, th = sp.symbols("xi theta", real=True)
@@ -16,10 +16,12 @@ def _eq18():
     norm = sp.simplify(H**2 + L**2 + l**2)
     jac = sp.simplify(sp.Matrix([H, L, l]).jacobian([F, xi, th]).det())
     if norm == F**2 and sp.simplify(jac**2 - F**4 * sp.cos(xi)**2) == 0:
-        return ("confirmed", "H^2 + L^2 + l^2 = F^2 and the Jacobian determinant is F^2 cos(xi) up to orientation (SymPy): spherical "
-                "coordinates, one-to-one on F > 0, xi in [0, pi/2), theta in [0, pi/2] for non-negative "
-                "amplitudes (phases are fixed by eq17-phases).")
-    return "refuted", f"norm {norm}, Jacobian {jac}"
+        return ("confirmed", tex(norm, "H^2 + L^2 + l^2") + " and the Jacobian determinant is "
+                + tex(jac) + r" (SymPy), $F^2\cos\xi$ up to orientation: spherical coordinates, one-to-one on "
+                r"$F > 0$, $\xi \in " + sp.latex(sp.Interval.Ropen(0, sp.pi / 2)) + r"$, $\theta \in "
+                + sp.latex(sp.Interval(0, sp.pi / 2)) + "$ for non-negative amplitudes (phases are fixed by "
+                r"eq17-phases).")
+    return "refuted", "norm " + tex(norm) + ", Jacobian " + tex(jac)
 
 
 def _outside(reason):
@@ -30,19 +32,19 @@ def _outside(reason):
        "symmetric; the ground-state soliton has zero angular momentum.", 1)
 def _spherical():
     return _outside("it is the theorem of Coleman, Glaser and Martin [6], which qsym uses as its radial "
-                    "ansatz rather than tests; all qsym solutions are O(3)-symmetric by construction.")
+                    "ansatz rather than tests; all qsym solutions are $O(3)$-symmetric by construction.")
 
 
-@claim("sec4-local-u1", "sec. 4 (ref. [10])", "Q-balls of a local U(1) are stable as long as their charge is "
+@claim("sec4-local-u1", "sec. 4 (ref. [10])", "Q-balls of a local $U(1)$ are stable as long as their charge is "
        "below a maximal value.", 4)
 def _local():
-    return _outside("gauged Q-balls (with the gauge field's Coulomb energy) are outside qsym's global-U(1) model.")
+    return _outside("gauged Q-balls (with the gauge field's Coulomb energy) are outside qsym's global-$U(1)$ model.")
 
 
-@claim("sec4-unit-charge", "sec. 4 and footnote 5", "An electrically neutral SU(2)-singlet L = 1 bead with "
+@claim("sec4-unit-charge", "sec. 4 and footnote 5", "An electrically neutral $SU(2)$-singlet $L = 1$ bead with "
        "zero spin cannot decay: no other MSSM state carries these quantum numbers.", 4)
 def _unit():
-    return _outside("it is a statement about the full MSSM spectrum and quantum corrections at Q = 1, "
+    return _outside("it is a statement about the full MSSM spectrum and quantum corrections at $Q = 1$, "
                     "which the semiclassical toy model does not contain.")
 
 
@@ -52,7 +54,7 @@ def _evap():
     return _outside("the fermion sector and its Pauli blocking are not part of qsym's scalar field theory.")
 
 
-@claim("sec4-abundance", "sec. 4 (ref. [13])", "Soliton number to entropy ratio Y_Q ~ c Q^(-3/2) exp(-Q).", 4)
+@claim("sec4-abundance", "sec. 4 (ref. [13])", r"Soliton number to entropy ratio $Y_Q \sim c\,Q^{-3/2} e^{-Q}$.", 4)
 def _abund():
     return _outside("it is a thermal-fluctuation estimate from ref. [13], not derivable from the static "
                     "field equations qsym solves.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..audit import claim
+from ..audit import claim, tex
 from ..potential import Potential
 from ..thinwall import Q, printed_eq10, printed_eq11, thin_wall
 from .sec1 import _two_well_example
@@ -22,7 +22,7 @@ def _pot(charges):
     return Potential("x**2/2 + y**2 - x**2*y + x**4 + y**4", ["x", "y"], charges)
 
 
-@claim("eq10", "sec. 2, eq. (10)", "Thin-wall energy E(V) = Q^2/(2 (sum_k q_k phi_k0^2) V) + U(phi_0) V.", 2)
+@claim("eq10", "sec. 2, eq. (10)", r"Thin-wall energy $E(V) = \frac{Q^2}{2(\sum_k q_k\varphi_{k,0}^2)V} + U(\varphi_0)V$.", 2)
 def _eq10():
     out = []
     for ch in ([1, 1], [1, 2]):
@@ -30,17 +30,20 @@ def _eq10():
         d = sp.simplify(thin_wall(P, {"x": _a, "y": _b})["E_of_V"] - printed_eq10(P, {"x": _a, "y": _b}))
         out.append(d)
     if out[0] == 0 and out[1] != 0:
+        P = _pot([1, 2])
         return ("corrected",
-                "Derived from Q = omega N V and E = omega^2 N V/2 + U V with N = sum q_k^2 phi_k0^2: agrees with the "
-                f"printed form for unit charges; for charges (1, 2) derived - printed = {sp.factor(out[1])}.",
+                r"Derived from $Q = \omega N V$ and $E = \omega^2 N V/2 + U V$ with $N = \sum_k q_k^2\varphi_{k,0}^2$, "
+                "for the test potential " + tex(P.U(), "U") + r" at $\varphi_0 = (a, b)$: agrees with the printed "
+                "form for unit charges; for charges $(1, 2)$ derived minus printed is "
+                + tex(sp.factor(out[1])) + ".",
                 r"E \approx \frac{Q^2}{2\left(\sum_k q_k^{2}\varphi_{k,0}^2\right)V} + U(\varphi_0)V")
     if out[0] == 0 and out[1] == 0:
-        return "confirmed", "derived E(V) equals the printed one"
-    return "refuted", f"unit-charge residual {out[0]}"
+        return "confirmed", "the derived $E(V)$ equals the printed one"
+    return "refuted", "unit-charge residual " + tex(out[0])
 
 
-@claim("eq11", "sec. 2, eq. (11)", "The minimum of (10) is at V = Q/sqrt(2U(sum q phi^2)) with "
-       "M_Q = Q sqrt(2U/(sum q phi^2)).", 2)
+@claim("eq11", "sec. 2, eq. (11)", r"The minimum of (10) is at $V = Q/\sqrt{2U\sum_k q_k\varphi_{k,0}^2}$ with "
+       r"$M_Q = Q\sqrt{2U/\sum_k q_k\varphi_{k,0}^2}$.", 2)
 def _eq11():
     res = {}
     for ch in ([1, 1], [1, 2]):
@@ -55,18 +58,21 @@ def _eq11():
     checks = u[2] == 0 and t[2] == 0 and (u[3].is_positive is not False)
     if u[0] == 0 and u[1] == 0 and checks:
         verdict = "confirmed" if (t[0] == 0 and t[1] == 0) else "corrected"
-        ev = ("dE/dV = 0 solved by SymPy; d^2E/dV^2 > 0; dM_Q/dQ = omega* identically; omega* = M_Q/Q. "
-              "Agrees with the printed forms for unit charges")
+        tw11 = thin_wall(_pot([1, 1]), {"x": _a, "y": _b})
+        ev = (r"$dE/dV = 0$ solved by SymPy, at " + tex(sp.factor(sp.simplify(tw11["V"] ** 2)), "V^{*2}")
+              + r" (unit charges, test potential of eq10, $\varphi_0 = (a, b)$); $d^2E/dV^2 > 0$; "
+              r"$dM_Q/dQ = \omega^*$ identically, $\omega^* = M_Q/Q$. Agrees with the printed forms for unit charges")
         if verdict == "corrected":
-            ev += "; for charges (1, 2) the printed sum q_k phi^2 must read sum q_k^2 phi^2 (same correction as (7))."
+            ev += (r"; for charges $(1, 2)$ the printed $\sum_k q_k\varphi_{k,0}^2$ must read "
+                   r"$\sum_k q_k^2\varphi_{k,0}^2$ (the same correction as (7)).")
             return verdict, ev, (r"V = \frac{Q}{\sqrt{2U(\varphi_0)\sum_k q_k^2\varphi_{k,0}^2}},\quad "
                                  r"M_Q = Q\sqrt{\frac{2U(\varphi_0)}{\sum_k q_k^2\varphi_{k,0}^2}}")
         return verdict, ev
-    return "refuted", f"residuals {res}"
+    return "refuted", "residuals " + tex(sp.sympify(res))
 
 
-@claim("sec2-global", "sec. 2, after eq. (11)", "M_Q/Q is less than the mass of the lightest phi_k particle "
-       "if condition (9) is satisfied in the strong sense, i.e. the minimum is global.", 2)
+@claim("sec2-global", "sec. 2, after eq. (11)", r"$M_Q/Q$ is less than the mass of the lightest $\varphi_k$ particle "
+       "if condition (9) is satisfied in the strong sense, i.e.\\ the minimum is global.", 2)
 def _global():
     # M_Q/Q = sqrt(mu^2(phi_0)) exactly; the lightest quantum per unit charge is sqrt(lim_{phi->0} mu^2)
     P = Potential("m1**2*x**2/2 + m2**2*y**2/2 - x**2*y + x**4 + y**4", ["x", "y"], [1, 2],
@@ -82,16 +88,19 @@ def _global():
     local = mins[1]
     if same and lim_ok:
         return ("corrected",
-                "M_Q/Q = sqrt(mu^2(phi_0)) identically and the lightest charged quantum has energy per unit charge "
-                f"sqrt(lim mu^2) = sqrt({origin}) (masses per unit charge: a charge-2 quantum of mass m2 carries "
-                "m2/2 per unit). So M_Q/Q < lightest mass per unit charge iff mu^2(phi_0) < lim_{phi->0} mu^2. "
-                "A global minimum is sufficient only if strictly below the origin value, and it is not necessary: "
-                f"in the example mu^2 = {mu2} the local minimum {sp.N(local[1], 6)} < 1 also gives M_Q/Q < m.",
+                r"$M_Q/Q = \sqrt{\mu^2(\varphi_0)}$ identically and the lightest charged quantum has energy per "
+                r"unit charge " + tex(sp.sqrt(origin), r"\sqrt{\lim\mu^2}") + r" for " + tex(P.U(), "U")
+                + r" with charges $(1, 2)$ (masses per unit charge: a charge-2 quantum of mass $m_2$ carries "
+                r"$m_2/2$ per unit). So $M_Q/Q$ is below the lightest mass per unit charge iff "
+                r"$\mu^2(\varphi_0) < \lim_{\varphi\to0}\mu^2$. A global minimum is sufficient only if strictly "
+                r"below the origin value, and it is not necessary: in the example " + tex(mu2, r"\mu^2")
+                + r" the local minimum $" + sp.latex(sp.N(local[1], 6)) + "$ below $" + sp.latex(mu2.subs(x, 0))
+                + r"$ also gives $M_Q/Q < m$.",
                 r"\frac{M_Q}{Q} < \min_k \frac{m_k}{|q_k|} \iff \mu^2(\varphi_0) < \lim_{\varphi\to0}\mu^2(\varphi)")
-    return "refuted", f"M_Q/Q vs sqrt(mu2): {same}; origin limit {origin}"
+    return "refuted", r"$M_Q/Q = \sqrt{\mu^2}$: " + str(same) + "; origin limit " + tex(origin)
 
 
-@claim("sec2-surface", "sec. 2", "For large Q the surface energy is small (relative to the volume terms) "
+@claim("sec2-surface", "sec. 2", "For large $Q$ the surface energy is small (relative to the volume terms) "
        "and can be neglected.", 2)
 def _surface():
     P = _pot([1, 1])
@@ -102,6 +111,7 @@ def _surface():
     lim = sp.limit(ratio, Q, sp.oo)
     power = sp.simplify(Q * sp.diff(sp.log(ratio), Q))
     if lim == 0 and power == sp.Rational(-1, 3):
-        return "confirmed", ("surface energy 4 pi R_0^2 sigma over M_Q scales as Q^(-1/3) (V* proportional to Q), "
-                             "-> 0 as Q -> oo (SymPy limit).")
-    return "refuted", f"ratio {ratio}, limit {lim}"
+        return "confirmed", (r"The surface energy $4\pi R_0^2\sigma$ over $M_Q$ scales as "
+                             + tex(Q**power) + r" ($V^*\propto Q$), with limit " + tex(lim)
+                             + r" as $Q\to\infty$ (SymPy limit).")
+    return "refuted", "ratio " + tex(ratio) + ", limit " + tex(lim)

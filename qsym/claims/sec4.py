@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..audit import claim
+from ..audit import claim, tex, tex_display, tex_num, tex_text
 from ..existence import mu2_minimum, threshold_scan
 from ..models import mssm as M
 from ..potential import Potential
@@ -26,7 +26,8 @@ def _bound(values: dict) -> float:
 
 
 def _fmt(values: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in values.items())
+    """A parameter point as inline LaTeX: ``$m_{H} = 1$, ...``."""
+    return ", ".join(f"${sp.latex(sp.Symbol(k))} = {tex_num(str(v))}$" for k, v in values.items())
 
 
 def _mu2(values, dterms="printed"):
@@ -42,7 +43,7 @@ def _threshold(items: tuple, dterms: str = "printed", rtol: float = 1e-5):
 
 
 @claim("eq16-fterm-cubic", "sec. 4, after eq. (16)",
-       "W = y H2 Phi phi + mu H1 H2 gives cubic terms of the form y mu H2 Phi phi in the scalar potential.", 4)
+       r"$W = y H_2\Phi\phi + \mu H_1 H_2$ gives cubic terms of the form $y\mu H_2\Phi\phi$ in the scalar potential.", 4)
 def _eq16():
     ft = M.superpotential_f_terms()
     cub = ft["cubic"]
@@ -51,18 +52,19 @@ def _eq16():
     has_H2 = cub.has(H2)
     if has_H1c and not has_H2:
         return ("corrected",
-                f"F-terms sum_X |dW/dX|^2 computed with SymPy: the cubic part is {cub}, i.e. "
-                "y mu^* H1^* Phi phi + c.c. The field in the cubic is H1^* (which carries the gauge "
-                "quantum numbers of H2), not H2 itself; the soft term y A H2 Phi phi mirrors W, so "
-                "the text's labels H2 (mu-term) and H1 (A-term) are swapped relative to W as printed.",
+                r"F-terms $\sum_X|\partial W/\partial X|^2$ computed with SymPy: the cubic part is "
+                + tex(cub) + r", i.e.\ $y\mu^* H_1^*\Phi\phi + \text{c.c.}$ The field in the cubic is $H_1^*$ "
+                r"(which carries the gauge quantum numbers of $H_2$), not $H_2$ itself; the soft term "
+                r"$yAH_2\Phi\phi$ mirrors $W$, so the text's labels $H_2$ ($\mu$-term) and $H_1$ ($A$-term) are "
+                "swapped relative to $W$ as printed.",
                 r"V_F \supset y\,\tilde\mu^{*} H_1^{*}\Phi\phi + \mathrm{c.c.}")
     if has_H2 and not has_H1c:
-        return "confirmed", f"cubic F-term part: {cub}"
-    return "refuted", f"cubic F-term part: {cub}"
+        return "confirmed", "cubic F-term part: " + tex(cub)
+    return "refuted", "cubic F-term part: " + tex(cub)
 
 
 @claim("eq17-quartic", "sec. 4, eq. (17)",
-       "The quartic y^2(|H^2 L^2| + |H^2 l^2| + |L^2 l^2|) is the F-term potential of W = y H L l.", 4)
+       r"The quartic $y^2(|H^2 L^2| + |H^2 l^2| + |L^2 l^2|)$ is the F-term potential of $W = y H L l$.", 4)
 def _eq17_quartic():
     h, L, l = sp.symbols("h L l")
     yy = sp.Symbol("y", real=True)
@@ -75,40 +77,49 @@ def _eq17_quartic():
     sub = {X: ai * sp.exp(sp.I * ti) for X, ai, ti in zip((h, L, l), a, t)}
     diff = sp.simplify(sp.expand_complex(sp.expand(VF.subs(sub) - printed.subs(sub))))
     if diff == 0:
-        return "confirmed", ("sum_X |dW/dX|^2 for W = y H L l equals the printed quartic identically "
-                             "(complex fields, SymPy).")
-    return "refuted", f"difference {diff}"
+        return "confirmed", (r"$\sum_X|\partial W/\partial X|^2$ for $W = yHLl$ is " + tex(sp.expand(VF), "V_F")
+                             + ", equal to the printed quartic identically (complex fields written as "
+                             "amplitude times phase, SymPy).")
+    return "refuted", "difference " + tex(diff)
 
 
 @claim("eq17-u1", "sec. 4, eq. (17)",
-       "U is invariant under U(1)_L: L -> e^{i t} L, l -> e^{i t} l; both sleptons carry unit charge and H is neutral.", 4)
+       r"$U$ is invariant under $U(1)_L$: $L\to e^{it}L$, $l\to e^{it}l$; both sleptons carry unit charge and $H$ is neutral.", 4)
 def _eq17_u1():
     r = M.u1_invariance()
     if r["invariant"] and r["H_rotation_changes_U"] and r["L_alone_changes_U"]:
-        return "confirmed", ("U(L e^{it}, l e^{it}) - U = 0 identically; rotating H alone or L alone changes "
-                             "U (through the trilinear), so (0, 1, 1) is the charge assignment of the only "
-                             "U(1) acting on the sleptons that commutes with the cubic.")
-    return "refuted", f"rotation residual {r['difference']}"
+        return "confirmed", (r"$U(Le^{it}, le^{it}) - U = " + sp.latex(r["difference"]) + r"$ identically; "
+                             r"rotating $H$ alone or $L$ alone changes $U$ (through the trilinear), so $(0, 1, 1)$ "
+                             r"is the charge assignment of the only $U(1)$ acting on the sleptons that commutes "
+                             "with the cubic.")
+    return "refuted", "rotation residual " + tex(r["difference"])
 
 
 @claim("eq17-dterms", "sec. 4, eq. (17)",
-       "V_D = (g1^2/8)(|H|^2-|L|^2)^2 + (g2^2/8)(|H|^2+|L|^2-2|l|^2)^2 is the gauge D-term contribution "
-       "(i.e. D-terms of gauge symmetries of the model, which must leave the trilinear H L* l invariant).", 4)
+       r"$V_D = \frac{g_1^2}{8}(|H|^2-|L|^2)^2 + \frac{g_2^2}{8}(|H|^2+|L|^2-2|l|^2)^2$ is the gauge D-term "
+       r"contribution (i.e.\ D-terms of gauge symmetries of the model, which must leave the trilinear $HL^*l$ "
+       "invariant).", 4)
 def _eq17_dterms():
     chk = M.d_term_gauge_check()
     pr, co = chk["printed"], chk["corrected"]
     bad = {k: v for k, v in pr.items() if v[1] != 0}
+    def g(k):
+        return sp.latex(sp.Symbol(k))
     if not bad:
-        return "confirmed", f"generators {pr} annihilate H L* l"
-    ev = ("A D-term (g^2/8)(sum X_i|phi_i|^2)^2 comes from a U(1) with charges X; gauge invariance of "
-          "the trilinear H L* l needs X_H - X_L + X_l = 0. Printed brackets: "
-          + "; ".join(f"{k}: X(H,L,l)={v[0]}, X_H-X_L+X_l={v[1]}" for k, v in pr.items())
-          + ". Neither is a symmetry of the cubic. Moving -2|l|^2 into the g1 bracket gives "
-          + "; ".join(f"{k}: X={v[0]} -> {v[1]}" for k, v in co.items())
-          + " (hypercharge and T3 of H2^0, e_L, e_R up to normalisation). Both forms are sums of "
-          "squares, so gamma_4 >= 0 and the no-L-ball bound |A| <= m_H + sqrt(|m_l^2-m_L^2|) hold for either; only the "
-          "threshold value moves (both computed in mssm-threshold-nonzero). With the corrected V_D "
-          "there is no D-flat ray with all three fields nonzero (|H|^2 + |L|^2 = 0 forces H = L = 0).")
+        return "confirmed", "the generators " + ", ".join(f"${g(k)}$: $X = {sp.latex(sp.Tuple(*v[0]))}$"
+                                                          for k, v in pr.items()) + " annihilate $HL^*l$"
+    ev = (r"A D-term $\frac{g^2}{8}(\sum_i X_i|\phi_i|^2)^2$ comes from a $U(1)$ with charges $X$; gauge "
+          r"invariance of the trilinear $HL^*l$ needs $X_H - X_L + X_l = 0$. Printed brackets: "
+          + "; ".join(f"${g(k)}$: $X(H,L,l) = {sp.latex(sp.Tuple(*v[0]))}$, $X_H - X_L + X_l = {sp.latex(v[1])}$"
+                      for k, v in pr.items())
+          + r". Neither is a symmetry of the cubic. Moving $-2|l|^2$ into the $g_1$ bracket gives "
+          + "; ".join(f"${g(k)}$: $X = {sp.latex(sp.Tuple(*v[0]))}$, $X_H - X_L + X_l = {sp.latex(v[1])}$"
+                      for k, v in co.items())
+          + r" (hypercharge and $T_3$ of $H_2^0$, $e_L$, $e_R$ up to normalisation). Both forms are sums of "
+          r"squares, so $\gamma_4 \ge 0$ and the no-L-ball bound $|A| \le m_H + \sqrt{|m_l^2-m_L^2|}$ hold for "
+          "either; only the threshold value moves (both computed in mssm-threshold-nonzero). With the "
+          r"corrected $V_D$ there is no D-flat ray with all three fields nonzero ($|H|^2 + |L|^2 = 0$ forces "
+          "$H = L = 0$).")
     return ("corrected", ev,
             r"V_D = \frac{g_1^2}{8}\left(|H|^2-|\tilde L_L|^2-2|\tilde l_R|^2\right)^2"
             r" + \frac{g_2^2}{8}\left(|H|^2+|\tilde L_L|^2\right)^2")
@@ -116,31 +127,34 @@ def _eq17_dterms():
 
 @claim("eq17-phases", "sec. 4, eqs. (17)-(18)",
        "Real fields suffice (as (18) assumes): the phases enter only through the trilinear, "
-       "-yA(H L* l + c.c.) = -2yA|H||L||l| cos(alpha), minimised at cos(alpha) = sign(yA).", 4)
+       r"$-yA(HL^*l + \text{c.c.}) = -2yA|H||L||l|\cos\alpha$, minimised at $\cos\alpha = \operatorname{sign}(yA)$.", 4)
 def _eq17_phases():
     pr = M.phase_reduction()
     if pr["verified"]:
-        return "confirmed", ("With H, L, l = amplitude * e^{i alpha_k}, eq (17) reduces to "
-                             f"{pr['trilinear']} + (phase-free part), alpha = {pr['alpha']}; "
-                             "U(alpha) - U(alpha_opt) = 2|yA|HLl(1 - cos(alpha - alpha_opt)) >= 0 with "
-                             "alpha_opt = 0 (yA > 0) or pi (yA < 0), checked identically. Signed real "
-                             "amplitudes (18) with all angles cover both cases.")
+        return "confirmed", (r"With $H, L, l$ = amplitude times $e^{i\alpha_k}$, eq.~(17) reduces to "
+                             + tex(pr["trilinear"]) + " + (phase-free part), " + tex(pr["alpha"], r"\alpha")
+                             + r"; $U(\alpha) - U(\alpha_{\rm opt}) = 2|yA|HLl\,(1 - \cos(\alpha - \alpha_{\rm opt})) "
+                             r"\ge 0$ with $\alpha_{\rm opt} = 0$ ($yA > 0$) or $\pi$ ($yA < 0$), checked "
+                             "identically. Signed real amplitudes (18) with all angles cover both cases.")
     return "refuted", "phase reduction identities failed"
 
 
 @claim("eq19-mu2", "sec. 4, eq. (19)",
-       "mu^2 = 2U/(|L|^2 + |l|^2) is the existence function (9) of the toy model.", 4)
+       r"$\mu^2 = 2U/(|L|^2 + |l|^2)$ is the existence function (9) of the toy model.", 4)
 def _eq19_mu2():
     P = M.potential_object()
     ok = sp.simplify(P.mu2() - 2 * P.U() / (P.fields[1]**2 + P.fields[2]**2)) == 0
     if ok:
-        return "confirmed", ("Derived mu^2 = 2U/sum q_k^2 phi_k^2 with charges (0, 1, 1) is 2U/(L^2 + l^2); "
-                             "for unit charges q_k^2 = q_k, so it also equals the printed (9).")
-    return "refuted", "Potential.mu2() differs from 2U/(L^2+l^2)"
+        Us = sp.Symbol("U")
+        return "confirmed", (r"The derived $\mu^2 = 2U/\sum_k q_k^2\varphi_k^2$ with charges $(0, 1, 1)$ is "
+                             + tex(2 * Us / (P.fields[1]**2 + P.fields[2]**2)) + r"; for unit charges "
+                             r"$q_k^2 = q_k$, so it also equals the printed (9).")
+    return "refuted", r"the derived $\mu^2$ differs from $2U/(L^2+l^2)$"
 
 
 @claim("eq19-gamma3", "sec. 4, eq. (19)",
-       "With (18), mu^2 = [gamma_2 - yA gamma_3 F + gamma_4 F^2]/cos^2(xi) with gamma_3 = cos^2(xi) sin(xi) sin(2 theta).", 4)
+       r"With (18), $\mu^2 = [\gamma_2 - yA\gamma_3 F + \gamma_4 F^2]/\cos^2\xi$ with "
+       r"$\gamma_3 = \cos^2\xi\sin\xi\sin2\theta$.", 4)
 def _eq19_gamma3():
     g = M.gammas()
     mu2 = M.mu2_parametrised()
@@ -148,24 +162,25 @@ def _eq19_gamma3():
                                  + g["gamma4"] * M.F**2) / sp.cos(M.XI)**2) == 0
     ratio = sp.simplify(g["gamma3"] / M.printed_gamma3())
     if not form_ok:
-        return "refuted", "mu^2 under (18) is not of the form (19)"
+        return "refuted", r"$\mu^2$ under (18) is not of the form (19)"
     if ratio == 1:
-        return "confirmed", f"gamma_3 = {g['gamma3']}"
+        return "confirmed", tex(g["gamma3"], r"\gamma_3")
     return ("corrected",
-            f"The form (19) holds (SymPy, with (18) and -yA(HL*l + c.c.) = -2yA HLl): gamma_3 = {g['gamma3']}, "
-            f"{ratio} times the printed cos^2(xi) sin(xi) sin(2 theta). The factor comes from the '+ c.c.' "
-            "of (17); the printed gamma_3 corresponds to a trilinear -yA H L* l without its conjugate "
-            "(or to A -> A/2).",
-            r"\gamma_3 = 2\cos^2\xi\,\sin\xi\,\sin 2\theta")
+            r"The form (19) holds (SymPy, with (18) and $-yA(HL^*l + \text{c.c.}) = -2yAHLl$): "
+            + tex(g["gamma3"], r"\gamma_3") + ", $" + sp.latex(ratio) + r"$ times the printed "
+            r"$\cos^2\xi\sin\xi\sin2\theta$. The factor comes from the `$+\,$c.c.' of (17); the printed "
+            r"$\gamma_3$ corresponds to a trilinear $-yAHL^*l$ without its conjugate (or to $A\to A/" + sp.latex(ratio) + "$).",
+            r"\gamma_3 = " + sp.latex(g["gamma3"]))
 
 
 @claim("eq19-gamma-nonneg", "sec. 4, eq. (19)",
-       "gamma_2 and gamma_4 are non-negative functions of masses and mixing angles.", 4)
+       r"$\gamma_2$ and $\gamma_4$ are non-negative functions of masses and mixing angles.", 4)
 def _eq19_nonneg():
     r = M.gamma_nonnegativity()
     if r["verified"]:
-        return "confirmed", (f"Exact sum-of-squares forms: gamma_2 = {r['gamma2_sos']}, "
-                             f"gamma_4 = {r['gamma4_sos']} (identities verified).")
+        return "confirmed", ("Exact sum-of-squares forms (identities verified):"
+                             + tex_display(r["gamma2_sos"], r"\gamma_2") + "and"
+                             + tex_display(r["gamma4_sos"], r"\gamma_4"))
     return "refuted", "SOS identities failed"
 
 
@@ -175,22 +190,24 @@ def _no_lball_point():
 
 
 @claim("eq19-min-F-nonzero", "sec. 4, after eq. (19)",
-       "The minimum of mu^2 in (19) is achieved at F != 0 if yA != 0.", 4)
+       r"The minimum of $\mu^2$ in (19) is achieved at $F \ne 0$ if $yA \ne 0$.", 4)
 def _eq19_minF():
     cert = M.no_lball_certificate()
     vals, r = _no_lball_point()
     if cert["verified"] and not r.qball_exists and r.certified:
         return ("refuted",
-                "At fixed angles with yA gamma_3 > 0 the quadratic in F is minimised at "
-                "F* = yA gamma_3/(2 gamma_4) != 0, but the global minimum over (F, xi, theta) is the "
-                "origin limit F -> 0 along the lighter slepton whenever |A| <= m_H + D, "
-                "D = sqrt(|m_l^2 - m_L^2|): exact identity (m_L <= m_l) U - m_L^2(L^2+l^2) = "
-                "(m_H H - |y|Ll)^2 + (D l - |y|HL)^2 + 2|y|(m_H + D - |A|)HLl + y^2H^2l^2 + V_D >= 0. "
-                f"Counterexample (certified branch and bound): {_fmt(vals)}: inf mu^2 = "
-                f"{r.mu2_min_str(12)} = origin limit {mpstr(r.origin_value)}, approached only as F -> 0.",
+                r"At fixed angles with $yA\gamma_3 > 0$ the quadratic in $F$ is minimised at "
+                r"$F^* = yA\gamma_3/(2\gamma_4) \ne 0$, but the global minimum over $(F, \xi, \theta)$ is the "
+                r"origin limit $F\to0$ along the lighter slepton whenever $|A| \le m_H + D$, "
+                r"$D = \sqrt{|m_l^2 - m_L^2|}$: exact identity ($m_L \le m_l$)"
+                r"\begin{multline*}U - m_L^2(L^2+l^2) = (m_H H - |y|Ll)^2 + (D l - |y|HL)^2 \\"
+                r"+ 2|y|(m_H + D - |A|)HLl + y^2H^2l^2 + V_D \ge 0.\end{multline*}"
+                "Counterexample (certified branch and bound): " + _fmt(vals) + r": $\inf\mu^2 = "
+                + tex_num(r.mu2_min_str(12)) + "$ = origin limit $" + tex_num(mpstr(r.origin_value))
+                + r"$, approached only as $F\to0$.",
                 r"\min\mu^2 \text{ is at } F\neq0 \text{ only if } |A| > m_H + "
-                r"\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}\ \text{(necessary; the exact threshold is computed)}")
-    return "unchecked", f"certificate {cert['verified']}, result {r.as_json()}"
+                r"\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}\\ \text{(necessary; the exact threshold is computed)}")
+    return "unchecked", f"certificate verified: {cert['verified']}; minimiser result " + tex_text(r.as_json())
 
 
 def mpstr(x, d=12):
@@ -199,7 +216,7 @@ def mpstr(x, d=12):
 
 
 @claim("origin-not-local-min", "sec. 4, after eq. (19)",
-       "The origin is not a local minimum (of mu^2).", 4)
+       r"The origin is not a local minimum (of $\mu^2$).", 4)
 def _origin_local():
     # (a) defaults (m_L < m_l, g != 0): the cubic vanishes to second order near the lightest slepton
     from .._existence_sym import ray_data
@@ -221,29 +238,33 @@ def _origin_local():
     ok = (rho_on_K == 0 and u4_on_K > 0 and r_def.qball_exists and r_def.certified
           and not r_b.qball_exists and r_b.certified and vt["threshold"] is not None)
     if ok:
+        m0 = 2 * sp.Min(M.m_L**2, M.m_l**2)
         return ("refuted",
-                "Let m0 = 2 min(m_L^2, m_l^2) be mu^2's limit at the origin, reached along the lighter "
-                "slepton, where H = 0 and the cubic -2|yA|HLl vanishes to second order. "
-                "(a) m_L != m_l, (g1, g2) != 0: there u_4 = (g1^2+g2^2)/8 > 0 "
-                f"(= {u4_on_K} at the defaults) and the certified bound rho_bar = (a^T M^-1 a)/(4u_4) "
-                f"vanishes (numerator {rho_on_K}), so mu^2 >= m0 on a whole cone around that direction: "
-                "the origin IS a local minimum for every A, even when an L-ball exists elsewhere (at "
-                f"{_fmt(_DEF)} the global min is {r_def.mu2_min_str(12)} < 2 at finite F). "
-                "(b) m_L = m_l: the origin is a local minimum iff A^2 < m_H^2 min_theta R(theta) = "
-                f"{loc}; for m_H=1, y=1/2, g1=0.36, g2=0.65 this is A < {sp.N(A_loc, 10)}; at "
-                f"{_fmt(below)} the certified minimiser finds no L-ball at all. "
-                "(c) g1 = g2 = 0: u_4 also vanishes along the slepton; the blown-up ratio "
-                f"rho = {vt['rho']} has maximum {vt['rho_max']} (s = H^2, t = l^2 relative, D^2 = "
-                "|m_l^2-m_L^2|), so the origin is a local minimum iff |A| < m_H + D.",
+                "Let " + tex(m0, "m_0") + r" be the limit of $\mu^2$ at the origin, reached along the lighter "
+                r"slepton, where $H = 0$ and the cubic $-2|yA|HLl$ vanishes to second order. "
+                r"(a) $m_L \ne m_l$, $(g_1, g_2) \ne 0$: there $u_4 = (g_1^2+g_2^2)/8 > 0$ "
+                r"($= " + sp.latex(u4_on_K) + r"$ at the defaults) and the certified bound "
+                r"$\bar\rho = (a^T M^{-1} a)/(4u_4)$ vanishes (numerator $" + sp.latex(rho_on_K) + r"$), so "
+                r"$\mu^2 \ge m_0$ on a whole cone around that direction: the origin \emph{is} a local minimum "
+                r"for every $A$, even when an L-ball exists elsewhere (at " + _fmt(_DEF) + r" the global minimum "
+                r"is $" + tex_num(r_def.mu2_min_str(12)) + " < " + sp.latex(m0.subs({M.m_L: 1, M.m_l: sp.Rational(6, 5)}))
+                + r"$ at finite $F$). (b) $m_L = m_l$: the origin is a local minimum iff "
+                r"$A^2 < m_H^2\min_\theta R(\theta)$ with" + tex_display(loc, r"m_H^2\min_\theta R(\theta)")
+                + "for " + _fmt({"m_H": 1, "y": "0.5", "g1": "0.36", "g2": "0.65"}) + r" this is $A < "
+                + sp.latex(sp.N(A_loc, 10)) + "$; at " + _fmt(below) + " the certified minimiser finds no "
+                r"L-ball at all. (c) $g_1 = g_2 = 0$: $u_4$ also vanishes along the slepton; the blown-up ratio "
+                + tex(vt["rho"], r"\rho") + " has maximum " + tex(vt["rho_max"]) + r" ($s = H^2$, $t = l^2$ "
+                r"relative, $D^2 = |m_l^2-m_L^2|$), so the origin is a local minimum iff $|A| < "
+                + sp.latex(vt["threshold"]) + "$.",
                 r"\text{The origin is a local minimum of }\mu^2\text{ if } m_{\tilde L}\neq m_{\tilde l},"
-                r"\ (g_1,g_2)\neq0;\ \text{for } m_{\tilde L}=m_{\tilde l} \text{ iff } "
-                r"A^2 < m_H^2\left[1+\frac{g_2(\sqrt{g_1^2+g_2^2}-g_2)}{2y^2}\right];"
-                r"\ \text{for } g_{1,2}=0 \text{ iff } |A| < m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
+                r"\ (g_1,g_2)\neq0;\\ \text{for } m_{\tilde L}=m_{\tilde l} \text{ iff } "
+                r"A^2 < " + sp.latex(loc) + r";\\ \text{for } g_{1,2}=0 \text{ iff } |A| < m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
     return "unchecked", "local analysis inconclusive"
 
 
 @claim("lballs-any-trilinear", "sec. 4, after eq. (19)",
-       "In the toy model L balls exist no matter how small the tri-linear couplings might be, as long as they are non-zero.", 4)
+       "In the toy model L balls exist no matter how small the tri-linear couplings might be, as long as they "
+       "are non-zero.", 4)
 def _lballs_any():
     cert = M.no_lball_certificate()
 
@@ -254,25 +275,28 @@ def _lballs_any():
     lb = _bound(_DEF)
     if (cert["verified"] and th.certified and not r_small.qball_exists and r_small.certified
             and float(th.below) >= lb):
+        yA = sp.Float(small["y"]) * sp.Float(small["A"])
         return ("refuted",
-                "Exact certificate: for |A| <= m_H + sqrt(|m_l^2 - m_L^2|) (any y, g1, g2) "
-                "mu^2 >= 2 min(m_L^2, m_l^2) everywhere, so no L-ball exists for such A however yA != 0 "
-                f"is chosen. Counterexample: {_fmt(small)} (yA = 0.005): certified inf mu^2 = "
-                f"{r_small.mu2_min_str(10)} = origin limit. Certified bisection at the defaults "
-                f"({_fmt({k: v for k, v in _DEF.items() if k != 'A'})}): A_th = {float(th.threshold):.6f} "
-                f"(bracket [{float(th.below):.7f}, {float(th.above):.7f}]) > m_H + sqrt(m_l^2-m_L^2) = "
-                f"{lb:.6f}. Along the D-flat ray H = L = l, min_F mu^2 = {up}, so also "
-                "A_th <= sqrt(3(m_H^2 + m_L^2 + m_l^2 - 2 min(m_L^2, m_l^2))) for every y != 0 "
-                "(printed V_D). The small parameter that matters is A against the masses, not yA: "
-                "with y -> 0 at fixed A above that bound, L-balls do exist.",
-                r"\text{L-balls exist iff } |A| > A_{\rm th}(m_i, y, g_i),\quad "
+                r"Exact certificate: for $|A| \le m_H + \sqrt{|m_l^2 - m_L^2|}$ (any $y$, $g_1$, $g_2$) "
+                r"$\mu^2 \ge 2\min(m_L^2, m_l^2)$ everywhere, so no L-ball exists for such $A$ however "
+                r"$yA \ne 0$ is chosen. Counterexample: " + _fmt(small) + " ($yA = " + tex_num(f"{float(yA):g}")
+                + r"$): certified $\inf\mu^2 = " + tex_num(r_small.mu2_min_str(10)) + "$ = origin limit. "
+                "Certified bisection at the defaults (" + _fmt({k: v for k, v in _DEF.items() if k != "A"})
+                + r"): $A_{\rm th} = " + tex_num(f"{float(th.threshold):.6f}") + "$ (bracket $["
+                + tex_num(f"{float(th.below):.7f}") + ", " + tex_num(f"{float(th.above):.7f}")
+                + r"]$) $> m_H + \sqrt{m_l^2-m_L^2} = " + tex_num(f"{lb:.6f}") + r"$. Along the D-flat ray "
+                r"$H = L = l$, " + tex(up, r"\min_F\mu^2") + r", so also $A_{\rm th} \le "
+                r"\sqrt{3(m_H^2 + m_L^2 + m_l^2 - 2\min(m_L^2, m_l^2))}$ for every $y \ne 0$ (printed $V_D$). "
+                r"The small parameter that matters is $A$ against the masses, not $yA$: with $y\to0$ at fixed "
+                "$A$ above that bound, L-balls do exist.",
+                r"\text{L-balls exist iff } |A| > A_{\rm th}(m_i, y, g_i),\\"
                 r"m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|} \le A_{\rm th} \le "
                 r"\sqrt{3\,(m_H^2+m_{\tilde L}^2+m_{\tilde l}^2-2\min(m_{\tilde L}^2,m_{\tilde l}^2))}")
-    return "unchecked", f"threshold {th.as_json()}, small-A result {r_small.as_json()}"
+    return "unchecked", ("threshold " + tex_text(th.as_json()) + ", small-$A$ result " + tex_text(r_small.as_json()))
 
 
 @claim("mssm-threshold-nonzero", "sec. 4, after eq. (19)",
-       "The L-ball threshold in the trilinear coupling is zero (origin not a local minimum of (19) for yA != 0).", 4)
+       r"The L-ball threshold in the trilinear coupling is zero (origin not a local minimum of (19) for $yA \ne 0$).", 4)
 def _threshold_nonzero():
     out = [("defaults, printed V_D", _DEF, _threshold(tuple(sorted(_DEF.items())))),
            ("defaults, corrected V_D", _DEF, _threshold(tuple(sorted(_DEF.items())), "corrected", 1e-3))]
@@ -286,32 +310,36 @@ def _threshold_nonzero():
           and not below.qball_exists and below.certified and above.qball_exists)
     if ok:
         return ("refuted",
-                "Certified bisection on the existence of an L-ball (mu^2 minimum below its origin limit): "
-                + "; ".join(f"{lab}: A_th = {float(t.threshold):.5f} +- {float(t.above - t.below) / 2:.1e} "
-                            f"(lower bound m_H + sqrt(|m_l^2-m_L^2|) = {_bound(v):.5f})" for lab, v, t in out)
-                + f". With g1 = g2 = 0 the threshold is exactly m_H + D = {vt} (D = sqrt(|m_l^2 - m_L^2|), "
-                f"any y): at the defaults with g = 0, A = 0.999*{a0:.6f} has no L-ball and A = 1.001*{a0:.6f} "
-                "has one (certified). The threshold is never 0: the exact certificate gives "
-                "|A| > m_H + D as a necessary condition; D-terms and quartics can only raise it.",
+                r"Certified bisection on the existence of an L-ball ($\mu^2$ minimum below its origin limit): "
+                + "; ".join(lab.replace("V_D", "$V_D$") + r": $A_{\rm th} = " + tex_num(f"{float(t.threshold):.5f}")
+                            + r" \pm " + tex_num(f"{float(t.above - t.below) / 2:.1e}") + r"$ (lower bound "
+                            r"$m_H + \sqrt{|m_l^2-m_L^2|} = " + tex_num(f"{_bound(v):.5f}") + "$)" for lab, v, t in out)
+                + r". With $g_1 = g_2 = 0$ the threshold is exactly " + tex(vt, "A_{\\rm th}")
+                + r" ($D = \sqrt{|m_l^2 - m_L^2|}$, any $y$): at the defaults with $g = 0$, $A = 0.999\times"
+                + tex_num(f"{a0:.6f}") + r"$ has no L-ball and $A = 1.001\times" + tex_num(f"{a0:.6f}")
+                + "$ has one (certified). The threshold is never 0: the exact certificate gives "
+                "$|A| > m_H + D$ as a necessary condition; D-terms and quartics can only raise it.",
                 r"A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|} > 0"
                 r"\quad(\text{equality for } g_1=g_2=0)")
-    return "unchecked", "; ".join(f"{lab}: {t.as_json()}" for lab, _, t in out)
+    return "unchecked", "; ".join(tex_text(f"{lab}: {t.as_json()}") for lab, _, t in out)
 
 
 @claim("stable-qball-always", "sec. 4, after eq. (19)",
-       "Since the origin is not a local minimum of (19) for yA != 0, there is always a stable Q-ball with a given lepton number.", 4)
+       r"Since the origin is not a local minimum of (19) for $yA \ne 0$, there is always a stable Q-ball with a "
+       "given lepton number.", 4)
 def _stable_always():
     vals = {**_DEF, "A": "1.5"}
     r = _mu2(vals)
     if not r.qball_exists and r.certified:
+        yA = sp.Float(vals["y"]) * sp.Float(vals["A"])
         return ("refuted",
-                f"At {_fmt(vals)} (yA = 0.75 != 0) the certified global minimum of mu^2 over field space is the "
-                f"origin limit {r.mu2_min_str(10)}: condition (9) fails, so no L-ball (stable or metastable) "
-                "exists in the toy model. The premise (origin not a local minimum) is false, see "
-                "origin-not-local-min.",
+                "At " + _fmt(vals) + " ($yA = " + tex_num(f"{float(yA):g}") + r" \ne 0$) the certified global "
+                r"minimum of $\mu^2$ over field space is the origin limit $" + tex_num(r.mu2_min_str(10))
+                + "$: condition (9) fails, so no L-ball (stable or metastable) exists in the toy model. The "
+                "premise (origin not a local minimum) is false, see origin-not-local-min.",
                 r"\text{A stable L-ball exists iff } \min_{\phi\neq0}\mu^2 < 2\min(m_{\tilde L}^2,m_{\tilde l}^2)"
-                r"\text{, which needs } |A| > A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
-    return "unchecked", f"result {r.as_json()}"
+                r",\\ \text{which needs } |A| > A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
+    return "unchecked", "result " + tex_text(r.as_json())
 
 
 @claim("footnote4", "sec. 4, footnote 4",
@@ -329,13 +357,16 @@ def _footnote4():
     if (not light.qball_exists and light.certified and heavy.qball_exists and heavy.certified
             and base.qball_exists and light.origin_value < base.mu2_min):
         return ("confirmed",
-                f"Toy model at {_fmt(_DEF)} (certified L-ball, mu^2_min = {base.mu2_min_str(8)}) plus a "
-                "unit-charge slepton s with no trilinear coupling, U += m_s^2 s^2 + s^4/4: for m_s = 1.1 the "
-                f"L-ball survives (certified mu^2_min = {heavy.mu2_min_str(8)} < {mpstr(heavy.origin_value, 6)}); "
-                f"for m_s = 0.9 the origin limit drops to {mpstr(light.origin_value, 6)} < {base.mu2_min_str(8)} "
-                "and no Q-ball exists (certified). Note: the toy model itself already lacks L-balls for "
-                "|A| <= m_H + sqrt(|m_l^2 - m_L^2|), so a light decoupled slepton is not the only exception.")
-    return "unchecked", f"m_s=0.9: {light.as_json()}; m_s=1.1: {heavy.as_json()}"
+                "Toy model at " + _fmt(_DEF) + r" (certified L-ball, $\mu^2_{\min} = " + tex_num(base.mu2_min_str(8))
+                + "$) plus a unit-charge slepton $s$ with no trilinear coupling, "
+                + tex(ms**2 * s**2 + s**4 / 4, r"\delta U") + ": for $m_s = 1.1$ the L-ball survives (certified "
+                r"$\mu^2_{\min} = " + tex_num(heavy.mu2_min_str(8)) + " < " + tex_num(mpstr(heavy.origin_value, 6))
+                + "$); for $m_s = 0.9$ the origin limit drops to $" + tex_num(mpstr(light.origin_value, 6)) + " < "
+                + tex_num(base.mu2_min_str(8)) + "$ and no Q-ball exists (certified). Note: the toy model itself "
+                r"already lacks L-balls for $|A| \le m_H + \sqrt{|m_l^2 - m_L^2|}$, so a light decoupled slepton "
+                "is not the only exception.")
+    return "unchecked", ("$m_s = 0.9$: " + tex_text(light.as_json()) + "; $m_s = 1.1$: "
+                         + tex_text(heavy.as_json()))
 
 
 @claim("bballs-same", "sec. 4, after eq. (19)",
@@ -358,12 +389,14 @@ def _bballs():
     if (not res["0.5"].qball_exists and res["0.5"].certified and not res["1.6"].qball_exists
             and res["1.6"].certified and res["2.2"].qball_exists):
         return ("refuted",
-                "Squark analogue (H, Q, q) with baryon charges (0, 1/3, 1/3), the same F-terms and an extra "
-                f"SU(3) D-term (g3^2/6)(Q^2-q^2)^2 >= 0, at {_fmt(vals)}: the certificate of "
-                "no_lball_certificate only uses non-negative quartics, so no B-ball exists for "
-                f"|A| <= m_H + sqrt(|m_q^2 - m_Q^2|) = {bound:.5f}. Certified: A = 0.5 and A = 1.6 give "
-                f"inf mu^2 = origin limit {mpstr(res['0.5'].origin_value, 6)} (no B-ball; note mu^2 = "
-                "2U/sum q_k^2 phi_k^2 scales by 9 with the charges 1/3 and so does its origin limit), "
-                f"A = 2.2 gives a B-ball (mu^2_min = {res['2.2'].mu2_min_str(8)}).",
+                r"Squark analogue $(H, Q, q)$ with baryon charges $" + sp.latex(sp.Tuple(0, third, third))
+                + r"$, the same F-terms and an extra $SU(3)$ D-term " + tex(g3**2 / 6 * (Qs**2 - qs**2)**2)
+                + r" $\ge 0$, at " + _fmt(vals) + ": the no-L-ball certificate only uses non-negative quartics, "
+                r"so no B-ball exists for $|A| \le m_H + \sqrt{|m_q^2 - m_Q^2|} = " + tex_num(f"{bound:.5f}")
+                + r"$. Certified: $A = 0.5$ and $A = 1.6$ give $\inf\mu^2$ = origin limit $"
+                + tex_num(mpstr(res["0.5"].origin_value, 6)) + r"$ (no B-ball; note $\mu^2 = "
+                r"2U/\sum_k q_k^2\varphi_k^2$ scales by $" + sp.latex(1 / third**2) + "$ with the charges $"
+                + sp.latex(third) + r"$ and so does its origin limit), $A = 2.2$ gives a B-ball "
+                r"($\mu^2_{\min} = " + tex_num(res["2.2"].mu2_min_str(8)) + "$).",
                 r"\text{B-balls (squark analogue) also need } |A| > m_H + \sqrt{|m_{\tilde q}^2 - m_{\tilde Q}^2|}")
-    return "unchecked", "; ".join(f"A={a}: {r.as_json()}" for a, r in res.items())
+    return "unchecked", "; ".join(f"$A = {a}$: " + tex_text(r.as_json()) for a, r in res.items())

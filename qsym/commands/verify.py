@@ -1,4 +1,9 @@
-"""``qsym verify [--json] [--section N]``: the claims audit.
+"""``qsym verify [--json | --latex] [--section N] [--id ID]``: the claims audit.
+
+``--latex`` prints paste-ready LaTeX: the audit section body (each claim with its
+verdict badge, statement, evidence and correction typeset), preceded by ``%``
+comment lines holding the preamble lines it needs.  ``--json`` carries each
+claim's plain-text and LaTeX fields.
 
 Exit status 0 when every check ran (whatever the verdicts), 1 when a check
 itself failed to run (its claim is then reported as "unchecked").
@@ -16,8 +21,20 @@ def add_parser(sub):
                        description="Check every registered equation and claim of hep-ph/9704273.")
     p.add_argument("--section", type=int, default=None, help="only this section (1-4)")
     p.add_argument("--id", action="append", default=None, help="only this claim id (repeatable)")
-    add_json(p)
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--latex", action="store_true",
+                   help="print paste-ready LaTeX of the audit (its preamble lines as %% comments first)")
+    add_json(g)
     return p
+
+
+def latex_block(results) -> str:
+    """The ``--latex`` text: the preamble lines it needs as comments, then the section body."""
+    from .. import __version__
+    from ..report_audit import PREAMBLE_PACKAGES, audit_section
+    head = [f"% claims audit of hep-ph/9704273, qsym {__version__}; put in the preamble:"]
+    head += ["% " + ln for ln in PREAMBLE_PACKAGES.strip().splitlines()]
+    return "\n".join(head) + "\n" + audit_section(results, heading=False)
 
 
 def run(args):
@@ -40,6 +57,8 @@ def run(args):
     counts = {}
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    if getattr(args, "latex", False):
+        return payload, latex_block(results).rstrip("\n")
     lines = [f"[{r.verdict:>9}] {r.id:<20} {r.where}: {r.statement}\n{'':12}{r.evidence}" for r in results]
     lines.append("summary: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
     return payload, "\n".join(lines)
