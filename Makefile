@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    ?= qsym-report
 
-.PHONY: demo test venv clean bench
+.PHONY: demo test venv clean bench docs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ demo: venv
 test: venv
 	$(PY) -m pytest
 
+# the documentation site: docs/_build/html (Sphinx + numpydoc; warnings are errors)
+docs: venv
+	$(PY) -m pip install -q -e ".[docs]"
+	$(PY) -m sphinx -E -W --keep-going -b html docs docs/_build/html
+	@echo "documentation written to docs/_build/html/index.html"
+
 bench: venv
 	$(PY) -m pip install -q -e ".[bench]"
 	$(PY) benchmarks/bench_series.py
@@ -29,4 +35,4 @@ bench: venv
 	$(PY) benchmarks/bench_bounce_multi.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache docs/_build
