@@ -63,11 +63,21 @@ def tex_text(text) -> str:
     return r"\texttt{" + "".join(_ESC.get(ch, ch) for ch in str(text)) + "}"
 
 
+def _settings(obj, order=None) -> dict:
+    """LaTeX printer settings: the paper's \\varphi for fields named phi, and the term order."""
+    st = {"order": order} if order else {}
+    names = {x: r"\varphi" + sp_name[3:] for x in getattr(obj, "free_symbols", ())
+             if (sp_name := x.name).startswith("phi") and (len(sp_name) == 3 or sp_name[3] == "_")}
+    if names:
+        st["symbol_names"] = names
+    return st
+
+
 def _latex(obj, order=None) -> str:
     if isinstance(obj, str):
         return obj
     import sympy as sp
-    return sp.latex(obj, order=order) if order else sp.latex(obj)
+    return sp.latex(obj, **_settings(obj, order))
 
 
 def _group(s: str, i: int) -> tuple[str, int]:
@@ -146,7 +156,7 @@ def _terms(expr, order=None) -> list[str]:
     """LaTeX of the top-level terms of a SymPy Add, each with its sign (' + t' / ' - t')."""
     import sympy as sp
     from sympy.printing.latex import LatexPrinter
-    pr = LatexPrinter({"order": order} if order else {})
+    pr = LatexPrinter(_settings(expr, order))
     out = []
     for k, t in enumerate(pr._as_ordered_terms(expr, order=order)):
         s = pr._print(t)
@@ -172,18 +182,18 @@ def _pieces(expr, order=None) -> list[str]:
             big = max(sums, key=lambda a: len(sp.latex(a)))
             others = sp.Mul(*[a for a in sp.Mul.make_args(num) if a is not big]) / den
             ts = _terms(big, order)
-            head = sp.latex(others)
+            head = _latex(others)
             if head == "1":
                 head = ""
             elif head == "-1":
                 head = "-"
             return [head + r"\Bigl(" + ts[0]] + ts[1:-1] + [ts[-1] + r"\Bigr)"] if len(ts) > 1 \
-                else [sp.latex(expr)]
+                else [_latex(expr)]
         if sums and math_width(_latex(expr)) > DISPLAY_WIDTH:
             big = max(sums, key=lambda a: len(sp.latex(a)))
             others = sp.Mul(*[a for a in sp.Mul.make_args(num) if a is not big])
             ts = _terms(big, order)
-            head = sp.latex(others)
+            head = _latex(others)
             head = "" if head == "1" else "-" if head == "-1" else head
             return [head + r"\Bigl(" + ts[0]] + ts[1:-1] + [ts[-1] + r"\Bigr)"]
     return [_latex(expr, order)]
@@ -197,7 +207,7 @@ def tex_display(expr, lhs: str = "", order=None, width: float = DISPLAY_WIDTH) -
     """
     import sympy as sp
     if not isinstance(expr, str) and isinstance(expr, sp.core.relational.Relational) and not lhs:
-        lhs, expr = sp.latex(expr.lhs) + " " + {"==": "=", "<": "<", ">": ">", "<=": r"\le",
+        lhs, expr = _latex(expr.lhs) + " " + {"==": "=", "<": "<", ">": ">", "<=": r"\le",
                                                   ">=": r"\ge", "!=": r"\ne"}[expr.rel_op], expr.rhs
     elif lhs:
         lhs = lhs + (" =" if not re.search(r"(=|<|>|\\le|\\ge|\\ne|\\approx|\\sim)\s*$", lhs) else "")
@@ -319,7 +329,8 @@ def plain_text(latex: str) -> str:
             out.append(c)
             i += 1
     text = "".join(out).replace("---", " - ").replace("--", "-")
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
 
 
 # ----------------------------------------------------------------------------------------------
