@@ -50,7 +50,11 @@ def _energy(U0_, N_) -> sp.Expr:
 
 def _minimise(U0_, N_) -> dict:
     E = _energy(U0_, N_)
+    # the stationary volumes are +-Q/sqrt(2 N U_0); the physical one is positive for Q > 0.  When the
+    # parameters leave the sign undecided (symbolic phi_0), drop the root with an explicit minus sign.
     crit = [s for s in sp.solve(sp.diff(E, V), V) if s.is_positive is not False]
+    if len(crit) > 1:
+        crit = [s for s in crit if not s.could_extract_minus_sign()] or crit
     if not crit:
         raise ValueError("E(V) has no minimum: U(phi_0) must be positive")
     Vs = sp.simplify(crit[0])

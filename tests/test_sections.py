@@ -121,3 +121,19 @@ def test_bad_orders(order):
     from qsym import InputError
     with pytest.raises(InputError):
         tw.series("mass", order)
+
+
+def test_thin_wall_volume_positive_at_a_symbolic_point():
+    """With phi_0 symbolic the sign of the stationary volume is undecided by SymPy's assumptions;
+    the physical root V* = Q/sqrt(2 N U_0) must be chosen (M_Q and omega positive at any point)."""
+    import sympy as sp
+    from qsym import Potential
+    from qsym.thinwall import Q, thin_wall
+    a, b = sp.symbols("a b", real=True)
+    P = Potential("x**2/2 + y**2 - x**3 + x**4 + y**4", ["x", "y"])
+    tw = thin_wall(P, {"x": a, "y": b})
+    at = {a: sp.Rational(1, 2), b: sp.Rational(1, 3), Q: 7}
+    N = a**2 + b**2
+    U0 = P.U().subs({P.fields[0]: a, P.fields[1]: b})
+    assert sp.simplify((tw["V"] - Q / sp.sqrt(2 * N * U0)).subs(at)) == 0
+    assert tw["M_Q"].subs(at) > 0 and tw["omega"].subs(at) > 0
