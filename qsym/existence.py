@@ -909,8 +909,8 @@ def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: 
 
     ``make_potential(value_text)`` builds the potential at a parameter value
     (given as exact rational text).  Existence must be monotone in the
-    parameter on ``[lo, hi]`` (true for |A| in the sec-4 toy model, whose
-    mu^2 decreases pointwise as |yA| grows); it is checked at both ends.
+    parameter on ``[lo, hi]`` (true for ``|A|`` in the sec-4 toy model, whose
+    mu^2 decreases pointwise as ``|yA|`` grows); it is checked at both ends.
     If ``hi`` is None it is doubled from ``max(2 lo, 1)`` until a Q-ball exists.
     A point where U has a deeper vacuum counts as "exists" (mu^2 < 0 there).
     ``progress`` (callable(str) or None) receives one line per decided point.

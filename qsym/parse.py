@@ -75,7 +75,7 @@ MAX_NODES = 50_000
 MAX_DEPTH = 200
 #: most decimal digits of an exact number (numerator or denominator), typed or computed
 MAX_DIGITS = 10_000
-#: largest |exponent| of a power of a field-dependent base (degree of a monomial)
+#: largest absolute exponent of a power of a field-dependent base (degree of a monomial)
 MAX_EXPONENT = 10_000
 #: most decimal digits of a numeric literal's mantissa
 _MAX_LITERAL_DIGITS = 2_000
