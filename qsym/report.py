@@ -21,8 +21,9 @@ import sympy as sp
 from . import __version__
 from . import thickwall as tw
 from .audit import run_audit
-from .latex import LHS, PRINT, equation, pm_latex, sci_latex, signed_terms, tex_escape
+from .latex import LHS, PRINT, equation, pm_latex, sci_latex, signed_terms
 from .noether import derive_section1
+from .report_audit import PREAMBLE_PACKAGES, audit_section
 from .thinwall import thin_wall_generic
 
 __all__ = ["build_report", "write_report", "SECTION_BUILDERS"]
@@ -35,7 +36,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{graphicx}
 \usepackage{float}
 \allowdisplaybreaks
-%% the report's own equations are (R1), (R2), ...; restated equations of the paper carry \tag{Pn}
+%% the report's own equations are (R1), (R2), ...; restated equations of the paper are tagged P<n>
 \renewcommand{\theequation}{R\arabic{equation}}
 %(audit_packages)s
 \title{qsym reproduction of A.~Kusenko, \emph{Solitons in the supersymmetric extensions of the
@@ -277,40 +278,7 @@ def _numbers(out_dir: Path | None, say, s_psi) -> str | None:
     return "\n\n".join(out)
 
 
-def _audit_table(results) -> str:
-    """The claims-audit section: :func:`qsym.report_audit.audit_section` (fallback: a plain table)."""
-    try:
-        from .report_audit import audit_section
-    except ImportError:
-        pass
-    else:
-        return audit_section(results)
-    rows = [r"\section{Claims audit}\label{sec:audit}",
-            r"\begin{longtable}{>{\raggedright}p{2.2cm} >{\raggedright}p{2.2cm} p{1.7cm} p{9.5cm}}",
-            r"\textbf{id} & \textbf{where} & \textbf{verdict} & \textbf{statement / evidence}\\ \hline \endhead"]
-    for r in results:
-        cell = r"\emph{" + tex_escape(r.statement) + r"}\newline " + tex_escape(r.evidence)
-        if r.latex:
-            cell += r"\newline Corrected: $" + r.latex + "$"
-        rows.append(f"{tex_escape(r.id)} & {tex_escape(r.where)} & \\textbf{{{r.verdict}}} & {cell}\\\\ \\hline")
-    rows.append(r"\end{longtable}")
-    counts = {}
-    for r in results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
-    rows.append("Summary: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + ".")
-    return "\n".join(rows)
-
-
 SECTION_BUILDERS = {1: _sec1, 2: _sec2, 3: _sec3, 4: _sec4}
-
-
-def _audit_preamble() -> str:
-    """The packages and macros the audit section needs (empty until qsym.report_audit exists)."""
-    try:
-        from .report_audit import PREAMBLE_PACKAGES
-    except ImportError:
-        return ""
-    return PREAMBLE_PACKAGES
 
 
 def build_report(section: int | None = None, progress: Callable | None = None,
@@ -324,7 +292,7 @@ def build_report(section: int | None = None, progress: Callable | None = None,
     say("running the claims audit")
     results = run_audit(section=section, progress=lambda c: say(f"  claim {c.id}"))
     verdicts = {r.id: r.verdict for r in results}
-    parts = [_PREAMBLE % {"version": __version__, "audit_packages": _audit_preamble()}]
+    parts = [_PREAMBLE % {"version": __version__, "audit_packages": PREAMBLE_PACKAGES}]
     s_psi = _s_psi_value(s_psi_dps) if section in (None, 2, 3) else None
     for sec, fn in SECTION_BUILDERS.items():
         if section is not None and sec != section:
@@ -338,20 +306,24 @@ def build_report(section: int | None = None, progress: Callable | None = None,
         body = _numbers(out_dir, say, s_psi)
         if body:
             parts.append(body)
-    parts.append(_audit_table(results))
+    parts.append(audit_section(results))
     parts.append(r"\end{document}")
     payload = {"qsym_version": __version__, "paper": "hep-ph/9704273",
                "claims": [r.as_json() for r in results]}
     return "\n\n".join(parts) + "\n", payload
 
 
-def compile_pdf(tex_path: Path, timeout: float = 120.0) -> tuple[bool, str]:
-    """Run pdflatex twice (longtable); returns (ok, message)."""
+def compile_pdf(tex_path: Path, timeout: float = 120.0, max_runs: int = 4) -> tuple[bool, str]:
+    """Run pdflatex until the cross-references settle (at least twice, at most ``max_runs``).
+
+    Returns ``(ok, message)``; the log of the last run is ``report.log``.
+    """
     exe = shutil.which("pdflatex")
     if not exe:
         return False, "pdflatex not found: report.pdf not built"
     cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", tex_path.name]
-    for _ in range(2):
+    log = tex_path.with_suffix(".log")
+    for run in range(max_runs):
         try:
             proc = subprocess.run(cmd, cwd=tex_path.parent, capture_output=True, text=True,
                                   timeout=timeout, env={**os.environ, "TEXMFOUTPUT": str(tex_path.parent)})
@@ -360,6 +332,9 @@ def compile_pdf(tex_path: Path, timeout: float = 120.0) -> tuple[bool, str]:
         if proc.returncode != 0:
             err = [ln for ln in proc.stdout.splitlines() if ln.startswith("!")]
             return False, "pdflatex failed: " + (err[0] if err else f"exit {proc.returncode}")
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if run >= 1 and "Rerun to get" not in text and "Label(s) may have changed" not in text:
+            break
     return True, str(tex_path.with_suffix(".pdf"))
 
 
