@@ -69,7 +69,7 @@ from . import bridge
 from ._existence_sym import ray_data
 from .errors import InputError, NoSolutionError
 
-__all__ = ["Mu2Result", "mu2_minimum", "ThresholdResult", "threshold_scan",
+__all__ = ["Mu2Result", "mu2_minimum", "ThresholdResult", "threshold_scan", "continuous_threshold_result",
            "DEFAULT_RTOL", "MAX_BOXES", "MAX_WORK", "ROUND_PAD"]
 
 #: relative tolerance of the certified bracket [lower, upper] of min mu^2
@@ -883,6 +883,13 @@ class ThresholdResult:
     ``[below, above]``: at ``below`` no Q-ball exists, at ``above`` one does
     (each decided by a certified :func:`mu2_minimum`).  ``certified`` is False
     when a step could not be decided (then the bracket is the last decided one).
+
+    ``kind`` is ``"first-order"`` (the Q-ball appears at a finite field value;
+    found by bisection) or ``"continuous"`` (it appears at the origin, where the
+    origin stops being a local minimum of mu^2; the threshold is then exact,
+    ``closed_form`` holds its SymPy text and LaTeX, ``text`` its decimal digits
+    and ``[below, above]`` an exact enclosure of it).  See
+    :func:`continuous_threshold_result`.
     """
 
     parameter: str
@@ -892,15 +899,65 @@ class ThresholdResult:
     certified: bool
     steps: int
     notes: list = field(default_factory=list)
+    kind: str = "first-order"
+    closed_form: dict | None = None
+    text: str | None = None
 
     def as_json(self, digits: int | None = None) -> dict:
-        if digits is None:      # as many digits as the bracket supports, plus one
-            width = float(self.above - self.below) / max(abs(float(self.threshold)), 1e-300)
-            digits = max(3, min(17, int(-math.log10(width)) + 2)) if width > 0 else 17
-        return {"parameter": self.parameter,
-                "threshold": mpmath.nstr(mpmath.mpf(self.threshold.numerator) / self.threshold.denominator, digits),
-                "bracket": [str(float(self.below)), str(float(self.above))],
-                "certified": self.certified, "steps": self.steps, "notes": list(self.notes)}
+        if self.text is not None and digits is None:
+            thr = self.text
+            nd = len(self.text.replace("-", "").replace(".", "").lstrip("0")) + 3
+            with mpmath.workdps(nd + 5):
+                bracket = [mpmath.nstr(mpmath.mpf(b.numerator) / b.denominator, nd)
+                           for b in (self.below, self.above)]
+        else:
+            if digits is None:      # as many digits as the bracket supports, plus one
+                width = float(self.above - self.below) / max(abs(float(self.threshold)), 1e-300)
+                digits = max(3, min(17, int(-math.log10(width)) + 2)) if width > 0 else 17
+            thr = mpmath.nstr(mpmath.mpf(self.threshold.numerator) / self.threshold.denominator, digits)
+            bracket = [str(float(self.below)), str(float(self.above))]
+        return {"parameter": self.parameter, "threshold": thr, "bracket": bracket,
+                "certified": self.certified, "steps": self.steps, "notes": list(self.notes),
+                "kind": self.kind, "closed_form": dict(self.closed_form) if self.closed_form else None}
+
+
+def continuous_threshold_result(parameter: str, below, above, text: str, closed_form: dict | None,
+                                notes=(), check: Callable | None = None, progress=None) -> ThresholdResult:
+    """A :class:`ThresholdResult` for a continuous onset known exactly.
+
+    ``below <= threshold <= above`` is an exact (rational) enclosure of the
+    threshold, ``text`` its decimal digits, ``closed_form`` ``{"sympy": ...,
+    "latex": ...}`` or None.  ``check(value_text) -> Mu2Result`` (optional)
+    builds the certified :func:`mu2_minimum` at a parameter value: it is run
+    at rational points a relative 10^-3 below and above the threshold as an
+    independent confirmation (no Q-ball below, one above); a disagreement
+    makes the result uncertified, with a note.
+    """
+    below, above = Fraction(below), Fraction(above)
+    notes = list(notes)
+    certified = True
+    if check is not None:
+        mid = (below + above) / 2
+        for fac, want in ((Fraction(999, 1000), False), (Fraction(1001, 1000), True)):
+            v = (mid * fac).limit_denominator(10**6)
+            try:
+                r = check(f"{v.numerator}/{v.denominator}")
+                got, ok = r.qball_exists, r.existence_certified
+            except InputError as exc:
+                got, ok = True, "deeper" in str(exc) or "U < 0" in str(exc)
+            if progress:
+                progress(f"{parameter} = {float(v):.12g}: " + ("Q-ball exists" if got else "no Q-ball")
+                         + ("" if ok else " (undecided)"))
+            side = "below" if fac < 1 else "above"
+            if ok and got == want:
+                notes.append(f"confirmed by the certified mu^2 minimum at {parameter} = {float(v):.9g} "
+                             f"({side}): " + ("Q-ball exists" if got else "no Q-ball"))
+            else:
+                certified = False
+                notes.append(f"certified mu^2 minimum at {parameter} = {float(v):.9g} ({side}) "
+                             + ("undecided" if not ok else "disagrees: " + ("Q-ball exists" if got else "no Q-ball")))
+    return ThresholdResult(parameter, (below + above) / 2, below, above, certified, 0, notes,
+                           kind="continuous", closed_form=closed_form, text=text)
 
 
 def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: float = 1e-6,

@@ -7,9 +7,17 @@
     (plus ``certified``, ``parameters``, ``gamma3_printed``, ``gamma3_ratio``).
 
 ``qsym mssm threshold --scan A [--param k=v ...] [--from X] [--to Y] [--json]``
-    smallest value of the scanned parameter for which an L-ball exists
-    (certified bisection).  JSON keys: ``threshold, parameter`` (plus
-    ``bracket, certified, steps, notes``).
+    smallest value of the scanned parameter for which an L-ball exists.
+    A continuous onset at the origin (degenerate sleptons ``m_L = m_l``, or
+    ``g1 = g2 = 0``; scan ``A``) is detected and given exactly: closed form,
+    ``--dps`` digits (default 30), an exact rational enclosure, proven
+    (:func:`qsym.models.mssm.continuous_threshold`) and confirmed by the
+    certified mu^2 minimum just below and just above.  Otherwise the onset is
+    first-order (the L-ball appears at finite field values) and the threshold
+    comes from a certified bisection to ``--rtol``.  JSON keys: ``threshold,
+    parameter`` (plus ``bracket, certified, steps, notes, kind`` =
+    ``"continuous"|"first-order"`` and ``closed_form`` = ``{"sympy", "latex"}``
+    or null).
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import InputError
-from ..existence import mu2_minimum, threshold_scan
+from ..existence import continuous_threshold_result, mu2_minimum, threshold_scan
 from ..models import mssm as model
 from ._common import add_json, parse_params
 
@@ -44,7 +52,8 @@ def add_parser(sub):
     p.add_argument("--to", dest="scan_to", default=None,
                    help="end of the scan (default: doubled until an L-ball exists)")
     p.add_argument("--rtol", type=float, default=1e-6, help="relative width of the threshold bracket")
-    p.add_argument("--dps", type=int, default=30, help="digits of mu2_min (default 30)")
+    p.add_argument("--dps", type=int, default=30,
+                   help="digits of mu2_min, and of an exact (continuous-onset) threshold (default 30)")
     add_json(p)
     return p
 
@@ -112,10 +121,47 @@ def _run_threshold(args, values):
     def make(v):
         return model.potential_object({**values, args.scan: v})
 
+    from ..bridge import check_dps
     from ..cli import progress_printer
-    res = threshold_scan(make, args.scan, lo, hi, rtol=args.rtol, progress=progress_printer())
+    dps = check_dps(args.dps)
+    exact = model.continuous_threshold(values, args.scan, dps) if lo >= 0 else None
+    if exact is not None and lo < exact["below"] and (hi is None or exact["above"] < hi):
+        cf = exact["closed_form"]
+        res = continuous_threshold_result(
+            args.scan, Fraction(int(exact["below"].p), int(exact["below"].q)),
+            Fraction(int(exact["above"].p), int(exact["above"].q)), exact["text"],
+            {"sympy": str(cf), "latex": sp.latex(cf)}, notes=[exact["note"]],
+            check=lambda v: mu2_minimum(make(v), dps=15, polish=False), progress=progress_printer())
+    else:
+        res = threshold_scan(make, args.scan, lo, hi, rtol=args.rtol, progress=progress_printer())
+        res.notes.append(_first_order_note(values, args.scan, exact))
     payload = res.as_json()
-    text = (f"L-ball threshold: {args.scan} = {payload['threshold']} "
+    if res.kind == "continuous":
+        text = (f"L-ball threshold (continuous onset at the origin): {args.scan} = {payload['threshold']}\n"
+                f"closed form: {args.scan} = {payload['closed_form']['sympy']}\n"
+                f"exact enclosure [{payload['bracket'][0]}, {payload['bracket'][1]}]"
+                + ("" if res.certified else "\nNOT certified: " + "; ".join(res.notes)))
+        return payload, text
+    text = (f"L-ball threshold (first-order onset): {args.scan} = {payload['threshold']} "
             f"(no L-ball at {payload['bracket'][0]}, L-ball at {payload['bracket'][1]})"
             + ("" if res.certified else "; NOT certified: " + "; ".join(res.notes)))
     return payload, text
+
+
+def _first_order_note(values: dict, scan: str, exact) -> str:
+    """Why the onset was treated as first-order (the L-ball appears at finite field values)."""
+    from ..potential import parse_value
+    v = {k: parse_value(str(x)) for k, x in values.items()}
+    if scan != "A":
+        return "first-order: only scans of A are analysed at the origin; bisection"
+    if v["g1"] == 0 and v["g2"] == 0:
+        return "g1 = g2 = 0 but the closed-form threshold lies outside the scan range; bisection"
+    if v["m_L"] != v["m_l"]:
+        return ("first-order: m_L != m_l and (g1, g2) != 0, so the origin is a local minimum of mu^2 for "
+                "every A (see the audit entry origin-not-local-min); the L-ball appears at finite F")
+    if v["y"] == 0:
+        return "y = 0: the trilinear vanishes"
+    if exact is None:
+        return ("first-order: m_L = m_l but at the local threshold the exact condition f(s, a) >= 0 fails "
+                "at s = H^2 > 0, so an L-ball appears away from the origin first; bisection")
+    return "the exact threshold lies outside the scan range; bisection"
