@@ -72,6 +72,23 @@ def test_dterm_generators():
     assert all(v[1] == 0 for v in chk["corrected"].values())
 
 
+def test_eq17_readings():
+    rd = M.eq17_readings()
+    assert len(rd["readings"]) == 32
+    cons = rd["consistent"]
+    assert len(cons) == 2 and all(c["labels"] == "swapped" and c["vd_identity"] for c in cons)
+    assert not any(r["labels"] == "usual" for r in rd["readings"])
+    lit = {c["lepton"]: c["fields"] for c in cons}
+    # the reading with unit positive lepton numbers: L = e_L, l = e_R = (e^c)^*, H = (H_1^0)^*
+    assert lit[(1, 1)] == {"H": ("H_1^0", True), "L": ("e_L", False), "l": ("e^c", True)}
+    assert lit[(-1, -1)] == {"H": ("H_1^0", False), "L": ("e_L", True), "l": ("e^c", False)}
+    assert all(c["source"] and c["trilinear_Y"] == 0 and c["trilinear_T3"] == 0 for c in cons)
+    # the literal reading (no conjugates) is not invariant: hypercharge of H L* l is 1
+    literal = next(r for r in rd["readings"] if r["fields"] == {"H": ("H_1^0", False), "L": ("e_L", False),
+                                                                   "l": ("e^c", False)})
+    assert not literal["consistent"] and literal["trilinear_Y"] == 1
+
+
 def test_fterm_cubic_has_H1_conjugate():
     cub = M.superpotential_f_terms()["cubic"]
     assert cub.has(sp.conjugate(sp.Symbol("H1"))) and not cub.has(sp.Symbol("H2"))
@@ -108,7 +125,7 @@ def test_sec4_audit_verdicts():
     from qsym.audit import run_audit
     res = {r.id: r for r in run_audit(section=4)}
     expect = {"eq16-fterm-cubic": "corrected", "eq17-quartic": "confirmed", "eq17-u1": "confirmed",
-              "eq17-dterms": "corrected", "eq17-phases": "confirmed", "eq19-mu2": "confirmed",
+              "eq17-dterms": "confirmed", "eq17-phases": "confirmed", "eq19-mu2": "confirmed",
               "eq19-gamma3": "corrected", "eq19-gamma-nonneg": "confirmed",
               "eq19-min-F-nonzero": "refuted", "origin-not-local-min": "refuted",
               "lballs-any-trilinear": "refuted", "mssm-threshold-nonzero": "refuted",
@@ -150,6 +167,7 @@ def test_cli_mssm_threshold():
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["parameter"] == "A" and d["certified"] is True
+    assert d["kind"] == "first-order" and d["closed_form"] is None
     assert abs(float(d["threshold"]) - 1.860982) < 1e-5
     p = cli("mssm", "threshold", "--scan", "A", "--from", "2", "--json")   # already above
     assert p.returncode == 1

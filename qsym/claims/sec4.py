@@ -95,34 +95,67 @@ def _eq17_u1():
     return "refuted", "rotation residual " + tex(r["difference"])
 
 
+#: the weak-scale gauge couplings with the labels of the gauge-consistent reading of eq. (17)
+#: (g1 multiplies the SU(2)_L D-term, g2 the hypercharge one): the defaults' values swapped
+_SWAP = {**_DEF, "g1": _DEF["g2"], "g2": _DEF["g1"]}
+
+
 @claim("eq17-dterms", "sec. 4, eq. (17)",
-       r"$V_D = \frac{g_1^2}{8}(|H|^2-|L|^2)^2 + \frac{g_2^2}{8}(|H|^2+|L|^2-2|l|^2)^2$ is the gauge D-term "
-       r"contribution (i.e.\ D-terms of gauge symmetries of the model, which must leave the trilinear $HL^*l$ "
-       "invariant).", 4)
+       r"$V_D = \frac{g_1^2}{8}(|H|^2-|L|^2)^2 + \frac{g_2^2}{8}(|H|^2+|L|^2-2|l|^2)^2$ is the contribution "
+       r"of the gauge D-terms (for the fields $H$, $\tilde L_L$, $\tilde l_R$ of the trilinear $HL^*l$).", 4)
 def _eq17_dterms():
-    chk = M.d_term_gauge_check()
-    pr, co = chk["printed"], chk["corrected"]
-    bad = {k: v for k, v in pr.items() if v[1] != 0}
-    def g(k):
-        return sp.latex(sp.Symbol(k))
-    if not bad:
-        return "confirmed", "the generators " + ", ".join(f"${g(k)}$: $X = {sp.latex(sp.Tuple(*v[0]))}$"
-                                                          for k, v in pr.items()) + " annihilate $HL^*l$"
-    ev = (r"A D-term $\frac{g^2}{8}(\sum_i X_i|\phi_i|^2)^2$ comes from a $U(1)$ with charges $X$; gauge "
-          r"invariance of the trilinear $HL^*l$ needs $X_H - X_L + X_l = 0$. Printed brackets: "
-          + "; ".join(f"${g(k)}$: $X(H,L,l) = {sp.latex(sp.Tuple(*v[0]))}$, $X_H - X_L + X_l = {sp.latex(v[1])}$"
-                      for k, v in pr.items())
-          + r". Neither is a symmetry of the cubic. Moving $-2|l|^2$ into the $g_1$ bracket gives "
-          + "; ".join(f"${g(k)}$: $X = {sp.latex(sp.Tuple(*v[0]))}$, $X_H - X_L + X_l = {sp.latex(v[1])}$"
-                      for k, v in co.items())
-          + r" (hypercharge and $T_3$ of $H_2^0$, $e_L$, $e_R$ up to normalisation). Both forms are sums of "
-          r"squares, so $\gamma_4 \ge 0$ and the no-L-ball bound $|A| \le m_H + \sqrt{|m_l^2-m_L^2|}$ hold for "
-          "either; only the threshold value moves (both computed in mssm-threshold-nonzero). With the "
-          r"corrected $V_D$ there is no D-flat ray with all three fields nonzero ($|H|^2 + |L|^2 = 0$ forces "
-          "$H = L = 0$).")
-    return ("corrected", ev,
-            r"V_D = \frac{g_1^2}{8}\left(|H|^2-|\tilde L_L|^2-2|\tilde l_R|^2\right)^2"
-            r" + \frac{g_2^2}{8}\left(|H|^2+|\tilde L_L|^2\right)^2")
+    rd = M.eq17_readings()
+    cons = rd["consistent"]
+    P = rd["printed"]
+    if not cons:
+        lit = M.d_term_gauge_check()["printed"]
+        return ("refuted", "No identification of $(H, L, l)$ with MSSM fields (" + sp.latex(len(rd["readings"]))
+                + " tried) makes both brackets gauge D-terms and $HL^*l$ invariant; literal charges "
+                + "; ".join(f"${sp.latex(sp.Symbol(k))}$: ${sp.latex(sp.Tuple(*v[0]))}$" for k, v in lit.items()),
+                r"\text{no consistent reading}")
+    usual = [r for r in rd["readings"] if r["labels"] == "usual"]
+    lit = next((c for c in cons if c["lepton"] == (1, 1)), cons[0])["latex"]
+
+    def reading(c):
+        f = c["latex"]
+        ch = c["charges"]
+        return (f"$H = {f['H']}$, $L = {f['L']}$, $l = {f['l']}$ (charges $(Y, T_3, L)$: "
+                + ", ".join(f"${sp.latex(sp.Tuple(*ch[k]))}$" for k in "HLl")
+                + r"; $HL^*l$ has $\Delta Y = " + sp.latex(c["trilinear_Y"]) + r"$, $\Delta T_3 = "
+                + sp.latex(c["trilinear_T3"]) + "$; lepton numbers of $L, l$: $" + sp.latex(sp.Tuple(*c["lepton"]))
+                + "$; origin: " + (c["source"] or "none") + ")")
+    r_pr, r_sw = _mu2(_DEF), _mu2(_SWAP)
+    t_pr = _threshold(tuple(sorted(_DEF.items())))
+    t_sw = _threshold(tuple(sorted(_SWAP.items())), "printed", 1e-3)
+    gp, gw = sp.Symbol("g'"), sp.Symbol("g")
+    vd_phys = M.d_terms(*sp.symbols("|H|^2 |L|^2 |l|^2")).subs({M.g1: gw, M.g2: gp}, simultaneous=True)
+    ev = (r"The bracket coefficients of a D-term are $2Y$ and $2T_3$ of the \emph{chiral} fields, whatever "
+          r"conjugate a paper field denotes; $HL^*l$ must be neutral in the charges of the variables (a "
+          r"conjugate has opposite charges). Printed brackets: $g_1$: $" + sp.latex(sp.Tuple(*P["g1"]))
+          + "$, $g_2$: $" + sp.latex(sp.Tuple(*P["g2"])) + "$. Of " + sp.latex(len(rd["readings"]))
+          + r" identifications of $H \in \{H_1^0, H_2^0\}$, $L \in \{\tilde e_L, \tilde\nu_L\}$, "
+          r"$l = \tilde e^c$ (each possibly conjugated), " + sp.latex(len(cons)) + " are consistent "
+          "(trilinear gauge invariant, both brackets the exact $U(1)_Y$ and $SU(2)_L$ D-terms, the $U(1)_L$ of "
+          "(17) a lepton number): " + "; and ".join(reading(c) for c in cons)
+          + r". They are complex conjugates of each other (the `$+\,$c.c.' of (17)); the one with lepton "
+          r"numbers $+1$ reads $\tilde L_L = " + lit["L"] + r"$, $\tilde l_R = " + lit["l"] + "$ literally, with $H = "
+          + lit["H"] + r"$ (the quantum numbers of $H_2^0$, as the text after (16) has it). In both, $g_1$ multiplies the $SU(2)_L$ D-term and $g_2$ the hypercharge "
+          r"D-term: with the usual labels ($g_1$ for $U(1)_Y$) " + (
+              "none of the " + sp.latex(len(rd["readings"])) + " readings matches the brackets"
+              if not usual else sp.latex(len(usual)) + " readings match the brackets")
+          + r" ($\tilde e^c$ has $Y \ne 0$, so the bracket without $|l|^2$ is the $T_3$ one). So the printed $V_D$ is right and only the names "
+          r"$g_1, g_2$ are the reverse of the usual ones; in the usual names it reads"
+          + tex_display(vd_phys, "V_D") + r"The real-amplitude analysis sees only $|H|^2, |L|^2, |l|^2$ and "
+          r"$|yA|$, so the readings differ only in which coupling is put where. At " + _fmt(_DEF)
+          + r" (printed labels filled with $g' = " + tex_num(_DEF["g1"]) + "$, $g = " + tex_num(_DEF["g2"])
+          + r"$): $\mu^2_{\min} = " + tex_num(r_pr.mu2_min_str(10)) + r"$, $A_{\rm th} = "
+          + tex_num(f"{float(t_pr.threshold):.5f}") + r"$; with the consistent reading's labels ($g_1 = g = "
+          + tex_num(_SWAP["g1"]) + "$, $g_2 = g' = " + tex_num(_SWAP["g2"]) + r"$): $\mu^2_{\min} = "
+          + tex_num(r_sw.mu2_min_str(10)) + r"$, $A_{\rm th} = " + tex_num(f"{float(t_sw.threshold):.4f}")
+          + "$ (certified bisection). An earlier version of this audit read every field as a chiral field "
+          r"(no conjugates), found $X_H - X_L + X_l \ne 0$ and moved $-2|l|^2$ into the $g_1$ bracket; that "
+          "changes the model and is not needed.")
+    return "confirmed", ev
 
 
 @claim("eq17-phases", "sec. 4, eqs. (17)-(18)",
@@ -298,8 +331,9 @@ def _lballs_any():
 @claim("mssm-threshold-nonzero", "sec. 4, after eq. (19)",
        r"The L-ball threshold in the trilinear coupling is zero (origin not a local minimum of (19) for $yA \ne 0$).", 4)
 def _threshold_nonzero():
-    out = [("defaults, printed V_D", _DEF, _threshold(tuple(sorted(_DEF.items())))),
-           ("defaults, corrected V_D", _DEF, _threshold(tuple(sorted(_DEF.items())), "corrected", 1e-3))]
+    out = [("defaults", _DEF, _threshold(tuple(sorted(_DEF.items())))),
+           (r"defaults with $g_1 \leftrightarrow g_2$ (eq17-dterms)", _SWAP,
+            _threshold(tuple(sorted(_SWAP.items())), "printed", 1e-3))]
     # g1 = g2 = 0: the threshold is exactly m_H + sqrt(|m_l^2 - m_L^2|) (vertex_threshold)
     g0 = {**_DEF, "g1": "0", "g2": "0"}
     a0 = _bound(g0)
@@ -311,7 +345,7 @@ def _threshold_nonzero():
     if ok:
         return ("refuted",
                 r"Certified bisection on the existence of an L-ball ($\mu^2$ minimum below its origin limit): "
-                + "; ".join(lab.replace("V_D", "$V_D$") + r": $A_{\rm th} = " + tex_num(f"{float(t.threshold):.5f}")
+                + "; ".join(lab + r": $A_{\rm th} = " + tex_num(f"{float(t.threshold):.5f}")
                             + r" \pm " + tex_num(f"{float(t.above - t.below) / 2:.1e}") + r"$ (lower bound "
                             r"$m_H + \sqrt{|m_l^2-m_L^2|} = " + tex_num(f"{_bound(v):.5f}") + "$)" for lab, v, t in out)
                 + r". With $g_1 = g_2 = 0$ the threshold is exactly " + tex(vt, "A_{\\rm th}")
