@@ -240,7 +240,9 @@ def _eq19_minF():
                 + r"$, approached only as $F\to0$.",
                 r"\min\mu^2 \text{ is at } F\neq0 \text{ only if } |A| > m_H + "
                 r"\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}\\ \text{(necessary; the exact threshold is computed)}")
-    return "unchecked", f"certificate verified: {cert['verified']}; minimiser result " + tex_text(r.as_json())
+    return "unchecked", ("not decided: checking it needs the exact no-L-ball identity to verify and the certified "
+                         r"$\mu^2$ minimum at a point below the bound to close (a larger branch-and-bound budget); "
+                         f"got identity verified = {cert['verified']}, minimiser " + tex_text(r.as_json()))
 
 
 def mpstr(x, d=12):
@@ -266,6 +268,7 @@ def _origin_local():
     A_loc = sp.sqrt(loc.subs(sub))
     below = {**_DEF, "m_l": "1", "A": "1.05"}
     r_b = _mu2(below)
+    exact = M.continuous_threshold({**_DEF, "m_l": "1"}, "A", 15)
     # (c) no gauge couplings: the quartic vanishes along the slepton, threshold m_H + D
     vt = M.vertex_threshold()
     ok = (rho_on_K == 0 and u4_on_K > 0 and r_def.qball_exists and r_def.certified
@@ -285,14 +288,20 @@ def _origin_local():
                 r"$A^2 < m_H^2\min_\theta R(\theta)$ with" + tex_display(loc, r"m_H^2\min_\theta R(\theta)")
                 + "for " + _fmt({"m_H": 1, "y": "0.5", "g1": "0.36", "g2": "0.65"}) + r" this is $A < "
                 + sp.latex(sp.N(A_loc, 10)) + "$; at " + _fmt(below) + " the certified minimiser finds no "
-                r"L-ball at all. (c) $g_1 = g_2 = 0$: $u_4$ also vanishes along the slepton; the blown-up ratio "
+                r"L-ball at all. " + ("" if exact is None else (
+                    r"This local threshold is also the global L-ball threshold there (continuous onset at the "
+                    r"origin): the exact condition $m_H^2 u_4(s, a) \ge A^2y^2a(1-a)$ on every ray ($s = H^2$, "
+                    r"$a = L^2$, $L^2 + l^2 = 1$) holds on the whole quadrant at $A = " + tex_num(exact["text"])
+                    + r"$ (\texttt{qsym mssm threshold}). ")) + r"(c) $g_1 = g_2 = 0$: $u_4$ also vanishes along the slepton; the blown-up ratio "
                 + tex(vt["rho"], r"\rho") + " has maximum " + tex(vt["rho_max"]) + r" ($s = H^2$, $t = l^2$ "
                 r"relative, $D^2 = |m_l^2-m_L^2|$), so the origin is a local minimum iff $|A| < "
                 + sp.latex(vt["threshold"]) + "$.",
                 r"\text{The origin is a local minimum of }\mu^2\text{ if } m_{\tilde L}\neq m_{\tilde l},"
                 r"\ (g_1,g_2)\neq0;\\ \text{for } m_{\tilde L}=m_{\tilde l} \text{ iff } "
                 r"A^2 < " + sp.latex(loc) + r";\\ \text{for } g_{1,2}=0 \text{ iff } |A| < m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
-    return "unchecked", "local analysis inconclusive"
+    return "unchecked", ("not decided: checking it needs the exact local expansion near the lighter slepton "
+                         r"($\bar\rho = 0$ there) and certified $\mu^2$ minima on both sides of the local threshold; "
+                         "one of them did not close within the branch-and-bound budget")
 
 
 @claim("lballs-any-trilinear", "sec. 4, after eq. (19)",
@@ -325,7 +334,9 @@ def _lballs_any():
                 r"\text{L-balls exist iff } |A| > A_{\rm th}(m_i, y, g_i),\\"
                 r"m_H+\sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|} \le A_{\rm th} \le "
                 r"\sqrt{3\,(m_H^2+m_{\tilde L}^2+m_{\tilde l}^2-2\min(m_{\tilde L}^2,m_{\tilde l}^2))}")
-    return "unchecked", ("threshold " + tex_text(th.as_json()) + ", small-$A$ result " + tex_text(r_small.as_json()))
+    return "unchecked", ("not decided: checking it needs a certified threshold bisection at the defaults and a "
+                         r"certified $\mu^2$ minimum at small $A$ (more branch-and-bound budget or a smaller --rtol); got "
+                         "threshold " + tex_text(th.as_json()) + ", small-$A$ result " + tex_text(r_small.as_json()))
 
 
 @claim("mssm-threshold-nonzero", "sec. 4, after eq. (19)",
@@ -355,7 +366,9 @@ def _threshold_nonzero():
                 "$|A| > m_H + D$ as a necessary condition; D-terms and quartics can only raise it.",
                 r"A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|} > 0"
                 r"\quad(\text{equality for } g_1=g_2=0)")
-    return "unchecked", "; ".join(tex_text(f"{lab}: {t.as_json()}") for lab, _, t in out)
+    return "unchecked", ("not decided: checking it needs certified threshold bisections (at the defaults and with "
+                         "the couplings swapped) and certified minima around the exact $g = 0$ threshold; got "
+                         + "; ".join(lab + ": " + tex_text(t.as_json()) for lab, _, t in out))
 
 
 @claim("stable-qball-always", "sec. 4, after eq. (19)",
@@ -373,7 +386,8 @@ def _stable_always():
                 "premise (origin not a local minimum) is false, see origin-not-local-min.",
                 r"\text{A stable L-ball exists iff } \min_{\phi\neq0}\mu^2 < 2\min(m_{\tilde L}^2,m_{\tilde l}^2)"
                 r",\\ \text{which needs } |A| > A_{\rm th} \ge m_H + \sqrt{|m_{\tilde l}^2-m_{\tilde L}^2|}")
-    return "unchecked", "result " + tex_text(r.as_json())
+    return "unchecked", (r"not decided: checking it needs the certified $\mu^2$ minimum at a point with $yA \ne 0$ "
+                         "below the threshold to close (more branch-and-bound budget); got " + tex_text(r.as_json()))
 
 
 @claim("footnote4", "sec. 4, footnote 4",
@@ -399,7 +413,9 @@ def _footnote4():
                 + tex_num(base.mu2_min_str(8)) + "$ and no Q-ball exists (certified). Note: the toy model itself "
                 r"already lacks L-balls for $|A| \le m_H + \sqrt{|m_l^2 - m_L^2|}$, so a light decoupled slepton "
                 "is not the only exception.")
-    return "unchecked", ("$m_s = 0.9$: " + tex_text(light.as_json()) + "; $m_s = 1.1$: "
+    return "unchecked", (r"not decided: checking it needs certified $\mu^2$ minima of the four-field model on both "
+                         "sides of the critical spectator mass (more budget for 3-dimensional charts); got "
+                         "$m_s = 0.9$: " + tex_text(light.as_json()) + "; $m_s = 1.1$: "
                          + tex_text(heavy.as_json()))
 
 
@@ -433,4 +449,6 @@ def _bballs():
                 + sp.latex(third) + r"$ and so does its origin limit), $A = 2.2$ gives a B-ball "
                 r"($\mu^2_{\min} = " + tex_num(res["2.2"].mu2_min_str(8)) + "$).",
                 r"\text{B-balls (squark analogue) also need } |A| > m_H + \sqrt{|m_{\tilde q}^2 - m_{\tilde Q}^2|}")
-    return "unchecked", "; ".join(f"$A = {a}$: " + tex_text(r.as_json()) for a, r in res.items())
+    return "unchecked", ("not decided: checking it needs certified minima of the squark analogue below the bound "
+                         "and a witness above it; got "
+                         + "; ".join(f"$A = {a}$: " + tex_text(r.as_json()) for a, r in res.items()))
