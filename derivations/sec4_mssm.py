@@ -38,8 +38,12 @@ def main():
     chk = M.d_term_gauge_check()
     assert all(v[1] != 0 for v in chk["printed"].values())
     assert all(v[1] == 0 for v in chk["corrected"].values())
-    show("D-terms whose generators leave H L* l invariant (printed ones do not)",
-         sp.latex(M.corrected_d_terms(*sp.symbols("|H|^2 |L|^2 |l|^2"))))
+    rd = M.eq17_readings()
+    assert rd["consistent"], "no consistent reading of eq (17)"
+    for r in rd["consistent"]:
+        print("% consistent reading of eq (17): "
+              + ", ".join(f"{k} = {v}" for k, v in r["latex"].items())
+              + f"; coupling labels {r['labels']}; source {r['source']}\n")
 
     # eq (18)-(19): parametrisation and gammas
     g = M.gammas()

@@ -45,7 +45,9 @@ def _local():
        "zero spin cannot decay: no other MSSM state carries these quantum numbers.", 4)
 def _unit():
     return _outside("it is a statement about the full MSSM spectrum and quantum corrections at $Q = 1$, "
-                    "which the semiclassical toy model does not contain.")
+                    "which the semiclassical toy model does not contain; checking it needs the MSSM "
+                    "spectrum with its conservation laws (charges, lepton number, spin) at $Q = 1$ and a "
+                    "quantum treatment of the bead.")
 
 
 @claim("sec4-evaporation", "sec. 4 (ref. [16])", "Large B and L balls evaporate into fermions from the surface, "
@@ -57,4 +59,5 @@ def _evap():
 @claim("sec4-abundance", "sec. 4 (ref. [13])", r"Soliton number to entropy ratio $Y_Q \sim c\,Q^{-3/2} e^{-Q}$.", 4)
 def _abund():
     return _outside("it is a thermal-fluctuation estimate from ref. [13], not derivable from the static "
-                    "field equations qsym solves.")
+                    "field equations qsym solves; checking it needs a finite-temperature effective "
+                    "potential and a Boltzmann treatment of Q-ball formation in the early Universe.")
