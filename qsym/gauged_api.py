@@ -1,0 +1,138 @@
+r"""Gauged Q-balls of a :class:`~qsym.potential.Potential`: the bridge from SymPy to the numeric solver.
+
+Conventions and equations: :mod:`qsym.gauged` (``1/2|D Phi|^2``, ``D = d - i e q A``,
+``-F^2/4``, Heaviside-Lorentz, ``g = omega - e A_0``); solver: :mod:`qsym.gauged_numeric`.
+The family is parametrised by the central frequency ``g0 = g(0)`` in ``(omega_min, m/|q|)``
+(the global window, :mod:`qsym.window`); ``family`` scans it, ``charge_max`` refines the
+largest charge Q_max(e) (an interior maximum of Q(g0), or the last Q-ball before the
+family ends).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from .bridge import check_dps, evaluate, exact_rational, poly_coefficients
+from .errors import InputError, NoSolutionError
+from .gauged_numeric import solve_g0
+from .potential import Potential, parse_value
+from .window import qball_window
+
+__all__ = ["gauged_qball", "family", "charge_max"]
+
+
+def _setup(P: Potential, e):
+    var, U = P.single_field()
+    co = poly_coefficients(U, var)
+    if co is None:
+        raise InputError("the gauged solver needs U as a polynomial in the field with rational coefficients")
+    ev = parse_value(e, "the gauge coupling")
+    if not ev.is_Rational:
+        ev = exact_rational(evaluate(ev, 40))
+    if ev < 0:
+        raise InputError(f"the gauge coupling must be >= 0, got {e}")
+    q = sp.nsimplify(P.charges[0])
+    q2 = Fraction(int((q**2).p), int((q**2).q))
+    m2 = co[2] * 2 if len(co) > 2 else Fraction(0)
+    if m2 <= 0:
+        raise InputError("U''(0) must be positive (massive quanta) for a gauged Q-ball")
+    win = qball_window(P)
+    wmin = evaluate(sp.sqrt(win["omega_min2"]), 30) * abs(evaluate(q, 30))  # q * omega_min: g0 bound
+    return list(co), q2, Fraction(int(ev.p), int(ev.q)) ** 2, m2, wmin, ev
+
+
+def gauged_qball(P: Potential, e, g0, dps: int = 20):
+    """The gauged Q-ball of central frequency ``g0`` (see :class:`qsym.gauged_numeric.GaugedQBall`)."""
+    dps = check_dps(dps)
+    co, q2, e2, m2, _, _ = _setup(P, e)
+    return solve_g0(co, q2, e2, m2, exact_rational(g0) if not isinstance(g0, Fraction) else g0, dps)
+
+
+def _frac(x):
+    r = exact_rational(x)
+    return Fraction(int(r.p), int(r.q))
+
+
+def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: float = 0.98) -> list:
+    """Gauged Q-balls on ``n`` central frequencies spread over the g0 window (None where none exists)."""
+    co, q2, e2, m2, wmin, _ = _setup(P, e)
+    m = mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator / (mpmath.mpf(q2.numerator) / q2.denominator))
+    out = []
+    for i in range(n):
+        t = lo + (hi - lo) * i / (n - 1)
+        g0 = _frac(mpmath.mpf(wmin) + t * (m - wmin))
+        try:
+            out.append(solve_g0(co, q2, e2, m2, g0, dps))
+        except NoSolutionError:
+            out.append(None)
+    return out
+
+
+def charge_max(P: Potential, e, dps: int = 12, n: int = 10) -> dict:
+    """``Q_max(e)``: the largest charge on the gauged family, refined by golden section in g0.
+
+    Returns Q_max, its g0, omega, energy, ``kind`` ("interior maximum" or "end of the family")
+    and a relative error.  Raises :class:`NoSolutionError` when no gauged Q-ball exists.
+    """
+    dps = check_dps(dps)
+    co, q2, e2, m2, wmin, ev = _setup(P, e)
+    fam = family(P, e, n=n, dps=15)
+    ok = [(i, b) for i, b in enumerate(fam) if b is not None]
+    if not ok:
+        raise NoSolutionError(f"no gauged Q-ball exists at e = {ev}: the Coulomb repulsion exceeds the binding "
+                              "on the whole window")
+    i, best = max(ok, key=lambda t: t[1].charge)
+    g = [b.g0 if b is not None else None for b in fam]
+    left = g[i - 1] if i > 0 and fam[i - 1] is not None else None
+    right = g[i + 1] if i + 1 < len(fam) and fam[i + 1] is not None else None
+    if left is None or right is None:
+        # the family ends next to the maximum: bisect the end point (the last Q-ball that exists)
+        a, b = (best.g0, g[i + 1]) if right is None and i + 1 < len(fam) else (g[i - 1], best.g0)
+        inside = best.g0
+        if a is None or b is None:
+            return {"Q_max": best.charge, "g0": best.g0, "omega": best.omega, "energy": best.energy,
+                    "kind": "end of the scanned window", "error": best.error, "qball": best}
+        for _ in range(40):
+            mid = (a + b) / 2
+            try:
+                solve_g0(co, q2, e2, m2, _frac(mid), 15)
+                inside = mid
+                if inside == a or a == best.g0 and a < b:
+                    a = mid
+                else:
+                    b = mid
+            except NoSolutionError:
+                if inside == a:
+                    b = mid
+                else:
+                    a = mid
+            if abs(b - a) < mpmath.mpf(10) ** -(dps + 2):
+                break
+        qb = solve_g0(co, q2, e2, m2, _frac(inside), dps)
+        return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
+                "kind": "end of the family", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb}
+    # interior maximum: golden section on Q(g0) at the working precision
+    a, b = left, right
+    gr = (mpmath.sqrt(5) - 1) / 2
+    with mpmath.workdps(dps + 10):
+        a, b = mpmath.mpf(a), mpmath.mpf(b)
+        c = b - gr * (b - a)
+        d = a + gr * (b - a)
+        fc = solve_g0(co, q2, e2, m2, _frac(c), dps).charge
+        fd = solve_g0(co, q2, e2, m2, _frac(d), dps).charge
+        # Q is quadratic near its maximum: g0 to dps/2 digits gives Q to dps digits
+        while b - a > mpmath.mpf(10) ** (-(dps // 2 + 2)) * abs(b):
+            if fc > fd:
+                b, d, fd = d, c, fc
+                c = b - gr * (b - a)
+                fc = solve_g0(co, q2, e2, m2, _frac(c), dps).charge
+            else:
+                a, c, fc = c, d, fd
+                d = a + gr * (b - a)
+                fd = solve_g0(co, q2, e2, m2, _frac(d), dps).charge
+        qb = solve_g0(co, q2, e2, m2, _frac((a + b) / 2), dps)
+    return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
+            "kind": "interior maximum", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb}

@@ -1,0 +1,56 @@
+"""Gauged Q-balls: derived equations, e -> 0 limit, dE/dQ = omega, precision agreement, bad input."""
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from qsym import gauged as G
+from qsym.errors import InputError
+from qsym.gauged_api import gauged_qball
+from qsym.potential import Potential
+
+PAPER = "phi**2/2 - phi**3 + phi**4"
+
+
+@pytest.fixture(scope="module")
+def P():
+    return Potential(PAPER, ["phi"])
+
+
+def test_symbolic_global_limit_and_energy_identity():
+    assert all(G.global_limit().values())
+    assert G.energy_identity() == 0
+    assert G.coulomb_tail() == 0
+
+
+def test_e_zero_reproduces_global(P):
+    from qsym.solve import qball_omega
+    b = gauged_qball(P, 0, Fraction(4, 5), dps=15)
+    with mpmath.workdps(25):
+        qb = qball_omega(P, mpmath.mpf(4) / 5, 20)
+    assert b.omega == Fraction(4, 5) or abs(b.omega - mpmath.mpf(4) / 5) < mpmath.mpf(10) ** -14
+    assert abs(b.charge / qb.charge - 1) < mpmath.mpf(10) ** -13
+    assert abs(b.energy / qb.mass - 1) < mpmath.mpf(10) ** -13
+    assert abs(b.field_energy) < mpmath.mpf(10) ** -12
+
+
+def test_dE_dQ_is_omega(P):
+    h = Fraction(1, 10**5)
+    b1 = gauged_qball(P, Fraction(1, 5), Fraction(85, 100) - h, dps=15)
+    b2 = gauged_qball(P, Fraction(1, 5), Fraction(85, 100) + h, dps=15)
+    slope = (b2.energy - b1.energy) / (b2.charge - b1.charge)
+    assert abs(slope - (b1.omega + b2.omega) / 2) < 1e-8
+    assert b1.field_energy > 0 and b1.omega > b1.g0     # Coulomb: g rises outwards
+
+
+def test_two_precisions_agree(P):
+    a = gauged_qball(P, Fraction(1, 5), Fraction(85, 100), dps=15)
+    b = gauged_qball(P, Fraction(1, 5), Fraction(85, 100), dps=20)
+    assert abs(a.charge / b.charge - 1) < mpmath.mpf(10) ** -13
+    assert abs(a.energy / b.energy - 1) < mpmath.mpf(10) ** -13
+
+
+def test_negative_coupling_is_bad_input(P):
+    with pytest.raises(InputError):
+        gauged_qball(P, -1, Fraction(85, 100), dps=15)
