@@ -56,6 +56,11 @@ def _frac(x):
     return Fraction(int(r.p), int(r.q))
 
 
+def _grid(wmin, m2, q2, n, lo=0.02, hi=0.98):
+    m = mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator / (mpmath.mpf(q2.numerator) / q2.denominator))
+    return [_frac(mpmath.mpf(wmin) + (lo + (hi - lo) * i / (n - 1)) * (m - wmin)) for i in range(n)]
+
+
 def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: float = 0.98) -> list:
     """Gauged Q-balls on ``n`` central frequencies spread over the g0 window (None where none exists)."""
     co, q2, e2, m2, wmin, _ = _setup(P, e)
@@ -71,7 +76,7 @@ def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: fl
     return out
 
 
-def charge_max(P: Potential, e, dps: int = 12, n: int = 10) -> dict:
+def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) -> dict:
     """``Q_max(e)``: the largest charge on the gauged family, refined by golden section in g0.
 
     Returns Q_max, its g0, omega, energy, ``kind`` ("interior maximum" or "end of the family")
@@ -86,34 +91,28 @@ def charge_max(P: Potential, e, dps: int = 12, n: int = 10) -> dict:
                               "on the whole window")
     i, best = max(ok, key=lambda t: t[1].charge)
     g = [b.g0 if b is not None else None for b in fam]
+    g_grid = _grid(wmin, m2, q2, n)
     left = g[i - 1] if i > 0 and fam[i - 1] is not None else None
     right = g[i + 1] if i + 1 < len(fam) and fam[i + 1] is not None else None
     if left is None or right is None:
-        # the family ends next to the maximum: bisect the end point (the last Q-ball that exists)
-        a, b = (best.g0, g[i + 1]) if right is None and i + 1 < len(fam) else (g[i - 1], best.g0)
-        inside = best.g0
-        if a is None or b is None:
+        # the family ends next to the maximum: bisect between the last g0 with a Q-ball and the first without
+        nb = i - 1 if left is None else i + 1
+        if nb < 0 or nb >= len(fam):
             return {"Q_max": best.charge, "g0": best.g0, "omega": best.omega, "energy": best.energy,
                     "kind": "end of the scanned window", "error": best.error, "qball": best}
-        for _ in range(40):
-            mid = (a + b) / 2
-            try:
-                solve_g0(co, q2, e2, m2, _frac(mid), 15)
-                inside = mid
-                if inside == a or a == best.g0 and a < b:
-                    a = mid
-                else:
-                    b = mid
-            except NoSolutionError:
-                if inside == a:
-                    b = mid
-                else:
-                    a = mid
-            if abs(b - a) < mpmath.mpf(10) ** -(dps + 2):
-                break
-        qb = solve_g0(co, q2, e2, m2, _frac(inside), dps)
+        good, bad = mpmath.mpf(best.g0), mpmath.mpf(g_grid[nb].numerator) / g_grid[nb].denominator
+        with mpmath.workdps(dps + 10):
+            while abs(good - bad) > mpmath.mpf(10) ** -(digits + 2):
+                mid = (good + bad) / 2
+                try:
+                    solve_g0(co, q2, e2, m2, _frac(mid), 15)
+                    good = mid
+                except NoSolutionError:
+                    bad = mid
+            qb = solve_g0(co, q2, e2, m2, _frac(good), dps)
         return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
-                "kind": "end of the family", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb}
+                "kind": "end of the family", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb,
+                "g0_end": (good, bad)}
     # interior maximum: golden section on Q(g0) at the working precision
     a, b = left, right
     gr = (mpmath.sqrt(5) - 1) / 2
