@@ -274,10 +274,10 @@ def evaporation_family(P: Potential, dps: int = 15, nodes: int = NODES, u_range=
 
     Solves ``nodes`` Q-balls (double-precision bounces, radii by quadrature at ``dps``) at
     Chebyshev nodes of the chart ``u = log(Delta/(D - Delta))`` (:class:`qsym.solve.DeltaChart`)
-    on ``u_range`` and returns an :class:`EvaporationFamily`.  Cost: ~0.1-0.4 s per node.
+    on ``u_range`` and returns an :class:`EvaporationFamily`.  Cost: ~0.2-0.4 s per node (16 nodes: ~4-6 s).
 
     >>> from qsym import Potential
-    >>> fam = evaporation_family(Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"]), nodes=12)
+    >>> fam = evaporation_family(Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"]))
     >>> round(float(fam.slope("thin", "rms")), 2)
     0.67
     """
