@@ -21,7 +21,7 @@ EXPECTED = {  # what the derivations find (a change here is a change of physics)
     "eq14-identity": "confirmed", "sec3-small-Q": "confirmed", "footnote1": "confirmed",
     "sec2-no-lower-limit": "corrected", "sec2-Qmin-artifact": "confirmed", "sec3-S_psi": "confirmed",
     "eq14-numeric": "confirmed", "beads-size": "corrected", "eq17-normalisation": "corrected", "sec4-lbeads": "corrected",
-    "eq18": "confirmed", "sec1-spherical": "unchecked", "sec4-evaporation": "unchecked",
+    "eq18": "confirmed", "sec1-spherical": "unchecked", "sec4-evaporation": "confirmed",
 }
 
 
