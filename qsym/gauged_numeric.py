@@ -206,11 +206,21 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
     top = _phi_top(coeffs, q2, g0f)
     if top is None:
         raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
-    lo, hi = 0.0, top * (1 - 1e-9)
+    hi = top * (1 - 1e-9)
     k, *_ = fl.run(hi, g0f)
     if k != "over":
         raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: the profile does not reach the vacuum "
                               "(the Coulomb repulsion wins)")
+    # bracket the overshoot boundary next to the top, scanning down from it: further down, profiles
+    # that linger in the valley of -U_g while g grows past m cross zero too (spurious overshoots,
+    # not localised), so a bisection on [0, top] can land on the wrong boundary
+    lo = 0.0
+    for i in range(1, 65):
+        x = top * (1 - i / 64)
+        if fl.run(x, g0f)[0] != "over":
+            lo = x
+            break
+        hi = x
     for _ in range(60):
         mid = (lo + hi) / 2
         k, *_ = fl.run(mid, g0f)

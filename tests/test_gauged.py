@@ -54,3 +54,12 @@ def test_two_precisions_agree(P):
 def test_negative_coupling_is_bad_input(P):
     with pytest.raises(InputError):
         gauged_qball(P, -1, Fraction(85, 100), dps=15)
+
+
+def test_family_continues_past_the_old_float_end(P):
+    """g(0) = 18/25 lies below the former 'end of the family' (0.738137943710, Q = 143.5467): that end
+    was a bisection on [0, top] landing on a spurious overshoot band; bracketing from the top finds the
+    Q-ball, with the charge of a 45-digit bisection (203.7397948) and dE/dQ = omega < m still."""
+    b = gauged_qball(P, Fraction(1, 5), Fraction(18, 25), dps=15)
+    assert abs(b.charge - mpmath.mpf("203.7397948")) < 1e-6
+    assert b.charge > mpmath.mpf("143.55") and b.omega < 1
