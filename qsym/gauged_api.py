@@ -21,7 +21,7 @@ from .gauged_numeric import solve_g0
 from .potential import Potential, parse_value
 from .window import qball_window
 
-__all__ = ["gauged_qball", "family", "charge_max"]
+__all__ = ["gauged_qball", "family", "charge_max", "qball_charge"]
 
 
 def _setup(P: Potential, e):
@@ -135,3 +135,48 @@ def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) ->
         qb = solve_g0(co, q2, e2, m2, _frac((a + b) / 2), dps)
     return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
             "kind": "interior maximum", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb}
+
+
+def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> dict:
+    """The gauged Q-ball(s) of Noether charge ``Q``: scan the family over g(0), bracket, secant in g(0).
+
+    Returns ``{"solutions": [GaugedQBall, ...], "Q_scan_max": ..., "m": ...}`` (one solution per
+    bracketing interval of the scan).  Raises :class:`InputError` for ``e < 0`` or ``Q <= 0`` and
+    :class:`NoSolutionError` when no Q-ball exists or ``Q`` exceeds the largest charge on the scan.
+    """
+    dps = check_dps(dps)
+    Qv = parse_value(Q, "the charge")
+    if not Qv.is_number or not Qv > 0:
+        raise InputError(f"the charge must be > 0, got {Q}")
+    co, q2, e2, m2, wmin, ev = _setup(P, e)
+    fam = family(P, e, n=n, dps=15)
+    ok = [b for b in fam if b is not None]
+    if not ok:
+        raise NoSolutionError(f"no gauged Q-ball exists at e = {ev}: the Coulomb repulsion exceeds the binding "
+                              "on the whole g(0) window")
+    with mpmath.workdps(dps + 10):
+        Qm = evaluate(Qv, dps + 10)
+        qmax = max(b.charge for b in ok)
+        if Qm > qmax:
+            raise NoSolutionError(f"Q = {Q} exceeds the largest charge on the scanned gauged family, Q_max(scan) = "
+                                  f"{mpmath.nstr(qmax, 10)} (e = {ev}; g(0) scanned over the global window, the family extends below it)")
+        sols = []
+        for a, b in zip(fam, fam[1:]):
+            if a is None or b is None or (a.charge - Qm) * (b.charge - Qm) > 0:
+                continue
+            x0, x1 = mpmath.mpf(a.g0), mpmath.mpf(b.g0)
+            f0, f1 = a.charge - Qm, b.charge - Qm
+            qb = a if abs(f0) < abs(f1) else b
+            for _ in range(40):
+                if f1 == f0:
+                    break
+                x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
+                qb = solve_g0(co, q2, e2, m2, _frac(x2), dps)
+                x0, f0, x1, f1 = x1, f1, x2, qb.charge - Qm
+                if abs(f1) <= mpmath.mpf(10) ** -(dps + 2) * Qm or abs(x1 - x0) < mpmath.mpf(10) ** -(dps + 4):
+                    break
+            sols.append(qb)
+    if not sols:
+        raise NoSolutionError(f"no gauged Q-ball of charge Q = {Q} on the scanned family (e = {ev})")
+    m = mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator)
+    return {"solutions": sols, "Q_scan_max": qmax, "m": m, "e": ev}

@@ -63,3 +63,15 @@ def test_family_continues_past_the_old_float_end(P):
     b = gauged_qball(P, Fraction(1, 5), Fraction(18, 25), dps=15)
     assert abs(b.charge - mpmath.mpf("203.7397948")) < 1e-6
     assert b.charge > mpmath.mpf("143.55") and b.omega < 1
+
+
+def test_cli_negative_coupling_exit_2():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    exe = Path(sys.executable).with_name("qsym")
+    p = subprocess.run([str(exe), "qball", "--potential", PAPER, "--field", "phi", "--charge", "50",
+                        "--gauge-coupling", "-1", "--json"], capture_output=True, text=True)
+    assert p.returncode == 2
+    assert json.loads(p.stdout)["kind"] == "input"

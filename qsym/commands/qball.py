@@ -21,6 +21,8 @@ def add_parser(sub):
     add_charge_args(p)
     p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
     p.add_argument("--charge", required=True, help="the charge Q > 0")
+    p.add_argument("--gauge-coupling", default=None, metavar="e",
+                   help="gauge coupling e >= 0 of a local U(1) (gauged Q-ball, conventions of qsym.gauged)")
     p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 20)")
     add_json(p)
     return p
@@ -48,6 +50,8 @@ def run(args):
     from ..solve import qball
 
     P = potential_from_args(args)
+    if getattr(args, "gauge_coupling", None) is not None:
+        return _gauged(P, args)
     res = qball(P, args.charge, dps=args.dps, progress=progress_printer())
     sols = res["solutions"]
     best = sols[0]
@@ -81,4 +85,22 @@ def run(args):
     if len(sols) > 1:
         lines.append(f"  {len(sols)} branches; the others: " + "; ".join(
             f"omega = {b['omega']}, M_Q = {b['mass']}" for b in branches[1:]))
+    return payload, "\n".join(lines)
+
+
+def _gauged(P, args):
+    from ..gauged_api import qball_charge
+
+    res = qball_charge(P, args.gauge_coupling, args.charge, dps=args.dps)
+    d, m = args.dps, res["m"]
+    sols = [{"g0": fmt(mpmath.mpf(b.g0), d), "omega": fmt(b.omega, d), "mass": fmt(b.energy, d),
+             "radius": fmt(b.radius, d), "field_energy": fmt(b.field_energy, d), "error": fmt(b.error, 3),
+             "stable_against_quanta": bool(b.energy < b.charge * m)} for b in res["solutions"]]
+    payload = {"charge": str(args.charge).strip(), "gauge_coupling": str(args.gauge_coupling).strip(),
+               "dps": d, **sols[0], "branches": sols, "Q_scan_max": fmt(res["Q_scan_max"], 10)}
+    lines = [f"Q = {payload['charge']}, e = {payload['gauge_coupling']}: omega = {s['omega']}, "
+             f"M_Q = {s['mass']}, R = {s['radius']}, electric field energy = {s['field_energy']} "
+             f"(relative error {s['error']}; " + ("E < Q m: stable against decay into quanta" if
+                                                   s["stable_against_quanta"] else "E >= Q m: unstable") + ")"
+             for s in sols]
     return payload, "\n".join(lines)
