@@ -16,7 +16,7 @@ import mpmath
 import sympy as sp
 
 from .bridge import check_dps, evaluate, exact_rational, poly_coefficients
-from .errors import InputError, NoSolutionError
+from .errors import ConvergenceError, InputError, NoSolutionError
 from .gauged_numeric import solve_g0
 from .potential import Potential, parse_value
 from .window import qball_window
@@ -77,18 +77,22 @@ def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: fl
 
 
 def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) -> dict:
-    """``Q_max(e)``: the largest charge on the gauged family, refined by golden section in g0.
+    """The largest charge found on the gauged family, refined by golden section in g0.
 
-    Returns Q_max, its g0, omega, energy, ``kind`` ("interior maximum" or "end of the family")
-    and a relative error.  Raises :class:`NoSolutionError` when no gauged Q-ball exists.
+    Returns Q_max, its g0, omega, energy, ``kind`` and a relative error.  ``kind`` is
+    "interior maximum" (a proven local maximum of Q(g0) inside the scan), or "end of the
+    solved family" / "end of the scanned window": then the value is only a LOWER bound on
+    sup Q (the shooting found no solution beyond, which is not a proof that the family ends;
+    for phi^2/2 - phi^3 + phi^4 at e = 1/5 the family continues below the global window).
+    Raises :class:`ConvergenceError` when no gauged Q-ball is found on the scan.
     """
     dps = check_dps(dps)
     co, q2, e2, m2, wmin, ev = _setup(P, e)
     fam = family(P, e, n=n, dps=15)
     ok = [(i, b) for i, b in enumerate(fam) if b is not None]
     if not ok:
-        raise NoSolutionError(f"no gauged Q-ball exists at e = {ev}: the Coulomb repulsion exceeds the binding "
-                              "on the whole window")
+        raise ConvergenceError(f"no gauged Q-ball found at e = {ev} on the scanned g(0) window (the Coulomb "
+                               "repulsion may exceed the binding; not proven): try a smaller e")
     i, best = max(ok, key=lambda t: t[1].charge)
     g = [b.g0 if b is not None else None for b in fam]
     g_grid = _grid(wmin, m2, q2, n)
@@ -111,7 +115,7 @@ def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) ->
                     bad = mid
             qb = solve_g0(co, q2, e2, m2, _frac(good), dps)
         return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
-                "kind": "end of the family", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb,
+                "kind": "end of the solved family", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb,
                 "g0_end": (good, bad)}
     # interior maximum: golden section on Q(g0) at the working precision
     a, b = left, right
@@ -142,7 +146,8 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> dict:
 
     Returns ``{"solutions": [GaugedQBall, ...], "Q_scan_max": ..., "m": ...}`` (one solution per
     bracketing interval of the scan).  Raises :class:`InputError` for ``e < 0`` or ``Q <= 0`` and
-    :class:`NoSolutionError` when no Q-ball exists or ``Q`` exceeds the largest charge on the scan.
+    :class:`ConvergenceError` when no Q-ball is found or ``Q`` exceeds the largest charge on the scan
+    (neither is a proof: the scan covers the global window of g(0) only).
     """
     dps = check_dps(dps)
     Qv = parse_value(Q, "the charge")
@@ -152,14 +157,15 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> dict:
     fam = family(P, e, n=n, dps=15)
     ok = [b for b in fam if b is not None]
     if not ok:
-        raise NoSolutionError(f"no gauged Q-ball exists at e = {ev}: the Coulomb repulsion exceeds the binding "
-                              "on the whole g(0) window")
+        raise ConvergenceError(f"no gauged Q-ball found at e = {ev} on the scanned g(0) window (the Coulomb "
+                               "repulsion may exceed the binding; not proven): try a smaller e")
     with mpmath.workdps(dps + 10):
         Qm = evaluate(Qv, dps + 10)
         qmax = max(b.charge for b in ok)
         if Qm > qmax:
-            raise NoSolutionError(f"Q = {Q} exceeds the largest charge on the scanned gauged family, Q_max(scan) = "
-                                  f"{mpmath.nstr(qmax, 10)} (e = {ev}; g(0) scanned over the global window, the family extends below it)")
+            raise ConvergenceError(f"Q = {Q} exceeds the largest charge found on the scanned gauged family, "
+                                   f"{mpmath.nstr(qmax, 10)} (e = {ev}); the family extends beyond the scanned "
+                                   "g(0) window, so this is not a proven Q_max")
         sols = []
         for a, b in zip(fam, fam[1:]):
             if a is None or b is None or (a.charge - Qm) * (b.charge - Qm) > 0:
@@ -177,6 +183,7 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> dict:
                     break
             sols.append(qb)
     if not sols:
-        raise NoSolutionError(f"no gauged Q-ball of charge Q = {Q} on the scanned family (e = {ev})")
+        raise ConvergenceError(f"no gauged Q-ball of charge Q = {Q} found on the scanned family (e = {ev}); "
+                               "not a proof that none exists")
     m = mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator)
     return {"solutions": sols, "Q_scan_max": qmax, "m": m, "e": ev}
