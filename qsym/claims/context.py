@@ -38,7 +38,11 @@ def _spherical():
 @claim("sec4-local-u1", "sec. 4 (ref. [10])", "Q-balls of a local $U(1)$ are stable as long as their charge is "
        "below a maximal value.", 4)
 def _local():
-    return _outside("gauged Q-balls (with the gauge field's Coulomb energy) are outside qsym's global-$U(1)$ model.")
+    return _outside(r"deciding it needs the end of the gauged family: qsym solves gauged Q-balls "
+                    r"(\texttt{qsym qball --gauge-coupling}), but for $\varphi^2/2-\varphi^3+\varphi^4$ at "
+                    r"$e = 1/5$ the solved family still continues, with growing $Q$, below the global window of "
+                    r"$\omega$; a continuation of the family to its end (and its fold) is needed before a "
+                    r"maximal charge can be stated or refuted.")
 
 
 @claim("sec4-unit-charge", "sec. 4 and footnote 5", "An electrically neutral $SU(2)$-singlet $L = 1$ bead with "
