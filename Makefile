@@ -18,8 +18,9 @@ demo: venv
 	$(VENV)/bin/qsym reproduce --out $(OUT)
 	@echo "report written to $(OUT)/: report.tex, report.pdf (when pdflatex is installed), claims.json, figures"
 
+# two worker processes; a test module stays on one worker (its module fixtures are built once)
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # the documentation site: docs/_build/html (Sphinx + numpydoc; warnings are errors)
 docs: venv
