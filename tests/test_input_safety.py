@@ -275,3 +275,21 @@ def test_mpmath_numbers_keep_every_bit():
     for bad in (mpmath.inf, -mpmath.inf, mpmath.nan):
         with pytest.raises(InputError):
             number_from(bad)
+
+
+def test_no_eval_based_parsing_anywhere():
+    """No module of qsym calls sympify, parse_expr, S(...) on text, eval or exec: every string that
+    becomes an expression goes through qsym.parse (static check of every call in the package)."""
+    import ast
+    import qsym
+    banned = {"sympify", "parse_expr", "eval", "exec", "compile", "__import__"}
+    root = Path(qsym.__file__).parent
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+                if name in banned and not (isinstance(f, ast.Attribute) and name == "compile"):  # re.compile
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert not found, found

@@ -68,7 +68,7 @@ def _eq11():
             return verdict, ev, (r"V = \frac{Q}{\sqrt{2U(\varphi_0)\sum_k q_k^2\varphi_{k,0}^2}},\quad "
                                  r"M_Q = Q\sqrt{\frac{2U(\varphi_0)}{\sum_k q_k^2\varphi_{k,0}^2}}")
         return verdict, ev
-    return "refuted", "residuals " + tex(sp.sympify(res))
+    return "refuted", "residuals " + tex(sp.Dict({sp.Tuple(*k): sp.Tuple(*v) for k, v in res.items()}))
 
 
 @claim("sec2-global", "sec. 2, after eq. (11)", r"$M_Q/Q$ is less than the mass of the lightest $\varphi_k$ particle "
