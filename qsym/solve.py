@@ -358,6 +358,11 @@ def qball(P: Potential, Q, dps: int = 20, progress=None) -> dict:
     from .potential import parse_value, require_potential
     require_potential(P, "qball")
     dps = check_dps(dps)
+    from .bridge import MAX_DPS
+    from .qball import GUARD
+    if dps > MAX_DPS - GUARD:
+        raise InputError(f"dps must be an integer in [15, {MAX_DPS - GUARD}] for Q-balls (the solver "
+                         f"carries {GUARD} guard digits), got {dps}")
     if progress is not None and not callable(progress):
         raise InputError(f"progress must be a callable(str) or None, got {type(progress).__name__}")
     _check_degree(P)

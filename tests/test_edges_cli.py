@@ -100,3 +100,11 @@ def test_no_qball_states_the_proven_reason():
     rc, out, err = run("qball", "--potential", "phi**2/2 - phi**4 + phi**6", "--field", "phi",
                        "--charge", "27.9", "--dps", "15")
     assert rc == 1 and out["kind"] == "no_solution" and "Q_min" in out["error"], err
+
+
+def test_qball_dps_limit_is_its_own():
+    """The Q-ball solver carries guard digits: its limit is stated as such, not as an inner call's."""
+    from qsym.bridge import MAX_DPS
+    from qsym.qball import GUARD
+    rc, out, err = run("qball", "--potential", P4, "--field", "phi", "--charge", "10", "--dps", str(MAX_DPS))
+    assert rc == 2 and f"{MAX_DPS - GUARD}]" in out["error"] and "Q-balls" in out["error"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mpmath
 
 from ..bridge import MAX_DPS, MIN_DPS
+from ..qball import GUARD
 
 from ._common import add_charge_args, add_json, potential_from_args
 
@@ -23,7 +24,7 @@ def add_parser(sub):
     p.add_argument("--charge", required=True, help="the charge Q > 0")
     p.add_argument("--gauge-coupling", default=None, metavar="e",
                    help="gauge coupling e >= 0 of a local U(1) (gauged Q-ball, conventions of qsym.gauged)")
-    p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 20)")
+    p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS - GUARD}, default 20)")
     add_json(p)
     return p
 
