@@ -30,7 +30,8 @@ __all__ = ["LHS", "series_latex", "closed_form_latex", "expr_latex", "equation",
            "sci_latex", "latex_width", "LINE_WIDTH_EM", "signed_terms"]
 
 #: left-hand sides of the thick-wall quantities
-LHS = {"mass": r"\frac{M_Q}{Q M}", "radius": r"\frac{1}{R_Q \epsilon M}", "omega": r"\frac{\omega}{M}"}
+#: left-hand sides of the thick-wall expansions (one definition, in :mod:`qsym.thickwall`)
+LHS = tw.LATEX_LHS
 
 #: widest display line (em of the text font) before :func:`equation` breaks it: an 11 pt article with
 #: 2 cm margins is about 44 em wide; the rest is left for the equation tag and the estimate's error
