@@ -34,7 +34,7 @@ import warnings
 import mpmath
 import sympy as sp
 
-from qsym.bounce import solve_bounce, solve_bounce_double
+from qsym.numeric.bounce1d.solver import solve_bounce, solve_bounce_double
 from qsym.bridge import numeric_1d
 from _bench_common import best_time, ct_import
 

@@ -53,8 +53,8 @@ import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 
-from qsym.bounce.multi import solve_bounce_multi  # noqa: E402
-from qsym.bounce.single import solve_bounce  # noqa: E402
+from qsym.numeric.bounce_nd.solver import solve_bounce_multi  # noqa: E402
+from qsym.numeric.bounce1d.solver import solve_bounce  # noqa: E402
 from qsym.bridge import numeric_1d, numeric_nd  # noqa: E402
 from _bench_common import best_time, ct_import  # noqa: E402
 

@@ -13,8 +13,8 @@ import numpy as np
 
 from qsym import Potential
 from qsym.bridge import OmegaFamily
-from qsym.qball import qball_at_omega
-from qsym.solve import qball
+from qsym.numeric.qball import qball_at_omega
+from qsym.api.solve import qball
 
 P = Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"])   # M = A = 1, lambda = 3/5
 

@@ -13,7 +13,7 @@ import time
 CHILD = r"""
 import time, json, sys
 t0 = time.perf_counter()
-import qsym.thickwall as tw
+import qsym.symbolic.thickwall as tw
 t1 = time.perf_counter()
 c = tw.series(sys.argv[1], int(sys.argv[2]))
 t2 = time.perf_counter()
@@ -27,7 +27,7 @@ def main():
         r = json.loads(subprocess.run([sys.executable, "-c", CHILD, quantity, str(order)],
                                       capture_output=True, text=True, check=True).stdout)
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "qsym.cli", "series", quantity, "--order", str(order),
+        subprocess.run([sys.executable, "-m", "qsym.cli.app", "series", quantity, "--order", str(order),
                         "--json"], capture_output=True, check=True)
         wall = time.perf_counter() - t
         print(f"{quantity:>8} {order:>5} {r['import']:9.3f} {r['work']:8.3f} {wall:10.3f}")

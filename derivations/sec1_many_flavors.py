@@ -5,9 +5,9 @@ Run: python derivations/sec1_many_flavors.py   (asserts every step, prints LaTeX
 
 import sympy as sp
 
-from qsym.audit import run_audit
-from qsym.noether import derive_section1, printed_section1
-from qsym.potential import Potential
+from qsym.audit.engine import run_audit
+from qsym.symbolic.noether import derive_section1, printed_section1
+from qsym.symbolic.potential import Potential
 
 d = derive_section1(3)          # three flavours: nothing depends on the number
 p = printed_section1(3)

@@ -5,9 +5,9 @@ Run: python derivations/sec2_thin_wall.py   (asserts every step, prints LaTeX)
 
 import sympy as sp
 
-from qsym.audit import run_audit
-from qsym.potential import Potential
-from qsym.thinwall import N, Q, U0, V, thin_wall, thin_wall_generic
+from qsym.audit.engine import run_audit
+from qsym.symbolic.potential import Potential
+from qsym.symbolic.thinwall import N, Q, U0, V, thin_wall, thin_wall_generic
 
 g = thin_wall_generic()
 # eq (10): E(V) after eliminating omega through Q = omega N V

@@ -5,9 +5,9 @@ Run: python derivations/sec3_thick_wall.py   (asserts every step, prints LaTeX)
 
 import sympy as sp
 
-from qsym import thickwall as tw
-from qsym.audit import run_audit
-from qsym.latex import closed_form_latex, series_latex
+from qsym.symbolic import thickwall as tw
+from qsym.audit.engine import run_audit
+from qsym.symbolic.latex import closed_form_latex, series_latex
 
 # eq (12) and the rescaling to one dimensionless bounce
 r = tw.rescaling()

@@ -4,8 +4,8 @@ Reference text: A. Kusenko, "Solitons in the supersymmetric extensions of the
 Standard Model", hep-ph/9704273 (1997).
 """
 
-from .errors import BudgetError, ConvergenceError, InputError, NoSolutionError, QsymError
-from .potential import OMEGA, Potential
+from qsym.errors import BudgetError, ConvergenceError, InputError, NoSolutionError, QsymError
+from qsym.symbolic.potential import OMEGA, Potential
 
 __version__ = "0.1.0"
 

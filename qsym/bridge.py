@@ -24,7 +24,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .errors import InputError
+from qsym.errors import InputError
 
 __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
            "poly_coefficients", "Numeric1D", "NumericND", "numeric_1d", "numeric_nd",
@@ -58,7 +58,7 @@ def _as_sympy_number(x, what: str) -> sp.Expr:
     """A SymPy number from a SymPy number, a Python/numpy number or a Fraction.
 
     Text is refused (``sympify`` of text evaluates it as code; user text is
-    parsed by :mod:`qsym.potential` only).
+    parsed by :mod:`qsym.symbolic.potential` only).
     """
     if isinstance(x, (bool, np.bool_)):
         raise InputError(f"{what}: expected a number, got {x!r}")

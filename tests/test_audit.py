@@ -4,7 +4,7 @@ import functools
 
 import pytest
 
-from qsym.audit import VERDICTS, registry, run_audit
+from qsym.audit.engine import VERDICTS, registry, run_audit
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
-from qsym.audit import plain_text, registry, tex, tex_display, tex_num
-from qsym.report_audit import PREAMBLE_PACKAGES, audit_section, verdict_counts
+from qsym.audit.engine import plain_text, registry, tex, tex_display, tex_num
+from qsym.report.audit_section import PREAMBLE_PACKAGES, audit_section, verdict_counts
 from test_audit import all_results
 
 RAW = ("**", "!=", "->")
@@ -128,7 +128,7 @@ def test_audit_has_no_overfull_boxes(compiled):
 
 
 def test_verify_latex_and_json_cli(capsys):
-    from qsym.cli import main
+    from qsym.cli.app import main
     assert main(["verify", "--id", "eq1", "--id", "eq7", "--latex"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("%") and r"\qsymbadge{corrected}" in out and r"\texttt{eq7}" in out

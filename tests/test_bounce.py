@@ -1,4 +1,4 @@
-"""Tests of the single-field bounce engine (qsym.bounce)."""
+"""Tests of the single-field bounce engine (qsym.numeric)."""
 
 import json
 import subprocess
@@ -8,10 +8,10 @@ import mpmath
 import pytest
 import sympy as sp
 
-from qsym.bounce import BounceResult, bounce, s_psi, solve_bounce, solve_bounce_double
+from qsym.numeric.bounce1d.solver import BounceResult, bounce, s_psi, solve_bounce, solve_bounce_double
 from qsym.bridge import numeric_1d
 from qsym.errors import InputError, NoSolutionError
-from qsym.potential import Potential
+from qsym.symbolic.potential import Potential
 
 phi = sp.Symbol("phi")
 PSI = phi**2 / 2 - phi**3
@@ -32,7 +32,7 @@ def _thin(kappa):
 
 # ---------------------------------------------------------------- identities
 def test_public_api():
-    import qsym.bounce as qb
+    import qsym.numeric as qb
     assert sorted(qb.__all__) == sorted(["BounceResult", "solve_bounce", "solve_bounce_double",
                                          "bounce", "s_psi", "MultiBounceResult", "MultiQBallResult",
                                          "solve_bounce_multi", "bounce_multi", "qball_multi"])
@@ -236,7 +236,7 @@ def test_bad_arguments(kw):
 
 # ---------------------------------------------------------------- CLI
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "qsym.cli", "bounce", *args],
+    return subprocess.run([sys.executable, "-m", "qsym.cli.app", "bounce", *args],
                           capture_output=True, text=True, timeout=120)
 
 

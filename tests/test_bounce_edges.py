@@ -14,11 +14,11 @@ import pytest
 import sympy as sp
 
 from qsym import bridge
-from qsym.bounce import bounce, s_psi, solve_bounce
-from qsym.bounce import single
+from qsym.numeric.bounce1d.solver import bounce, s_psi, solve_bounce
+from qsym.numeric.bounce1d import solver as single
 from qsym.bridge import numeric_1d
 from qsym.errors import ConvergenceError, InputError, QsymError
-from qsym.potential import Potential
+from qsym.symbolic.potential import Potential
 
 phi = sp.Symbol("phi")
 
@@ -143,7 +143,7 @@ def test_dps_limits_are_clean_errors():
 
 
 def test_fixed_point_from_float_has_no_overflow():
-    from qsym.bounce._taylor import Arith
+    from qsym.numeric.kernels.taylor import Arith
     A = Arith(4000)
     for x in (1e300, -3.5e-300, 0.0, 1.25):
         assert A.to_mpf(A.from_float(x)) == mpmath.mpf(x) or abs(x) < 2.0 ** -3990

@@ -1,14 +1,14 @@
-"""Multi-field bounces (qsym.bounce.multi): known answers, identities, precision, bad input."""
+"""Multi-field bounces (qsym.numeric.bounce_nd.solver): known answers, identities, precision, bad input."""
 
 import mpmath
 import pytest
 import sympy as sp
 
-from qsym.bounce.multi import bounce_multi, qball_multi, solve_bounce_multi
-from qsym.bounce.single import bounce, solve_bounce
+from qsym.numeric.bounce_nd.solver import bounce_multi, qball_multi, solve_bounce_multi
+from qsym.numeric.bounce1d.solver import bounce, solve_bounce
 from qsym.bridge import numeric_1d, numeric_nd
 from qsym.errors import ConvergenceError, InputError, NoSolutionError
-from qsym.potential import Potential
+from qsym.symbolic.potential import Potential
 
 a, b, c, p = sp.symbols("a b c p")
 R = sp.Rational
@@ -313,7 +313,7 @@ def test_errors_are_one_line():
 # --------------------------------------------------------------------------
 def test_block_tridiagonal_solver_matches_dense():
     import numpy as np
-    from qsym.bounce.multi import _BlockTridiag
+    from qsym.numeric.bounce_nd.solver import _BlockTridiag
     rng = np.random.default_rng(3)
     for m in (1, 2, 5, 8, 33):
         for b in (1, 3):
@@ -333,7 +333,7 @@ README_U = "x**2/2 + y**2 - 3*x**2*y + x**4 + y**4"
 @pytest.mark.slow
 def test_readme_multi_field_qball():
     # the README example at dps 12 against its 20-digit answer (qsym at dps 20), two branches
-    from qsym.solve import _multi_evaluator, qball_multi_charge
+    from qsym.api.solve import _multi_evaluator, qball_multi_charge
     P = Potential(README_U, ["x", "y"], charges=[1, 0])
     lines = []
     r = qball_multi_charge(P, 100, dps=12, progress=lines.append)
@@ -360,7 +360,7 @@ def test_multi_field_branches_between_scan_points_and_Q_min():
     # Q_min of this family (~30.85) lies between scan points (the nearest has Q = 30.95):
     # Q = 30.9 has two branches there (the refined Q_min and 'no Q-ball' below it are
     # checked on a synthetic family in test_charge_scan_logic_on_a_synthetic_family)
-    from qsym.solve import qball_multi_charge
+    from qsym.api.solve import qball_multi_charge
     P = Potential(README_U, ["x", "y"], charges=[1, 0])
     s1, s2 = qball_multi_charge(P, "30.9", dps=10)["solutions"]
     assert 0.95 < s1.omega < s2.omega < 0.97
@@ -371,7 +371,7 @@ def test_multi_field_branches_between_scan_points_and_Q_min():
 def test_fixed_point_residual_matches_mpf_dot_products():
     # the high-precision residual (integer dot products) against plain mpf arithmetic
     import numpy as np
-    from qsym.bounce.multi import _Mesh, _MPSystem, _Problem
+    from qsym.numeric.bounce_nd.solver import _Mesh, _MPSystem, _Problem
     Pb = _Problem(numeric_nd(a**2 / 2 + b**2 - a**3 - a * b**2, [a, b]), 3)
     Pb.Phi = 1.0
     mesh = _Mesh(np.array([0.0, 0.7, 1.5, 3.0, 6.0]), 12)
@@ -396,7 +396,7 @@ class _Family:
         self.a, self.b, self.fail, self.fail_low, self.calls = a, b, fail, fail_low, 0
 
     def __call__(self, w, dps):
-        from qsym.qball import QBall
+        from qsym.numeric.qball import QBall
         self.calls += 1
         if float(self.b) - float(w) < self.fail or float(w) - float(self.a) < self.fail_low:
             raise ConvergenceError("synthetic: too close to the end")
@@ -416,7 +416,7 @@ class _Family:
 
 
 def test_charge_scan_logic_on_a_synthetic_family():
-    from qsym.bounce.multi import solve_charge_multi
+    from qsym.numeric.bounce_nd.solver import solve_charge_multi
     fam = _Family()
     win = (mpmath.mpf("0.5"), mpmath.mpf(1))
     with mpmath.workdps(30):

@@ -2,8 +2,8 @@
 
 import sympy as sp
 
-from qsym import canonical as cn
-from qsym import thickwall as tw
+from qsym.symbolic import canonical as cn
+from qsym.symbolic import thickwall as tw
 
 
 def test_family_parameter_and_window():

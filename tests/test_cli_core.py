@@ -8,7 +8,7 @@ import pytest
 
 
 def qsym(*args, timeout=300):
-    p = subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-m", "qsym.cli.app", *args], capture_output=True, text=True,
                        timeout=timeout)
     return p.returncode, p.stdout, p.stderr
 

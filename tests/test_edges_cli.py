@@ -19,7 +19,7 @@ LONG = "phi**2/2 - phi**3 + " + " + ".join(f"phi**{k}/{k**3}" for k in range(4, 
 
 
 def run(*args):
-    p = subprocess.run([sys.executable, "-m", "qsym.cli", *args, "--json"], capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "qsym.cli.app", *args, "--json"], capture_output=True,
                        text=True, timeout=TIMEOUT)
     assert "Traceback" not in p.stderr and "internal error" not in p.stderr, p.stderr
     return p.returncode, json.loads(p.stdout), p.stderr
@@ -58,9 +58,9 @@ def test_dps_above_the_maximum():
 
 
 def test_api_argument_types():
-    from qsym.bounce import bounce
-    from qsym.existence import mu2_minimum
-    from qsym.solve import qball
+    from qsym.numeric.bounce1d.solver import bounce
+    from qsym.numeric.mu2.search import mu2_minimum
+    from qsym.api.solve import qball
     for call in (lambda: qball(P4, 10), lambda: bounce(P4), lambda: mu2_minimum(P4)):
         with pytest.raises(InputError, match="Potential"):
             call()
@@ -105,6 +105,6 @@ def test_no_qball_states_the_proven_reason():
 def test_qball_dps_limit_is_its_own():
     """The Q-ball solver carries guard digits: its limit is stated as such, not as an inner call's."""
     from qsym.bridge import MAX_DPS
-    from qsym.qball import GUARD
+    from qsym.numeric.qball import GUARD
     rc, out, err = run("qball", "--potential", P4, "--field", "phi", "--charge", "10", "--dps", str(MAX_DPS))
     assert rc == 2 and f"{MAX_DPS - GUARD}]" in out["error"] and "Q-balls" in out["error"]

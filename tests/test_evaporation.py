@@ -6,7 +6,7 @@ import sympy as sp
 
 from qsym import Potential
 from qsym.errors import InputError
-from qsym.evaporation import DEFINITIONS, evaporation_family, flux_bound, scaling_exponents
+from qsym.api.evaporation import DEFINITIONS, evaporation_family, flux_bound, scaling_exponents
 
 
 @pytest.fixture(scope="module")

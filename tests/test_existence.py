@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from qsym.errors import InputError
-from qsym.existence import mu2_minimum, threshold_scan
+from qsym.numeric.mu2.search import mu2_minimum, threshold_scan
 from qsym.models import mssm as M
-from qsym.potential import Potential
+from qsym.symbolic.potential import Potential
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "qsym.cli.app", *args], capture_output=True, text=True,
                           timeout=120)
 
 

@@ -5,10 +5,10 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from qsym import gauged as G
+from qsym.symbolic import gauged as G
 from qsym.errors import InputError
-from qsym.gauged_api import gauged_qball
-from qsym.potential import Potential
+from qsym.api.gauged import gauged_qball
+from qsym.symbolic.potential import Potential
 
 PAPER = "phi**2/2 - phi**3 + phi**4"
 
@@ -25,7 +25,7 @@ def test_symbolic_global_limit_and_energy_identity():
 
 
 def test_e_zero_reproduces_global(P):
-    from qsym.solve import qball_omega
+    from qsym.api.solve import qball_omega
     b = gauged_qball(P, 0, Fraction(4, 5), dps=15)
     with mpmath.workdps(25):
         qb = qball_omega(P, mpmath.mpf(4) / 5, 20)

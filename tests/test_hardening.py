@@ -10,7 +10,7 @@ TIMEOUT = 120
 
 
 def run(*args):
-    p = subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-m", "qsym.cli.app", *args], capture_output=True, text=True,
                        timeout=TIMEOUT)
     return p.returncode, p.stdout, p.stderr
 

@@ -13,9 +13,9 @@ import pytest
 import sympy as sp
 
 from qsym import Potential
-from qsym import latex as L
-from qsym import thickwall as tw
-from qsym.bounce.single import latex_pm
+from qsym.symbolic import latex as L
+from qsym.symbolic import thickwall as tw
+from qsym.results import latex_pm
 
 
 # --------------------------------------------------------------------------- series()
@@ -58,7 +58,7 @@ def test_series_line_breaking_respects_width():
 
 # --------------------------------------------------------------------------- qsym series --latex
 def _cli(*args):
-    p = subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-m", "qsym.cli.app", *args], capture_output=True, text=True,
                        timeout=120)
     assert p.returncode == 0, p.stderr
     return p.stdout
@@ -69,7 +69,7 @@ def test_series_latex_cli_short_and_long():
     assert short[0] == tw.series("mass", 4).latex()
     assert all(line.startswith("%") for line in short[1:])
     assert sp.latex(tw.epsilon_of()["definition"]) in short[1] and "eq. (14)" in short[1]
-    from qsym.commands.series import latex_block
+    from qsym.cli.series import latex_block
     long = latex_block(tw.series("radius", 30)) + "\n"
     assert long.startswith("\\begin{multline}\n") and "\\end{multline}\n%" in long
     assert "amsmath" in long
@@ -82,7 +82,7 @@ def test_series_latex_cli_compiles_without_overfull_boxes(tmp_path):
         if os.environ.get("CI"):
             pytest.fail("pdflatex missing in CI: .ci/run must install texlive")
         pytest.skip("pdflatex not installed")
-    from qsym.commands.series import latex_block
+    from qsym.cli.series import latex_block
     parts = []
     for q in sorted(tw.QUANTITIES):
         for order in (4, 8, 12, 40):
@@ -117,7 +117,7 @@ def test_latex_pm(value, error, relative, expected):
 
 
 def test_latex_pm_s_psi_digits_are_the_true_ones():
-    from qsym.bounce import s_psi
+    from qsym.numeric.bounce1d.solver import s_psi
     v, e = s_psi(30)
     tex = latex_pm(v, e, dps=30)
     shown = re.match(r"([0-9.]+)\\ldots \\pm ([0-9.]+)\\times 10\^\{(-?\d+)\}", tex)
@@ -135,14 +135,14 @@ def _rows(tex):
 
 
 def test_bounce_result_latex():
-    from qsym.bounce import bounce
+    from qsym.numeric.bounce1d.solver import bounce
     b = bounce(Potential("phi**2/2 - phi**3", ["phi"]), dps=25)
     tex = _rows(b._repr_latex_())
     assert r"S &= 4.851137412916352874" in tex and r"\pm" in tex and "converged" in tex
 
 
 def test_multi_results_latex():
-    from qsym.bounce import bounce_multi, qball_multi
+    from qsym.numeric.bounce_nd.solver import bounce_multi, qball_multi
     m = bounce_multi(Potential("(x**2+y**2)/2 - x**3 + x*y**2/4", ["x", "y"]))
     tex = _rows(m._repr_latex_())
     assert r"S &= 4.851137" in tex and r"\phi_k(0)" in tex and "2-field" in tex
@@ -152,8 +152,8 @@ def test_multi_results_latex():
 
 
 def test_qball_and_mu2_latex():
-    from qsym.existence import mu2_minimum
-    from qsym.solve import qball_omega
+    from qsym.numeric.mu2.search import mu2_minimum
+    from qsym.api.solve import qball_omega
     P = Potential("M**2*phi**2/2 - A*phi**3 + lam*phi**4", ["phi"], params={"M": 1, "A": 1, "lam": "0.6"})
     qb = qball_omega(P, "0.9", dps=15)
     tex = _rows(qb._repr_latex_())

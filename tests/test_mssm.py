@@ -11,7 +11,7 @@ from qsym.models import mssm as M
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "qsym.cli.app", *args], capture_output=True, text=True,
                           timeout=120)
 
 
@@ -122,7 +122,7 @@ def test_potential_object():
 
 # --- audit -------------------------------------------------------------------
 def test_sec4_audit_verdicts():
-    from qsym.audit import run_audit
+    from qsym.audit.engine import run_audit
     res = {r.id: r for r in run_audit(section=4)}
     expect = {"eq16-fterm-cubic": "corrected", "eq17-quartic": "confirmed", "eq17-u1": "confirmed",
               "eq17-dterms": "confirmed", "eq17-phases": "confirmed", "eq19-mu2": "confirmed",

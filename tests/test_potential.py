@@ -2,7 +2,7 @@ import pytest
 import sympy as sp
 
 from qsym import InputError, Potential
-from qsym.potential import parse_value
+from qsym.symbolic.potential import parse_value
 
 
 def test_u_omega_and_mu2_multifield():

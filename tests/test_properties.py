@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from qsym import Potential
 from qsym.bridge import OmegaFamily
-from qsym.qball import qball_at_omega
+from qsym.numeric.qball import qball_at_omega
 
 coef = st.fractions(min_value=Fraction(-2), max_value=Fraction(-1, 5), max_denominator=20)
 stretch = st.fractions(min_value=Fraction(21, 20), max_value=Fraction(4), max_denominator=20)

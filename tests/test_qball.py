@@ -5,10 +5,10 @@ import pytest
 import sympy as sp
 
 from qsym import NoSolutionError, Potential
-from qsym import thickwall as tw
+from qsym.symbolic import thickwall as tw
 from qsym.bridge import OmegaFamily
-from qsym.qball import qball_at_omega
-from qsym.solve import qball, s_psi_moments, thin_wall_estimate
+from qsym.numeric.qball import qball_at_omega
+from qsym.api.solve import qball, s_psi_moments, thin_wall_estimate
 
 P06 = Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"])
 

@@ -12,7 +12,7 @@ import mpmath
 import pytest
 
 from qsym import NoSolutionError, Potential
-from qsym.solve import charge_minimum, qball
+from qsym.api.solve import charge_minimum, qball
 
 PAPER = "phi**2/2 - phi**3 + phi**4"           # M = A = lam = 1: beta = 1
 SEXTIC = "phi**2/2 - phi**4 + phi**6"
@@ -147,7 +147,7 @@ def test_charge_scaling_identity(q):
         assert abs(sq.mass - s1.mass) / s1.mass < 1e-14
         assert abs(sq.omega * qf - s1.omega) < 1e-14
         assert sq.stability == s1.stability
-    from qsym.solve import thick_wall_estimate
+    from qsym.api.solve import thick_wall_estimate
     th = thick_wall_estimate(Potential(PAPER, ["phi"], [q]), mpmath.mpf(Q.p) / Q.q / 1000, 15)
     t1 = _reference("1/100")["thick_wall"]
     with mpmath.workdps(30):

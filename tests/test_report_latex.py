@@ -7,7 +7,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from qsym.latex import LINE_WIDTH_EM, equation, latex_width, pm_latex, sci_latex, signed_terms
+from qsym.symbolic.latex import LINE_WIDTH_EM, equation, latex_width, pm_latex, sci_latex, signed_terms
 
 
 def test_pm_latex_cuts_at_the_error_and_keeps_every_mpf_digit():
@@ -58,8 +58,8 @@ def test_latex_width_monotone_and_fractions():
 
 def test_adaptive_curve_has_no_corners():
     """The exact M_Q/Q curve: refined until the polyline turns by at most max_turn_deg everywhere."""
-    from qsym.figures import DEFAULT_POTENTIAL, canonical_curve
-    from qsym.potential import Potential
+    from qsym.report.figures import DEFAULT_POTENTIAL, canonical_curve
+    from qsym.symbolic.potential import Potential
     P = Potential(DEFAULT_POTENTIAL[0], [DEFAULT_POTENTIAL[1]])
     turn_max = 8.0
     c = sorted(canonical_curve(P, n=12, max_points=60, max_turn_deg=turn_max, max_step=0.1), key=lambda t: t[1])
@@ -77,7 +77,7 @@ def test_adaptive_curve_has_no_corners():
 
 
 def test_figures_write_pdf_and_png(tmp_path):
-    from qsym.figures import figure_profiles
+    from qsym.report.figures import figure_profiles
     out = figure_profiles(tmp_path / "prof.pdf", omegas=[0.6, 0.9], png=True)
     assert out == tmp_path / "prof.pdf"
     assert out.read_bytes().startswith(b"%PDF")

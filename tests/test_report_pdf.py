@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from qsym.report import write_report
+from qsym.report.document import write_report
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,10 @@ import mpmath
 import pytest
 import sympy as sp
 
-from qsym import thickwall as tw
-from qsym.noether import derive_section1, printed_section1
-from qsym.potential import Potential
-from qsym.thinwall import Q, thin_wall, thin_wall_generic
+from qsym.symbolic import thickwall as tw
+from qsym.symbolic.noether import derive_section1, printed_section1
+from qsym.symbolic.potential import Potential
+from qsym.symbolic.thinwall import Q, thin_wall, thin_wall_generic
 
 
 def test_charge_of_ansatz_has_charge_squared():
@@ -128,7 +128,7 @@ def test_thin_wall_volume_positive_at_a_symbolic_point():
     the physical root V* = Q/sqrt(2 N U_0) must be chosen (M_Q and omega positive at any point)."""
     import sympy as sp
     from qsym import Potential
-    from qsym.thinwall import Q, thin_wall
+    from qsym.symbolic.thinwall import Q, thin_wall
     a, b = sp.symbols("a b", real=True)
     P = Potential("x**2/2 + y**2 - x**3 + x**4 + y**4", ["x", "y"])
     tw = thin_wall(P, {"x": a, "y": b})

@@ -14,7 +14,7 @@ POINT = ["--param", "m_H=1", "--param", "m_L=1", "--param", "m_l=1", "--param", 
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "qsym.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "qsym.cli.app", *args], capture_output=True, text=True,
                           timeout=120)
 
 

@@ -1,8 +1,8 @@
 """Sphinx directives that generate qsym's reference pages from the code at build time.
 
-* ``.. qsym-cli::`` -- the command-line reference, from ``qsym.cli.build_parser()``
+* ``.. qsym-cli::`` -- the command-line reference, from ``qsym.cli.app.build_parser()``
   (every sub-command, its usage, description and options; nothing copied by hand).
-* ``.. qsym-claims::`` -- the audit's claims, from ``qsym.audit.registry()``: id,
+* ``.. qsym-claims::`` -- the audit's claims, from ``qsym.audit.engine.registry()``: id,
   place in the paper and statement (the checks themselves run with ``qsym verify``).
 * ``.. qsym-readme:: SECTION TITLE`` -- a section of README.md, converted from its
   Markdown (paragraphs, lists, pipe tables, code fences), so the README stays the one source.
@@ -108,7 +108,7 @@ class CliReference(_Generated):
     """The ``qsym`` command line, generated from the argparse definitions."""
 
     def lines(self):
-        from qsym.cli import build_parser
+        from qsym.cli.app import build_parser
         parser = build_parser()
         out = _parser_lines(parser, "qsym")
         subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
@@ -167,7 +167,7 @@ class ClaimsTable(_Generated):
     """Every audited claim: id, where in the paper, statement."""
 
     def lines(self):
-        from qsym.audit import registry
+        from qsym.audit.engine import registry
         claims = registry()
         out = []
         sections = sorted({c.section for c in claims})

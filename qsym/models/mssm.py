@@ -38,8 +38,8 @@ from typing import Mapping
 
 import sympy as sp
 
-from ..errors import InputError
-from ..potential import Potential
+from qsym.errors import InputError
+from qsym.symbolic.potential import Potential
 
 __all__ = ["FIELDS", "CHARGES", "PARAMS", "DEFAULTS", "F", "XI", "THETA",
            "toy_potential", "real_slice", "d_terms", "corrected_d_terms", "d_term_gauge_check", "superpotential_f_terms",
@@ -454,7 +454,7 @@ def local_threshold() -> sp.Expr:
     ``R - 1 = (g_1^2 t^2 + g_2^2 (t - 2)^2)/(8 y^2 t)``, minimal at
     ``t = 2 g_2/sqrt(g_1^2 + g_2^2)``.  (For ``m_L != m_l`` the origin is
     always a local minimum of mu^2: the threshold is then set by a
-    finite-``F`` minimum, see :mod:`qsym.existence`.)
+    finite-``F`` minimum, see :mod:`qsym.numeric.mu2.search`.)
 
     >>> local_threshold()
     m_H**2*(-g2*(g2 - sqrt(g1**2 + g2**2))/(2*y**2) + 1)
@@ -490,7 +490,7 @@ def d_flat_threshold() -> sp.Expr:
 
 
 def potential_object(values: Mapping | None = None, dterms: str = "printed") -> Potential:
-    """The toy model as a validated :class:`~qsym.potential.Potential`.
+    """The toy model as a validated :class:`~qsym.symbolic.potential.Potential`.
 
     Fields ``H, L, l`` (real amplitudes ``>= 0``, phases at their optimum),
     charges ``0, 1, 1``; parameters ``m_H, m_L, m_l, y, A, g1, g2``.
@@ -575,7 +575,7 @@ def degenerate_onset() -> dict:
 
 
 def _rational_values(values: Mapping) -> dict:
-    from ..potential import parse_value
+    from qsym.symbolic.potential import parse_value
     out = {}
     for k, v in values.items():
         r = parse_value(str(v)) if not isinstance(v, sp.Basic) else v

@@ -1,0 +1,387 @@
+r"""High-level Q-ball answers: the exact solution next to the thin- and thick-wall formulas.
+
+This module joins the layers: it takes a :class:`~qsym.symbolic.potential.Potential`,
+asks the symbolic layer for the window and the approximations, evaluates
+them through :mod:`qsym.bridge`, and calls the numeric solver
+:mod:`qsym.numeric.qball`.  It returns plain dicts of mpf values (the CLI formats them).
+"""
+
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+
+from qsym.symbolic import thickwall as tw
+from qsym.bridge import OmegaFamily, check_dps, evaluate, exact_rational, mp_callable, numeric_1d
+from qsym.errors import InputError
+from qsym.symbolic.potential import Potential
+from qsym.numeric.qball import qball_at_omega, solve_charge_chart
+from qsym.symbolic.thinwall import Q as Qsym
+from qsym.symbolic.thinwall import thin_wall
+from qsym.symbolic.window import qball_window
+
+__all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "qball_multi_charge",
+           "s_psi_moments", "DeltaChart", "charge_minimum"]
+
+
+def window_numeric(P: Potential, dps: int = 30) -> dict:
+    """The omega window as mpf numbers, with the direction of the mu^2 minimum."""
+    win = qball_window(P)
+    return {"omega_min": evaluate(sp.sqrt(win["omega_min2"]), dps),
+            "omega_max": evaluate(sp.sqrt(win["omega_max2"]), dps),
+            "phi_at_min": evaluate(win["phi_at_min"], dps), "exact": win}
+
+
+def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
+    r"""Eqs (10)-(11) at the minimum of mu^2, plus the surface-energy correction.
+
+    The wall tension ``sigma = int_0^{phi_0} sqrt(2 U_{omega_0}) dphi`` is
+    integrated numerically (tanh-sinh quadrature at ``dps``); to first order the
+    mass is ``M_Q + 4 pi sigma R_0^2``.
+    """
+    win = qball_window(P)
+    if win["omega_min2"] == 0:
+        return {"valid": False, "reason": "degenerate vacuum (min mu^2 = 0): the thin-wall limit omega -> 0 "
+                "has U(phi_0) = 0, so eqs (10)-(11) give no radius"}
+    phi0 = win["phi_at_min"]
+    tw_ = thin_wall(P, {P.fields[0].name: phi0})
+    Qr = sp.nsimplify(Q) if not isinstance(Q, sp.Basic) else Q
+    sub = {Qsym: Qr}
+    w0 = sp.sqrt(win["omega_min2"])
+    # the integrand needs numbers: omega_min^2 may be algebraic (CRootOf), so take it as an exact
+    # rational at twice the working precision (the quadrature's own precision)
+    w02 = win["omega_min2"] if win["omega_min2"].is_Rational else \
+        exact_rational(evaluate(win["omega_min2"], 2 * dps + 20))
+    Uw0 = P.U_omega(sp.sqrt(w02))
+    f = mp_callable(sp.sqrt(2 * sp.Max(Uw0, 0)), [P.fields[0]])
+    with mpmath.workdps(2 * dps + 10):  # U_omega0 ~ (phi - phi0)^2 cancels half the digits near phi0
+        sigma = mpmath.quad(f, [0, evaluate(phi0, 2 * dps + 10)])
+    with mpmath.workdps(dps + 5):
+        R0 = evaluate(tw_["R0"].subs(sub), dps + 5)
+        M0 = evaluate(tw_["M_Q"].subs(sub), dps + 5)
+        M1 = M0 + 4 * mpmath.pi * sigma * R0**2
+        rms = mpmath.sqrt(mpmath.mpf(3) / 5) * R0   # uniform ball
+        return {"valid": True, "mass": M0, "radius": R0, "rms_radius": rms, "omega": evaluate(w0, dps + 5),
+                "sigma": sigma, "mass_surface_corrected": M1}
+
+
+_SPSI: dict = {}
+
+
+def s_psi_moments(dps: int = 30) -> dict:
+    """``S_psi``, ``I2 = int psi^2``, ``I4 = int psi^4`` (d^3 xi) of ``psi^2/2 - psi^3``."""
+    if dps not in _SPSI:
+        from qsym.numeric.bounce1d.solver import solve_bounce
+        from qsym.bridge import numeric_1d
+        psi = sp.Symbol("psi")
+        b = solve_bounce(numeric_1d(psi**2 / 2 - psi**3, psi), dim=3, dps=dps)
+        with mpmath.workdps(dps + 5):
+            R = mpmath.mpf(b.R_match)
+            I4 = 4 * mpmath.pi * mpmath.quad(lambda r: r**2 * b.profile(r) ** 4, [0, R / 4, R / 2, R, mpmath.inf])
+        _SPSI[dps] = {"S": b.action, "I2": b.charge_integral, "I4": I4, "error": b.error}
+    return _SPSI[dps]
+
+
+def _canonical_coeffs(P: Potential):
+    """(M^2, A, lam) if U = M^2 phi^2/2 - A phi^3 + lam phi^4 exactly, else None."""
+    phi = P.fields[0]
+    try:
+        p = sp.Poly(sp.expand(P.U()), phi)
+    except sp.PolynomialError:
+        return None
+    if p.free_symbols - {phi} or p.degree() > 4:
+        return None
+    c = {k[0]: v for k, v in zip(p.monoms(), p.coeffs())}
+    if set(c) - {2, 3, 4} or 3 not in c:
+        return None
+    return 2 * c.get(2, 0), -c[3], c.get(4, 0)
+
+
+def thick_wall_estimate(P: Potential, Q, dps: int = 30, order: int | None = None) -> dict:
+    r"""Paper sec. 3 for ``U = M^2 phi^2/2 - A phi^3 + lam phi^4``: closed form (or series of ``order``).
+
+    Returns mass, radius (= ``1/sqrt(M^2 - omega^2)``), omega, epsilon and
+    ``valid`` (epsilon <= 1/2); with the first-order quartic correction
+    ``mass_quartic_corrected``.
+    """
+    co = _canonical_coeffs(P)
+    if co is None:
+        return {"valid": False, "reason": "the thick-wall formulas need U = M^2 phi^2/2 - A phi^3 + lam phi^4"}
+    M2, A, lam = co
+    # charge q: U_omega depends on q omega only and Q = q (q omega) int phi^2, so the charge-q
+    # Q-ball of charge Q is the charge-1 Q-ball of charge Q/|q| at frequency |q| omega (same mass)
+    qa = abs(sp.nsimplify(P.charges[0]))
+    if qa == 0:
+        return {"valid": False, "reason": "the field carries no U(1) charge"}
+    mom = s_psi_moments(dps)
+    with mpmath.workdps(dps + 5):
+        qn = evaluate(qa, dps + 5)
+        Mn, An, ln = evaluate(sp.sqrt(M2), dps + 5), abs(evaluate(A, dps + 5)), evaluate(lam, dps + 5)
+        Q1 = mpmath.mpf(Q) / qn
+        eps = Q1 * An**2 / (3 * mom["S"] * Mn**2)
+        out = {"epsilon": +eps, "S_psi": +mom["S"]}
+        if eps > mpmath.mpf(1) / 2:
+            out.update(valid=False, reason=f"epsilon = {mpmath.nstr(eps, 6)} > 1/2: no thick-wall minimum")
+            return out
+
+        def ev(quantity):
+            if order is None:
+                return mp_callable(tw.closed_form(quantity), [tw.eps])(eps)
+            return sum(mpmath.mpf(c.p) / c.q * eps**k for k, c in tw.series(quantity, order).items())
+
+        mass = Q1 * Mn * ev("mass")
+        omega = Mn * ev("omega") / qn
+        # 1 - w^2 on the minimum branch without cancellation (tiny eps: omega rounds to M)
+        s2 = 2 * eps**2 / (1 + mpmath.sqrt(1 - 4 * eps**2))
+        radius = 1 / (eps * Mn * ev("radius")) if order is not None else 1 / (Mn * mpmath.sqrt(s2))
+        # first-order quartic correction: delta M = lam S_1 (M^2 - omega^2)^(5/2) / A^4, S_1 = I4
+        dM = ln * mom["I4"] * (Mn**2 * s2) ** mpmath.mpf(2.5) / An**4
+        out.update(valid=True, mass=mass, omega=omega, radius=radius, mass_quartic_corrected=mass + dM,
+                   kappa=ln * Mn**2 * s2 / An**2)
+    return out
+
+
+def _leading_nonlinearity(U, var):
+    """``(n, c_n)``: the first nonzero Taylor term ``c_n phi^n`` with n >= 3, or None."""
+    try:
+        p = sp.Poly(sp.expand(U), var)
+        if p.free_symbols - {var}:
+            return None
+    except sp.PolynomialError:
+        try:
+            p = sp.Poly(sp.series(U, var, 0, 13).removeO(), var)
+        except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
+            return None
+    for (k,), c in sorted(zip(p.monoms(), p.coeffs())):
+        if k >= 3 and c != 0:
+            return k, c
+    return None
+
+
+#: below this size the single small coupling of the rescaled problem is handled by interpolation
+#: (:class:`qsym.numeric.qball._SmallModel`): the engine's landscape analysis fails below ~1e-8
+SMALL_EPS = 1e-6
+
+
+class DeltaChart:
+    r"""The Q-balls of a one-field potential in the variable ``Delta = m^2 - q^2 omega^2``.
+
+    ``scaled(Delta)`` is the bounce problem in units where ``U_omega`` has unit mass and an
+    O(1) field scale: ``V(psi) = U_omega(a psi)/(a^2 Delta)`` with ``r = xi/sqrt(Delta)``,
+    ``a = (Delta/|c_n|)^(1/(n-2))`` for the leading small-field term ``c_n phi^n < 0``.  For
+    ``U = M^2 phi^2/2 - A phi^3 + lam phi^4`` this is the canonical family of
+    :mod:`qsym.symbolic.canonical`, ``V = psi^2/2 - psi^3 + kappa psi^4``, so every Q-ball is one
+    solve of a one-parameter problem whatever the sizes of M, A, lam, Q.  Attributes (mpf at
+    ``dps + 30`` digits): ``m2 = U''(0)``, ``q = |q|``, ``Omega_min2 = q^2 omega_min^2``,
+    ``D = m2 - Omega_min2``; ``thick_slope``, ``thin_slope`` are the asymptotic slopes of
+    ``log Q`` in ``u = log(Delta/(D - Delta))`` (see :func:`qsym.numeric.qball.solve_charge_chart`).
+    """
+
+    def __init__(self, P: Potential, win: dict, dps: int = 20):
+        var, U = P.single_field()
+        self.var, self.U = var, U
+        self.psi = sp.Dummy("psi")
+        prec = dps + 30
+        q = sp.nsimplify(P.charges[0])
+        m2 = sp.diff(U, var, 2).subs(var, 0)
+        Om2 = q**2 * win["omega_min2"]
+        self.m2_exact = m2
+        self.m2 = evaluate(m2, prec)
+        self.q = evaluate(abs(q), prec)
+        self.Omega_min2 = evaluate(Om2, prec) if Om2 != 0 else mpmath.mpf(0)
+        self.D = evaluate(m2 - Om2, prec)
+        lead = _leading_nonlinearity(U, var)
+        self.lead = lead
+        if lead is not None and lead[1] < 0:
+            n = lead[0]
+            self.thick_slope = 2 / (n - 2) - 1.5       # Q ~ Delta^(2/(n-2) - 3/2), d = 3
+            self._cn = evaluate(-lead[1], prec)
+        else:
+            self.thick_slope = None
+            self._cn = None
+        self._phi_scale = evaluate(win["phi_at_min"], prec)
+        # thin wall: R ~ 1/(Omega^2 - Omega_min^2) and Q ~ R^3; with Omega_min = 0, Q ~ Omega R^3, R ~ 1/Omega^2
+        self.thin_slope = 3.0 if Om2 != 0 else 2.5
+        try:
+            self._coeffs = sp.Poly(sp.expand(U), var).all_coeffs()[::-1]
+            if not all(c.is_Rational for c in self._coeffs):
+                self._coeffs = None
+        except sp.PolynomialError:
+            self._coeffs = None
+        # one small coupling besides the leading term: V = psi^2/2 - psi^n + eps psi^k (interpolated
+        # by qsym.numeric.qball when eps is too small for the bounce engine's landscape analysis)
+        self.small_power = None
+        if self._coeffs is not None and self._cn is not None:
+            others = [k for k, c in enumerate(self._coeffs) if k >= 3 and k != self.lead[0] and c != 0]
+            if len(others) == 1:
+                self.small_power = others[0]
+                self.small_sign = 1 if self._coeffs[others[0]] > 0 else -1
+        self._cache: dict = {}
+
+    def base(self, eps):
+        """Numeric1D of ``psi^2/2 - psi^n + eps psi^k`` (eps an mpf, taken exactly)."""
+        e = exact_rational(eps)
+        psi = self.psi
+        return numeric_1d(psi**2 / 2 - psi ** self.lead[0] + e * psi ** self.small_power, psi)
+
+    def scaled(self, delta):
+        """``("direct", Numeric1D of V(psi), a)`` at ``Delta`` (an mpf, taken exactly), or
+        ``("small", eps, a)`` when ``V = psi^2/2 - psi^n + eps psi^k`` with ``|eps| < SMALL_EPS``."""
+        d = exact_rational(delta)
+        if d not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            if self._cn is not None:
+                n = self.lead[0]
+                a = (mpmath.mpf(delta) / self._cn) ** (mpmath.mpf(1) / (n - 2))
+            else:
+                a = self._phi_scale
+            ar = exact_rational(a)
+            psi = self.psi
+            if self.small_power is not None:
+                k = self.small_power
+                eps = self._coeffs[k] * ar ** (k - 2) / d
+                if abs(eps) < SMALL_EPS:
+                    self._cache[d] = ("small", evaluate(eps, mpmath.mp.dps + 5), a)
+                    return self._cache[d]
+            if self._coeffs is not None:
+                # psi^2/2 exactly (the mass terms cancel), then c_k a^(k-2)/Delta psi^k
+                expr = psi**2 / 2 + sp.Add(*[c * ar ** (k - 2) / d * psi**k
+                                            for k, c in enumerate(self._coeffs) if k >= 3 and c != 0])
+            else:
+                expr = (self.U.subs(self.var, ar * psi) - (self.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
+            self._cache[d] = ("direct", numeric_1d(expr, psi), a)
+        return self._cache[d]
+
+
+def _single_chart(P: Potential, dps: int):
+    win = window_numeric(P, dps + 10)
+    return win, DeltaChart(P, win["exact"], dps)
+
+
+def charge_minimum(P: Potential, dps: int = 20):
+    """The minimal charge of a one-field Q-ball family, refined to ``dps`` digits, or None.
+
+    Returns ``(Q_min, omega, relative_error)`` when Q(omega) has an interior minimum.
+    """
+    from qsym.numeric.qball import charge_extremum
+    dps = check_dps(dps)
+    _, chart = _single_chart(P, dps)
+    r = charge_extremum(chart, dps, kind=1)
+    if r is None:
+        return None
+    qb, err = r
+    return qb.charge, qb.omega, err
+
+
+def _multi_evaluator(P: Potential, origin_value):
+    """``evaluate(omega, dps) -> QBall`` from the multi-field engine."""
+    from qsym.numeric.bounce_nd.solver import qball_multi
+    from qsym.numeric.qball import QBall
+
+    def evaluate(w, dps):
+        if isinstance(w, mpmath.mpf):
+            # exact binary value: a high-precision omega must not pass through float
+            sign, man, exp, _ = w._mpf_
+            w = (-1) ** sign * sp.Integer(int(man)) * sp.Integer(2) ** int(exp) if w else sp.Integer(0)
+        r = qball_multi(P, w, dps=dps)
+        b = r.bounce
+        with mpmath.workdps((dps or 15) + 5):
+            wv = mpmath.mpf(r.omega)
+            rad = 1 / mpmath.sqrt(mpmath.mpf(origin_value) - wv**2)
+            return QBall(r.omega, r.charge, r.energy, b.action, rad if dps else float(rad), b.phi0,
+                         r.error, dps, bounce=b)
+    return evaluate
+
+
+def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
+    """Several fields: the Q-ball(s) of charge Q, next to the thin-wall result of sec. 2 for the same U.
+
+    The window is ``sqrt(min mu^2) < omega < sqrt(lim_{phi->0} mu^2)`` from the certified
+    minimum of :func:`qsym.numeric.mu2.search.mu2_minimum`; the thin wall sits at its minimiser.
+    The branches are found by :func:`qsym.numeric.bounce_nd.solver.solve_charge_multi`; ``notes`` (in
+    the result) says where the scan could not settle an end of the window (further
+    branches may lie beyond).  ``progress`` (callable(str) or None) receives one line per
+    stage and per bounce.
+    """
+    from qsym.numeric.bounce_nd.solver import solve_charge_multi
+    from qsym.errors import NoSolutionError
+    from qsym.numeric.mu2.search import mu2_minimum
+
+    if progress:
+        progress("certified minimum of mu^2 (existence and the omega window)")
+    m = mu2_minimum(P, dps=dps + 10, progress=progress)
+    if not m.qball_exists:
+        raise NoSolutionError(f"no Q-ball: min mu^2 = {mpmath.nstr(m.mu2_min, 8)} is not below its origin "
+                              f"value {mpmath.nstr(m.origin_value, 8)}")
+    with mpmath.workdps(dps + 10):
+        window = (mpmath.sqrt(m.mu2_min), mpmath.sqrt(m.origin_value))
+        m_per_charge = mpmath.sqrt(m.origin_value)
+    Qr = sp.Rational(Q)          # exact charge (a Rational, int or decimal text)
+    with mpmath.workdps(dps + 10):
+        Qv = mpmath.mpf(Qr.p) / Qr.q
+    if progress:
+        progress(f"scanning Q(omega) on ({mpmath.nstr(window[0], 8)}, {mpmath.nstr(window[1], 8)})")
+    notes: list = []
+    sols = solve_charge_multi(_multi_evaluator(P, m.origin_value), m_per_charge, Qv, window, dps,
+                              progress=progress, notes=notes)
+    # thin wall (eqs (10)-(11)) at the minimiser of mu^2
+    phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
+    tw_ = thin_wall(P, phi0)
+    with mpmath.workdps(dps + 5):
+        # M_Q = Q sqrt(mu^2(phi_0)) is stationary in phi_0: use the certified value, not the minimiser
+        thin = {"mass": Qv * mpmath.sqrt(m.mu2_min),
+                "radius": evaluate(tw_["R0"].subs(Qsym, Qr), dps + 5),
+                "omega": mpmath.sqrt(m.mu2_min)}
+    return {"solutions": sols, "window": {"omega_min": window[0], "omega_max": window[1]},
+            "thin_wall": thin, "mu2": m, "notes": notes,
+            "thick_wall": {"valid": False, "reason": "the thick-wall formulas of sec. 3 are for one field"}}
+
+
+def _check_degree(P: Potential) -> None:
+    """A polynomial U of one field beyond the bounce engine's degree limit is bad input (said at once)."""
+    from qsym.numeric.bounce1d.solver import MAX_POLY_DEGREE
+    U = P.U()
+    if len(P.fields) == 1 and U.is_polynomial(P.fields[0]):
+        deg = sp.degree(U, P.fields[0])
+        if deg > MAX_POLY_DEGREE:
+            raise InputError(f"U has degree {deg}; the Q-ball solver accepts polynomials up to degree "
+                             f"MAX_POLY_DEGREE = {MAX_POLY_DEGREE}")
+
+
+def qball(P: Potential, Q, dps: int = 20, progress=None) -> dict:
+    """The Q-ball(s) of charge Q with the thin- and thick-wall comparisons (any number of fields).
+
+    ``progress`` (callable(str) or None) receives one line per stage of the
+    multi-field solver (one field: it is fast).
+    """
+    from qsym.symbolic.potential import parse_value, require_potential
+    require_potential(P, "qball")
+    dps = check_dps(dps)
+    from qsym.bridge import MAX_DPS
+    from qsym.numeric.qball import GUARD
+    if dps > MAX_DPS - GUARD:
+        raise InputError(f"dps must be an integer in [15, {MAX_DPS - GUARD}] for Q-balls (the solver "
+                         f"carries {GUARD} guard digits), got {dps}")
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a callable(str) or None, got {type(progress).__name__}")
+    _check_degree(P)
+    Qr = parse_value(Q, "the charge")
+    if not Qr.is_Rational:
+        raise InputError(f"the charge must be a rational number, got {Q!r}")
+    if not Qr > 0:
+        raise InputError(f"the charge must be positive, got {Q}")
+    with mpmath.workdps(dps + 10):
+        Qv = mpmath.mpf(Qr.p) / Qr.q
+    if len(P.fields) > 1:
+        return qball_multi_charge(P, Qr, dps, progress=progress)
+    win, chart = _single_chart(P, dps)
+    fam = OmegaFamily(P)
+    sols = solve_charge_chart(chart, Qv, dps=dps)
+    return {"solutions": sols, "window": win, "thin_wall": thin_wall_estimate(P, Qr, dps),
+            "thick_wall": thick_wall_estimate(P, Qv, dps), "family": fam}
+
+
+def qball_omega(P: Potential, omega, dps: int = 20):
+    """The Q-ball at a given omega (inside the window)."""
+    return qball_at_omega(OmegaFamily(P), omega, dps)

@@ -1,1 +1,0 @@
-"""Paper claims, one module per section; importing a module registers its claims."""

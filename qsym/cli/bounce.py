@@ -1,0 +1,73 @@
+"""``qsym bounce``: the radial bounce of U (or U_omega) from the false vacuum at the origin."""
+
+from __future__ import annotations
+
+import mpmath
+
+from qsym.bridge import MAX_DPS, MIN_DPS
+from qsym.errors import InputError
+from qsym.cli.common import add_charge_args, add_json, add_potential_args, field_names, potential_from_args
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "bounce", help="radial bounce action (one field, or several with --fields)",
+        description="Bounce of U (or U_omega with --omega) from the false vacuum at the "
+                    "origin, in whichever direction the escape takes.")
+    add_potential_args(p, multi=True)
+    p.add_argument("--omega", default=None,
+                   help="frequency: bounce of U_omega = U - omega^2/2 sum q_k^2 phi_k^2")
+    add_charge_args(p)
+    p.add_argument("--dim", type=int, default=3, help="Euclidean dimension d >= 2 (default 3)")
+    p.add_argument("--dps", type=int, default=30,
+                   help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 30)")
+    add_json(p)
+    return p
+
+
+
+def _run_multi(pot, args):
+    from qsym.numeric.bounce_nd.solver import bounce_multi
+    res = bounce_multi(pot, omega=args.omega, dim=args.dim, dps=args.dps)
+    payload = res.as_dict()
+    text = (f"multi-field bounce in d = {res.dim} ({len(res.phi0)} fields)\n"
+            f"  action S  = {payload['action']}\n"
+            f"  (2/d) T   = {payload['action_virial']}\n"
+            f"  phi(0)    = {', '.join(payload['phi0'])}\n"
+            f"  rel. error estimate {payload['error']}")
+    return payload, text
+
+
+def run(args):
+    from qsym.numeric.bounce1d.solver import bounce
+    names = field_names(args)
+    pot = potential_from_args(args)
+    if pot.free_parameters():
+        names = ", ".join(p.name for p in pot.free_parameters())
+        raise InputError(f"parameters without values: {names} (give them with --param k=v)")
+    if len(names) > 1:
+        return _run_multi(pot, args)
+    from qsym.cli.app import progress_printer
+    res = bounce(pot, omega=args.omega, dim=args.dim, dps=args.dps, progress=progress_printer())
+    dps = args.dps
+    with mpmath.workdps(dps):
+        payload = {
+            "action": mpmath.nstr(res.action, dps),
+            "action_virial": mpmath.nstr(res.action_virial, dps),
+            "phi0": mpmath.nstr(res.phi0, dps),
+            "charge_integral": mpmath.nstr(res.charge_integral, dps),
+            "R_match": mpmath.nstr(res.R_match, 10),
+            "dim": res.dim,
+            "sign": res.sign,
+            "dps": dps,
+            "error": mpmath.nstr(res.error, 3),
+            "iterations": res.iterations,
+            "status": res.status,
+        }
+    text = (f"bounce in d = {res.dim} ({'+' if res.sign > 0 else '-'} direction)\n"
+            f"  action S  = {payload['action']}\n"
+            f"  (2/d) T   = {payload['action_virial']}\n"
+            f"  phi(0)    = {payload['phi0']}\n"
+            f"  int phi^2 = {payload['charge_integral']}\n"
+            f"  rel. error estimate {payload['error']}")
+    return payload, text

@@ -1,0 +1,107 @@
+"""``qsym qball --potential EXPR --field phi --charge Q [--charge-of phi=1] [--param k=v] [--dps 20]``."""
+
+from __future__ import annotations
+
+import mpmath
+
+from qsym.bridge import MAX_DPS, MIN_DPS
+from qsym.numeric.qball import GUARD
+
+from qsym.cli.common import add_charge_args, add_json, potential_from_args
+
+
+def add_parser(sub):
+    p = sub.add_parser("qball", help="the Q-ball of a given charge (exact, with thin/thick-wall comparison)",
+                       description="Solve for the Q-ball(s) of charge Q of a one-field potential: omega, "
+                                   "mass, radius, error, every branch, and the thin- and thick-wall "
+                                   "approximations for comparison.")
+    p.add_argument("--potential", required=True, help="SymPy text of U")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--field", help="name of the field")
+    g.add_argument("--fields", help="several fields, comma-separated (use --charges)")
+    add_charge_args(p)
+    p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
+    p.add_argument("--charge", required=True, help="the charge Q > 0")
+    p.add_argument("--gauge-coupling", default=None, metavar="e",
+                   help="gauge coupling e >= 0 of a local U(1) (gauged Q-ball, conventions of qsym.symbolic.gauged)")
+    p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS - GUARD}, default 20)")
+    add_json(p)
+    return p
+
+
+def fmt(x, dps):
+    """All ``dps`` significant digits of an mpf (no rounding to the global precision)."""
+    if x is None or isinstance(x, bool):
+        return x
+    return mpmath.nstr(x, dps, strip_zeros=False) if dps > 3 else mpmath.nstr(x, dps)
+
+
+def _approx(d, dps):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, (mpmath.mpf, int, float)) and not isinstance(v, bool):
+            out[k] = fmt(v, dps)
+        elif isinstance(v, (str, bool)) or v is None:
+            out[k] = v
+    return out
+
+
+def run(args):
+    from qsym.cli.app import progress_printer
+    from qsym.api.solve import qball
+
+    P = potential_from_args(args)
+    if getattr(args, "gauge_coupling", None) is not None:
+        return _gauged(P, args)
+    res = qball(P, args.charge, dps=args.dps, progress=progress_printer())
+    sols = res["solutions"]
+    best = sols[0]
+    d = args.dps
+    branches = [{"omega": fmt(s.omega, d), "mass": fmt(s.mass, d), "radius": fmt(s.radius, d),
+                 "error": fmt(s.error, 3), "classically_stable": s.classically_stable,
+                 "absolutely_stable": s.absolutely_stable, "stability": s.stability} for s in sols]
+    phi0 = [fmt(v, d) for v in best.phi0] if isinstance(best.phi0, (tuple, list)) else fmt(best.phi0, d)
+    rms = best.rms_radius(min(d, 20))
+    payload = {
+        "charge": str(args.charge).strip(), "rms_radius": fmt(rms, min(d, 20)), "omega": fmt(best.omega, d), "mass": fmt(best.mass, d),
+        "radius": fmt(best.radius, d), "phi0": phi0, "dps": d, "error": fmt(best.error, 3),
+        "classically_stable": best.classically_stable, "absolutely_stable": best.absolutely_stable,
+        "stability": best.stability,
+        "branches": branches,
+        "window": {"omega_min": fmt(res["window"]["omega_min"], d), "omega_max": fmt(res["window"]["omega_max"], d)},
+        "thin_wall": _approx(res["thin_wall"], d), "thick_wall": _approx(res["thick_wall"], d),
+    }
+    lines = [f"Q = {payload['charge']}: omega = {payload['omega']}, M_Q = {payload['mass']}, "
+             f"R = {payload['radius']} (relative error {payload['error']}; {best.stability})",
+             ("  thin wall : " + (f"M_Q = {payload['thin_wall'].get('mass')}" + (
+                                        f" (+ surface: {payload['thin_wall']['mass_surface_corrected']})"
+                                        if payload['thin_wall'].get('mass_surface_corrected') else "")
+                                    if res["thin_wall"].get("valid", True) else
+                                    str(res["thin_wall"].get("reason")))),
+             "  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
+                                  else str(res["thick_wall"].get("reason")))]
+    notes = [str(n) for n in res.get("notes", [])]
+    payload["notes"] = notes
+    lines += [f"  note: {n}" for n in notes]
+    if len(sols) > 1:
+        lines.append(f"  {len(sols)} branches; the others: " + "; ".join(
+            f"omega = {b['omega']}, M_Q = {b['mass']}" for b in branches[1:]))
+    return payload, "\n".join(lines)
+
+
+def _gauged(P, args):
+    from qsym.api.gauged import qball_charge
+
+    res = qball_charge(P, args.gauge_coupling, args.charge, dps=args.dps)
+    d, m = args.dps, res["m"]
+    sols = [{"g0": fmt(mpmath.mpf(b.g0), d), "omega": fmt(b.omega, d), "mass": fmt(b.energy, d),
+             "radius": fmt(b.radius, d), "field_energy": fmt(b.field_energy, d), "error": fmt(b.error, 3),
+             "stable_against_quanta": bool(b.energy < b.charge * m)} for b in res["solutions"]]
+    payload = {"charge": str(args.charge).strip(), "gauge_coupling": str(args.gauge_coupling).strip(),
+               "dps": d, **sols[0], "branches": sols, "Q_scan_max": fmt(res["Q_scan_max"], 10)}
+    lines = [f"Q = {payload['charge']}, e = {payload['gauge_coupling']}: omega = {s['omega']}, "
+             f"M_Q = {s['mass']}, R = {s['radius']}, electric field energy = {s['field_energy']} "
+             f"(relative error {s['error']}; " + ("E < Q m: stable against decay into quanta" if
+                                                   s["stable_against_quanta"] else "E >= Q m: unstable") + ")"
+             for s in sols]
+    return payload, "\n".join(lines)

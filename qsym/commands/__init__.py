@@ -1,1 +1,0 @@
-"""Sub-commands of the ``qsym`` CLI, one module each (see :mod:`qsym.cli`)."""

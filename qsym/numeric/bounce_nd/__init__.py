@@ -1,0 +1,1 @@
+"""Multi-field radial bounces: the Improved Action on Chebyshev elements, then Newton."""

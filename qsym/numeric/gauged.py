@@ -1,0 +1,286 @@
+r"""Numeric gauged Q-balls (mpmath/numpy only): shooting for the equations of :mod:`qsym.symbolic.gauged`.
+
+Conventions of :mod:`qsym.symbolic.gauged` (``1/2|D Phi|^2``, ``D = d - i e q A``, ``-F^2/4``,
+Heaviside-Lorentz).  With ``g = omega - e A_0`` the radial system is
+
+    phi'' + 2 phi'/r = U'(phi) - q^2 g^2 phi,   g'' + 2 g'/r = e^2 q^2 g phi^2,
+
+regular at r = 0 (``phi'(0) = g'(0) = 0``).  The family is parametrised by ``g0 = g(0)``
+(at e = 0, ``g = omega``): for each g0 one shooting parameter ``phi0 = phi(0)`` is fixed
+by decay, and ``omega = g(inf) = g(R) + R g'(R)`` (outside the charge g is Coulombic,
+``g = omega - e^2 Q/(4 pi r)``).  Integrated alongside: ``Q(r) = int q^2 g phi^2``,
+``G(r) = int (phi'^2/2 + U)``, ``K(r) = int q^2 g^2 phi^2`` and ``int r^2 rho``; the
+energy is ``E = G + omega Q/2`` (derived identity, :func:`qsym.symbolic.gauged.energy_identity`)
+and the electric field energy ``(omega Q - K)/2``.
+
+Integrator: a Taylor-series method with exact recurrences (polynomial U), in floats for
+the bisection (overshoot / undershoot) and in mpf at ``dps + GUARD`` for the secant on the
+matching condition ``phi'(R) + (kappa(R) + 1/R) phi(R) = 0``, ``kappa = sqrt(m^2 - q^2 g^2)``,
+at the radius R where ``phi(R)/phi0 ~ 10^-(dps+GUARD)/2``; the neglected tail is then
+``O(10^-(dps+GUARD))`` relative and the leading tail integrals are added.  ``error`` is the
+size of the tail plus the secant's last correction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+
+from qsym.errors import ConvergenceError, NoSolutionError
+
+__all__ = ["GaugedQBall", "solve_g0", "GUARD"]
+
+GUARD = 8
+MAX_STEPS = 4000
+
+
+@dataclass(frozen=True)
+class GaugedQBall:
+    """One gauged Q-ball: central values, omega, charge, energy, field energy, radius, error."""
+
+    g0: object
+    phi0: object
+    omega: object
+    charge: object
+    energy: object
+    field_energy: object
+    radius: object
+    error: object
+    dps: int
+    R_match: object = None
+
+
+def _series(r0, st, N, c, q2, e2, fsum):
+    """Taylor coefficients (in t = r - r0) of phi, g and of the integrands of Q, G, K, M2."""
+    p0, dp0, g0, dg0 = st
+    a = [p0, dp0] + [0] * (N - 1)
+    b = [g0, dg0] + [0] * (N - 1)
+    deg = len(c) - 1
+    P = [[0] * (N + 1) for _ in range(deg + 1)]   # powers phi^j
+    gphi = [0] * (N + 1)
+    g2phi = [0] * (N + 1)
+    gphi2 = [0] * (N + 1)
+    F = [0] * (N + 1)
+    H = [0] * (N + 1)
+    one = p0 * 0 + 1
+    for k in range(N + 1):
+        P[0][k] = one if k == 0 else 0 * one
+        for j in range(1, deg + 1):
+            P[j][k] = fsum(P[j - 1][i] * a[k - i] for i in range(k + 1))
+        gphi[k] = fsum(b[i] * a[k - i] for i in range(k + 1))
+        g2phi[k] = fsum(b[i] * gphi[k - i] for i in range(k + 1))
+        gphi2[k] = fsum(gphi[i] * a[k - i] for i in range(k + 1))
+        F[k] = fsum(j * c[j] * P[j - 1][k] for j in range(1, deg + 1)) - q2 * g2phi[k]
+        H[k] = e2 * q2 * gphi2[k]
+        if k + 2 > N:
+            continue
+        if r0 == 0:
+            a[k + 2] = F[k] / ((k + 2) * (k + 3))
+            b[k + 2] = H[k] / ((k + 2) * (k + 3))
+        else:
+            Fm = F[k - 1] if k else 0
+            Hm = H[k - 1] if k else 0
+            a[k + 2] = (r0 * F[k] + Fm - (k + 1) * (k + 2) * a[k + 1]) / (r0 * (k + 2) * (k + 1))
+            b[k + 2] = (r0 * H[k] + Hm - (k + 1) * (k + 2) * b[k + 1]) / (r0 * (k + 2) * (k + 1))
+    da = [(k + 1) * a[k + 1] for k in range(N)] + [0]
+    dphi2 = [fsum(da[i] * da[k - i] for i in range(k + 1)) for k in range(N + 1)]
+    Useries = [fsum(c[j] * P[j][k] for j in range(deg + 1)) for k in range(N + 1)]
+    r2 = [r0 * r0, 2 * r0, 1]
+
+    def times_r2(s, m=2):
+        out = []
+        for k in range(N + 1):
+            out.append(fsum(rr * s[k - i] for i, rr in enumerate(r2) if k - i >= 0))
+        return out
+    dens_G = [dphi2[k] / 2 + Useries[k] for k in range(N + 1)]
+    rho = [q2 * gphi2[k] for k in range(N + 1)]
+    dQ = times_r2(rho)
+    dG = times_r2(dens_G)
+    dK = times_r2([q2 * fsum(b[i] * gphi2[k - i] for i in range(k + 1)) for k in range(N + 1)])
+    dM = times_r2(times_r2(rho))
+    return a, b, [dQ, dG, dK, dM]
+
+
+def _horner(s, t):
+    v = 0
+    for x in reversed(s):
+        v = v * t + x
+    return v
+
+
+def _integrate(s, t):
+    v = 0
+    for k in reversed(range(len(s))):
+        v = v * t + s[k] / (k + 1)
+    return v * t
+
+
+class _Problem:
+    def __init__(self, coeffs, q2, e2, m2, mp: bool, dps: int):
+        self.mp = mp
+        self.dps = dps
+        if mp:
+            self.conv = lambda x: mpmath.mpf(x.numerator) / x.denominator if hasattr(x, "numerator") \
+                else mpmath.mpf(x)
+            self.fsum = mpmath.fsum
+            self.N = max(12, int(1.15 * (dps + GUARD)))
+            self.eps = mpmath.mpf(10) ** (-(dps + GUARD))
+        else:
+            self.conv = float
+            self.fsum = math.fsum
+            self.N = 18
+            self.eps = 1e-15
+        self.c = [self.conv(x) for x in coeffs]
+        self.q2, self.e2, self.m2 = self.conv(q2), self.conv(e2), self.conv(m2)
+
+    def run(self, phi0, g0, R=None, stop_small=None):
+        """Integrate from 0.  Returns (kind, r, state, integrals): kind 'over', 'under', 'R', 'small'."""
+        sq = mpmath.sqrt if self.mp else math.sqrt
+        st = [phi0, phi0 * 0, g0, g0 * 0]
+        I = [phi0 * 0] * 4
+        r = phi0 * 0
+        scale = abs(phi0)
+        gscale = abs(g0) + 1
+        for _ in range(MAX_STEPS):
+            a, b, d = _series(r, st, self.N, self.c, self.q2, self.e2, self.fsum)
+            N = self.N
+            rho = None
+            for s, sc in ((a, scale), (b, gscale)):
+                for k in (N - 1, N):
+                    if s[k]:
+                        v = (sc / abs(s[k])) ** (1.0 / k) if not self.mp else (sc / abs(s[k])) ** (mpmath.mpf(1) / k)
+                        rho = v if rho is None or v < rho else rho
+            h = rho / 7.4 if rho is not None else 1.0
+            if R is not None and r + h >= R:
+                h = R - r
+            # event detection inside the step: sample phi
+            end = True
+            pn = _horner(a, h)
+            dpn = _horner([(k + 1) * a[k + 1] for k in range(N)], h)
+            if R is None and (pn < 0 or dpn > 0):
+                # locate roughly: halve the step until the event is at its end
+                for _ in range(30):
+                    h2 = h / 2
+                    p2 = _horner(a, h2)
+                    dp2 = _horner([(k + 1) * a[k + 1] for k in range(N)], h2)
+                    if p2 < 0 or dp2 > 0:
+                        h, pn, dpn = h2, p2, dp2
+                    else:
+                        break
+                return ("over" if pn < 0 else "under"), r + h, None, None
+            gn = _horner(b, h)
+            dgn = _horner([(k + 1) * b[k + 1] for k in range(N)], h)
+            I = [I[i] + _integrate(d[i], h) for i in range(4)]
+            r = r + h
+            st = [pn, dpn, gn, dgn]
+            if R is not None and r >= R:
+                return "R", r, st, I
+            if stop_small is not None and pn < stop_small * scale:
+                return "small", r, st, I
+            if self.q2 * gn * gn >= self.m2 and pn < scale * 1e-3:
+                return "nodecay", r, st, I
+            del end
+        raise ConvergenceError("gauged shooting: too many integration steps; try a smaller e or dps")
+
+
+def _phi_top(coeffs, q2, g0):
+    """Largest positive root of U'(phi) - q^2 g0^2 phi (the top of -U_g0), float."""
+    c = [float(x) for x in coeffs]
+    d = [j * c[j] for j in range(1, len(c))]      # U' coefficients, ascending
+    d[1] = d[1] - float(q2) * g0 * g0 if len(d) > 1 else d
+    roots = np.roots(d[::-1])
+    pos = [z.real for z in roots if abs(z.imag) < 1e-12 and z.real > 1e-12]
+    return max(pos) if pos else None
+
+
+def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
+    """The gauged Q-ball with central frequency ``g0`` (coefficients of U exact rationals).
+
+    Raises :class:`NoSolutionError` when no decaying profile exists at this g0.
+    """
+    fl = _Problem(coeffs, q2, e2, m2, mp=False, dps=15)
+    g0f = float(g0)
+    top = _phi_top(coeffs, q2, g0f)
+    if top is None:
+        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
+    hi = top * (1 - 1e-9)
+    k, *_ = fl.run(hi, g0f)
+    if k != "over":
+        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: the profile does not reach the vacuum "
+                              "(the Coulomb repulsion wins)")
+    # bracket the overshoot boundary next to the top, scanning down from it: further down, profiles
+    # that linger in the valley of -U_g while g grows past m cross zero too (spurious overshoots,
+    # not localised), so a bisection on [0, top] can land on the wrong boundary
+    lo = 0.0
+    for i in range(1, 65):
+        x = top * (1 - i / 64)
+        if fl.run(x, g0f)[0] != "over":
+            lo = x
+            break
+        hi = x
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        k, *_ = fl.run(mid, g0f)
+        if k == "over":
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo < 4e-16 * hi:
+            break
+    phi0f = (lo + hi) / 2
+    # radius where phi/phi0 ~ 1e-7 (float-trustworthy), then extrapolate to the target
+    k, r7, st, _ = fl.run(phi0f, g0f, stop_small=1e-7)
+    if k != "small":
+        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: no decaying profile ({k})")
+    gR = st[2] + r7 * st[3]
+    kap2 = float(m2) - float(q2) * gR * gR
+    if kap2 <= 0:
+        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: omega reaches the quantum mass")
+    kap = math.sqrt(kap2)
+    target = (dps + GUARD) / 2 * math.log(10)
+    R = r7 + max(0.0, (target - 7 * math.log(10)) / kap) + 1.0
+    with mpmath.workdps(dps + GUARD):
+        mp = _Problem(coeffs, q2, e2, m2, mp=True, dps=dps)
+        g0m = mpmath.mpf(g0) if not hasattr(g0, "numerator") else mpmath.mpf(g0.numerator) / g0.denominator
+        Rm = mpmath.mpf(R)
+
+        def mismatch(p):
+            _, r, s, I = mp.run(p, g0m, R=Rm)
+            kp = mpmath.sqrt(mp.m2 - mp.q2 * s[2] ** 2)
+            return s[1] + (kp + 1 / r) * s[0], s, I
+
+        x0 = mpmath.mpf(phi0f)
+        x1 = x0 * (1 + mpmath.mpf(10) ** -(dps + GUARD))
+        f0, _, _ = mismatch(x0)
+        f1, s, I = mismatch(x1)
+        step = None
+        for _ in range(30):
+            if f1 == f0:
+                break
+            x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
+            step = abs(x2 - x1)
+            x0, f0 = x1, f1
+            x1 = x2
+            f1, s, I = mismatch(x1)
+            if step < mp.eps * abs(x1):
+                break
+        else:
+            raise ConvergenceError("gauged shooting: the secant on phi(0) did not converge; try another dps")
+        phiR, dphiR, gR, dgR = s
+        Qr, Gr, Kr, Mr = I
+        kp = mpmath.sqrt(mp.m2 - mp.q2 * gR**2)
+        fourpi = 4 * mpmath.pi
+        tail = fourpi * Rm**2 * phiR**2 / (2 * kp)
+        Q = fourpi * Qr + mp.q2 * gR * tail
+        G = fourpi * Gr + tail * (kp**2 + mp.m2) / 2
+        K = fourpi * Kr + mp.q2 * gR**2 * tail
+        M2 = fourpi * Mr + mp.q2 * gR * tail * Rm**2
+        omega = gR + Rm * dgR
+        E = G + omega * Q / 2
+        Ef = (omega * Q - K) / 2
+        rad = mpmath.sqrt(M2 / Q)
+        err = max(abs(mp.q2 * gR * tail / Q) + abs(step or 0) / abs(x1), mpmath.mpf(10) ** -(dps + 2))
+        return GaugedQBall(g0m, x1, omega, Q, E, Ef, rad, err, dps, Rm)

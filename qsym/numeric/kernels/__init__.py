@@ -1,0 +1,1 @@
+"""Shared numeric kernels: Taylor arithmetic and integration, spectral machinery, Bessel tails."""

@@ -1,0 +1,98 @@
+r"""The Q-ball window of a single-field potential: where omega may lie (SymPy only).
+
+A bounce of ``U_omega`` exists iff the origin is a local minimum of
+``U_omega`` (``omega < m/|q|``) and ``U_omega < 0`` somewhere
+(``omega^2 > min mu^2``).  So Q-balls exist for
+``omega_min^2 = min_{phi != 0} mu^2 < omega^2 < omega_max^2 = m^2/q^2``,
+with the thin-wall end at ``omega_min`` and the thick-wall end at ``omega_max``.
+
+>>> from qsym.symbolic.potential import Potential
+>>> P = Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"])
+>>> qball_window(P)["omega_min2"], qball_window(P)["omega_max2"]
+(1/6, 1)
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from qsym.errors import InputError, NoSolutionError
+from qsym.symbolic.potential import Potential
+
+__all__ = ["qball_window"]
+
+#: digits at which a sign that SymPy cannot decide exactly is evaluated (then doubled once)
+SIGN_DIGITS = 50
+
+
+def _sign(x) -> int:
+    """The sign of an exact real number: exact where SymPy can decide it, else from a
+    certified-precision evaluation (``evalf`` with ``strict``) at SIGN_DIGITS and twice that;
+    never a double-precision comparison against an absolute threshold."""
+    x = sp.nsimplify(x) if isinstance(x, sp.Float) else x
+    if x.is_zero or (x.is_number and sp.simplify(x) == 0):
+        return 0
+    if x.is_positive:
+        return 1
+    if x.is_negative:
+        return -1
+    for n in (SIGN_DIGITS, 2 * SIGN_DIGITS):
+        try:
+            v = x.evalf(n, strict=True)
+        except (sp.PrecisionExhausted, TypeError, ValueError):
+            continue
+        if v.is_comparable and v != 0:
+            return 1 if v > 0 else -1
+    raise InputError(f"cannot decide the sign of {x} (an exact value at the edge of the window)")
+
+
+def qball_window(P: Potential) -> dict:
+    """``omega_min^2``, ``omega_max^2`` (exact where SymPy can), ``phi_at_min``, ``charge``.
+
+    Raises NoSolutionError when the window is empty (``min mu^2`` not below
+    the origin value) and InputError when U is negative somewhere (a deeper
+    vacuum than the origin: no Q-ball can be stable) or unbounded below.
+    """
+    if len(P.fields) != 1:
+        raise InputError("qball_window handles one field; use qsym.numeric.mu2.search for several")
+    if P.free_parameters():
+        raise InputError("parameters without values: " + ", ".join(p.name for p in P.free_parameters()))
+    phi = sp.Symbol(P.fields[0].name, positive=True)
+    U = P.U().subs(P.fields[0], phi)
+    q = P.charges[0]
+    if q == 0:
+        raise InputError("the field carries no U(1) charge")
+    mu2 = sp.cancel(2 * U / (q**2 * phi**2))
+    top = P.mu2_origin()
+    # stationary points of mu^2 on phi > 0, then the global minimum among them and the ends
+    num = sp.numer(sp.together(sp.diff(mu2, phi)))
+    cands = []
+    poly = None
+    try:
+        poly = sp.Poly(num, phi)
+    except sp.PolynomialError:
+        pass
+    if poly is not None and poly.free_symbols <= {phi} and all(c.is_Rational for c in poly.all_coeffs()):
+        cands = [r for r in poly.real_roots() if r > 0]
+    else:
+        cands = [r for r in sp.nroots(num, n=30) if r.is_real and r > 0] if poly is not None else []
+        if poly is None:
+            raise InputError("the Q-ball window needs mu^2 with polynomial stationarity conditions")
+    lead_inf = sp.limit(mu2, phi, sp.oo)
+    if lead_inf == -sp.oo or (lead_inf.is_finite and lead_inf < 0):
+        raise InputError("U is unbounded below (or negative) at large field: the origin is not the "
+                         "global minimum, so no Q-ball is stable")
+    vals = [(sp.simplify(mu2.subs(phi, r)), r) for r in cands]
+    neg = [(v, r) for v, r in vals if _sign(v) < 0]
+    if neg:
+        r = neg[0][1]
+        raise InputError(f"U < 0 at phi = {sp.N(r, 6)} (U has a vacuum deeper than the origin): "
+                         "no Q-ball can be stable")
+    if not vals or all(_sign(v - top) >= 0 for v, _ in vals):
+        raise NoSolutionError(f"no Q-ball window: min mu^2 is not below its origin value {top} "
+                              "(U_omega never has a bounce)")
+    vmin, at = vals[0]
+    for v, r in vals[1:]:
+        if _sign(v - vmin) < 0:
+            vmin, at = v, r
+    return {"omega_min2": vmin, "omega_max2": top, "phi_at_min": at, "charge": q, "mu2": mu2}
