@@ -34,8 +34,8 @@ RULES = {
     "audit": (PLOT_LIBS, {"qsym.report", "qsym.cli"}),
     "report": (set(), {"qsym.cli", "qsym.numeric", "qsym.bridge"}),
     "cli": (set(), set()),
-    "package": (NUMERIC_LIBS | PLOT_LIBS, {"qsym.numeric", "qsym.bridge", "qsym.api.", "qsym.audit",
-                                           "qsym.report", "qsym.cli"}),
+    # the top-level package is the public facade: it names functions of every layer (imported lazily)
+    "package": (NUMERIC_LIBS | PLOT_LIBS, set()),
 }
 
 

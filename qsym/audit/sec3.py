@@ -232,15 +232,10 @@ def _qmin_artifact():
 
 @claim("sec3-S_psi", "sec. 3, after eq. (13)", r"$S_\psi \approx 4.85$ (bounce action of $\frac12\psi^2 - \psi^3$ in $d = 3$).", 3)
 def _spsi():
-    import importlib
-
-    try:
-        fn = importlib.import_module("qsym.numeric").s_psi
-    except (ImportError, AttributeError):
-        return "unchecked", "the numeric bounce engine (qsym.numeric.bounce1d.solver.s_psi) is not available"
     import mpmath
 
-    val, err = fn(30)
+    from qsym import s_psi
+    val, err = s_psi(30)
     with mpmath.workdps(30):
         rounded = mpmath.nstr(val, 3)
         ok = abs(val - mpmath.mpf("4.85")) <= mpmath.mpf("0.005") + err

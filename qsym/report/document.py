@@ -145,7 +145,7 @@ def _sec3(verdicts: dict, s_psi: tuple | None) -> str:
 
 def _s_psi_value(dps=40):
     """``(S_psi, error)`` from the bounce engine."""
-    from qsym.numeric.bounce1d.solver import s_psi
+    from qsym import s_psi
     return s_psi(dps)
 
 
