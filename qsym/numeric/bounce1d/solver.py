@@ -82,7 +82,7 @@ import mpmath
 import numpy as np
 
 from qsym.errors import ConvergenceError, InputError, NoSolutionError
-from qsym.numeric.kernels import taylor as tay
+from qsym.numeric.kernels import tails, taylor as tay
 from qsym.numeric.kernels.taylor import Arith, Model, Step
 from qsym.results import latex_pm, latex_rows as _latex_rows
 
@@ -111,6 +111,14 @@ MAX_PSI0 = 2.0 ** 20
 TAIL_STEP = 1.0
 #: floats integrate psi - psi_t when the centre is this close to psi_t
 SHIFT_DELTA = 0.1
+#: digits gained per high-precision Newton step assumed when planning the
+#: precision ladder (the order is 3/2; the margin makes the planned last
+#: full-precision shot the converged one)
+LADDER_GAIN = 1.4
+#: extra digits of the shot before the recorded one beyond 2/3 of the target
+PREFINAL_MARGIN = 5
+#: fraction of the target digits x must have before the recorded shot
+PREFINAL_FRACTION = 0.8
 #: safety cap on Newton / bisection iterations
 MAX_ITER = 200
 #: safety cap on Taylor steps in one shot
@@ -148,7 +156,7 @@ MAX_DIM = 64
 #: 1e5 / 4e6 / 2e7 units (0.2 / 5 / 25 s of CPU); the budget ends any input
 #: within about two minutes with ConvergenceError
 
-WORK_BUDGET = 1e8
+WORK_BUDGET = 1e9
 #: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
 SERIES_START = 16
 #: work units charged per landscape grid point
@@ -686,46 +694,18 @@ class _Side:
                 m = min(n, 2 * m)
             return [A.from_mpf(v) for v in cs]
 
-    # -- Bessel pieces (m = 1 units) ------------------------------------------
+    # -- Bessel pieces (m = 1 units; qsym.numeric.kernels.tails) --------------
     def kappa(self, R):
-        """Log-derivative of r^-nu K_nu(r): -K_{nu+1}(R)/K_nu(R).
-
-        Odd d (half-integer nu): exactly from K_{3/2}/K_{1/2} = 1 + 1/R and the
-        recurrence K_{n+1}/K_n = K_{n-1}/K_n + 2n/R.
-        """
-        if self.d % 2:
-            rho = 1 + 1 / R
-            n = mpmath.mpf(1) / 2
-            while n < self.nu:
-                n += 1
-                rho = 1 / rho + 2 * n / R
-            return -rho
-        return -mpmath.besselk(self.nu + 1, R) / mpmath.besselk(self.nu, R)
+        """Log-derivative of the decaying tail r^-nu K_nu(r) at R (mpf)."""
+        return tails.kappa(self.d, R)
 
     def kappa_float(self, R: float) -> float:
         """kappa(R) in double precision (closed form for odd d)."""
-        if self.d % 2:
-            rho = 1 + 1 / R
-            n = 0.5
-            while n < float(self.nu):
-                n += 1
-                rho = 1 / rho + 2 * n / R
-            return -rho
-        if R > 200:
-            # large-argument expansion of K_{nu+1}/K_nu (error ~1e-11 here)
-            m1, m2 = 4 * float(self.nu) ** 2, 4 * (float(self.nu) + 1) ** 2
-            a = lambda mu: 1 + (mu - 1) / (8 * R) + (mu - 1) * (mu - 9) / (128 * R * R) \
-                + (mu - 1) * (mu - 9) * (mu - 25) / (3072 * R ** 3)
-            return -a(m2) / a(m1)
-        with mpmath.workprec(53):
-            return float(self.kappa(mpmath.mpf(R)))
+        return tails.kappa_float(self.d, R)
 
     def lam(self, r):
         """Regular linear solution about phi_t, normalised to 1 at r = 0, and its derivative."""
-        mu, nu = self.mu, self.nu
-        z = mu * r
-        pref = mpmath.gamma(nu + 1) * (2 / z) ** nu
-        return pref * mpmath.besseli(nu, z), pref * mu * mpmath.besseli(nu + 1, z)
+        return tails.regular_profile(self.d, self.mu, r)
 
     # -- shooting parameter -----------------------------------------------------
     @property
@@ -1008,10 +988,10 @@ def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
         return (integ(np.convolve(D, D), N) / (2 * h), h * integ(U_, N), h * integ(np.convolve(b_, b_), N),
                 integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)))
     D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
-    FD = tay.cauchy(A, F, D, len(F))
+    FD = tay.kron_cauchy(F, D, len(F), A.P)
     Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
-    DD = tay.cauchy(A, D, D, N)
-    PP = tay.cauchy(A, b, b, N)
+    DD = tay.kron_cauchy(D, D, N, A.P)
+    PP = tay.kron_cauchy(b, b, N, A.P)
     # dT/dx, dV/dx only enter the error estimate: a few digits suffice, so
     # they are computed in floats from the rounded series
     # (y grows like exp(r): at high precision the shot runs far enough for it
@@ -1209,27 +1189,21 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps):
     d = side.d
     prec = side.prec
     with mpmath.workprec(prec):
-        nu = side.nu
         R = A.to_mpf(sh.R)
         pR, dpR = A.to_mpf(sh.p) + sh.shift, A.to_mpf(sh.dp)
         q = {k: A.to_mpf(v) for k, v in sh.quad.items()}
-        kR = mpmath.besselk(nu, R)
-        Aamp = pR * R ** nu / kR
-        Qtail = Aamp ** 2 * R ** 2 / 2 * (mpmath.besselk(nu - 1, R) * mpmath.besselk(nu + 1, R) - kR ** 2)
-        both = -R ** (d - 1) * pR * dpR / 2
-        T = q["T"] + both - Qtail / 2
-        V = q["V"] + Qtail / 2
-        Q2 = q["Q"] + Qtail
+        tl = tails.tail_integrals(d, R, pR, dpR)
+        Aamp = tl["A"]
+        T = q["T"] + tl["T"]
+        V = q["V"] + tl["V"]
+        Q2 = q["Q"] + tl["Q"]
         r1 = sh.r_start
         if r1:
             # interior of a thin-wall bubble, psi = psi_t - delta Lambda(r), in closed form
             mu, pt = side.mu, side.psi_t
             delta = mpmath.exp(x)
             lam, dlam = side.lam(r1)
-            z = mu * r1
-            c = mpmath.gamma(nu + 1) * (2 / mu) ** nu
-            IL2 = c ** 2 / mu ** 2 * z ** 2 / 2 * (mpmath.besseli(nu, z) ** 2
-                                                   - mpmath.besseli(nu - 1, z) * mpmath.besseli(nu + 1, z))
+            IL2 = tails.regular_sq_integral(d, mu, r1)
             vol = r1 ** d / d
             T += delta ** 2 / 2 * (r1 ** (d - 1) * lam * dlam - mu ** 2 * IL2)
             V += side.deriv_scaled(0, pt) * vol + mu ** 2 * delta ** 2 / 2 * IL2
@@ -1292,11 +1266,7 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
             if r < 0:
                 raise InputError("the profile is defined for r >= 0")
             if r > R:
-                nu = side.nu
-                if deriv:
-                    v = -Aamp * r ** (-nu) * mpmath.besselk(nu + 1, r)
-                else:
-                    v = Aamp * r ** (-nu) * mpmath.besselk(nu, r)
+                v = tails.tail_profile(side.d, Aamp, r, deriv=deriv)
             elif side.thin and r < r_start:
                 lam, dlam = side.lam(r) if r > 0 else (mpmath.mpf(1), mpmath.mpf(0))
                 v = -delta * dlam if deriv else side.psi_t - delta * lam
@@ -1338,10 +1308,27 @@ def _solve_side_mp(prob, sign, dps):
     target = dps + GUARD_DIGITS
     counts["mp_newton"] = 0
     prev_final = None
+    # precision ladder planned backwards from the target: each Newton step
+    # gains a factor 3/2 in digits (LADDER_GAIN, with margin), so the shot
+    # before the last runs at target/LADDER_GAIN digits and the last
+    # full-precision shot is already the recorded one (quadratures)
+    ladder = [float(target)]
+    if target > 1.5 * cur_digits + 2:
+        # the recorded shot runs to |psi|**3 R**(d-1) ~ 10**-target, where the
+        # growing mode y/psi ~ 10**(2 target/3): x must already be good to
+        # that (times DEVIATION_FRACTION_FINAL) for it to end 'final'
+        # (2/3), plus the overshoot of the last tail step (~ R/e**2 long, so
+        # ~0.09 target digits of growth): PREFINAL_FRACTION of the target
+        ladder.append(PREFINAL_FRACTION * target + PREFINAL_MARGIN)
+    while ladder[-1] > LADDER_GAIN * cur_digits + 2:
+        ladder.append((ladder[-1] - 2) / LADDER_GAIN)
+    ladder = ladder[::-1]
     for it in range(40):
-        want = min(target, 1.5 * cur_digits + 2)
+        want = ladder.pop(0) if ladder else float(target)
+        want = min(target, max(want, min(cur_digits + 2, target)))
         final = want >= target
-        # the recorded shot (with quadratures) only once x is expected converged
+        # the recorded shot (with quadratures) once x is expected converged
+        # (x must be converged: the action's error is ~ (dx y(R))**2)
         quad = final and cur_digits >= target - 2
         P = _bits(want + 4)
         side = _Side(prob, sign, P)

@@ -48,6 +48,10 @@ _mul = operator.mul
 _NOISE_BITS = 16
 #: a step never grows by more than this factor over the previous one
 _MAX_GROWTH = 3.0
+#: fixed point: fraction of the working bits (and of the order) with which the
+#: variational series y is computed (Newton needs the derivative to only a
+#: third of the digits when each step gains a factor 3/2; half is safe)
+VAR_FRACTION = 0.5
 
 
 class Arith:
@@ -229,6 +233,19 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     F = []
     G = []
     GYprev = 0
+    # fixed point: the variational series y only feeds the Newton derivative
+    # (and error estimates), which needs a fraction VAR_FRACTION of the
+    # digits; its convolution runs on operands cut to that many bits relative
+    # to their size, and only to the order that precision needs
+    Nv = N - 1
+    if fixed and var and VAR_FRACTION < 1:
+        Pv = int(P * VAR_FRACTION) + 32
+        Nv = min(N - 1, int(N * VAR_FRACTION) + 8)
+        sg = max(0, P - Pv)
+        sy = max(0, max(abs(int(y0)).bit_length(), abs(int(Y[1])).bit_length()) - Pv)
+        sgy = sg + sy - P
+        Gs = []
+        Ys = [Y[0] >> sy, Y[1] >> sy]
     for k in range(N - 1):
         # column k of the powers: (Delta^0)_k, (Delta^1)_k, ..., (Delta^(JP-1))_k
         if k >= 2:
@@ -239,7 +256,14 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
             prev = D1
             for j in range(2, min(JP, k + 1)):
                 Dj = D[j]
-                s = sum(map(mul, head, prev[k - 1:0:-1]))
+                if j == 2:
+                    # square: symmetric sum, half the products
+                    hk = (k - 1) // 2
+                    s = sum(map(mul, D1[1:hk + 1], D1[k - 1:k - hk - 1:-1])) * 2
+                    if not k & 1:
+                        s += D1[k >> 1] * D1[k >> 1]
+                else:
+                    s = sum(map(mul, head, prev[k - 1:0:-1]))
                 if fixed:
                     s >>= P
                 Dj.append(s)
@@ -255,7 +279,15 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
         s = sum(map(mul, fc, col))
         Fk = s >> P if fixed else s
         F.append(Fk)
-        if var:
+        if var and Nv < N - 1:
+            if k < Nv:
+                s = sum(map(mul, gc, col))
+                Gs.append(s >> (P + sg))
+                s = sum(map(mul, Gs, Ys[k::-1]))
+                GY = s << sgy if sgy >= 0 else s >> -sgy
+            else:
+                GY = 0
+        elif var:
             s = sum(map(mul, gc, col))
             G.append(s >> P if fixed else s)
             s = sum(map(mul, G, Y[k::-1]))
@@ -265,7 +297,7 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
             if fixed:
                 b.append(((h2 * Fk) >> P) // den)
                 if var:
-                    Y.append(((h2 * GY) >> P) // den)
+                    Y.append(((h2 * GY) >> P) // den if k < Nv else 0)
             else:
                 b.append(h2 * Fk / den)
                 if var:
@@ -281,10 +313,15 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
             else:
                 b.append(num / den)
             if var:
-                num = h2 * GY + B * GYprev - C * lin * Y[k + 1]
-                Y.append((num >> P) // den if fixed else num / den)
+                if Nv < N - 1 and k >= Nv:
+                    Y.append(0)
+                else:
+                    num = h2 * GY + B * GYprev - C * lin * Y[k + 1]
+                    Y.append((num >> P) // den if fixed else num / den)
         if var:
             GYprev = GY
+            if Nv < N - 1:
+                Ys.append(Y[-1] >> sy)
     return b, (Y if var else None), c, F
 
 
@@ -352,4 +389,35 @@ def cauchy(A: Arith, a: list, b: list, n: int) -> list:
             continue
         s = sum(map(_mul, a[lo:hi + 1], b[k - lo::-1][:hi - lo + 1]))
         out.append(s >> P if fixed else s)
+    return out
+
+
+def kron_cauchy(a: list, b: list, n: int, P: int) -> list:
+    """First n coefficients of the product of two fixed-point series (integers
+    scaled by 2**P), each exactly ``sum a_i b_(k-i) >> P``, by Kronecker
+    substitution: one big-integer product (GMP's subquadratic multiplication)
+    instead of n**2/2 small ones.  Requires n <= len(a), len(b)."""
+    a = [int(v) for v in a[:n]]
+    b = [int(v) for v in b[:n]]
+    ma = max(1, max(abs(v) for v in a).bit_length() + 1)
+    mb = max(1, max(abs(v) for v in b).bit_length() + 1)
+    Ba, Bb = 1 << (ma - 1), 1 << (mb - 1)
+    # offset inputs lie in [0, 2**m); slot values < n 2**(ma+mb) + offsets
+    L = ma + mb + n.bit_length() + 2
+    L = (L + 7) // 8 * 8
+    nb = L // 8
+    X = int.from_bytes(b"".join((v + Ba).to_bytes(nb, "little") for v in a), "little")
+    Z = int.from_bytes(b"".join((v + Bb).to_bytes(nb, "little") for v in b), "little")
+    W = (MPZ(X) * MPZ(Z)) if MPZ is not int else X * Z
+    raw = int(W).to_bytes(2 * n * nb + 8, "little")
+    out = []
+    sa = sb = 0
+    ea, eb, eab = mb - 1, ma - 1, ma + mb - 2
+    fb = int.from_bytes
+    for k in range(n):
+        sa += a[k]
+        sb += b[k]
+        # (a+Ba)(b+Bb)_k = (ab)_k + Bb sum_{i<=k} a_i + Ba sum_{j<=k} b_j + (k+1) Ba Bb
+        v = fb(raw[k * nb:(k + 1) * nb], "little") - (sa << ea) - (sb << eb) - ((k + 1) << eab)
+        out.append(MPZ(v >> P))
     return out
