@@ -68,9 +68,22 @@ class Result:
         out["dps"] = self.dps
         out["error"] = number_text(self.error, 3)
         out["status"] = self.status
-        if self.stats:
-            out["stats"] = dict(self.stats)
+        stats = getattr(self, "stats", None)
+        if stats:
+            out["stats"] = dict(stats)
         return out
+
+    def __getitem__(self, key):
+        """``result["name"]`` is ``result.name`` (callers that used the former dict answers keep working)."""
+        if isinstance(key, str) and key in {f.name for f in dataclasses.fields(self)}:
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
     def replace(self, **changes):
         """A copy with some fields changed (results are immutable)."""

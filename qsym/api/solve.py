@@ -3,10 +3,13 @@ r"""High-level Q-ball answers: the exact solution next to the thin- and thick-wa
 This module joins the layers: it takes a :class:`~qsym.symbolic.potential.Potential`,
 asks the symbolic layer for the window and the approximations, evaluates
 them through :mod:`qsym.bridge`, and calls the numeric solver
-:mod:`qsym.numeric.qball`.  It returns plain dicts of mpf values (the CLI formats them).
+:mod:`qsym.numeric.qball`.  :func:`qball` returns a :class:`ChargeResult` (a
+:class:`qsym.results.Result`); the estimates are dicts of mpf values (the CLI formats them).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
@@ -14,14 +17,15 @@ import sympy as sp
 from qsym.symbolic import thickwall as tw
 from qsym.bridge import OmegaFamily, check_dps, evaluate, exact_rational, mp_callable, numeric_1d
 from qsym.errors import InputError
+from qsym.results import CONVERGED, REDUCED, Result, latex_pm
 from qsym.symbolic.potential import Potential
 from qsym.numeric.qball import qball_at_omega, solve_charge_chart
 from qsym.symbolic.thinwall import Q as Qsym
 from qsym.symbolic.thinwall import thin_wall
 from qsym.symbolic.window import qball_window
 
-__all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "qball_multi_charge",
-           "s_psi_moments", "DeltaChart", "charge_minimum"]
+__all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "qball_omega",
+           "ChargeResult", "qball_multi_charge", "s_psi_moments", "DeltaChart", "charge_minimum"]
 
 
 def window_numeric(P: Potential, dps: int = 30) -> dict:
@@ -349,11 +353,73 @@ def _check_degree(P: Potential) -> None:
                              f"MAX_POLY_DEGREE = {MAX_POLY_DEGREE}")
 
 
-def qball(P: Potential, Q, dps: int = 20, progress=None) -> dict:
-    """The Q-ball(s) of charge Q with the thin- and thick-wall comparisons (any number of fields).
+@dataclass(frozen=True)
+class ChargeResult(Result):
+    r"""Every Q-ball of a given charge, with the thin- and thick-wall comparisons.
 
-    ``progress`` (callable(str) or None) receives one line per stage of the
-    multi-field solver (one field: it is fast).
+    ``solutions`` are the :class:`qsym.numeric.qball.QBall` of charge ``charge`` on every branch
+    (the lightest first); ``window`` the omega window; ``thin_wall`` / ``thick_wall`` the
+    approximations of secs. 2 and 3 for the same charge (each with ``valid`` and, if not, a
+    ``reason``); ``notes`` what the search could not settle; ``error`` the largest relative error
+    of the solutions.
+    """
+
+    charge: object
+    solutions: tuple
+    window: dict
+    thin_wall: dict
+    thick_wall: dict
+    error: object
+    dps: int
+    status: str = CONVERGED
+    notes: tuple = ()
+    stats: dict = field(default_factory=dict)
+    family: object = field(default=None, repr=False, compare=False)
+    mu2: object = field(default=None, repr=False, compare=False)
+
+    VALUES = ("charge",)
+
+    def latex_rows_spec(self) -> list:
+        return [(f"M_Q^{{({k + 1})}}", latex_pm(s.mass, s.error, dps=self.dps))
+                for k, s in enumerate(self.solutions)]
+
+    def latex_caption(self) -> str:
+        return f"Q = {self.charge}: {len(self.solutions)} Q-ball(s), {self.status}"
+
+
+def _answer(charge, sols, dps, **rest) -> ChargeResult:
+    err = max((mpmath.mpf(s.error) for s in sols), default=mpmath.mpf(0))
+    status = CONVERGED if all(getattr(s, "status", CONVERGED) == CONVERGED for s in sols) else REDUCED
+    notes = tuple(str(n) for n in rest.pop("notes", ()))
+    return ChargeResult(charge=charge, solutions=tuple(sols), error=err, dps=dps, status=status,
+                        notes=notes, stats={"branches": len(sols)}, **rest)
+
+
+def qball(P: Potential, Q, dps: int = 20, progress=None) -> ChargeResult:
+    r"""Every Q-ball of charge ``Q`` of the potential ``P`` (any number of fields), with the
+    thin- and thick-wall comparisons.
+
+    The Q-ball extremises :math:`E = \int d^3x\, [\tfrac12|\nabla\phi|^2 + \tfrac12\omega^2\phi^2 + U]`
+    at fixed :math:`Q = \omega \int d^3x\, \phi^2`; it is the bounce of
+    :math:`U_\omega = U - \tfrac12\omega^2\phi^2` with :math:`E = S_\omega + \omega Q`.
+
+    Parameters
+    ----------
+    P : Potential
+    Q : number or text
+        The charge (exact: ``"1/3"``, ``"1e6"``).
+    dps : int
+        Working precision in decimal digits.
+    progress : callable(str) or None
+        Receives one line per stage of the multi-field solver.
+
+    Examples
+    --------
+    >>> import qsym
+    >>> P = qsym.Potential("phi**2/2 - phi**3 + phi**4", fields="phi")
+    >>> r = qsym.qball(P, 50, dps=15)
+    >>> r.solutions[0].stability, r.error < 1e-12
+    ('stable', True)
     """
     from qsym.symbolic.potential import parse_value, require_potential
     require_potential(P, "qball")
@@ -374,14 +440,27 @@ def qball(P: Potential, Q, dps: int = 20, progress=None) -> dict:
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
     if len(P.fields) > 1:
-        return qball_multi_charge(P, Qr, dps, progress=progress)
+        r = qball_multi_charge(P, Qr, dps, progress=progress)
+        return _answer(Qr, r["solutions"], dps, window=r["window"], thin_wall=r["thin_wall"],
+                       thick_wall=r["thick_wall"], notes=r["notes"], mu2=r["mu2"])
     win, chart = _single_chart(P, dps)
     fam = OmegaFamily(P)
     sols = solve_charge_chart(chart, Qv, dps=dps)
-    return {"solutions": sols, "window": win, "thin_wall": thin_wall_estimate(P, Qr, dps),
-            "thick_wall": thick_wall_estimate(P, Qv, dps), "family": fam}
+    return _answer(Qr, sols, dps, window=win, thin_wall=thin_wall_estimate(P, Qr, dps),
+                   thick_wall=thick_wall_estimate(P, Qv, dps), family=fam)
 
 
 def qball_omega(P: Potential, omega, dps: int = 20):
-    """The Q-ball at a given omega (inside the window)."""
+    r"""The Q-ball of frequency ``omega`` (inside the window :math:`\omega_0 < \omega < m/|q|`).
+
+    .. math:: Q = \omega \int d^3x\, q^2\phi^2, \qquad E = S_\omega + \omega Q
+
+    Examples
+    --------
+    >>> import qsym
+    >>> P = qsym.Potential("phi**2/2 - phi**3 + phi**4", fields="phi")
+    >>> qb = qsym.qball_omega(P, "0.9", dps=15)
+    >>> round(float(qb.charge), 5)
+    11.85368
+    """
     return qball_at_omega(OmegaFamily(P), omega, dps)

@@ -24,12 +24,13 @@ size of the tail plus the secant's last correction.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mpmath
 import numpy as np
 
-from qsym.errors import ConvergenceError, NoSolutionError
+from qsym.errors import ConvergenceError, NoQBallError, NoSolutionError
+from qsym.results import CONVERGED, Result, latex_pm
 
 __all__ = ["GaugedQBall", "solve_g0", "GUARD"]
 
@@ -38,8 +39,15 @@ MAX_STEPS = 4000
 
 
 @dataclass(frozen=True)
-class GaugedQBall:
-    """One gauged Q-ball: central values, omega, charge, energy, field energy, radius, error."""
+class GaugedQBall(Result):
+    r"""One gauged Q-ball: central values, omega, charge, energy, electric field energy, radius, error.
+
+    ``error`` bounds the relative error of ``charge`` and ``energy``:
+
+    .. math:: E = \int d^3x\,[\tfrac12 \phi'^2 + \tfrac12 g^2\phi^2 + U + \tfrac12 g'^2/e^2]
+    """
+
+    VALUES = ("g0", "phi0", "omega", "charge", "energy", "field_energy", "radius")
 
     g0: object
     phi0: object
@@ -51,6 +59,14 @@ class GaugedQBall:
     error: object
     dps: int
     R_match: object = None
+    status: str = CONVERGED
+    stats: dict = field(default_factory=dict)
+
+    def latex_rows_spec(self) -> list:
+        return [(r"\omega", latex_pm(self.omega, dps=self.dps)),
+                ("Q", latex_pm(self.charge, self.error, dps=self.dps)),
+                ("E", latex_pm(self.energy, self.error, dps=self.dps)),
+                (r"E_{\mathrm{field}}", latex_pm(self.field_energy, self.error, dps=self.dps))]
 
 
 def _series(r0, st, N, c, q2, e2, fsum):
@@ -205,11 +221,11 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
     g0f = float(g0)
     top = _phi_top(coeffs, q2, g0f)
     if top is None:
-        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
     hi = top * (1 - 1e-9)
     k, *_ = fl.run(hi, g0f)
     if k != "over":
-        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: the profile does not reach the vacuum "
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: the profile does not reach the vacuum "
                               "(the Coulomb repulsion wins)")
     # bracket the overshoot boundary next to the top, scanning down from it: further down, profiles
     # that linger in the valley of -U_g while g grows past m cross zero too (spurious overshoots,
@@ -234,11 +250,11 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
     # radius where phi/phi0 ~ 1e-7 (float-trustworthy), then extrapolate to the target
     k, r7, st, _ = fl.run(phi0f, g0f, stop_small=1e-7)
     if k != "small":
-        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: no decaying profile ({k})")
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no decaying profile ({k})")
     gR = st[2] + r7 * st[3]
     kap2 = float(m2) - float(q2) * gR * gR
     if kap2 <= 0:
-        raise NoSolutionError(f"no Q-ball at g(0) = {g0f:.6g}: omega reaches the quantum mass")
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: omega reaches the quantum mass")
     kap = math.sqrt(kap2)
     target = (dps + GUARD) / 2 * math.log(10)
     R = r7 + max(0.0, (target - 7 * math.log(10)) / kap) + 1.0
