@@ -90,8 +90,14 @@ class Result:
         return dataclasses.replace(self, **changes)
 
     def latex_rows_spec(self) -> list:
-        """``[(lhs LaTeX, rhs LaTeX), ...]`` of the rendering; default: every value."""
-        return [(name, latex_pm(getattr(self, name), dps=self.dps)) for name in self.VALUES]
+        """``[(lhs LaTeX, rhs LaTeX), ...]`` of the rendering; default: every value (tuples as lists)."""
+        def one(v):
+            if isinstance(v, (tuple, list)):
+                return r"\left(" + r",\ ".join(one(x) for x in v) + r"\right)"
+            if v is None or isinstance(v, (bool, str)):
+                return rf"\text{{{v}}}"
+            return latex_pm(v, dps=self.dps)
+        return [(r"\mathrm{" + name.replace("_", r"\_") + "}", one(getattr(self, name))) for name in self.VALUES]
 
     def latex_caption(self) -> str:
         return f"{type(self).__name__}, {self.status}"

@@ -45,7 +45,18 @@ def _setup(P: Potential, e):
 
 
 def gauged_qball(P: Potential, e, g0, dps: int = 20):
-    """The gauged Q-ball of central frequency ``g0`` (see :class:`qsym.numeric.gauged.GaugedQBall`)."""
+    r"""The gauged Q-ball of central frequency ``g0`` (see :class:`qsym.numeric.gauged.GaugedQBall`).
+
+    The scalar profile and the electrostatic potential solve the coupled radial equations
+    (derived in :mod:`qsym.symbolic.gauged`) with :math:`g = \omega - e A_0`:
+
+    .. math:: \phi'' + \tfrac{2}{r}\phi' = U'(\phi) - q^2 g^2\phi, \qquad
+              g'' + \tfrac{2}{r} g' = e^2 q^2 g\,\phi^2
+
+    >>> import qsym
+    >>> b = gauged_qball(qsym.Potential("phi**2/2 - phi**3 + phi**4", fields="phi"), "1/10", "0.9", 15)
+    >>> round(float(b.charge), 8), b.status
+    (11.73179728, 'converged')"""
     dps = check_dps(dps)
     co, q2, e2, m2, _, _ = _setup(P, e)
     return solve_g0(co, q2, e2, m2, exact_rational(g0) if not isinstance(g0, Fraction) else g0, dps)

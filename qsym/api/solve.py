@@ -42,6 +42,14 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
     The wall tension ``sigma = int_0^{phi_0} sqrt(2 U_{omega_0}) dphi`` is
     integrated numerically (tanh-sinh quadrature at ``dps``); to first order the
     mass is ``M_Q + 4 pi sigma R_0^2``.
+
+    .. math:: M_Q \approx Q\,\omega_0 + 4\pi\sigma R_0^2, \qquad
+              \sigma = \int_0^{\phi_0} \sqrt{2 U_{\omega_0}}\, d\phi
+
+    >>> import qsym
+    >>> t = thin_wall_estimate(qsym.Potential("phi**2/2 - phi**3 + phi**4", fields="phi"), 1000, 15)
+    >>> round(float(t["mass"]), 6), round(float(t["mass_surface_corrected"]), 4)
+    (707.106781, 752.3418)
     """
     win = qball_window(P)
     if win["omega_min2"] == 0:
@@ -107,6 +115,14 @@ def thick_wall_estimate(P: Potential, Q, dps: int = 30, order: int | None = None
     Returns mass, radius (= ``1/sqrt(M^2 - omega^2)``), omega, epsilon and
     ``valid`` (epsilon <= 1/2); with the first-order quartic correction
     ``mass_quartic_corrected``.
+
+    .. math:: \epsilon = \frac{Q A^2}{3 S_\psi M^2}, \qquad
+              M_Q = Q M \frac{2 + \sqrt{1-4\epsilon^2}}{3\sqrt{(1+\sqrt{1-4\epsilon^2})/2}}
+
+    >>> import qsym
+    >>> t = thick_wall_estimate(qsym.Potential("phi**2/2 - phi**3", fields="phi"), 2, 15)
+    >>> round(float(t["epsilon"]), 10), round(float(t["mass"]), 10)
+    (0.1374248161, 1.9936130153)
     """
     co = _canonical_coeffs(P)
     if co is None:
@@ -264,9 +280,16 @@ def _single_chart(P: Potential, dps: int):
 
 
 def charge_minimum(P: Potential, dps: int = 20):
-    """The minimal charge of a one-field Q-ball family, refined to ``dps`` digits, or None.
+    r"""The minimal charge of a one-field Q-ball family, refined to ``dps`` digits, or None.
 
-    Returns ``(Q_min, omega, relative_error)`` when Q(omega) has an interior minimum.
+    Returns ``(Q_min, omega, relative_error)`` when Q(omega) has an interior minimum:
+
+    .. math:: \frac{dQ}{d\omega}\Big|_{\omega_*} = 0, \qquad Q_{\min} = Q(\omega_*)
+
+    >>> import qsym
+    >>> Q, w, err = charge_minimum(qsym.Potential("phi**2/2 - phi**4 + phi**6", fields="phi"), 15)
+    >>> round(float(Q), 8), err < 1e-14
+    (27.96492563, True)
     """
     from qsym.numeric.qball import charge_extremum
     dps = check_dps(dps)
@@ -399,9 +422,11 @@ def qball(P: Potential, Q, dps: int = 20, progress=None) -> ChargeResult:
     r"""Every Q-ball of charge ``Q`` of the potential ``P`` (any number of fields), with the
     thin- and thick-wall comparisons.
 
-    The Q-ball extremises :math:`E = \int d^3x\, [\tfrac12|\nabla\phi|^2 + \tfrac12\omega^2\phi^2 + U]`
-    at fixed :math:`Q = \omega \int d^3x\, \phi^2`; it is the bounce of
-    :math:`U_\omega = U - \tfrac12\omega^2\phi^2` with :math:`E = S_\omega + \omega Q`.
+    The Q-ball extremises the energy at fixed charge; it is the bounce of
+    :math:`U_\omega = U - \tfrac12\omega^2\phi^2` (one field, unit charge), and
+
+    .. math:: Q = \omega \int d^3x\, \phi^2, \qquad E = S_\omega + \omega Q, \qquad
+              \frac{dE}{dQ} = \omega
 
     Parameters
     ----------

@@ -54,7 +54,7 @@ def energy_density(dphi, U) -> sp.Expr:
 
 
 def derive_section1(n: int = 2) -> dict:
-    """Derive eqs (3)-(9) for ``n`` fields; returns a dict of SymPy objects.
+    r"""Derive eqs (3)-(9) for ``n`` fields; returns a dict of SymPy objects.
 
     Keys: ``charge_density`` (of the ansatz, eq (7) integrand),
     ``kinetic_term`` (first term of (4), general), ``U_omega_shift`` (what
@@ -64,6 +64,12 @@ def derive_section1(n: int = 2) -> dict:
     is a potential term), ``ansatz_solution`` (general solution of the
     condition that makes the first term vanish, eq (6)), ``mu2`` (the
     omega^2 at which ``U_omega`` changes sign, eq (9)), ``dEdomega``.
+
+    .. math:: Q = \frac{1}{2i}\int d^3x \sum_k (\phi_k^*\partial_t\phi_k - \phi_k\partial_t\phi_k^*),
+              \qquad \mu^2 = \frac{2U}{\sum_k q_k^2 f_k^2}
+
+    >>> derive_section1(1)["mu2"]
+    2*U/(f_1**2*q_1**2)
     """
     q, f = _fields(n)
     U, Qs = sp.Symbol("U", real=True), sp.Symbol("Q", positive=True)

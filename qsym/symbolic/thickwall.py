@@ -287,6 +287,9 @@ def series(quantity: str, order: int) -> Series:
     Only nonzero coefficients are listed (odd powers vanish).  The result is a
     :class:`Series` (a dict with ``.latex()`` and a Jupyter rendering).
 
+    .. math:: \frac{M_Q}{QM} = \sum_k c_k\,\epsilon^k, \qquad
+              \epsilon = \frac{Q A^2}{3 S_\psi M^2}
+
     >>> series("radius", 4)
     {0: 1, 2: 1/2, 4: 7/8}
     """

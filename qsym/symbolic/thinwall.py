@@ -79,11 +79,22 @@ def energy_of_volume(P: Potential, phi0) -> sp.Expr:
 
 
 def thin_wall(P: Potential, phi0) -> dict:
-    """Minimise eq (10) over V: V*, R_0, M_Q = E_min, omega* (eq (11)).
+    r"""Minimise eq (10) over V: V*, R_0, M_Q = E_min, omega* (eq (11)).
 
     Returns SymPy expressions in ``Q``: keys ``E_of_V``, ``V``, ``R0``,
     ``M_Q``, ``omega`` (the Lagrange multiplier at the minimum), ``mu2``
     (``2U/N`` at phi_0), ``second_derivative`` (d^2E/dV^2 at V*, > 0).
+
+    .. math:: E(V) = \frac{Q^2}{2 N V} + U(\phi_0) V, \qquad
+              M_Q = Q \sqrt{2U(\phi_0)/N}
+
+    ``phi0`` is a sequence of field values (one per field).
+
+    >>> import sympy as sp
+    >>> from qsym import Potential
+    >>> tw = thin_wall(Potential("phi**2/2 - phi**3 + phi**4", fields="phi"), [sp.Rational(1, 2)])
+    >>> tw["M_Q"], tw["omega"]
+    (sqrt(2)*Q/2, sqrt(2)/2)
     """
     pt = _point(P, phi0)
     return _minimise(P.U().subs(pt), P.charge_norm().subs(pt))

@@ -47,11 +47,19 @@ def _sign(x) -> int:
 
 
 def qball_window(P: Potential) -> dict:
-    """``omega_min^2``, ``omega_max^2`` (exact where SymPy can), ``phi_at_min``, ``charge``.
+    r"""``omega_min^2``, ``omega_max^2`` (exact where SymPy can), ``phi_at_min``, ``charge``.
 
     Raises NoSolutionError when the window is empty (``min mu^2`` not below
     the origin value) and InputError when U is negative somewhere (a deeper
     vacuum than the origin: no Q-ball can be stable) or unbounded below.
+
+    .. math:: \omega_{\min}^2 = \min_{\phi\neq 0} \mu^2(\phi) < \omega^2 < \omega_{\max}^2
+              = \lim_{\phi\to 0}\mu^2, \qquad \mu^2 = \frac{2U}{q^2\phi^2}
+
+    >>> from qsym import Potential
+    >>> w = qball_window(Potential("phi**2/2 - phi**3 + phi**4", fields="phi"))
+    >>> w["omega_min2"], w["omega_max2"], w["phi_at_min"]
+    (1/2, 1, 1/2)
     """
     if len(P.fields) != 1:
         raise InputError("qball_window handles one field; use qsym.numeric.mu2.search for several")
