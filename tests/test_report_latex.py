@@ -58,7 +58,7 @@ def test_latex_width_monotone_and_fractions():
 
 def test_adaptive_curve_has_no_corners():
     """The exact M_Q/Q curve: refined until the polyline turns by at most max_turn_deg everywhere."""
-    from qsym.report.figures import DEFAULT_POTENTIAL, canonical_curve
+    from qsym.api.curves import DEFAULT_POTENTIAL, canonical_curve
     from qsym.symbolic.potential import Potential
     P = Potential(DEFAULT_POTENTIAL[0], [DEFAULT_POTENTIAL[1]])
     turn_max = 8.0

@@ -154,11 +154,15 @@ def _fn1():
 
 
 def _phi6_charge_scan(n=28):
-    """Q(omega) across the window of U = phi^2/2 - phi^4 + phi^6 (double-precision bounces)."""
-    from qsym.report.figures import canonical_curve
+    """Q(omega) across the window of U = phi^2/2 - phi^4 + phi^6 (double-precision bounces).
+
+    ``n`` points uniform in the chart u (no adaptive refinement: that smooths a plotted
+    polyline; the interior-minimum test needs only the grid, the minimum itself is refined
+    by :func:`qsym.api.solve.charge_minimum`)."""
+    from qsym.api.curves import canonical_curve
 
     P = Potential("phi**2/2 - phi**4 + phi**6", ["phi"])
-    return canonical_curve(P, n)
+    return canonical_curve(P, n, max_points=n)
 
 
 @claim("sec2-no-lower-limit", "sec. 2, end", "There is no classical lower limit on the charge of a "

@@ -29,22 +29,53 @@ from dataclasses import dataclass, field
 import mpmath
 
 from qsym.numeric.bounce1d.solver import solve_bounce, solve_bounce_double
-from qsym.errors import ConvergenceError, InputError, NoSolutionError
+from qsym.errors import ConvergenceError, InputError, NoQBallError, NoSolutionError, OutsideWindowError
+from qsym.results import CONVERGED, REDUCED, Result, latex_pm
 
-__all__ = ["QBall", "qball_at_omega", "charge_curve", "qball_at_u", "solve_charge_chart", "charge_extremum"]
+__all__ = ["QBall", "qball_status", "qball_at_omega", "charge_curve", "qball_at_u", "solve_charge_chart", "charge_extremum"]
 
 #: extra digits for the bounces inside the root finder
 GUARD = 6
+#: digits a double-precision Q-ball must reach to count as converged (its bounce reaches ~13)
+DOUBLE_DIGITS = 10
+
+
+def qball_status(error, dps: int | None) -> str:
+    r"""CONVERGED when the relative ``error`` is below the requested ``10^-dps``, else REDUCED.
+
+    .. math:: \text{converged} \iff \epsilon \le 10^{-d}, \quad d = \text{dps (10 for doubles)}
+
+    Examples
+    --------
+    >>> qball_status(1e-25, 20), qball_status(1e-5, 20), qball_status(1e-13, None)
+    ('converged', 'reduced', 'converged')
+    """
+    try:
+        ok = mpmath.mpf(error) <= mpmath.mpf(10) ** -(dps if dps is not None else DOUBLE_DIGITS)
+    except (TypeError, ValueError):
+        ok = False
+    return CONVERGED if ok else REDUCED
 
 
 @dataclass(frozen=True)
-class QBall:
-    """One Q-ball: omega, charge, mass E, radii, error estimate, stability flags.
+class QBall(Result):
+    r"""One Q-ball: omega, charge, mass E, radii, error estimate, stability flags.
 
     ``radius`` is the paper's ``(m^2 - q^2 omega^2)^(-1/2)`` (eq (15)); ``rms_radius``
     is ``sqrt(int r^2 phi^2 / int phi^2)`` of the profile.  ``error`` bounds the
-    relative error of ``mass`` and ``charge``.
+    relative error of ``mass`` and ``charge``; ``status`` is ``converged`` when it is
+    below ``10^-dps`` (``10^-DOUBLE_DIGITS`` for a double-precision Q-ball), else ``reduced``.
+
+    .. math:: E = S_\omega + \omega Q, \qquad R_Q = (m^2 - q^2\omega^2)^{-1/2}
+
+    Examples
+    --------
+    >>> qb = QBall(0.9, 2.0, 1.9, 0.1, 2.29, 1.0, 1e-14, None)
+    >>> qb.status, qb.stability, qb["charge"]
+    ('converged', 'unknown', 2.0)
     """
+
+    VALUES = ("omega", "charge", "mass", "action", "radius", "phi0")
 
     omega: object
     charge: object
@@ -62,6 +93,13 @@ class QBall:
     binding: object = None
     #: optional ``f(dps) -> rms radius`` (bounces known only through an interpolation model)
     rms_function: object = field(default=None, repr=False, compare=False)
+    #: CONVERGED or REDUCED (None: decided from ``error`` and ``dps``)
+    status: str | None = None
+    stats: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.status is None:
+            object.__setattr__(self, "status", qball_status(self.error, self.dps))
 
     @property
     def stability(self) -> str:
@@ -75,15 +113,15 @@ class QBall:
             return "unstable"
         return "stable" if self.absolutely_stable else "metastable"
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: omega, charge, mass (with their error) and the radius of eq (15)."""
-        from qsym.results import latex_pm, latex_rows as _latex_rows
-        return _latex_rows([
-            (r"\omega", latex_pm(self.omega, dps=self.dps)),
-            ("Q", latex_pm(self.charge, self.error, dps=self.dps)),
-            ("M_Q", latex_pm(self.mass, self.error, dps=self.dps)),
-            ("R_Q", latex_pm(self.radius, dps=self.dps)),
-        ], f"Q-ball, {self.stability}")
+    def latex_rows_spec(self) -> list:
+        """omega, charge, mass (with their error) and the radius of eq (15)."""
+        return [(r"\omega", latex_pm(self.omega, dps=self.dps)),
+                ("Q", latex_pm(self.charge, self.error, dps=self.dps)),
+                ("M_Q", latex_pm(self.mass, self.error, dps=self.dps)),
+                ("R_Q", latex_pm(self.radius, dps=self.dps))]
+
+    def latex_caption(self) -> str:
+        return f"Q-ball, {self.stability}"
 
     def rms_radius(self, dps: int = 15):
         """rms radius of the charge distribution (quadrature of the profile at ``dps``)."""
@@ -91,9 +129,13 @@ class QBall:
             return self.rms_function(dps)
         b = self.bounce
         with mpmath.workdps(dps):
+            memo = {}
+
             def f2(r):  # charge density over omega (unit charges for several fields)
-                v = b.profile(r)
-                return mpmath.fsum(x**2 for x in v) if isinstance(v, (tuple, list)) else v**2
+                if r not in memo:   # num and den are sampled on the same quadrature nodes
+                    v = b.profile(r)
+                    memo[r] = mpmath.fsum(x**2 for x in v) if isinstance(v, (tuple, list)) else v**2
+                return memo[r]
             R = mpmath.mpf(b.R_match) * 2
             num = mpmath.quad(lambda r: r**4 * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
             den = mpmath.quad(lambda r: r**2 * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
@@ -128,13 +170,17 @@ def qball_at_omega(family, omega, dps: int | None = 30) -> QBall:
     ctx_dps = dps if dps is not None else 15
     with mpmath.workdps(ctx_dps + GUARD):
         w = mpmath.mpf(omega) if dps is not None else float(omega)
-        b = _bounce(family.at(w), dps)
         q2 = mpmath.mpf(family.charge2.numerator) / family.charge2.denominator
+        m2 = mpmath.mpf(family.mass2.p) / family.mass2.q
+        if q2 * mpmath.mpf(w) ** 2 >= m2:
+            raise OutsideWindowError(f"omega = {mpmath.nstr(w, 10)} is not below m/|q| = "
+                                     f"{mpmath.nstr(mpmath.sqrt(m2 / q2), 10)}: U_omega has no false vacuum "
+                                     "at the origin (outside the Q-ball window)")
+        b = _bounce(family.at(w), dps)
         I2 = b.charge_integral if dps is not None else float(b.charge_integral)
         S = b.action
         Q = w * q2 * I2
         E = S + w * Q
-        m2 = mpmath.mpf(family.mass2.p) / family.mass2.q
         rad = 1 / mpmath.sqrt(m2 - q2 * w**2)
         return QBall(w, Q, E, S, rad, b.phi0, b.error, dps, bounce=b)
 
@@ -564,7 +610,7 @@ def solve_charge_chart(chart, Q, dps: int = 20, scan_points: int = CHART_SCAN_PO
     (extended until log Q(u) is asymptotically linear there), roots beyond the scan are
     reached by marching along the asymptote, and interior extrema of Q are refined to
     the working precision before they decide whether a branch exists.  Raises
-    NoSolutionError with the refined Q_min (or Q_max) when Q lies outside the range of
+    NoQBallError with the refined Q_min (or Q_max) when Q lies outside the range of
     Q(omega), ConvergenceError when the bounce budget is exhausted.
     """
     with mpmath.workdps(dps + GUARD):
@@ -612,7 +658,7 @@ def solve_charge_chart(chart, Q, dps: int = 20, scan_points: int = CHART_SCAN_PO
     if (s_hi > 0 and gtf > gs[-1]) or (s_hi < 0 and gtf < gs[-1]):
         brackets.append(_march(curve, gtf, us[-1], gs[-1], s_hi, 1))
     if not brackets:
-        raise NoSolutionError(_no_solution_reason(Qt, gs, extrema, s_lo, s_hi, dps))
+        raise NoQBallError(_no_solution_reason(Qt, gs, extrema, s_lo, s_hi, dps))
     sols = []
     tol = mpmath.mpf(10) ** (-(dps + 2))
     m_per_charge = mpmath.sqrt(chart.m2) / chart.q

@@ -178,7 +178,7 @@ def _numbers(out_dir: Path | None, say, s_psi) -> str | None:
 
     from qsym.api.solve import qball
 
-    from qsym.report.figures import DEFAULT_POTENTIAL, THIN_WALL_RADII, approximation_domains
+    from qsym.api.curves import DEFAULT_POTENTIAL, THIN_WALL_RADII, approximation_domains
     from qsym.symbolic.potential import Potential
 
     P = Potential(DEFAULT_POTENTIAL[0], [DEFAULT_POTENTIAL[1]])
