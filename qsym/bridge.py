@@ -224,15 +224,47 @@ class Numeric1D:
         return self._derivs[key]
 
 
+class _LazyCallable:
+    """``make(d^k expr/dvar^k, [var])`` built on the first call (lambdify costs ~5 ms; the bounce
+    engine evaluates a polynomial U through its coefficients and rarely calls these).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> float(_LazyCallable(mp_callable, x**3, x, 1)(2))
+    12.0
+    """
+
+    __slots__ = ("_make", "_expr", "_var", "_k", "_fn")
+
+    def __init__(self, make, expr, var, k):
+        self._make, self._expr, self._var, self._k, self._fn = make, expr, var, k, None
+
+    def __call__(self, *args):
+        if self._fn is None:
+            e = sp.diff(self._expr, self._var, self._k) if self._k else self._expr
+            self._fn = self._make(e, [self._var])
+        return self._fn(*args)
+
+
 def numeric_1d(expr: sp.Expr, var: sp.Symbol) -> Numeric1D:
-    """Make a one-field potential ``expr(var)`` numeric (all parameters must be set)."""
+    r"""Make a one-field potential ``expr(var)`` numeric (all parameters must be set).
+
+    The mpmath and numpy callables of ``U, U', U''`` are built lazily, on their first call.
+
+    .. math:: U(\varphi) \mapsto (c_k,\ U,\ U',\ U'')
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> float(numeric_1d(x**2 / 2 - x**3, x).dU(1))
+    -2.0
+    """
     extra = expr.free_symbols - {var}
     if extra:
         raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
-    d1, d2 = sp.diff(expr, var), sp.diff(expr, var, 2)
     return Numeric1D(expr, var, poly_coefficients(expr, var),
-                     mp_callable(expr, [var]), mp_callable(d1, [var]), mp_callable(d2, [var]),
-                     np_callable(expr, [var]), np_callable(d1, [var]), np_callable(d2, [var]))
+                     *[_LazyCallable(mk, expr, var, k) for mk in (mp_callable, np_callable) for k in range(3)])
 
 
 @dataclass(frozen=True)

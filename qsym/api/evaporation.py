@@ -43,6 +43,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import mpmath
 import sympy as sp
@@ -79,6 +80,13 @@ def flux_bound() -> dict:
     >>> flux_bound()["scaling"]
     lambda
     """
+    fb = _flux_bound()
+    return {**fb, "symbols": dict(fb["symbols"])}
+
+
+@lru_cache(maxsize=None)
+def _flux_bound() -> dict:
+    """The derivation of :func:`flux_bound`, done once (SymPy objects are immutable; callers get copies)."""
     k, kF, w, A, lam = sp.symbols("k k_F omega A lambda", positive=True)
     c, ph = sp.symbols("c varphi", real=True)          # c = cos(theta)
     flux = sp.integrate(sp.integrate(sp.integrate(k**2 * c / (2 * sp.pi) ** 3, (k, 0, kF)), (c, 0, 1)),
@@ -149,12 +157,24 @@ def surface_radii(qb, dps: int = 15) -> dict:
 
 
 def rate_bound(omega, radius, dps: int = 15):
-    """``omega^3 4 pi R^2 / (192 pi^2)``, evaluated from :func:`flux_bound`'s expression."""
-    fb = flux_bound()
-    s = fb["symbols"]
-    f = sp.lambdify((s["omega"], s["A"]), fb["rate"], "mpmath")
+    r"""``omega^3 4 pi R^2 / (192 pi^2)``, evaluated from :func:`flux_bound`'s expression.
+
+    .. math:: \Gamma_\mathrm{max} = \frac{\omega^3}{192\pi^2}\, 4\pi R^2
+
+    >>> float(rate_bound(1, 1)) == float(1 / (48 * mpmath.pi))
+    True
+    """
+    f = _rate_function()
     with mpmath.workdps(dps + 5):
         return f(mpmath.mpf(omega), 4 * mpmath.pi * mpmath.mpf(radius) ** 2)
+
+
+@lru_cache(maxsize=None)
+def _rate_function():
+    """mpmath callable ``(omega, A) -> rate`` of :func:`flux_bound` (lambdified once)."""
+    fb = _flux_bound()
+    s = fb["symbols"]
+    return sp.lambdify((s["omega"], s["A"]), fb["rate"], "mpmath")
 
 
 @dataclass
