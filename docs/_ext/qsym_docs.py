@@ -6,6 +6,8 @@
   place in the paper and statement (the checks themselves run with ``qsym verify``).
 * ``.. qsym-readme:: SECTION TITLE`` -- a section of README.md, converted from its
   Markdown (paragraphs, lists, pipe tables, code fences), so the README stays the one source.
+* ``.. qsym-modules::`` -- the API reference: every module of the package, grouped by layer
+  in the order of the data flow (found in the source tree, so no module is ever left out).
 * ``.. qsym-math:: EXPRESSION`` -- display math: the LaTeX (``sympy.latex``) of a
   SymPy object that ``EXPRESSION`` computes with the ``qsym`` modules (option
   ``:lhs:`` puts a left-hand side in front).
@@ -312,7 +314,7 @@ class SympyMath(Directive):
         import sympy as sp
         ns = {"sp": sp}
         for mod in ("noether", "thinwall", "thickwall", "canonical", "latex"):
-            ns[mod] = importlib.import_module(f"qsym.{mod}")
+            ns[mod] = importlib.import_module(f"qsym.symbolic.{mod}")
         ns["mssm"] = importlib.import_module("qsym.models.mssm")
         value = eval(self.arguments[0], ns)  # noqa: S307 - our own docs' source, not user input
         tex = value if isinstance(value, str) else sp.latex(value)
@@ -357,10 +359,60 @@ def escape_absolute_values(app, what, name, obj, options, lines):
         lines[i] = "".join(parts)
 
 
+# --------------------------------------------------------------------------- API reference
+#: (package, heading) in the order of the data flow
+LAYERS = [("", "Package: the public API, errors, the result type"),
+          ("symbolic", "Symbolic layer (SymPy only)"),
+          ("models", "Named models"),
+          ("bridge", "The bridge: SymPy becomes numbers here, and only here"),
+          ("numeric", "Numeric layer (mpmath, numpy, gmpy2, python-flint)"),
+          ("api", "Potential-level entry points"),
+          ("audit", "The claims audit"),
+          ("report", "The report (typesetting, no solving)"),
+          ("cli", "Command line")]
+
+
+def module_names(root: Path = ROOT / "qsym") -> dict:
+    """layer -> sorted module names (packages before their modules; private ``_x`` modules skipped)."""
+    out: dict = {k: [] for k, _ in LAYERS}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if any(x.startswith("_") for x in parts) or parts[-1] == "__main__":
+            continue
+        name = ".".join(parts)
+        layer = parts[1] if len(parts) > 1 else ""
+        if layer in ("errors", "results"):
+            layer = ""
+        out.setdefault(layer, []).append(name)
+    return out
+
+
+class ModuleReference(_Generated):
+    """Every module, by layer."""
+
+    def lines(self):
+        mods = module_names()
+        out = []
+        for layer, heading in LAYERS:
+            if not mods.get(layer):
+                continue
+            out += [heading, "-" * len(heading), ""]
+            for name in mods[layer]:
+                out += [f".. automodule:: {name}"]
+                if name == "qsym":
+                    out += ["   :no-members:"]
+                out += [""]
+        return out
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", escape_absolute_values)
     app.add_directive("qsym-cli", CliReference)
     app.add_directive("qsym-claims", ClaimsTable)
     app.add_directive("qsym-readme", ReadmeSection)
     app.add_directive("qsym-math", SympyMath)
+    app.add_directive("qsym-modules", ModuleReference)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
