@@ -150,6 +150,9 @@ DIM_STEPS = 4
 #: a double-precision Newton correction below this (relative) that no longer
 #: shrinks quadratically is rounding noise; it enters the error estimate
 NEWTON_FLOOR = 1e-9
+#: a solved bounce is a warm start (Newton from its profile) when its lowest mass^2 is
+#: within this factor of the problem's
+WARM_M2_RATIO = 1.3
 #: iteration caps
 MAX_MIN_ITER = 4000
 MAX_NEWTON = 40
@@ -205,6 +208,8 @@ class MultiBounceResult:
     R_match: object = None
     profile: Callable = field(default=None, repr=False, compare=False)
     dprofile: Callable = field(default=None, repr=False, compare=False)
+    #: the double-precision solution in scaled units (warm start of a nearby problem)
+    state: dict = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         """The CLI payload: action, phi0 (list), dps, error (strings at dps digits)."""
@@ -529,6 +534,79 @@ def _check_analytic(expr):
             raise InputError(f"U contains {name}(...) of the fields: the bounce solver needs U "
                              "smooth (real-analytic); write it without it")
         stack.extend(getattr(e, "args", ()))
+
+
+# --------------------------------------------------------------------------
+# U_omega of a family: one numeric U, the omega term added at call time
+# --------------------------------------------------------------------------
+class ShiftedND:
+    r"""``U_omega = U - omega^2/2 sum_k c_k phi_k^2`` from a numeric ``U`` (a
+    :class:`~qsym.bridge.NumericND`) without a new lambdify per omega.
+
+    .. math::  U_\omega(\phi) = U(\phi) - \frac{\omega^2}{2}\sum_k c_k \phi_k^2
+
+    ``c`` are the squared charges and ``omega2`` is omega^2, exact (:class:`fractions.Fraction`;
+    the mpmath callables evaluate it at the caller's precision).  ``poly`` (optional) is U as ``{exponents: Fraction}``; the shifted one
+    is then available as ``self.poly`` (the exact polynomial of U_omega).
+
+    >>> import sympy as sp
+    >>> from qsym.bridge import numeric_nd
+    >>> a, b = sp.symbols("a b")
+    >>> s = ShiftedND(numeric_nd(a**2 + b**2, [a, b]), [Fraction(1), Fraction(0)], Fraction(1, 4))
+    >>> float(s.U(1, 1)), s.grad_np(1.0, 1.0)
+    (1.875, [1.75, 2.0])
+    """
+
+    def __init__(self, base, c, omega2, poly=None):
+        self.base, self.vars, self.expr = base, base.vars, getattr(base, "expr", None)
+        self.c = [Fraction(v) for v in c]
+        self.w2 = Fraction(omega2)
+        self._w2f = float(self.w2)
+        self.poly = None
+        if poly is not None:
+            pl = dict(poly)
+            n = len(self.c)
+            for k in range(n):
+                e = tuple(2 if i == k else 0 for i in range(n))
+                pl[e] = pl.get(e, Fraction(0)) - self.w2 * self.c[k] / 2
+            self.poly = {e: v for e, v in pl.items() if v != 0}
+
+    def _w2mp(self):
+        return mpmath.mpf(self.w2.numerator) / self.w2.denominator
+
+    def U(self, *phi):
+        w2 = self._w2mp()
+        return self.base.U(*phi) - w2 / 2 * mpmath.fsum(
+            mpmath.mpf(ck.numerator) / ck.denominator * p * p for ck, p in zip(self.c, phi) if ck)
+
+    def grad(self, *phi):
+        w2 = self._w2mp()
+        g = self.base.grad(*phi)
+        return [gk - w2 * (mpmath.mpf(ck.numerator) / ck.denominator) * p if ck else gk
+                for gk, ck, p in zip(g, self.c, phi)]
+
+    def hess(self, *phi):
+        w2 = self._w2mp()
+        H = [list(row) for row in self.base.hess(*phi)]
+        for k, ck in enumerate(self.c):
+            if ck:
+                H[k][k] = H[k][k] - w2 * (mpmath.mpf(ck.numerator) / ck.denominator)
+        return H
+
+    def U_np(self, *phi):
+        u = self.base.U_np(*phi)
+        return u - self._w2f / 2 * sum(float(ck) * p * p for ck, p in zip(self.c, phi) if ck)
+
+    def grad_np(self, *phi):
+        g = self.base.grad_np(*phi)
+        return [gk - self._w2f * float(ck) * p if ck else gk for gk, ck, p in zip(g, self.c, phi)]
+
+    def hess_np(self, *phi):
+        H = [list(row) for row in self.base.hess_np(*phi)]
+        for k, ck in enumerate(self.c):
+            if ck:
+                H[k][k] = H[k][k] - self._w2f * float(ck)
+        return H
 
 
 class _Problem:
@@ -1689,7 +1767,50 @@ def _continue_dim(P, best, d, digits, iters):
     return dict(mesh=mesh, psi=psi, dx=dx, T=T, V=V, Q=Q, S=S, S_red=None)
 
 
-def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounceResult:
+def _warm_start(P, start, digits, iters):
+    """Newton from a nearby problem's solution (``start.state``): the same mesh and profile in
+    scaled units (radius in 1/m, field in a unit that makes max |psi| = 1); returns the dict
+    of :func:`_polish`.  Only for a start whose lowest mass^2 is within WARM_M2_RATIO."""
+    st = start.state
+    if not 1 / WARM_M2_RATIO <= P.m2 / st["m2"] <= WARM_M2_RATIO:
+        raise ConvergenceError("the warm start is too far away")
+    psi0 = np.array(st["psi"], dtype=float)
+    amp = float(np.max(np.abs(psi0)))
+    P.Phi = st["Phi"] * amp
+    mesh = _Mesh(np.asarray(st["edges"]), st["N"])
+    mesh, psi, dx = _solve_on_meshes(P, mesh, psi0 / amp, digits, iters)
+    T, V, Q = _integrals_double(P, mesh, psi)
+    S = T + V
+    if not (S > 0 and np.max(np.abs(psi)) > 0.1):
+        raise ConvergenceError("the warm-started Newton iteration lost the bounce")
+    iters["warm_start"] = 1
+    return dict(mesh=mesh, psi=psi, dx=dx, T=T, V=V, Q=Q, S=S, S_red=None)
+
+
+def _cold_start(P, digits, iters):
+    """Escape directions, minimisation of the reduced action, Newton polish of the best."""
+    cands = _directions(P)
+    # field unit: escape distance of the best direction (a float: exact in every precision)
+    P.Phi = float(cands[0][4])
+    errors = []
+    mins = []
+    for c in cands:
+        try:
+            mins.append((_minimise(P, c[1], c[2], c[3], c[5], iters)[2], c))
+        except (ConvergenceError, NoSolutionError) as exc:
+            errors.append(exc)
+    mins.sort(key=lambda t: t[0])
+    for S_red, c in mins:
+        try:
+            return _polish(P, c, digits, iters)
+        except ConvergenceError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[-1]
+    raise NoSolutionError("no bounce found")
+
+
+def solve_bounce_multi(num, dim: int = 3, dps: int | None = None, start=None) -> MultiBounceResult:
     """Bounce of a :class:`~qsym.bridge.NumericND` potential (false vacuum at the origin).
 
     ``dps=None`` is the fast double-precision path (relative error below
@@ -1697,6 +1818,12 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
     to ``dps`` digits (error estimate below ``10**-dps``).  Raises
     InputError (bad input), NoSolutionError (no region ``U < 0``) or
     ConvergenceError (with a remedy); never returns an unchecked number.
+
+    ``start`` (a result of a nearby potential with the same fields and dimension, e.g. the
+    same family at a nearby omega) replaces the search for the escape direction and the
+    minimisation by Newton from its solution; on failure the search runs as usual.  The
+    caller is responsible for checking that the answer continues ``start`` (a warm start
+    has no independent reduced-action check).
     """
     if dps is not None:
         from qsym.bridge import check_dps
@@ -1708,33 +1835,21 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
         # solution in the (real) dimension down to d
         P.d = 3
     iters: dict = {}
-    cands = _directions(P)
     digits = DOUBLE_DIGITS if dps is None else dps + GUARD_DIGITS
-    # field unit: escape distance of the best direction (a float: exact in every precision)
-    P.Phi = float(cands[0][4])
     best = None
-    errors = []
-    mins = []
-    for c in cands:
+    if start is not None and getattr(start, "state", None) and start.dim == d and P.d == d \
+            and len(start.phi0) == n:
         try:
-            mins.append((_minimise(P, c[1], c[2], c[3], c[5], iters)[2], c))
-        except (ConvergenceError, NoSolutionError) as exc:
-            errors.append(exc)
-    mins.sort(key=lambda t: t[0])
-    for S_red, c in mins:
-        try:
-            best = _polish(P, c, digits, iters)
-            break
-        except ConvergenceError as exc:
-            errors.append(exc)
+            best = _warm_start(P, start, digits, iters)
+        except (ConvergenceError, NoSolutionError):
+            best = None
     if best is None:
-        if errors:
-            raise errors[-1]
-        raise NoSolutionError("no bounce found")
+        best = _cold_start(P, digits, iters)
     if P.d != d:
         best = _continue_dim(P, best, d, digits, iters)
     mesh, psi = best["mesh"], best["psi"]
     psi = best["psi"] = _canonical_signs(P, psi)
+    state = dict(Phi=P.Phi, m2=P.m2, edges=mesh.edges.copy(), N=mesh.N, psi=psi.copy())
     om_f = _solid_angle_f(d)
     c3 = _cubic_coefficient(P)
     mu, O = P.modes(None)
@@ -1754,7 +1869,7 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
             # polish with residuals in mpmath at a few digits beyond double
             iters["fallback"] = "mixed precision"
             return _high_precision(P, mesh, psi, None, DOUBLE_DIGITS + FALLBACK_DIGITS, c3,
-                                   iters, as_float=True)
+                                   iters, as_float=True, state=state)
         fac = P.Phi ** 2 * P.m2 ** ((2 - d) / 2) * om_f
         qfac = P.Phi ** 2 * P.m2 ** (-d / 2) * om_f
         prof, dprof = _profile_fn(P, mesh.edges, mesh.N, psi, [float(m) for m in mu],
@@ -1765,12 +1880,12 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None) -> MultiBounce
             action_virial=fac * 2 * T / d, kinetic=fac * T, potential=fac * V,
             charge_integrals=tuple(qfac * q for q in Q), error=float(err), dps=None, dim=d,
             iterations=iters, status="converged", R_match=mesh.R / math.sqrt(P.m2),
-            profile=prof, dprofile=dprof)
+            profile=prof, dprofile=dprof, state=state)
     # ---- high precision ----------------------------------------------------
-    return _high_precision(P, mesh, psi, dps, digits, c3, iters)
+    return _high_precision(P, mesh, psi, dps, digits, c3, iters, state=state)
 
 
-def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False):
+def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False, state=None):
     """Mixed-precision polish to 10^-digits from the double solution; the result at
     ``dps`` digits (or as floats with ``as_float``, the double path's fallback)."""
     d, n = P.d, P.n
@@ -1835,7 +1950,7 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False):
             action_virial=rd(out["Sv"]), kinetic=rd(out["T"]), potential=rd(out["V"]),
             charge_integrals=tuple(rd(q) for q in out["Q"]), error=rd(err), dps=None, dim=d,
             iterations=iters, status="converged", R_match=rd(out["R"]),
-            profile=prof, dprofile=dprof)
+            profile=prof, dprofile=dprof, state=state)
     with mpmath.workdps(dps):
         rd = lambda v: +v  # noqa: E731
         prof, dprof = _profile_fn(P, hp.edges, hp.N, psi_m, msys.mu, msys.O, msys.edges[-1], prec, dps)
@@ -1844,20 +1959,82 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False):
             action_virial=rd(out["Sv"]), kinetic=rd(out["T"]), potential=rd(out["V"]),
             charge_integrals=tuple(rd(q) for q in out["Q"]), error=rd(err), dps=dps, dim=d,
             iterations=iters, status="converged", R_match=rd(out["R"]),
-            profile=prof, dprofile=dprof)
+            profile=prof, dprofile=dprof, state=state)
 
 
 # --------------------------------------------------------------------------
 # Potential-level entry points
 # --------------------------------------------------------------------------
-def _numeric(potential, omega):
-    from qsym.bridge import numeric_nd
-    from qsym.symbolic.potential import parse_value
-    if omega is None:
-        expr = potential.U()
-    else:
-        expr = potential.U_omega(parse_value(omega)).subs(potential.values)
-    return numeric_nd(expr, potential.fields)
+#: Potential-level families kept (numeric U and solved bounces for warm starts)
+FAMILY_CACHE = 8
+#: solved bounces kept per family
+WARM_SOLVED = 64
+#: a solved bounce of the family is a warm start for an omega within this relative distance
+WARM_REL = 0.02
+#: a warm-started bounce must continue its start: |S - S0 + (Q + Q0)(omega - omega0)/2| (the
+#: trapezoid rule for dS_omega/domega = -Q) below this fraction of |S - S0|, plus WARM_ABS |S|
+WARM_TOL = 0.1
+WARM_ABS = 1e-8
+_FAMILIES: dict = {}
+
+
+class _MultiFamily:
+    """U of a Potential made numeric once; ``U_omega`` for every omega from it (no lambdify
+    per omega), and the bounces solved so far (warm starts for nearby omega)."""
+
+    def __init__(self, potential):
+        from qsym.bridge import numeric_nd, to_fraction
+        from qsym.errors import InputError as _IE
+        self.potential = potential
+        self.num = numeric_nd(potential.U(), potential.fields)
+        try:
+            self.c = [to_fraction(q ** 2) for q in potential.charges]
+        except _IE:
+            self.c = None        # irrational charges: U_omega made numeric per omega
+        self.solved = []
+
+    @classmethod
+    def of(cls, potential):
+        key = (potential.U(), tuple(potential.fields), tuple(potential.charges))
+        fam = _FAMILIES.get(key)
+        if fam is None:
+            if len(_FAMILIES) >= FAMILY_CACHE:
+                _FAMILIES.pop(next(iter(_FAMILIES)))
+            fam = _FAMILIES[key] = cls(potential)
+        return fam
+
+    def numeric(self, w):
+        """The numeric ``U_omega`` (``w`` exact SymPy number)."""
+        w2 = w ** 2
+        if self.c is not None and w2.is_Rational:
+            return ShiftedND(self.num, self.c, Fraction(int(w2.p), int(w2.q)))
+        from qsym.bridge import numeric_nd
+        P = self.potential
+        return numeric_nd(P.U_omega(w).subs(P.values), P.fields)
+
+    def nearest(self, wf, dim):
+        """The solved bounce nearest to ``wf`` within WARM_REL, as (omega, result), or None."""
+        cand = [(abs(w - wf), w, r) for w, r in self.solved if r.dim == dim]
+        if not cand:
+            return None
+        dist, w, r = min(cand, key=lambda t: t[0])
+        return (w, r) if dist <= WARM_REL * abs(wf) else None
+
+    def add(self, wf, res):
+        self.solved.append((wf, res))
+        if len(self.solved) > WARM_SOLVED:
+            self.solved.pop(0)
+
+    def charge(self, wf, res):
+        """Q = omega sum_k q_k^2 int phi_k^2 (float)."""
+        return wf * sum(float(ck) * float(I) for ck, I in zip(self.c, res.charge_integrals))
+
+    def continues(self, w0, r0, wf, r1):
+        """Whether ``r1`` (at wf) continues ``r0`` (at w0): the trapezoid rule for
+        dS_omega/domega = -Q."""
+        S0, S1 = float(r0.action), float(r1.action)
+        jump = S1 - S0 + (self.charge(w0, r0) + self.charge(wf, r1)) * (wf - w0) / 2
+        return abs(jump) <= WARM_TOL * abs(S1 - S0) + WARM_ABS * abs(S1)
 
 
 def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) -> MultiBounceResult:
@@ -1865,11 +2042,24 @@ def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) ->
 
     With ``omega`` the bounce of ``U_omega = U - omega^2/2 sum_k q_k^2 phi_k^2``
     (paper eq (5), each field with its own charge).  ``result.as_dict()`` is the
-    CLI payload (action, phi0, dps, error).
+    CLI payload (action, phi0, dps, error).  Bounces of the same potential at nearby
+    omega start from the nearest one solved before (and are checked to continue it).
     """
-    num = _numeric(potential, omega)
+    from qsym.symbolic.potential import parse_value
+    fam = _MultiFamily.of(potential)
     try:
-        return solve_bounce_multi(num, dim=dim, dps=dps)
+        if omega is None:
+            return solve_bounce_multi(fam.num, dim=dim, dps=dps)
+        w = parse_value(omega)
+        num = fam.numeric(w)
+        wf = float(w)
+        near = fam.nearest(wf, dim) if fam.c is not None else None
+        res = solve_bounce_multi(num, dim=dim, dps=dps, start=near[1] if near else None)
+        if near and res.iterations.get("warm_start") and not fam.continues(near[0], near[1], wf, res):
+            res = solve_bounce_multi(num, dim=dim, dps=dps)
+        if fam.c is not None:
+            fam.add(wf, res)
+        return res
     except InputError as exc:
         if omega is not None and "non-degenerate minimum" in str(exc):
             raise InputError(f"omega = {omega} is too large: U_omega has no false vacuum at the "
@@ -1920,10 +2110,11 @@ MULTI_DOUBLE_RTOL = 1e-9
 #: relative size of |Q - Q_target| at which the double root is noise-limited (the double
 #: bounces carry an error estimate below 1e-10)
 MULTI_DOUBLE_NOISE = 1e-11
-#: step of the central difference for dQ/domega at the double root, relative to the scale
-#: of Q(omega) there (the distance to the nearer end of the window): truncation error
-#: (step)^2 and noise 1e-12/step balance near 1e-8
-MULTI_SLOPE_STEP = 1e-4
+#: step of the five-point central difference for dQ/domega at the double root, relative to
+#: the scale of Q(omega) there (the distance to the nearer end of the window): truncation
+#: error ~30 (step)^4 and noise 1e-13/step balance near 1e-10, so that the first
+#: high-precision secant step lands within 10^-10 of its own size of the root
+MULTI_SLOPE_STEP = 1e-3
 #: relative accuracy in omega of the double-precision refinement of an extremum of Q(omega)
 MULTI_EXTREMUM_RTOL = 1e-6
 #: iteration caps of the double and the high-precision root finders
@@ -2060,6 +2251,25 @@ def _refine_double_root(curve, a, qa, b, qb, Qt):
     return x1, slope
 
 
+def _slope_5(curve, w0: float, h: float, slope0: float) -> float:
+    r"""dQ/domega at ``w0`` by the five-point central difference (``slope0`` when a bounce
+    fails or the sign disagrees with it).
+
+    .. math::  Q'(\omega) \approx \frac{8[Q(\omega+h) - Q(\omega-h)] - [Q(\omega+2h) - Q(\omega-2h)]}{12 h}
+
+    >>> c = _ChargeCurve(lambda w, dps: type("Q", (), {"charge": w ** 3})(), None)
+    >>> round(_slope_5(c, 2.0, 1e-3, 1.0), 9)
+    12.0
+    """
+    if not h > 0:
+        return slope0
+    q = [curve(w0 + k * h) for k in (-2, -1, 1, 2)]
+    if any(v is None for v in q):
+        return slope0
+    s = (8 * (q[2] - q[1]) - (q[3] - q[0])) / (12 * h)
+    return s if s * slope0 > 0 else slope0
+
+
 def _secant_hp(evaluate, w0: float, slope0: float, Qt, dps: int, tol, progress):
     """High-precision secant on Q(omega) = Qt from the double root ``w0`` and the double
     slope ``slope0`` (the first step), until both the step in omega and the relative
@@ -2161,10 +2371,7 @@ def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progres
             w0, slope0 = _refine_double_root(curve, a, qa, b, qb, Qf)
             # a central difference on the scale of Q(omega) for the first high-precision
             # step (the secant slope of the double root is noise-limited)
-            h = MULTI_SLOPE_STEP * min(w0 - wmin, wmax - w0, abs(w0))
-            ql, qr = curve(w0 - h), curve(w0 + h)
-            if ql is not None and qr is not None and h > 0 and (qr - ql) * slope0 > 0:
-                slope0 = (qr - ql) / (2 * h)
+            slope0 = _slope_5(curve, w0, MULTI_SLOPE_STEP * min(w0 - wmin, wmax - w0, abs(w0)), slope0)
             w, qbh, dQ = _secant_hp(evaluate, w0, slope0, Qt, dps, tol, progress)
             resid = abs(qbh.charge - Qt) / Qt
             err = max(mpmath.mpf(qbh.error), resid, tol)
