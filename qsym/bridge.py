@@ -31,27 +31,11 @@ __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
            "OmegaFamily", "exact_rational", "check_dps",
            "MIN_DPS", "MAX_DPS"]
 
-#: precision limits accepted by the numeric layer.  The cost of a bounce grows
-#: like dps**3 (S_psi: ~5 s of CPU at dps 300, ~25 s at 500, several minutes
-#: at 1000), so the maximum is 500
-MIN_DPS = 15
-MAX_DPS = 500
+#: precision limits accepted by the numeric layer (one definition, in the numeric layer)
+from qsym.numeric.kernels.precision import MAX_DPS, MIN_DPS, check_dps  # noqa: E402
+
 #: internal evaluations (guard digits included) may go this far beyond
 _MAX_WORK_DPS = 4 * MAX_DPS
-
-
-def check_dps(dps) -> int:
-    """Validate a requested number of decimal digits (an integer, numpy integers included).
-
-    >>> check_dps(30), check_dps(np.int64(40))
-    (30, 40)
-    """
-    if isinstance(dps, (bool, np.bool_)) or not isinstance(dps, (int, np.integer)):
-        raise InputError(f"dps must be an integer in [{MIN_DPS}, {MAX_DPS}], got {dps!r}")
-    d = int(dps)
-    if not MIN_DPS <= d <= MAX_DPS:
-        raise InputError(f"dps must be an integer in [{MIN_DPS}, {MAX_DPS}], got {dps!r}")
-    return d
 
 
 def _as_sympy_number(x, what: str) -> sp.Expr:

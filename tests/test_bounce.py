@@ -8,7 +8,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from qsym.numeric.bounce1d.solver import BounceResult, bounce, s_psi, solve_bounce, solve_bounce_double
+from qsym.api.bounce import bounce, s_psi
+from qsym.numeric.bounce1d import BounceResult, solve_bounce, solve_bounce_double
 from qsym.bridge import numeric_1d
 from qsym.errors import InputError, NoSolutionError
 from qsym.symbolic.potential import Potential
@@ -32,10 +33,10 @@ def _thin(kappa):
 
 # ---------------------------------------------------------------- identities
 def test_public_api():
-    import qsym.numeric as qb
-    assert sorted(qb.__all__) == sorted(["BounceResult", "solve_bounce", "solve_bounce_double",
-                                         "bounce", "s_psi", "MultiBounceResult", "MultiQBallResult",
-                                         "solve_bounce_multi", "bounce_multi", "qball_multi"])
+    import qsym.numeric.bounce1d as b1
+    assert sorted(b1.__all__) == sorted(["BounceResult", "solve_bounce", "solve_bounce_double", "PolyPotential"])
+    from qsym.results import Result
+    assert issubclass(b1.BounceResult, Result)
 
 
 def test_virial_identity_and_result_fields():

@@ -14,10 +14,12 @@ import pytest
 import sympy as sp
 
 from qsym import bridge
-from qsym.numeric.bounce1d.solver import bounce, s_psi, solve_bounce
-from qsym.numeric.bounce1d import solver as single
+from qsym.api.bounce import bounce, s_psi
+from qsym.numeric.bounce1d import solve_bounce
+from qsym.numeric.bounce1d import problem as single
 from qsym.bridge import numeric_1d
-from qsym.errors import ConvergenceError, InputError, QsymError
+from qsym.errors import (ConvergenceError, InputError, NoFalseVacuumError, NotAnalyticError,
+                         OutsideWindowError, QsymError)
 from qsym.symbolic.potential import Potential
 
 phi = sp.Symbol("phi")
@@ -50,9 +52,9 @@ def test_omega_close_to_mass_is_not_massless():
 
 
 def test_origin_decided_exactly():
-    with pytest.raises(InputError, match="massless"):
+    with pytest.raises(NoFalseVacuumError, match="massless"):
         solve_bounce(numeric_1d(-phi**3 + phi**4, phi), dps=20)
-    with pytest.raises(InputError, match="U'\\(0\\)"):
+    with pytest.raises(NoFalseVacuumError, match="U'\\(0\\)"):
         solve_bounce(numeric_1d(sp.Rational(1, 10**40) * phi + phi**2 / 2 - phi**3, phi), dps=20)
     u0, du0, m2 = numeric_1d(sp.log(1 + phi**2) - phi**2 / 8, phi).origin()
     assert u0 == 0 and du0 == 0 and _rel(m2, mpmath.mpf(7) / 4) < 1e-45
@@ -185,6 +187,15 @@ def test_bad_arguments_are_input_errors(kwargs):
     with pytest.raises(InputError) as exc:
         bounce(pot, **{"dps": 20, **kwargs})
     assert "\n" not in str(exc.value)
+
+
+def test_specific_errors():
+    with pytest.raises(OutsideWindowError):
+        bounce(Potential("phi**2/2 - phi**3", ["phi"]), omega=1, dps=20)
+    with pytest.raises(NotAnalyticError):
+        solve_bounce(numeric_1d(phi**2 / 2 - sp.Abs(phi)**3, phi), dps=20)
+    with pytest.raises(NoFalseVacuumError, match="U\\(0\\)"):
+        solve_bounce(numeric_1d(1 + phi**2 / 2 - phi**3, phi), dps=20)
 
 
 def test_wrong_object_types():

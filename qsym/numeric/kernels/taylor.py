@@ -42,12 +42,17 @@ from dataclasses import dataclass, field
 import mpmath
 from mpmath.libmp import MPZ, to_fixed
 
+from qsym.numeric.kernels.relaxed import Relaxed
+
 _mul = operator.mul
 
 #: fixed-point coefficients below 2**(_NOISE_BITS - P) count as zero
 _NOISE_BITS = 16
 #: a step never grows by more than this factor over the previous one
 _MAX_GROWTH = 3.0
+#: fixed point from this order on (dps ~750): relaxed products (qsym.numeric.kernels.relaxed);
+#: below, the naive products of the shrinking coefficients are as fast (measured)
+RELAXED_MIN_ORDER = 900
 #: fixed point: fraction of the working bits (and of the order) with which the
 #: variational series y is computed (Newton needs the derivative to only a
 #: third of the digits when each step gains a factor 3/2; half is safe)
@@ -246,6 +251,11 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
         sgy = sg + sy - P
         Gs = []
         Ys = [Y[0] >> sy, Y[1] >> sy]
+    # fixed point, high order: the products run as relaxed (online) products,
+    # most of their pairs in big Kronecker multiplications (exact, same sums)
+    rel = None
+    if fixed and N >= RELAXED_MIN_ORDER:
+        rel = [None, None] + [Relaxed(D[j - 1], D1, limit=N) for j in range(2, JP)]
     for k in range(N - 1):
         # column k of the powers: (Delta^0)_k, (Delta^1)_k, ..., (Delta^(JP-1))_k
         if k >= 2:
@@ -256,7 +266,9 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
             prev = D1
             for j in range(2, min(JP, k + 1)):
                 Dj = D[j]
-                if j == 2:
+                if rel:
+                    s = rel[j].coef(k)
+                elif j == 2:
                     # square: symmetric sum, half the products
                     hk = (k - 1) // 2
                     s = sum(map(mul, D1[1:hk + 1], D1[k - 1:k - hk - 1:-1])) * 2
@@ -283,14 +295,24 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
             if k < Nv:
                 s = sum(map(mul, gc, col))
                 Gs.append(s >> (P + sg))
-                s = sum(map(mul, Gs, Ys[k::-1]))
+                if rel:
+                    if k == 0:
+                        gyrel = Relaxed(Gs, Ys, limit=Nv)
+                    s = gyrel.coef(k)
+                else:
+                    s = sum(map(mul, Gs, Ys[k::-1]))
                 GY = s << sgy if sgy >= 0 else s >> -sgy
             else:
                 GY = 0
         elif var:
             s = sum(map(mul, gc, col))
             G.append(s >> P if fixed else s)
-            s = sum(map(mul, G, Y[k::-1]))
+            if rel:
+                if k == 0:
+                    gyrel = Relaxed(G, Y, limit=N)
+                s = gyrel.coef(k)
+            else:
+                s = sum(map(mul, G, Y[k::-1]))
             GY = s >> P if fixed else s
         if origin:
             den = (k + 2) * (k + d)

@@ -1,0 +1,186 @@
+r"""The result of a single-field bounce and its assembly from the recorded shot.
+
+:func:`_finish` adds the closed-form pieces to the shot's quadratures (tail beyond
+``R_match``, interior of a thin-wall bubble; :mod:`qsym.numeric.kernels.tails`) and
+forms the error estimate; the action is returned both directly and in virial form,
+
+.. math::  S = T + V, \qquad S_{\rm virial} = \frac{2}{d} T .
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Callable
+
+import mpmath
+
+from qsym.errors import InputError
+from qsym.numeric.bounce1d.shoot import _Shot
+from qsym.numeric.bounce1d.side import _Side
+from qsym.numeric.kernels import tails
+from qsym.results import CONVERGED, REDUCED, Result, latex_pm, latex_rows as _latex_rows, number_text
+
+@dataclass(frozen=True)
+class BounceResult(Result):
+    r"""A radial bounce and its integrals (physical units of the input).
+
+    ``action`` is ``S = T + V`` (direct), ``action_virial`` is ``(2/d) T``;
+    ``error`` estimates the relative error of ``action``; ``profile_error``
+    bounds the absolute error of the profile (same units as phi).
+    ``profile(r)`` and ``dprofile(r)`` evaluate ``phi`` and ``phi'`` at the
+    working precision for any ``r >= 0`` (Taylor series inside ``R_match``, the
+    asymptotic Bessel form beyond).  ``charge_integral`` is ``int phi^2 d^dx``.
+    ``iterations`` (also ``stats``) counts the shots of each phase; ``status`` is
+    :data:`~qsym.results.CONVERGED` or :data:`~qsym.results.REDUCED` (error above the tolerance).
+
+    .. math::  S = \Omega_d \int_0^\infty \Big(\tfrac12 \phi'^2 + U(\phi)\Big) r^{d-1} dr
+
+    >>> from qsym.numeric.bounce1d import PolyPotential, solve_bounce
+    >>> r = solve_bounce(PolyPotential([0, 0, "1/2", -1]), dps=20)
+    >>> sorted(r.to_json())[:4], r.status
+    (['R_match', 'action', 'action_virial', 'charge_integral'], 'converged')
+    """
+
+    VALUES = ("action", "action_virial", "phi0", "charge_integral")
+
+    phi0: object
+    action: object
+    action_virial: object
+    kinetic: object
+    potential: object
+    charge_integral: object
+    error: object
+    profile_error: object
+    dps: int | None
+    dim: int
+    sign: int
+    R_match: object
+    iterations: dict
+    status: str
+    profile: Callable = field(repr=False, compare=False)
+    dprofile: Callable = field(repr=False, compare=False)
+
+    @property
+    def stats(self) -> dict:
+        """The shot counts (``iterations``) under the shared name of :class:`qsym.results.Result`."""
+        return self.iterations
+
+    def to_json(self, dps: int | None = None) -> dict:
+        """The payload of ``qsym bounce --json``: action, action_virial, phi0, charge_integral
+        (``dps`` digits), R_match (10 digits), dim, sign, dps, error (3 digits), iterations, status."""
+        d = dps if dps is not None else (self.dps or 15)
+        out = {name: number_text(getattr(self, name), d) for name in self.VALUES}
+        out.update(R_match=number_text(self.R_match, 10), dim=self.dim, sign=self.sign, dps=d,
+                   error=number_text(self.error, 3), iterations=dict(self.iterations), status=self.status)
+        return out
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the action and the central value with their errors."""
+        return _latex_rows([
+            ("S", latex_pm(self.action, self.error, dps=self.dps)),
+            (r"\phi(0)", latex_pm(self.phi0, self.profile_error, relative=False, dps=self.dps)),
+        ], f"bounce in d = {self.dim}, {self.status}")
+
+
+def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps, tol):
+    """Assemble a BounceResult from the final (quadrature) shot (status against ``tol``)."""
+    A = side.A
+    d = side.d
+    prec = side.prec
+    with mpmath.workprec(prec):
+        R = A.to_mpf(sh.R)
+        pR, dpR = A.to_mpf(sh.p) + sh.shift, A.to_mpf(sh.dp)
+        q = {k: A.to_mpf(v) for k, v in sh.quad.items()}
+        tl = tails.tail_integrals(d, R, pR, dpR)
+        Aamp = tl["A"]
+        T = q["T"] + tl["T"]
+        V = q["V"] + tl["V"]
+        Q2 = q["Q"] + tl["Q"]
+        r1 = sh.r_start
+        if r1:
+            # interior of a thin-wall bubble, psi = psi_t - delta Lambda(r), in closed form
+            mu, pt = side.mu, side.psi_t
+            delta = mpmath.exp(x)
+            lam, dlam = side.lam(r1)
+            IL2 = tails.regular_sq_integral(d, mu, r1)
+            vol = r1 ** d / d
+            T += delta ** 2 / 2 * (r1 ** (d - 1) * lam * dlam - mu ** 2 * IL2)
+            V += side.deriv_scaled(0, pt) * vol + mu ** 2 * delta ** 2 / 2 * IL2
+            Q2 += pt ** 2 * vol - 2 * pt * delta * r1 ** (d - 1) * dlam / mu ** 2 + delta ** 2 * IL2
+        S = T + V
+        Sv = 2 * T / d
+        dS = q["dT"] + q["dV"]
+        e_vir = abs(S - Sv) / abs(S)
+        e_x = abs(dS * dx) / abs(S)
+        e_tail = side.c3 * abs(pR) ** 3 * R ** (d - 1) / abs(S)
+        P = side.P if side.P else 53
+        # rounding: a few units of 2**-P per step, relative to O(1) integrals
+        e_round = 4 * mpmath.mpf(sh.steps) * mpmath.mpf(2) ** (-P)
+        # profile: the residual Newton correction times the variation, largest
+        # at R (growing mode), plus rounding; absolute, in units of phi_e
+        prof_err = abs(dx) * max(abs(A.to_mpf(sh.y)), 1) + mpmath.mpf(2) ** (-P) * sh.steps
+        # the returned numbers are rounded to dps digits (or to float64)
+        e_repr = mpmath.mpf(2) ** (1 - (mpmath.libmp.dps_to_prec(dps) if dps else 53))
+        err = e_vir + e_x + e_tail + e_round + e_repr
+        omega = 2 * mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2)
+        ps, m = side.phi_s, side.m
+        fac = omega * ps ** 2 * m ** (2 - d)
+        out = dict(S=fac * S, Sv=fac * Sv, T=fac * T, V=fac * V,
+                   Q=omega * ps ** 2 * m ** (-d) * Q2, err=err,
+                   phi0=ps * side.psi0(x + dx), R=R / m,
+                   perr=abs(ps) * (prof_err + e_repr * abs(side.psi0(x + dx))))
+    prof, dprof = _make_profile(side, sh, Aamp, dps)
+    if dps is None:
+        conv = float
+    else:
+        def conv(v):
+            with mpmath.workdps(dps):
+                return +v
+    return BounceResult(
+        phi0=conv(out["phi0"]), action=conv(out["S"]), action_virial=conv(out["Sv"]),
+        kinetic=conv(out["T"]), potential=conv(out["V"]), charge_integral=conv(out["Q"]),
+        error=conv(out["err"]), profile_error=conv(out["perr"]), dps=dps, dim=d,
+        sign=side.sign, R_match=conv(out["R"]),
+        iterations=counts, status=CONVERGED if out["err"] <= tol else REDUCED, profile=prof, dprofile=dprof)
+
+
+def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
+    """phi(r) and phi'(r) in physical units from the recorded Taylor steps."""
+    A = side.A
+    steps = sh.store
+    prec = side.prec
+    ps, m = side.phi_s, side.m
+    with mpmath.workprec(prec):
+        starts = [A.to_mpf(st.r0) for st in steps]
+        hs = [A.to_mpf(st.h) for st in steps]
+        ends = [starts[i] + hs[i] * A.to_mpf(st.sigma) for i, st in enumerate(steps)]
+        R = ends[-1]
+        r_start = sh.r_start if sh.r_start is not None else mpmath.mpf(0)
+        delta = mpmath.exp(side.x_final) if side.thin else None
+    out_prec = prec if dps is not None else 53
+
+    def _eval(r, deriv):
+        with mpmath.workprec(prec):
+            r = mpmath.mpf(r) * m
+            if r < 0:
+                raise InputError("the profile is defined for r >= 0")
+            if r > R:
+                v = tails.tail_profile(side.d, Aamp, r, deriv=deriv)
+            elif side.thin and r < r_start:
+                lam, dlam = side.lam(r) if r > 0 else (mpmath.mpf(1), mpmath.mpf(0))
+                v = -delta * dlam if deriv else side.psi_t - delta * lam
+            else:
+                i = max(0, bisect.bisect_right(starts, r) - 1)
+                st = steps[i]
+                s = (r - starts[i]) / hs[i]
+                cs = [A.to_mpf(c) for c in st.b]
+                if deriv:
+                    v = mpmath.polyval([k * cs[k] for k in range(len(cs) - 1, 0, -1)], s) / hs[i]
+                else:
+                    v = mpmath.polyval(cs[::-1], s) + st.shift
+            v = ps * v * (m if deriv else 1)
+        with mpmath.workprec(out_prec):
+            return +v if dps is not None else float(v)
+
+    return (lambda r: _eval(r, False)), (lambda r: _eval(r, True))

@@ -1,0 +1,275 @@
+r"""One shot of the radial bounce equation, its quadratures and the Newton correction.
+
+A shot integrates
+
+.. math::  \psi'' + \frac{d-1}{r}\psi' = \tilde U'(\psi), \qquad y'' + \frac{d-1}{r} y' = \tilde U''(\psi) y
+
+from the centre with Taylor steps (:mod:`qsym.numeric.kernels.taylor`) until an
+overshoot, an undershoot, the point where its predicted Newton deviation
+becomes non-linear, or (``final``) where the neglected cubic tail is below the
+tolerance.  With ``quad=True`` it also records the steps (the profile) and
+integrates ``T``, ``V``, ``int psi^2`` and their x-derivatives exactly per step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+
+from qsym.errors import ConvergenceError
+from qsym.numeric.bounce1d.side import _Side
+from qsym.numeric.kernels import taylor as tay
+from qsym.numeric.kernels.taylor import Arith, Step
+
+#: the tail counts as linear (auto-matching test on; bisection hands over to
+#: Newton) once |psi| is below this (field in units of phi_e): the neglected
+#: nonlinearity is then a 1% effect, well inside Newton's basin
+PSI_LINEAR = 1e-2
+#: stop a Newton shot where the predicted deviation reaches this fraction of psi
+DEVIATION_FRACTION = 0.5
+#: a shot that records the profile (the last one) stops earlier, where the
+#: predicted deviation is this fraction of psi, so the matched tail amplitude
+#: (and the profile beyond R) is that accurate even at the rounding floor of x
+DEVIATION_FRACTION_FINAL = 1e-2
+#: largest tail step (units of 1/m) of the recorded shot
+TAIL_STEP = 1.0
+#: safety cap on Taylor steps in one shot
+MAX_STEPS = 200000
+
+
+class _Overflow(ConvergenceError):
+    """A shot left the representable range (huge field or vanishing step)."""
+
+
+@dataclass
+class _Shot:
+    reason: str              # 'over', 'under', 'deviate', 'final'
+    linear: bool             # reached |psi| < PSI_LINEAR before stopping
+    R: object                # Arith number
+    p: object
+    dp: object
+    y: object
+    dy: object
+    steps: int
+    min_psi: float
+    store: list | None = None
+    quad: dict | None = None
+    r_start: object = None
+    shift: float = 0.0       # psi = p + shift at the end of the shot
+    energy: float = 0.0      # psi'^2/2 - U at the event: > 0 overshoot, < 0 undershoot
+
+
+def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True,
+           newton_trust: float = math.inf):
+    A = side.A
+    d = side.d
+    N = A.order
+    r0, p, dp, y, dy, r_start, shift = side.start(x)
+    h = A.one if not r0 else A.from_float(1.0)
+    store = [] if quad else None
+    var = newton or quad
+    beta = None  # bound on |psi - psi(r0)| over the next step (non-polynomial U)
+    dev_fraction = DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION
+    M = side.model_shifted if shift else side.model
+    Tq = Vq = Qq = dTq = dVq = 0
+    reached = False
+    min_psi = math.inf
+    energy = 0.0
+    binom = [math.comb(d - 1, j) for j in range(d)]
+    # work of one step: the Cauchy products of order N (big integers: ~N^2 limb
+    # products of P bits; floats: interpreter overhead ~N^2 / 8)
+    JP = min(len(M.poly) if M.poly is not None else N, N)
+    step_work = N * JP * ((A.P or 64) // 64 + 1)
+    steps = 0
+    reason = None
+    while True:
+        steps += 1
+        if steps > MAX_STEPS:
+            raise ConvergenceError("bounce integration took too many steps; the potential may be "
+                                   "too stiff for the Taylor integrator (try a smaller dps)")
+        side.prob.charge(step_work)
+        b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta)
+        if shift:
+            # floats near the true vacuum: chi is tiny and carries relative
+            # precision, so the truncation tolerance is relative to it
+            est = tay.radius_factor(A, b, min(0.0, math.log2(max(abs(b[0]), abs(b[1]), 1e-300))))
+        else:
+            est = tay.radius_factor(A, b)
+        # fixed point: rounding noise 2**-P in b_k must not be amplified by
+        # sigma**k, so evaluate inside the trial scale and grow the next one
+        sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
+        grow = min(est, tay._MAX_GROWTH)
+        if quad and reached and not A.fixed:
+            # the recorded shot must stop inside the window where its deviation
+            # is between DEVIATION_FRACTION_FINAL and 1 of psi: that deviation
+            # grows like exp(2 r), so the tail steps are kept below TAIL_STEP/m
+            hf = A.to_float(h)
+            sig = min(sig, TAIL_STEP / hf)
+            grow = min(grow, TAIL_STEP / hf)
+        if beta is not None or not side.prob.poly:
+            # bound on |Delta| over the step actually taken; if the truncated
+            # expansion of U assumed less, redo the step with the full one
+            bsum = sum(abs(A.to_float(v)) * sig ** k for k, v in enumerate(b) if k)
+            if beta is not None and bsum > beta:
+                beta = None
+                steps -= 1
+                continue
+            beta = 2 * bsum * max(1.0, grow / sig)
+            if not beta < 0.9:
+                beta = None
+        s = A.from_float(sig)
+        hn = A.mul(h, s)
+        h_next = A.mul(h, A.from_float(grow))
+        pn, dv = tay.horner(A, b, s)
+        dpn = A.div(dv, h)
+        if var:
+            yn, dyv = tay.horner(A, Y, s)
+            dyn = A.div(dyv, h)
+        else:
+            yn = dyn = 0
+        if quad:
+            store.append(Step(r0, h, s, b, shift))
+            bs = [b[0] + shift] + b[1:] if shift else b
+            q = _step_integrals(A, d, binom, r0, h, s, bs, Y, c, F, N)
+            Tq += q[0]
+            Vq += q[1]
+            Qq += q[2]
+            dTq += q[3]
+            dVq += q[4]
+        r0 = r0 + hn
+        p, dp, y, dy, h = pn, dpn, yn, dyn, h_next
+        pf = A.to_float(p) + shift
+        dpf = A.to_float(dp)
+        if shift and pf < 0.5 * shift:
+            # out of the bubble: back to psi itself
+            p = p + shift
+            shift = 0.0
+            M = side.model
+        rf = A.to_float(r0)
+        apf = abs(pf)
+        if not (math.isfinite(pf) and math.isfinite(dpf) and rf > 0 and A.to_float(h) > 0):
+            raise _Overflow(f"the shot overflowed near r = {rf:.3g}/m")
+        if apf < min_psi:
+            min_psi = apf
+        if apf < PSI_LINEAR:
+            reached = True
+        if pf < 0:
+            reason = "over"
+            energy = 0.5 * dpf * dpf - side.U_float(pf)
+            break
+        if dpf > 0:
+            reason = "under"
+            energy = 0.5 * dpf * dpf - side.U_float(pf)
+            break
+        if reached:
+            # final: neglected cubic tail below tolerance
+            lg = 3 * math.log2(max(apf, 1e-300)) + (d - 1) * math.log2(max(rf, 1.0)) \
+                + math.log2(float(side.c3) + 1)
+            if apf == 0.0 or lg <= tol_final_log2:
+                reason = "final"
+                break
+            if newton:
+                yf, dyf = A.to_float(y), A.to_float(dy)
+                kap = side.kappa_float(rf)
+                den = dyf - kap * yf
+                res = dpf - kap * pf
+                # only once the growing mode dominates y is the Newton estimate sound
+                # (in a thin wall y starts as a shift of the wall, a decaying mode),
+                # and only if the residual exceeds the mismatch that the neglected
+                # nonlinearity alone produces, ~ (c3 + 1) psi^2
+                if (den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf))
+                        and abs(res) > 4 * (float(side.c3) + 1) * pf * pf):
+                    dx = -res / den
+                    if abs(dx * yf) >= dev_fraction * apf and abs(dx) <= newton_trust:
+                        reason = "deviate"
+                        break
+        if rf > 1e7:
+            raise ConvergenceError("bounce integration ran past r = 1e7 m^-1 without converging")
+    qd = None
+    if quad:
+        qd = dict(T=Tq, V=Vq, Q=Qq, dT=dTq, dV=dVq)
+    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start, shift,
+                 energy)
+
+
+def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
+    """Integrals of one step: T, V, int psi^2, dT/dx, dV/dx (radial measure r^(d-1) dr).
+
+    With ``r = r0 + t h`` and ``D(t) = h psi'`` (scaled series), the integrands
+    are ``D^2 W/(2h)``, ``U W h``, ``psi^2 W h``, ``D D_y W / h`` and
+    ``U'(psi) y W h`` with ``W = (r0 + t h)^(d-1)``, integrated exactly over
+    ``0 <= t <= s``; ``U`` comes from ``dU/dt = U'(psi) D``.
+    """
+    W = []
+    for j in range(d):
+        w = A.one * binom[j]
+        for _ in range(d - 1 - j):
+            w = A.mul(w, r0)
+        for _ in range(j):
+            w = A.mul(w, h)
+        W.append(w)
+    if not A.fixed:
+        # floats: numpy convolutions (the series are short; this is ~10x faster)
+        b_ = np.asarray(b, dtype=float)
+        Y_ = np.asarray(Y, dtype=float)
+        F_ = np.asarray(F, dtype=float)
+        W_ = np.asarray(W, dtype=float)
+        k = np.arange(1, len(b_))
+        D = k * b_[1:]
+        DY = k * Y_[1:]
+        U_ = np.concatenate(([c[0]], np.convolve(F_, D)[:len(F_)] / np.arange(1, len(F_) + 1)))
+
+        def integ(series, n):
+            ser = np.convolve(series[:n], W_)[:n]
+            kk = np.arange(1, len(ser) + 1)
+            return float(np.dot(ser, s ** kk / kk))
+
+        return (integ(np.convolve(D, D), N) / (2 * h), h * integ(U_, N), h * integ(np.convolve(b_, b_), N),
+                integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)))
+    D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
+    FD = tay.kron_cauchy(F, D, len(F), A.P)
+    Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
+    DD = tay.kron_cauchy(D, D, N, A.P)
+    PP = tay.kron_cauchy(b, b, N, A.P)
+    # dT/dx, dV/dx only enter the error estimate: a few digits suffice, so
+    # they are computed in floats from the rounded series
+    # (y grows like exp(r): at high precision the shot runs far enough for it
+    # to leave the float range, so y is scaled by 2**-ey and the result back)
+    Af = Arith(None)
+    fl = [A.to_float(v) for v in (h, s, r0)]
+    ey = max((A.log2abs(v) for v in Y if v), default=0)
+    ey = int(ey) - 8 if ey > 512 else 0
+    Ys = [A.to_float(v >> ey) for v in Y] if ey else [A.to_float(v) for v in Y]
+    dT, dV = _step_integrals(Af, d, binom, fl[2], fl[0], fl[1],
+                             [A.to_float(v) for v in b], Ys,
+                             [A.to_float(v) for v in c[:2]], [A.to_float(v) for v in F], N)[3:]
+    if ey:
+        return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
+                A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
+                A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
+                A.from_mpf(mpmath.ldexp(_clip(dT), ey)), A.from_mpf(mpmath.ldexp(_clip(dV), ey)))
+    return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
+            A.from_float(_clip(dT)), A.from_float(_clip(dV)))
+
+
+def _clip(v: float) -> float:
+    """A float sensitivity made finite (overflow only inflates the error estimate)."""
+    return math.copysign(1e300, v) if not abs(v) < 1e300 else v
+
+
+def _newton_step(side: _Side, sh: _Shot):
+    """Newton correction dx from the matching condition at the shot's end (mpf)."""
+    A = side.A
+    with mpmath.workprec(side.prec):
+        R = A.to_mpf(sh.R)
+        kap = side.kappa(R)
+        F = A.to_mpf(sh.dp) - kap * (A.to_mpf(sh.p) + sh.shift)
+        dF = A.to_mpf(sh.dy) - kap * A.to_mpf(sh.y)
+        if dF == 0:
+            raise ConvergenceError("degenerate shooting derivative; try another dps")
+        return -F / dF

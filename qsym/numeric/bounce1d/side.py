@@ -1,0 +1,276 @@
+r"""One escape direction of a bounce problem in dimensionless form, at one precision.
+
+Units: the field in units of the escape point ``phi_e`` (``psi = phi/phi_e``) and the radius in
+units of ``1/m``, so that
+
+.. math::  \tilde U(\psi) = \frac{U(\phi_e \psi)}{m^2 \phi_e^2}, \qquad \tilde U''(0) = 1 .
+
+:class:`_Side` holds that potential in the integrator's arithmetic
+(:mod:`qsym.numeric.kernels.taylor`), the shooting parameter (``x = psi(0)``, or
+``x = ln(psi_t - psi(0))`` when a second minimum ``psi_t`` exists) and the start of a shot.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import mpmath
+import numpy as np
+
+from qsym.numeric.bounce1d.problem import _Problem, _fnum
+from qsym.numeric.kernels import tails
+from qsym.numeric.kernels.taylor import Arith, Model
+
+#: floats integrate psi - psi_t when the centre is this close to psi_t
+SHIFT_DELTA = 0.1
+#: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
+SERIES_START = 16
+
+
+@functools.lru_cache(maxsize=1)
+def _gauss_legendre():
+    return np.polynomial.legendre.leggauss(64)
+
+
+class _Side:
+    """One escape direction in dimensionless form at one precision."""
+
+    def __init__(self, prob: _Problem, sign: int, P: int | None):
+        self.prob = prob
+        self.sign = sign
+        self.d = prob.d
+        self.nu = mpmath.mpf(prob.d) / 2 - 1
+        self._uf = None
+        pe_b, pt_b = prob.sides[sign]
+        # linear-start threshold eta = 2**(-P/2): the neglected eta**2 is 2**-P.
+        # The start values then carry only P/2 significant bits in fixed point,
+        # and that noise moves the shooting parameter; a thin-wall problem
+        # therefore works with 3P/2 bits so that eta keeps P significant bits.
+        # (an mpf: at high precision 2**(-P/2) is below the float range)
+        self.theta = mpmath.mpf(2) ** (-(P if P else 53) / 2)
+        if P and pt_b is not None:
+            P = P + P // 2
+        self.A = Arith(P)
+        self.P = P
+        prec = (P if P else 53) + 20
+        self.prec = prec
+        # non-polynomial U: its Taylor coefficients are evaluated with the bits
+        # that cancel in U''(0) (omega close to m) on top
+        self.prec_u = prec + prob.guard_bits
+        with mpmath.workprec(prec):
+            self.m = mpmath.sqrt(prob.mass2(prec))
+            pe = prob.refine(pe_b, 0, prec)
+            self.phi_s = pe
+            m2 = self.m ** 2
+            if prob.poly:
+                c = [_fnum(x) for x in prob.coeffs]
+                self.u = [c[i] * pe ** (i - 2) / m2 if i >= 2 else mpmath.mpf(0)
+                          for i in range(len(c))]
+            else:
+                self.u = None
+            if pt_b is not None:
+                pt = prob.refine(pt_b, 1, prec)
+                self.psi_t = pt / pe
+                self.mu = mpmath.sqrt(self.d2U_scaled(self.psi_t))
+            else:
+                self.psi_t = None
+                self.mu = None
+            # floats integrate chi = psi - psi_t in a thin wall, so that the tiny
+            # deviation from the true vacuum keeps its relative precision
+            self.shift = self.psi_t if (P is None and self.psi_t is not None) else mpmath.mpf(0)
+            self.shift_f = float(self.shift)
+            if self.u is not None:
+                self.poly = [self.A.from_mpf(v) for v in self.u]
+                shifted = [mpmath.mpf(0)] * len(self.u)
+                for j in range(len(self.u)):
+                    shifted[j] = sum(mpmath.binomial(i, j) * self.u[i] * self.shift ** (i - j)
+                                     for i in range(j, len(self.u)))
+                self.poly_shifted = [self.A.from_mpf(v) for v in shifted]
+            else:
+                self.poly = self.poly_shifted = None
+            # |U'''(0)|/6 in scaled units: size of the neglected cubic tail
+            self.c3 = abs(self.deriv_scaled(3, mpmath.mpf(0))) / 6
+        self.model = Model(self.A, self.d, poly=self.poly,
+                           derivs=None if prob.poly else self._derivs)
+        # the same potential about psi_t (chi = psi - psi_t), used inside a
+        # thin-wall bubble by the float path; the tail goes back to psi, whose
+        # small values floats hold with relative precision
+        self.model_shifted = Model(self.A, self.d, poly=self.poly_shifted,
+                                   derivs=None if prob.poly else self._derivs_shifted)
+
+    # scaled potential: U~(psi) = U(phi_s psi) / (m^2 phi_s^2)
+    def deriv_scaled(self, k, psi):
+        if self.u is not None:
+            tot = mpmath.mpf(0)
+            for i in range(k, len(self.u)):
+                tot += mpmath.ff(i, k) * self.u[i] * psi ** (i - k)
+            return tot
+        c = self.series_scaled(psi, k + 1)
+        return c[k] * mpmath.factorial(k)
+
+    def series_scaled(self, psi, n):
+        """``[U~^(j)(psi)/j!]_{j<n}`` of the scaled non-polynomial potential (mpf).
+
+        Taylor-mode differentiation of U (bridge), at ``prec_u`` bits, scaled
+        by ``phi_s**j / (m^2 phi_s^2)``; the work is charged to the budget.
+        """
+        prob = self.prob
+        prob.charge(n * n * prob.series_cost)
+        with mpmath.workprec(self.prec_u):
+            ps = self.phi_s
+            raw = prob.num.taylor(ps * mpmath.mpf(psi), n)
+            fac = 1 / (self.m ** 2 * ps ** 2)
+            out = []
+            for j, v in enumerate(raw):
+                out.append(v * fac)
+                fac *= ps
+        with mpmath.workprec(self.prec):
+            return [+v for v in out]
+
+    def U_float(self, psi: float) -> float:
+        """The scaled potential in double precision (for event energies)."""
+        if self.u is not None:
+            if self._uf is None:
+                self._uf = [float(v) for v in self.u]
+            v = 0.0
+            for c in reversed(self._uf):
+                v = v * psi + c
+            return v
+        with mpmath.workprec(self.prec):
+            return float(self.deriv_scaled(0, mpmath.mpf(psi)))
+
+    def d2U_scaled(self, psi):
+        return self.deriv_scaled(2, psi)
+
+    def _derivs_shifted(self, x0, n, beta=None):
+        return self._derivs(x0, n, beta, self.shift)
+
+    def _derivs(self, x0, n, beta=None, shift=0):
+        """Taylor coefficients of U at x0 (Taylor-mode differentiation); with
+        ``beta`` (a bound on the step's |Delta|) the list stops once three
+        successive ``|c_j| j^2 beta^(j-2)`` are below 2**-(P+8): the number of
+        terms is doubled from SERIES_START until that holds or n is reached."""
+        A = self.A
+        tiny = mpmath.mpf(2) ** (-((self.P or 53) + 8))
+        with mpmath.workprec(self.prec):
+            psi = A.to_mpf(x0) + shift
+            m = n if beta is None else min(n, SERIES_START)
+            while True:
+                cs = self.series_scaled(psi, m)
+                cut = None
+                if beta is not None:
+                    small = 0
+                    b = mpmath.mpf(beta)
+                    for j in range(4, len(cs)):
+                        small = small + 1 if abs(cs[j]) * j * j * b ** (j - 2) < tiny else 0
+                        if small >= 3:
+                            cut = j + 1
+                            break
+                if cut is not None:
+                    cs = cs[:cut]
+                    break
+                if m >= n:
+                    break
+                m = min(n, 2 * m)
+            return [A.from_mpf(v) for v in cs]
+
+    # -- Bessel pieces (m = 1 units; qsym.numeric.kernels.tails) --------------
+    def kappa(self, R):
+        """Log-derivative of the decaying tail r^-nu K_nu(r) at R (mpf)."""
+        return tails.kappa(self.d, R)
+
+    def kappa_float(self, R: float) -> float:
+        """kappa(R) in double precision (closed form for odd d)."""
+        return tails.kappa_float(self.d, R)
+
+    def lam(self, r):
+        """Regular linear solution about phi_t, normalised to 1 at r = 0, and its derivative."""
+        return tails.regular_profile(self.d, self.mu, r)
+
+    # -- shooting parameter -----------------------------------------------------
+    @property
+    def thin(self):
+        return self.psi_t is not None
+
+    def x_bracket(self):
+        """(x_under, x_over_guess_direction): an undershooting x and the overshoot direction."""
+        if self.thin:
+            return float(mpmath.log(self.psi_t - 1)), -1.0
+        return 1.0, +1.0
+
+    def start(self, x):
+        """Initial state for parameter x: (r, psi - shift, psi', y, y', r as mpf, shift).
+
+        Floats integrate ``psi - psi_t`` (shift = psi_t) when the centre is
+        within ``SHIFT_DELTA`` of the true vacuum, ``psi`` itself otherwise.
+        """
+        A = self.A
+        with mpmath.workprec(self.prec):
+            x = mpmath.mpf(x)
+            if not self.thin:
+                return 0, A.from_mpf(x), 0, A.one, 0, mpmath.mpf(0), 0.0
+            delta = mpmath.exp(x)
+            shift = self.shift if delta < SHIFT_DELTA else mpmath.mpf(0)
+            if delta >= self.theta:
+                return (0, A.from_mpf(self.psi_t - shift - delta), 0, A.from_mpf(-delta), 0,
+                        mpmath.mpf(0), float(shift))
+            # linear start where delta*Lambda(r1) ~ theta
+            mu, nu = float(self.mu), float(self.nu)
+            target = float(mpmath.log(self.theta) - x)  # ln Lambda(r1)
+            z = max(target, 1.0)
+            for _ in range(30):
+                lnlam = (z - 0.5 * math.log(2 * math.pi * z) + math.lgamma(nu + 1)
+                         + nu * math.log(2 / z))
+                z_new = z + (target - lnlam)
+                if z_new <= 0.5:
+                    z_new = 0.5
+                if abs(z_new - z) < 1e-9:
+                    z = z_new
+                    break
+                z = z_new
+            r1 = mpmath.mpf(z / mu)
+            lam, dlam = self.lam(r1)
+            eta, deta = delta * lam, delta * dlam
+            while eta > 4 * self.theta:
+                r1 *= mpmath.mpf(0.9)
+                lam, dlam = self.lam(r1)
+                eta, deta = delta * lam, delta * dlam
+            return (A.from_mpf(r1), A.from_mpf(self.psi_t - shift - eta), A.from_mpf(-deta),
+                    A.from_mpf(-eta), A.from_mpf(-deta), r1, float(shift))
+
+    def thin_wall_guess(self):
+        """x = ln(delta) from the thin-wall radius (d-1) sigma/eps, if the wall is thin.
+
+        ``sigma = int_0^psi_t sqrt(2 max(U, 0))`` (the barrier), ``eps = -U(psi_t)``;
+        the interior solution grows like exp(mu r), so ``ln delta ~ -mu R``.
+        Returns None unless ``mu R > 20``.
+        """
+        if not self.thin:
+            return None
+        pt = float(self.psi_t)
+        nodes, weights = _gauss_legendre()
+        xs = 0.5 * pt * (nodes + 1)
+        sig = 0.5 * pt * sum(w * math.sqrt(2 * max(self.U_float(float(v)), 0.0))
+                             for v, w in zip(xs, weights))
+        eps = -self.U_float(pt)
+        if eps <= 0:
+            return None
+        mu_r = float(self.mu) * (self.d - 1) * sig / eps
+        return -mu_r if mu_r > 20 else None
+
+    def dx_rel(self, x, dx):
+        """Size of a change dx of the shooting parameter, relative.
+
+        Both the parameter itself (in a thin wall, x = ln(delta) sets the wall
+        radius) and the centre value it implies (delta * dx) must be converged.
+        """
+        rel = abs(dx) / max(1, abs(x))
+        if self.thin:
+            rel = max(rel, abs(mpmath.exp(x) * dx) / abs(self.psi0(x)))
+        return rel
+
+    def psi0(self, x):
+        with mpmath.workprec(self.prec):
+            x = mpmath.mpf(x)
+            return self.psi_t - mpmath.exp(x) if self.thin else x

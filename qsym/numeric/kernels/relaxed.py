@@ -1,0 +1,169 @@
+r"""Relaxed (online) products of big-integer series by Kronecker substitution.
+
+A Taylor integrator learns the coefficients of its series one at a time: the
+coefficient ``k`` of ``psi^2`` is needed before ``psi_{k+1}`` exists.  The
+naive product then costs ``n^2/2`` big-integer multiplications.  A *relaxed*
+product (van der Hoeven, "Relaxed multiplication", 2002) delivers
+
+.. math::  c_k = \sum_{i+j=k} a_i b_j
+
+as soon as ``a_0..a_k`` and ``b_0..b_k`` are known, but computes most of the
+pairs ``(i, j)`` in square tiles ``[s, 2s) x [j_0, j_0 + s)`` (``s = 2^p``,
+``j_0 >= s`` a multiple of ``s``), each one big multiplication of packed
+integers (Kronecker substitution: ``sum a_i 2^{iL}`` times ``sum b_j 2^{jL}``,
+GMP's subquadratic multiplication), done at the moment its last coefficient
+arrives; it only feeds coefficients with larger indices.  Pairs with
+``min(i, j) < BASE`` are summed directly.  The results are exact integers,
+identical to the naive sums.
+
+Numeric layer: gmpy2 only (falls back to Python ints without it).
+
+>>> a = [3, -1, 4, 1, -5, 9, 2, -6] * 20
+>>> r = Relaxed(a, a, base=4)
+>>> got = [r.coef(k) for k in range(len(a))]
+>>> got == [sum(a[i] * a[k - i] for i in range(k + 1)) for k in range(len(a))]
+True
+"""
+
+from __future__ import annotations
+
+import operator
+
+try:  # pragma: no cover - gmpy2 is a hard dependency of mpmath's fast backend
+    import gmpy2
+    _pack, _unpack, _MPZ = gmpy2.pack, gmpy2.unpack, gmpy2.mpz
+except ImportError:  # pragma: no cover
+    gmpy2 = None
+    _MPZ = int
+
+__all__ = ["Relaxed", "BASE", "kron_mul"]
+
+_mul = operator.mul
+_add = operator.add
+#: pairs (i, j) with min(i, j) < BASE are summed directly (small tiles do not pay)
+BASE = 16
+
+
+def _pack_py(vals, L):
+    return int.from_bytes(b"".join(int(v).to_bytes(L // 8, "little") for v in vals), "little")
+
+
+def _unpack_py(x, L, n):
+    raw = int(x).to_bytes(n * L // 8 + 8, "little")
+    nb = L // 8
+    return [int.from_bytes(raw[i * nb:(i + 1) * nb], "little") for i in range(n)]
+
+
+def _signed_pack(vals, L):
+    """``sum v_i 2^(i L)`` for signed ``|v_i| < 2^(L-1)``."""
+    H = _MPZ(1) << (L - 1)
+    if gmpy2 is not None:
+        return _pack([v + H for v in vals], L) - _pack([H] * len(vals), L)
+    return _pack_py([v + H for v in vals], L) - _pack_py([H] * len(vals), L)
+
+
+def _maxbits(seq) -> int:
+    return int(max(map(abs, seq), default=0)).bit_length() if seq else 0
+
+
+def kron_mul(a: list, b: list, bits: int | None = None) -> list:
+    r"""The full product of two integer sequences by one big multiplication (Kronecker substitution).
+
+    .. math::  \Big(\sum_i a_i X^i\Big)\Big(\sum_j b_j X^j\Big) \text{ at } X = 2^L, \quad
+               2^{L-1} > \max|a| \max|b| \cdot \min(\#a, \#b)
+
+    ``bits`` bounds ``log2 max|a_i b_j|`` (computed when omitted).
+
+    >>> [int(v) for v in kron_mul([1, -2, 3], [4, 5])]
+    [4, -3, 2, 15]
+    """
+    n = len(a) + len(b) - 1
+    if bits is None:
+        bits = _maxbits(a) + _maxbits(b)
+    L = bits + min(len(a), len(b)).bit_length() + 2
+    L = (L + 7) // 8 * 8
+    W = _signed_pack(a, L) * _signed_pack(b, L)
+    H = _MPZ(1) << (L - 1)
+    if gmpy2 is not None:
+        W += _pack([H] * n, L)
+        raw = _unpack(W, L)
+    else:
+        W += _pack_py([H] * n, L)
+        raw = _unpack_py(W, L, n)
+    if len(raw) < n:
+        raw += [0] * (n - len(raw))
+    return [v - H for v in raw[:n]]
+
+
+class Relaxed:
+    r"""Online product ``c = a b`` of two growing integer sequences (``a is b``: a square).
+
+    ``coef(k)`` returns :math:`c_k = \sum_{i=0}^{k} a_i b_{k-i}` exactly; it must be called with
+    ``k = 0, 1, 2, ...`` in order, each time with ``a`` and ``b`` known up to index ``k``
+    (the lists are read, never copied, so the caller appends to them in between).
+    ``limit`` (optional) is the last index that will be asked for.
+
+    >>> a, b = [1, 2], [3, -1]
+    >>> r = Relaxed(a, b, base=1)
+    >>> [r.coef(0), r.coef(1)]
+    [3, 5]
+    """
+
+    def __init__(self, a: list, b: list, limit: int | None = None, base: int = BASE):
+        self.a, self.b = a, b
+        self.square = a is b
+        self.base = max(1, int(base))
+        self.limit = limit
+        self.acc = [0] * (limit + 1) if limit is not None else []
+        self.done = -1  # tiles completing at times <= done are folded in
+
+    def _tile(self, i0: int, j0: int, s: int):
+        """Add the tile a[i0:i0+s] x b[j0:j0+s] (and its mirror) to the accumulator."""
+        a, b = self.a, self.b
+        A = a[i0:i0 + s]
+        if self.square:
+            if i0 == j0:
+                prod = kron_mul(A, A)
+            else:
+                prod = kron_mul(A, a[j0:j0 + s])
+                prod = list(map(_add, prod, prod))
+        else:
+            Bj = b[j0:j0 + s]
+            prod = kron_mul(A, Bj)
+            if i0 != j0:
+                prod = list(map(_add, prod, kron_mul(a[j0:j0 + s], b[i0:i0 + s])))
+        acc = self.acc
+        t0 = i0 + j0
+        t1 = t0 + len(prod)
+        if len(acc) < t1:
+            if self.limit is None:
+                acc.extend([0] * (t1 - len(acc)))
+            else:
+                t1 = len(acc)
+                prod = prod[:t1 - t0]
+        acc[t0:t1] = map(_add, acc[t0:t1], prod)
+
+    def _fold(self, t: int):
+        """Every tile whose last coefficient has index t (s = 2^p >= base, (t+1) % s == 0)."""
+        s = self.base
+        # smallest power of two >= base
+        s = 1 << (s - 1).bit_length()
+        while 2 * s <= t + 1:
+            if (t + 1) % s == 0:
+                self._tile(s, t + 1 - s, s)
+            s *= 2
+
+    def coef(self, k: int):
+        """The coefficient ``k`` of the product (exact integer)."""
+        while self.done < k - 1:
+            self.done += 1
+            self._fold(self.done)
+        a, b = self.a, self.b
+        S0 = 1 << (self.base - 1).bit_length()
+        if k < 2 * S0:
+            return sum(map(_mul, a[:k + 1], b[k::-1]))
+        # pairs with min(i, j) < S0: i < S0 or j < S0 (disjoint for k >= 2 S0)
+        s = sum(map(_mul, a[:S0], b[k:k - S0:-1]))
+        s2 = sum(map(_mul, b[:S0], a[k:k - S0:-1]))
+        acc = self.acc
+        return (acc[k] if k < len(acc) else 0) + s + s2
