@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qsym.errors import InputError
-from qsym.numeric.mu2.search import mu2_minimum, threshold_scan
+from qsym.api.mu2 import mu2_minimum, threshold_scan
 from qsym.models import mssm as M
 from qsym.symbolic.potential import Potential
 

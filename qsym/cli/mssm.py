@@ -25,7 +25,7 @@ from __future__ import annotations
 import sympy as sp
 
 from qsym.errors import InputError
-from qsym.numeric.mu2.search import continuous_threshold_result, mu2_minimum, threshold_scan
+from qsym.api.mu2 import continuous_threshold_result, mu2_minimum, threshold_scan
 from qsym.models import mssm as model
 from qsym.cli.common import add_json, parse_params
 
@@ -131,10 +131,10 @@ def _run_threshold(args, values):
             args.scan, Fraction(int(exact["below"].p), int(exact["below"].q)),
             Fraction(int(exact["above"].p), int(exact["above"].q)), exact["text"],
             {"sympy": str(cf), "latex": sp.latex(cf)}, notes=[exact["note"]],
-            check=lambda v: mu2_minimum(make(v), dps=15, polish=False), progress=progress_printer())
+            check=lambda v: mu2_minimum(make(v), dps=15, polish=False), progress=progress_printer(), dps=dps)
     else:
         res = threshold_scan(make, args.scan, lo, hi, rtol=args.rtol, progress=progress_printer())
-        res.notes.append(_first_order_note(values, args.scan, exact))
+        res = res.replace(notes=[*res.notes, _first_order_note(values, args.scan, exact)])
     payload = res.as_json()
     if res.kind == "continuous":
         text = (f"L-ball threshold (continuous onset at the origin): {args.scan} = {payload['threshold']}\n"

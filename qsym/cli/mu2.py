@@ -13,7 +13,7 @@ origin).
 
 from __future__ import annotations
 
-from qsym.numeric.mu2.search import mu2_minimum
+from qsym.api.mu2 import mu2_minimum
 from qsym.cli.common import add_charge_args, add_json, add_potential_args, potential_from_args
 
 

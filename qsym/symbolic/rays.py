@@ -23,7 +23,7 @@ Cauchy-Schwarz gives
     \rho \equiv \frac{u_3^2}{4 p_2 u_4} \le \bar\rho \equiv \frac{a^T M^{-1} a}{4 u_4},
 
 a bound that is continuous across ``K`` (``rho <= 1`` is exactly "no
-Q-ball along this ray").  The numeric layer (:mod:`qsym.numeric.mu2.search`) uses it
+Q-ball along this ray").  The numeric layer (:mod:`qsym.numeric.mu2.bounds`) uses it
 to certify that the origin is a local minimum of mu^2.
 
 This module imports SymPy only.

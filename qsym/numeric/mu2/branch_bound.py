@@ -1,0 +1,317 @@
+r"""Certified global minimum of mu^2 (paper eq (9)) by branch and bound over directions.
+
+With ``phi_k(x, t) = exp(i q_k omega t) phi_k(r)`` the existence function is
+``mu^2(phi) = 2 U(phi) / sum_k q_k^2 phi_k^2``; a Q-ball exists iff its
+infimum over ``phi != 0`` lies below its limit ``m_0`` at the origin.  The
+minimum over the ray amplitude ``F`` is in closed form
+(:func:`~qsym.numeric.mu2.bounds.g_from_values`),
+
+.. math:: g(\psi) = \frac{2}{c}\Big[u_2 - \frac{\max(0,-u_3)^2}{4u_4}\Big],
+
+so only the directions are searched: every chart
+(:mod:`~qsym.numeric.mu2.patches`) is refined level by level together, so that
+the best point found anywhere prunes everywhere.  Lower bounds are rigorous
+(:mod:`~qsym.numeric.mu2.bounds`); upper bounds come from box midpoints,
+mean-value anchors and a few projected-gradient steps (heuristic, never part
+of the certificate).  A Q-ball is certified to exist by an exact *witness*
+direction (:mod:`~qsym.numeric.mu2.witness`) and not to exist when every box
+has lower bound ``>= m_0``.  The minimiser is then polished by Newton's method
+(:mod:`~qsym.numeric.mu2.polish`).
+
+Scope: certification closes quickly for up to 4 fields (3-dimensional
+charts); with 5 or more fields existence is still proven by a witness but
+the value bracket may stay open within the default budget
+(``certified=False``, ``existence_certified=True``).
+
+Numeric layer: numpy / mpmath only; the input is a
+:class:`~qsym.numeric.mu2.problem.Mu2Problem` made by :mod:`qsym.api.mu2`.
+
+>>> from fractions import Fraction
+>>> from qsym.numeric.mu2.problem import Mu2Problem, OrthantData
+>>> o = OrthantData((1,), {(2,): Fraction(1, 2)}, {(3,): Fraction(-1)}, {(4,): Fraction(1)},
+...                 {(2,): Fraction(1)})
+>>> r = minimize(Mu2Problem(("p",), Fraction(1), (o,)), dps=15, polish=False)
+>>> r.qball_exists, r.certified, float(r.mu2_min)
+(True, True, 0.5)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+
+from qsym.errors import DeeperVacuumError, InputError, UnboundedBelowError
+
+from .bounds import g_from_values, g_lower, local_descent
+from .patches import Chart, charts, make_patch
+from .polish import newton_polish
+from .poly import as_mp, up
+from .problem import Mu2Problem
+from .result import Mu2Result
+from .witness import classify_point, point_text
+
+__all__ = ["minimize", "DEFAULT_RTOL", "MAX_BOXES", "MAX_WORK", "POLISH_MAX_TERMS"]
+
+#: relative tolerance of the certified bracket [lower, upper] of min mu^2
+DEFAULT_RTOL = 1e-9
+#: branch-and-bound budget (boxes evaluated) before giving up certification
+MAX_BOXES = 400_000
+#: second budget on the work (boxes x polynomial terms x variables, the size of the interval
+#: evaluations): many fields and terms end the search in seconds, with certified=False
+MAX_WORK = 2 * 10**8
+#: Newton polish of the minimiser only for U with at most this many terms (its callables
+#: differentiate mu^2 symbolically)
+POLISH_MAX_TERMS = 150
+
+
+@dataclass
+class _Boxes:
+    """The open boxes of one chart: corners ``lo``, ``hi`` (rows) and inherited lower bounds."""
+
+    chart: Chart
+    lo: np.ndarray
+    hi: np.ndarray
+    glo: np.ndarray
+    first: bool = True
+    visits: int = 0
+
+
+@dataclass
+class _Search:
+    """The state of one branch and bound: the best point so far, the budgets used, the verdicts."""
+
+    fields: tuple
+    m0: object                  # exact origin limit (Fraction or mpf)
+    tol: float
+    dps: int
+    ub: float = math.inf        # best value found (an upper bound of the minimum)
+    best: tuple | None = None   # (patch, psi float array, F float)
+    witness: bool = False       # a Q-ball proven to exist
+    complete: bool = True       # every box closed within the budget
+    boxes_used: int = 0
+    work_used: int = 0
+    levels: int = 0
+    lower_pruned: float = math.inf
+    states: list = field(default_factory=list)
+
+    @property
+    def m0f(self) -> float:
+        return float(self.m0)
+
+    @property
+    def m0_hi(self) -> float:
+        return float(up(np.array(self.m0f)))
+
+    def offer(self, p, pts, gv, Fv):
+        """Take the best sample if it improves the upper bound."""
+        j = int(np.argmin(gv))
+        if gv[j] < self.ub:
+            self.ub, self.best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
+
+
+def _grid(d: int) -> np.ndarray:
+    """Coarse grid on ``[0, 1]^d`` (all pure-field and equal-mixture directions)."""
+    if not d:
+        return np.zeros((1, 0))
+    g1 = np.linspace(0.0, 1.0, 5 if d <= 3 else (3 if d <= 6 else 2))
+    return np.array(list(itertools.product(g1, repeat=d)), dtype=float).reshape(-1, d)
+
+
+def _seed(s: _Search, patches: list, n: int):
+    """A first upper bound from a coarse grid on every facet, so pruning works from the start."""
+    grid = _grid(n - 1)
+    for p in patches:
+        for k in range(n):
+            one = np.ones((grid.shape[0], 1))
+            pts = np.hstack([grid[:, :k], one, grid[:, k:]])
+            vals = [q.value(pts) for q in p.polys()]
+            gv, Fv = g_from_values(*vals)
+            j = int(np.argmin(gv))
+            if gv[j] < s.ub and np.isfinite(gv[j]) and vals[2][j] > 0:
+                s.ub, s.best = float(gv[j]), (p, pts[j].copy(), float(Fv[j]))
+
+
+def _samples(st: _Boxes, anc) -> np.ndarray:
+    """Sample directions of a level: box midpoints, mean-value anchors (on the faces where g is
+    monotone, so boundary minima are found quickly), corners at first, a few descents."""
+    ch, d = st.chart, st.lo.shape[1]
+    zs = (st.lo + st.hi) / 2 if anc is None else np.vstack([(st.lo + st.hi) / 2, anc])
+    pts = ch.to_psi(zs)
+    first, st.first = st.first, False
+    if first:
+        corners = np.array(list(itertools.product((0.0, 1.0), repeat=d)),
+                           dtype=float).reshape(-1, d) if d else np.zeros((1, 0))
+        pts = np.vstack([pts, ch.to_psi(corners)])
+    if d and (first or st.visits % 8 == 4):
+        gz = g_from_values(*(q.value(zs) for q in ch.polys()))[0]
+        top = zs[np.argsort(gz)[:4]]
+        pts = np.vstack([pts, ch.to_psi(local_descent(ch, top))])
+    st.visits += 1
+    return pts
+
+
+def _decide_points(s: _Search, p, pts, vals, gv, Fv):
+    """Decide the suspicious samples exactly: unbounded / negative (errors) or a witness."""
+    bad = np.where((vals[2] <= 0) | (gv < s.m0f + s.tol))[0]
+    for i in bad[np.argsort(gv[bad])][:8]:
+        kind, x = classify_point(p, pts[i], s.m0, s.dps)
+        if kind == "unbounded":
+            raise UnboundedBelowError("U is unbounded below along the direction "
+                                      f"({point_text(s.fields, p.signs, x)}): no Q-ball can be stable")
+        if kind == "negative":
+            raise DeeperVacuumError(f"U < 0 at ({point_text(s.fields, p.signs, x, float(Fv[i]))}): a vacuum "
+                                    "deeper than the origin, so the premise U(0) = 0 = min U of eq (9) fails")
+        if kind == "witness":
+            s.witness = True
+
+
+def _prune_split(s: _Search, st: _Boxes, glo):
+    """Drop the boxes whose lower bound cannot beat the target; bisect the others on their longest edge."""
+    thr = s.ub - s.tol if s.witness else max(s.m0_hi, s.ub - s.tol)
+    prune = glo >= thr
+    if np.any(prune):
+        s.lower_pruned = min(s.lower_pruned, float(glo[prune].min()))
+    lo, hi, glo = st.lo[~prune], st.hi[~prune], glo[~prune]
+    if lo.shape[0] and lo.shape[1]:
+        kk = np.argmax(hi - lo, axis=1)
+        rows = np.arange(lo.shape[0])
+        midk = (lo[rows, kk] + hi[rows, kk]) / 2
+        hi1 = hi.copy()
+        hi1[rows, kk] = midk
+        lo2 = lo.copy()
+        lo2[rows, kk] = midk        # children inherit the bound
+        lo, hi, glo = np.vstack([lo, lo2]), np.vstack([hi1, hi]), np.concatenate([glo, glo])
+    st.lo, st.hi, st.glo = lo, hi, glo
+
+
+def _refine(s: _Search, st: _Boxes):
+    """One level of one chart: bound every open box, sample, decide, prune and split."""
+    ch = st.chart
+    p = ch.patch
+    s.boxes_used += st.lo.shape[0]
+    s.work_used += st.lo.shape[0] * ch.cost()
+    glo, u4h, anc = g_lower(ch, st.lo, st.hi, s.m0_hi)
+    pts = _samples(st, anc)
+    vals = [q.value(pts) for q in p.polys()]
+    gv, Fv = g_from_values(*vals)
+    _decide_points(s, p, pts, vals, gv, Fv)
+    if np.any(u4h < 0):
+        i = int(np.argmax(u4h < 0))
+        raise UnboundedBelowError("U is unbounded below (negative quartic part near direction "
+                                  f"{point_text(s.fields, p.signs, pts[i])})")
+    s.offer(p, pts, gv, Fv)
+    _prune_split(s, st, glo)
+
+
+def _run(s: _Search, max_boxes: int, progress):
+    """Refine all charts level by level until every box is closed or a budget runs out."""
+    d = len(s.fields) - 1
+    while any(st.lo.shape[0] for st in s.states):
+        if progress and s.levels:
+            progress(f"mu^2 branch and bound, level {s.levels}: {s.boxes_used} boxes used, "
+                     f"{sum(st.lo.shape[0] for st in s.states)} open, best {s.ub:.12g}")
+        s.levels += 1
+        if s.boxes_used > max_boxes or s.work_used > MAX_WORK or (d == 0 and s.boxes_used):
+            s.complete = False
+            s.lower_pruned = min([s.lower_pruned] + [float(st.glo.min()) for st in s.states if st.lo.shape[0]])
+            return
+        for st in s.states:
+            if st.lo.shape[0]:
+                _refine(s, st)
+
+
+def minimize(problem: Mu2Problem, dps: int, rtol: float = DEFAULT_RTOL, max_boxes: int = MAX_BOXES,
+             polish: bool = True, progress=None) -> Mu2Result:
+    r"""Certified global minimum of ``mu^2`` over the directions of ``problem``.
+
+    Parameters
+    ----------
+    problem : Mu2Problem
+        Field names, the exact origin limit ``m0`` and the orthants' exact polynomials.
+    dps : int
+        Digits of the polished result.
+    rtol : float
+        Relative width of the certified bracket (relative to ``max(1, |m0|)``).
+    max_boxes : int
+        Branch-and-bound budget; when it runs out ``certified`` is False.
+    polish : bool
+        Refine the minimiser by Newton's method at ``dps`` digits.
+    progress : callable(str) or None
+        Receives one line per level.
+
+    Raises
+    ------
+    UnboundedBelowError, DeeperVacuumError, InputError
+        U unbounded below; U < 0 somewhere; a second degenerate zero of U.
+
+    .. math:: \min_{\phi\neq 0} \frac{2U(\phi)}{\sum_k q_k^2\phi_k^2}
+    """
+    n = problem.n
+    s = _Search(tuple(problem.fields), problem.m0, rtol * max(1.0, abs(float(problem.m0))), dps)
+    with np.errstate(all="ignore"):
+        patches = [make_patch(o, n, problem.m0, dps) for o in problem.orthants]
+        _seed(s, patches, n)
+        s.states = [_Boxes(ch, np.zeros((1, n - 1)), np.ones((1, n - 1)), np.full(1, -np.inf))
+                    for p in patches for ch in charts(p)]
+        _run(s, int(max_boxes), progress)
+        return _finish(s, problem, polish)
+
+
+def _finish(s: _Search, problem: Mu2Problem, polish: bool) -> Mu2Result:
+    """Verdicts and the result (polished when a Q-ball exists)."""
+    if s.ub < -s.tol and s.witness:
+        raise DeeperVacuumError("U < 0 somewhere: a vacuum deeper than the origin")
+    lower = min(s.lower_pruned, s.ub)
+    if not s.witness and s.complete and lower < s.m0f - s.tol:
+        s.complete = False
+    if s.witness and abs(s.ub) <= s.tol:
+        raise InputError("mu^2 reaches 0: U has a second degenerate zero, so the origin is not "
+                         "the unique vacuum and eq (9) does not apply")
+    notes = sorted({nt for o in problem.orthants for nt in o.notes})
+    with mpmath.workdps(s.dps + 10):
+        m0_mp = as_mp(s.m0)
+        if s.witness:
+            return _qball_result(s, lower, m0_mp, polish, notes)
+        return _no_qball_result(s, lower, m0_mp, notes)
+
+
+def _stats(s: _Search) -> dict:
+    return {"boxes": s.boxes_used, "levels": s.levels, "work": s.work_used}
+
+
+def _no_qball_result(s: _Search, lower: float, m0_mp, notes: list) -> Mu2Result:
+    """No Q-ball: the infimum is the origin limit (at the origin) or the best value found."""
+    p, psi, F = s.best
+    nrm = math.sqrt(float((psi**2).sum()))
+    direc = {f: mpmath.mpf(sg * v / nrm) for f, sg, v in zip(s.fields, p.signs, psi)}
+    at_origin = s.ub <= s.m0f + s.tol
+    val = m0_mp if at_origin else mpmath.mpf(s.ub)
+    err = 0.0 if at_origin else max(s.ub - lower, 0.0)
+    at = {f: mpmath.mpf(0) for f in s.fields} if at_origin else {
+        f: mpmath.mpf(sg * F * v) for f, sg, v in zip(s.fields, p.signs, psi)}
+    return Mu2Result(+val, at, direc, +m0_mp, False, s.complete, lower, max(s.ub, float(val)), err, s.dps,
+                     s.boxes_used, notes=notes, existence_certified=s.complete, stats=_stats(s))
+
+
+def _qball_result(s: _Search, lower: float, m0_mp, polish: bool, notes: list) -> Mu2Result:
+    """A Q-ball exists: the best point, polished by Newton at ``dps`` digits when U is small enough."""
+    p, psi, F = s.best
+    big = sum(q.nterms for q in (p.u2, p.u3, p.u4)) > POLISH_MAX_TERMS
+    if polish and big:
+        notes = notes + [f"not polished: U has more than {POLISH_MAX_TERMS} terms (the symbolic "
+                         "Hessian of mu^2 would cost minutes); the value is the best "
+                         "branch-and-bound point, its error the bracket width"]
+    if polish and not big and p.data is not None and p.data.mu2_numeric is not None:
+        val, y, err = newton_polish(p.data.mu2_numeric(), [F * float(v) for v in psi], s.ub, lower, s.tol, s.dps)
+        at = {f: sg * v for f, sg, v in zip(s.fields, p.signs, y)}
+    else:
+        val, err = mpmath.mpf(s.ub), max(s.ub - lower, s.tol)
+        at = {f: mpmath.mpf(sg * F * float(v)) for f, sg, v in zip(s.fields, p.signs, psi)}
+    nrm = mpmath.sqrt(sum(v**2 for v in at.values()))
+    direc = {f: v / nrm for f, v in at.items()}
+    return Mu2Result(+val, at, direc, +m0_mp, True, s.complete, lower, s.ub, err, s.dps,
+                     s.boxes_used, notes=notes, existence_certified=True, stats=_stats(s))
