@@ -177,6 +177,21 @@ def _rate_function():
     return sp.lambdify((s["omega"], s["A"]), fb["rate"], "mpmath")
 
 
+def _cheb_values(t, n: int, kind: int = 1) -> list:
+    r"""``[T_0(t), ..., T_{n-1}(t)]`` (``kind=1``) or ``[U_0(t), ...]`` (``kind=2``) by the three-term
+    recurrence (exact polynomials; mpmath's ``chebyt`` goes through a hypergeometric series).
+
+    .. math:: P_{j+1}(t) = 2t\,P_j(t) - P_{j-1}(t),\quad T_1 = t,\ U_1 = 2t
+
+    >>> [float(v) for v in _cheb_values(mpmath.mpf("0.5"), 4)]
+    [1.0, 0.5, -0.5, -1.0]
+    """
+    out = [mpmath.mpf(1), kind * t]
+    while len(out) < n:
+        out.append(2 * t * out[-1] - out[-2])
+    return out[:n]
+
+
 @dataclass
 class EvaporationFamily:
     """The bound sampled along a Q-ball family on Chebyshev nodes in the chart u.
@@ -226,10 +241,11 @@ class EvaporationFamily:
         c = self._fit(name)
         t = self._t(u)
         if not deriv:
-            return c[0] / 2 + mpmath.fsum(cj * mpmath.chebyt(j, t) for j, cj in enumerate(c) if j) \
-                + self._base(name, u)
+            T = _cheb_values(t, len(c), 1)
+            return c[0] / 2 + mpmath.fsum(cj * T[j] for j, cj in enumerate(c) if j) + self._base(name, u)
         # d T_j/dt = j U_{j-1}(t); dt/du = 2/(u_hi - u_lo)
-        return mpmath.fsum(cj * j * mpmath.chebyu(j - 1, t) for j, cj in enumerate(c) if j) \
+        Uv = _cheb_values(t, len(c), 2)
+        return mpmath.fsum(cj * j * Uv[j - 1] for j, cj in enumerate(c) if j) \
             * 2 / (self.u_hi - self.u_lo) + self._base(name, u, True)
 
     def interpolation_error(self, name):

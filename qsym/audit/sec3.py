@@ -153,16 +153,19 @@ def _fn1():
     return "refuted", tex(dQ, r"\frac{dQ}{d\omega}") + ", negative on " + tex(neg)
 
 
-def _phi6_charge_scan(n=28):
-    """Q(omega) across the window of U = phi^2/2 - phi^4 + phi^6 (double-precision bounces).
-
-    ``n`` points uniform in the chart u (no adaptive refinement: that smooths a plotted
-    polyline; the interior-minimum test needs only the grid, the minimum itself is refined
-    by :func:`qsym.api.solve.charge_minimum`)."""
-    from qsym.api.curves import canonical_curve
+def _phi6_minimum(dps: int = QMIN_DPS):
+    """Q(omega) of U = phi^2/2 - phi^4 + phi^6: the double-precision scan in the chart u (sorted in u,
+    ``[(u, log Q)]``) and its interior minimum refined to ``dps`` digits (``(Q_min, omega, error)`` or
+    None), from one scan (:func:`qsym.numeric.qball.charge_extremum`)."""
+    from qsym.api.solve import _single_chart
+    from qsym.bridge import check_dps
+    from qsym.numeric.qball import charge_extremum
 
     P = Potential("phi**2/2 - phi**4 + phi**6", ["phi"])
-    return canonical_curve(P, n, max_points=n)
+    _, chart = _single_chart(P, check_dps(dps))
+    scan: list = []
+    r = charge_extremum(chart, dps, kind=1, scan=scan)
+    return scan, (None if r is None else (r[0].charge, r[0].omega, r[1]))
 
 
 @claim("sec2-no-lower-limit", "sec. 2, end", "There is no classical lower limit on the charge of a "
@@ -175,15 +178,14 @@ def _nolimit():
     cubic, quartic = tw.charge_exponent(3), tw.charge_exponent(4)
     n = sp.Symbol("n", positive=True)
     crit = sp.solve(sp.Eq(tw.charge_exponent(n), 0), n)
-    curve = _phi6_charge_scan()
-    qs = [c[1] for c in curve]
+    # Q(omega) on the chart grid (thick-wall end first) and the minimum itself: dQ/domega = 0
+    # refined to the working precision (not the grid value)
+    scan, refined = _phi6_minimum()
+    qs = [g for _, g in scan]
     k = qs.index(min(qs))
     interior_min = 0 < k < len(qs) - 1 and qs[0] > qs[k] < qs[-1]
-    # the minimum itself: dQ/domega = 0 refined to the working precision (not the grid value)
     import mpmath
 
-    from qsym.api.solve import charge_minimum
-    refined = charge_minimum(Potential("phi**2/2 - phi**4 + phi**6", ["phi"]), QMIN_DPS)
     if refined is None:
         return "refuted", "no interior minimum of Q(omega) found for phi^2/2 - phi^4 + phi^6"
     qmin, wmin, qerr = refined

@@ -12,7 +12,7 @@ from functools import lru_cache
 import sympy as sp
 
 from qsym.audit.engine import claim, tex, tex_display, tex_num, tex_text
-from qsym.numeric.mu2.search import mu2_minimum, threshold_scan
+from qsym.api.mu2 import mu2_minimum, threshold_scan
 from qsym.models import mssm as M
 from qsym.symbolic.potential import Potential
 

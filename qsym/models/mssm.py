@@ -33,13 +33,14 @@ This module imports SymPy only.
 from __future__ import annotations
 
 import itertools
+import copy
 from functools import lru_cache
 from typing import Mapping
 
 import sympy as sp
 
 from qsym.errors import InputError
-from qsym.symbolic.potential import Potential
+from qsym.symbolic.potential import Potential, parse_value
 
 __all__ = ["FIELDS", "CHARGES", "PARAMS", "DEFAULTS", "F", "XI", "THETA",
            "toy_potential", "real_slice", "d_terms", "corrected_d_terms", "d_term_gauge_check", "superpotential_f_terms",
@@ -321,7 +322,9 @@ def _gammas_cached():
         gam4 = sp.Add(*[k * sp.factor(v) for k, v in parts.items()])
     else:
         gam4 = sp.factor_terms(sp.expand(c.get(2, 0)))
-    mu2 = sp.simplify(2 * U / denom)
+    # 2U/(L^2 + l^2) as derived (expanded numerator over the denominator of (18)); sp.simplify of it
+    # costs ~1.6 s and only its zero tests use it (they reduce trig identities exactly)
+    mu2 = sp.expand(2 * U) / denom
     return gam2, gam3, gam4, mu2
 
 
@@ -507,7 +510,47 @@ def potential_object(values: Mapping | None = None, dterms: str = "printed") -> 
     if unknown:
         raise InputError(f"unknown toy-model parameter(s) {unknown}; known: {list(PARAMS)}")
     params = {p: values.get(p) for p in PARAMS}
-    return Potential(toy_potential(complex=False, dterms=dterms), list(FIELDS), list(CHARGES), params)
+    masses = tuple((p, params[p]) for p in MASS_PARAMS)
+    if any(v is None for _, v in masses) or not _hashable(masses):
+        return Potential(toy_potential(complex=False, dterms=dterms), list(FIELDS), list(CHARGES), params)
+    # U(0), grad U(0) and the Hessian at the origin (all that Potential validates) depend on the masses
+    # only: validate once per masses and give the couplings their values on a copy
+    P = copy.copy(_validated_template(masses, dterms))
+    P.values = dict(P.values)
+    for name in COUPLING_PARAMS:
+        if params[name] is not None:
+            P.values[P.params[PARAMS.index(name)]] = parse_value(params[name], f"value of {name}")
+    P._U_numeric = None
+    return P
+
+
+#: parameters that enter U's value, gradient and Hessian at the origin (what Potential validates)
+MASS_PARAMS = ("m_H", "m_L", "m_l")
+#: the others (cubic and quartic couplings): set on a copy of a validated potential
+COUPLING_PARAMS = ("y", "A", "g1", "g2")
+
+
+def _hashable(x) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _validated_template(masses: tuple, dterms: str) -> Potential:
+    """The toy model validated at the masses ``masses`` (the couplings symbolic).
+
+    Valid for every value of the couplings because the Hessian at the origin of eq (17) holds no
+    coupling (they multiply cubic and quartic monomials): checked here.
+    """
+    U = toy_potential(complex=False, dterms=dterms)
+    hess0 = sp.hessian(U, [_hr, _Lr, _lr]).subs({_hr: 0, _Lr: 0, _lr: 0})
+    assert {s.name for s in hess0.free_symbols} <= set(MASS_PARAMS), hess0
+    params = {p: None for p in PARAMS}
+    params.update(dict(masses))
+    return Potential(U, list(FIELDS), list(CHARGES), params)
 
 
 def latex_gammas() -> dict:

@@ -703,13 +703,28 @@ def _no_solution_reason(Qt, gs, extrema, s_lo, s_hi, dps):
             f"{math.exp(max(gs)):.6g}] and is monotone towards both ends of the window")
 
 
-def charge_extremum(chart, dps: int = 20, kind: int = 1, scan_points: int = CHART_SCAN_POINTS):
-    """The refined interior minimum (``kind=1``) or maximum (``kind=-1``) of Q(omega), or None.
+def charge_extremum(chart, dps: int = 20, kind: int = 1, scan_points: int = CHART_SCAN_POINTS,
+                    scan: list | None = None):
+    r"""The refined interior minimum (``kind=1``) or maximum (``kind=-1``) of Q(omega), or None.
 
-    Returns ``(QBall, error)``; ``error`` bounds the relative error of its charge.
+    Returns ``(QBall, error)``; ``error`` bounds the relative error of its charge.  When a list
+    is passed as ``scan`` it receives the double-precision scan ``[(u, log Q)]`` (sorted in u)
+    that located the extremum, so a caller can inspect the grid without solving it again.
+
+    .. math:: rac{d \log Q}{du}\Big|_{u_*} = 0
+
+    Examples
+    --------
+    >>> from qsym.api.solve import _single_chart
+    >>> from qsym.symbolic.potential import Potential
+    >>> _, chart = _single_chart(Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"]), 15)
+    >>> charge_extremum(chart, 15) is None       # Q runs monotonically from 0 to infinity
+    True
     """
     curve = _Curve(chart, 400)
     pts = _scan(curve, scan_points)
+    if scan is not None:
+        scan[:] = pts
     us, gs = [p[0] for p in pts], [p[1] for p in pts]
     best = None
     for k in range(1, len(pts) - 1):
