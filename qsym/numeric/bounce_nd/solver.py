@@ -42,9 +42,11 @@ Method
    have decayed to the tolerance.  The Jacobian is solved by static
    condensation (element interiors eliminated element by element, then a
    block-tridiagonal system in the interface values, n x n blocks, solved by
-   block cyclic reduction with a residual check and a pivoted dense
-   fallback), so a Newton step costs O(elements).  The minimiser's
-   preconditioner ``-Laplacian + m^2`` is block tridiagonal in the same way.  The Newton solution must reproduce the minimum of the
+   block cyclic reduction with a residual check and a pivoted banded LU as
+   fallback), so a Newton step costs O(elements); no dense matrix of the
+   whole system is ever formed.  The minimiser's preconditioner
+   ``-Laplacian + m^2`` is block tridiagonal in the same way.  The Newton
+   solution must reproduce the minimum of the
    reduced action (an independent check that Newton found the bounce and not
    another solution).  When the float solve is noise-limited above
    ``DOUBLE_TOL`` (very thin walls: an ill-conditioned Jacobian), the double
@@ -92,6 +94,7 @@ import mpmath
 import numpy as np
 
 from qsym.errors import ConvergenceError, InputError, NoSolutionError
+from qsym.numeric.bounce_nd.banded import BandLU, BlockTridiag
 
 __all__ = ["MultiBounceResult", "MultiQBallResult", "solve_bounce_multi", "bounce_multi",
            "qball_multi", "solve_charge_multi"]
@@ -141,10 +144,9 @@ TAIL_GROWTH = 1.5
 MAX_ELEMENTS = 1500
 #: the block-tridiagonal solve of the condensed Jacobian (no pivoting between blocks) is
 #: accepted when its residual is below this, relative to |rhs| + |M| |x|; otherwise
-#: a pivoted dense solve of at most DENSE_FALLBACK_MAX unknowns is used
+#: the pivoted banded LU (banded.BandLU, O(elements)) is used
 BTD_RESID_TOL = 1e-9
 BTD_SCALE_FLOOR = 1e-300
-DENSE_FALLBACK_MAX = 4000
 #: steps of the continuation in the dimension (d < 3 starts from d = 3)
 DIM_STEPS = 4
 #: a double-precision Newton correction below this (relative) that no longer
@@ -152,7 +154,7 @@ DIM_STEPS = 4
 NEWTON_FLOOR = 1e-9
 #: a solved bounce is a warm start (Newton from its profile) when its lowest mass^2 is
 #: within this factor of the problem's
-WARM_M2_RATIO = 1.3
+WARM_M2_RATIO = 1.5
 #: iteration caps
 MAX_MIN_ITER = 4000
 MAX_NEWTON = 40
@@ -277,9 +279,11 @@ def _cheb(N: int, prec: int | None):
     if prec is None:
         _CHEB_CACHE[key] = _cheb_float(N)
         return _CHEB_CACHE[key]
-    wp = prec if prec is not None else 80
-    with mpmath.workprec(wp + 10):
-        x = [-mpmath.cos(mpmath.pi * j / N) for j in range(N + 1)]
+    with mpmath.workprec(prec + 10):
+        # cos(pi m / N) for m = 0 .. 2N-1: every cosine below is one of these
+        ct = [mpmath.cospi(mpmath.mpf(m) / N) for m in range(2 * N)]
+        cs = lambda m: ct[m % (2 * N)]  # noqa: E731
+        x = [-ct[j] for j in range(N + 1)]
         x[0], x[N] = mpmath.mpf(-1), mpmath.mpf(1)
         if N % 2 == 0:
             x[N // 2] = mpmath.mpf(0)
@@ -292,29 +296,35 @@ def _cheb(N: int, prec: int | None):
                     D[i][j] = (bw[j] / bw[i]) / (x[i] - x[j])
                     s += D[i][j]
             D[i][i] = -s
-        D2 = [[mpmath.fdot(D[i], [D[k][j] for k in range(N + 1)]) for j in range(N + 1)]
-              for i in range(N + 1)]
+        # second derivative, O(N^2): D2_ij = 2 D_ij (D_ii - 1/(x_i - x_j)), rows sum to zero
+        D2 = [[mpmath.mpf(0)] * (N + 1) for _ in range(N + 1)]
+        for i in range(N + 1):
+            s = mpmath.mpf(0)
+            for j in range(N + 1):
+                if i != j:
+                    D2[i][j] = 2 * D[i][j] * (D[i][i] - 1 / (x[i] - x[j]))
+                    s += D2[i][j]
+            D2[i][i] = -s
         # Clenshaw-Curtis weights (Trefethen, Spectral Methods in MATLAB, clencurt)
-        th = [mpmath.pi * j / N for j in range(N + 1)]
         w = [mpmath.mpf(0)] * (N + 1)
         v = [mpmath.mpf(1)] * (N + 1)
         if N % 2 == 0:
             w[0] = w[N] = mpmath.mpf(1) / (N * N - 1)
             for k in range(1, N // 2):
                 for j in range(1, N):
-                    v[j] -= 2 * mpmath.cos(2 * k * th[j]) / (4 * k * k - 1)
+                    v[j] -= 2 * cs(2 * k * j) / (4 * k * k - 1)
             for j in range(1, N):
-                v[j] -= mpmath.cos(N * th[j]) / (N * N - 1)
+                v[j] -= cs(N * j) / (N * N - 1)
         else:
             w[0] = w[N] = mpmath.mpf(1) / (N * N)
             for k in range(1, (N - 1) // 2 + 1):
                 for j in range(1, N):
-                    v[j] -= 2 * mpmath.cos(2 * k * th[j]) / (4 * k * k - 1)
+                    v[j] -= 2 * cs(2 * k * j) / (4 * k * k - 1)
         for j in range(1, N):
             w[j] = 2 * v[j] / N
         # coefficients: c_k = (2/N) g_k sum'' f_j cos(k pi (N-j)/N)
         C = [[(mpmath.mpf(2) / N) * (mpmath.mpf(1) / 2 if k in (0, N) else 1)
-              * (mpmath.mpf(1) / 2 if j in (0, N) else 1) * mpmath.cos(k * mpmath.pi * (N - j) / N)
+              * (mpmath.mpf(1) / 2 if j in (0, N) else 1) * cs(k * (N - j))
               for j in range(N + 1)] for k in range(N + 1)]
     if prec is None:
         out = (np.array([float(t) for t in x]), np.array([float(t) for t in bw]),
@@ -428,87 +438,8 @@ class _Mesh:
 # --------------------------------------------------------------------------
 # block-tridiagonal solves (the radial problem on elements is block-banded)
 # --------------------------------------------------------------------------
-class _BlockTridiag:
-    """Block cyclic reduction for ``A_i x_{i-1} + B_i x_i + C_i x_{i+1} = d_i``.
-
-    ``A, B, C`` have shape (m, b, b) (``A_0`` and ``C_{m-1}`` are ignored).
-    The factorisation costs O(m b^3) and a solve O(m b^2 r) for r right-hand
-    sides, both vectorised over the blocks of each of the ~log2(m) levels
-    (numpy has no banded solver).  Without pivoting between blocks: callers
-    check the residual (:meth:`residual`) and fall back to a dense pivoted
-    solve when it is not small.
-    """
-
-    def __init__(self, A, B, C):
-        self.A0, self.B0, self.C0 = A, B, C
-        #: infinity norm of the matrix (for relative residuals)
-        self.norm = float(np.max(np.abs(B).sum(axis=2) + np.abs(A).sum(axis=2) + np.abs(C).sum(axis=2)))
-        A, B, C = A.copy(), B.copy(), C.copy()
-        A[0] = 0.0
-        C[-1] = 0.0
-        self.levels = []
-        while B.shape[0] > 1:
-            m = B.shape[0]
-            ev, od = np.arange(0, m, 2), np.arange(1, m, 2)
-            me, mo = len(ev), len(od)
-            Binv = np.linalg.inv(B[od])
-            alpha = np.zeros((me,) + B.shape[1:])
-            gamma = np.zeros((me,) + B.shape[1:])
-            alpha[1:] = A[ev[1:]] @ Binv[:me - 1]         # left neighbour of ev[k] is od[k-1]
-            gamma[:mo] = C[ev[:mo]] @ Binv                  # right neighbour of ev[k] is od[k]
-            Bn = B[ev].copy()
-            Bn[1:] -= alpha[1:] @ C[od[:me - 1]]
-            Bn[:mo] -= gamma[:mo] @ A[od]
-            An = np.zeros_like(Bn)
-            Cn = np.zeros_like(Bn)
-            An[1:] = -alpha[1:] @ A[od[:me - 1]]
-            Cn[:mo] = -gamma[:mo] @ C[od]
-            self.levels.append((m, Binv, alpha, gamma, A[od], C[od]))
-            A, B, C = An, Bn, Cn
-        self.last = np.linalg.inv(B[0])
-        if not (np.all(np.isfinite(self.last)) and all(np.all(np.isfinite(lv[1])) for lv in self.levels)):
-            raise np.linalg.LinAlgError("singular pivot block")
-
-    def solve(self, d):
-        """x for right-hand sides d of shape (m, b, r)."""
-        stack = []
-        for m, Binv, alpha, gamma, Ao, Co in self.levels:
-            me, mo = (m + 1) // 2, m // 2
-            stack.append(d)
-            dn = d[0::2].copy()
-            dn[1:] -= alpha[1:] @ d[1::2][:me - 1]
-            dn[:mo] -= gamma[:mo] @ d[1::2]
-            d = dn
-        x = self.last[None] @ d
-        for (m, Binv, alpha, gamma, Ao, Co), dl in zip(reversed(self.levels), reversed(stack)):
-            me, mo = (m + 1) // 2, m // 2
-            rhs = dl[1::2] - Ao @ x[:mo]
-            cnt = min(mo, me - 1)
-            rhs[:cnt] -= Co[:cnt] @ x[1:cnt + 1]
-            xf = np.empty((m,) + x.shape[1:])
-            xf[0::2] = x
-            xf[1::2] = Binv @ rhs
-            x = xf
-        return x
-
-    def matvec(self, x):
-        """The original block-tridiagonal matrix times x (m, b, r)."""
-        y = self.B0 @ x
-        y[1:] += self.A0[1:] @ x[:-1]
-        y[:-1] += self.C0[:-1] @ x[1:]
-        return y
-
-    def dense(self):
-        """The matrix as a dense array (the pivoted fallback)."""
-        m, b = self.B0.shape[0], self.B0.shape[1]
-        M = np.zeros((m * b, m * b))
-        for i in range(m):
-            M[i * b:(i + 1) * b, i * b:(i + 1) * b] = self.B0[i]
-            if i:
-                M[i * b:(i + 1) * b, (i - 1) * b:i * b] = self.A0[i]
-            if i < m - 1:
-                M[i * b:(i + 1) * b, (i + 1) * b:(i + 2) * b] = self.C0[i]
-        return M
+#: the block-tridiagonal solver (block cyclic reduction) and its pivoted banded fallback
+_BlockTridiag = BlockTridiag
 
 
 # --------------------------------------------------------------------------
@@ -1139,35 +1070,23 @@ class _Condensed:
         self.rows = np.array(rows)
         self.els = np.array(els)
         self.vecs = np.array(vecs)
-        self.dense_lu = None
+        self.blocks = (Ab, Bb, Cb)
+        self.band = None
         try:
-            self.btd = _BlockTridiag(Ab, Bb, Cb)
+            self.btd = BlockTridiag(Ab, Bb, Cb)
         except np.linalg.LinAlgError:
             self.btd = None
-            self._dense()
 
-    def _dense(self):
-        """Pivoted dense fallback for the boundary system (when block elimination is
-        inaccurate): an inverse of size n (E+1), affordable up to DENSE_FALLBACK_MAX."""
-        if self.dense_lu is not None:
-            return self.dense_lu
-        nB = self.n * (self.E + 1)
-        if nB > DENSE_FALLBACK_MAX:
-            raise ConvergenceError("the bounce Jacobian is too ill-conditioned for block "
-                                   "elimination and too large for a dense solve; the potential "
-                                   "may be degenerate")
-        blk = self.btd if self.btd is not None else None
-        if blk is None:
-            raise ConvergenceError("singular Jacobian in the bounce Newton iteration; "
-                                   "the potential may be degenerate")
-        try:
-            self.dense_lu = np.linalg.inv(blk.dense())
-        except np.linalg.LinAlgError:
-            raise ConvergenceError("singular Jacobian in the bounce Newton iteration; "
-                                   "the potential may be degenerate") from None
-        if not np.all(np.isfinite(self.dense_lu)):
-            raise ConvergenceError("non-finite Jacobian inverse in the bounce Newton iteration")
-        return self.dense_lu
+    def _banded(self):
+        """Pivoted banded LU of the boundary system (when block elimination without pivoting
+        is inaccurate): O(E n^3), never a dense matrix."""
+        if self.band is None:
+            try:
+                self.band = BandLU(*self.blocks)
+            except np.linalg.LinAlgError:
+                raise ConvergenceError("singular Jacobian in the bounce Newton iteration; "
+                                       "the potential may be degenerate") from None
+        return self.band
 
     def solve(self, r):
         """J^{-1} r for a residual array r of shape (n, Np)."""
@@ -1180,14 +1099,16 @@ class _Condensed:
         rhs = rb.copy()
         np.subtract.at(rhs, self.rows, np.einsum("ri,ri->r", self.vecs, Pv[self.els]))
         dB = None
-        if self.dense_lu is None:
+        if self.btd is not None and self.band is None:
             x = self.btd.solve(rhs.reshape(E + 1, n, 1))
             res = self.btd.matvec(x) - rhs.reshape(E + 1, n, 1)
             scale = np.max(np.abs(rhs)) + self.btd.norm * np.max(np.abs(x)) + BTD_SCALE_FLOOR
             if np.all(np.isfinite(x)) and np.max(np.abs(res)) <= BTD_RESID_TOL * scale:
                 dB = x.reshape(-1)
         if dB is None:
-            dB = self._dense() @ rhs
+            dB = self._banded().solve(rhs.reshape(E + 1, n, 1)).reshape(-1)
+            if not np.all(np.isfinite(dB)):
+                raise ConvergenceError("non-finite Jacobian solve in the bounce Newton iteration")
         dBe = np.stack([dB[e * n:(e + 2) * n] for e in range(E)])          # (E, 2n)
         dI = Pv - np.einsum("eij,ej->ei", self.Q, dBe)
         out = np.empty((n, m.Np))
@@ -1453,6 +1374,84 @@ def _cubic_coefficient(P):
 # --------------------------------------------------------------------------
 # 4. high precision: mixed-precision iterative refinement
 # --------------------------------------------------------------------------
+class _FixedPoly:
+    r"""A polynomial U (``P.num.poly``: ``{exponents: Fraction}``) in the scaled units of
+    ``P``, evaluated on integer arrays at scale 2^bits (numpy object arrays, shape (n, ...)):
+    the value :math:`\tilde U` and the gradient, at the same scale.
+
+    .. math::  \tilde U(\psi) = \sum_e a_e \frac{\Phi^{|e|-2}}{m^2}\,\psi^e, \qquad
+               \frac{\partial\tilde U}{\partial\psi_k}
+               = \sum_e a_e e_k \frac{\Phi^{|e|-2}}{m^2}\,\psi^{e - 1_k}
+
+    Products are truncated to the scale after each multiplication (error a few 2^-bits for
+    O(1) fields); the coefficients are exact fractions of the float units Phi and m^2.
+
+    >>> import sympy as sp
+    >>> from qsym.bridge import numeric_nd
+    >>> a, b = sp.symbols("a b")
+    >>> s = ShiftedND(numeric_nd(a**2 + a*b**2, [a, b]), [1, 0], 0,
+    ...               poly={(2, 0): Fraction(1), (1, 2): Fraction(1)})
+    >>> P = type("P", (), {"num": s, "n": 2, "Phi": 1.0, "m2": 2.0})()
+    >>> f = _FixedPoly.of(P, 40)
+    >>> X = np.array([[2 ** 40], [2 ** 39]], dtype=object)
+    >>> [int(v[0]) / 2 ** 40 for v in f.grad(X)], int(f.value(X)[0]) / 2 ** 40
+    ([1.125, 0.5], 0.625)
+    """
+
+    @classmethod
+    def of(cls, P, bits):
+        """The evaluator of ``P``'s potential, or None when it has no polynomial form."""
+        poly = getattr(P.num, "poly", None)
+        return cls(P, poly, bits) if poly else None
+
+    def __init__(self, P, poly, bits):
+        n = self.n = P.n
+        self.bits = bits
+        Phi, m2 = Fraction(P.Phi), Fraction(P.m2)
+        one = 1 << bits
+        self.uterms = []                         # (fixed coefficient, exponents)
+        self.gterms = [[] for _ in range(n)]
+        for e, a in poly.items():
+            c = Fraction(a) * Phi ** (sum(e) - 2) / m2
+            self.uterms.append((round(c * one), tuple(e)))
+            for k in range(n):
+                if e[k]:
+                    ek = tuple(v - (i == k) for i, v in enumerate(e))
+                    self.gterms[k].append((round(c * e[k] * one), ek))
+        self.top = [max([t[1][i] for t in self.uterms] + [1]) for i in range(n)]
+
+    def _powers(self, X):
+        B = self.bits
+        pw = []
+        for i in range(self.n):
+            p = [None, X[i]]
+            for _ in range(2, self.top[i] + 1):
+                p.append((p[-1] * X[i]) >> B)
+            pw.append(p)
+        return pw
+
+    def _sum(self, terms, pw, shape):
+        B = self.bits
+        acc = np.zeros(shape, dtype=object)
+        for c, ek in terms:
+            mono = None
+            for i in range(self.n):
+                if ek[i]:
+                    mono = pw[i][ek[i]] if mono is None else (mono * pw[i][ek[i]]) >> B
+            acc = acc + ((c * mono) >> B if mono is not None else c)
+        return acc
+
+    def grad(self, X):
+        pw = self._powers(X)
+        out = np.empty(X.shape, dtype=object)
+        for k in range(self.n):
+            out[k] = self._sum(self.gterms[k], pw, X.shape[1:])
+        return out
+
+    def value(self, X):
+        return self._sum(self.uterms, self._powers(X), X.shape[1:])
+
+
 class _MPSystem:
     def __init__(self, P, mesh, prec):
         self.P, self.mesh, self.prec = P, mesh, prec
@@ -1474,6 +1473,18 @@ class _MPSystem:
             sc = mpmath.mpf(2) ** self.bits
             self.Dint = np.array([[int(mpmath.nint(v * sc)) for v in row] for row in D], dtype=object)
             self.D2int = np.array([[int(mpmath.nint(v * sc)) for v in row] for row in D2], dtype=object)
+            # interior rows of the fixed-point residual: (d-1)(h/2)/r and (h/2)^2 at 2^bits
+            Ni = mesh.idx[:, 1:N]
+            self.fac_int = np.array([[int(mpmath.nint((P.d - 1) * (self.h[e] / 2) / self.r[g] * sc))
+                                      for g in Ni[e]] for e in range(mesh.E)], dtype=object)
+            self.c_int = np.array([int(mpmath.nint((self.h[e] / 2) ** 2 * sc)) for e in range(mesh.E)],
+                                  dtype=object)
+            # quadrature weights (h/2) w_j r^(d-1) at 2^bits, and (2/h)^2/2 of the kinetic term
+            self.W_int = np.array([[int(mpmath.nint(self.h[e] / 2 * w[j] * self.r[e * N + j] ** (P.d - 1) * sc))
+                                    for j in range(N + 1)] for e in range(mesh.E)], dtype=object)
+            self.kin_int = np.array([int(mpmath.nint(2 / self.h[e] ** 2 * sc)) for e in range(mesh.E)],
+                                    dtype=object)
+        self.fp = _FixedPoly.of(P, self.bits)
 
     def _to_fixed(self, v):
         """An mpf as an integer at scale 2^bits (truncated: error below 2^-bits)."""
@@ -1482,8 +1493,9 @@ class _MPSystem:
         mag = int(man) << sh if sh >= 0 else int(man) >> -sh
         return -mag if sign else mag
 
-    def residual(self, psi):
-        """psi: list of n lists of mpf; returns (F as float array (n, Np), local derivatives).
+    def residual(self, psi, derivs: bool = True):
+        """psi: list of n lists of mpf; returns (F as float array (n, Np), local derivatives
+        as mpf, or None without ``derivs``).
 
         The derivative sums (the O(E N^2) part) are exact integer dot products of
         fixed-point numbers at scale 2^(prec + FIXED_GUARD_BITS) (numpy object arrays of
@@ -1499,6 +1511,8 @@ class _MPSystem:
             d1i = seg @ self.Dint.T                             # scale 2^(2 bits)
             d2i = seg[:, :, :] @ self.D2int[1:N].T              # interior rows only
             mpf = mpmath.mpf
+            if self.fp is not None:
+                return self.residual_fixed(X, derivs)
             d1s = [[[mpf((int(v), b2)) for v in d1i[k, e]] for k in range(n)] for e in range(E)]
             for e in range(E):
                 he = self.h[e]
@@ -1522,6 +1536,44 @@ class _MPSystem:
                 F[j, -1] = float(sum(self.O[l][j] * (d1s[-1][l][N] - hl * self.kap[j] * psi[l][-1])
                                      for l in range(n)))
         return F, d1s
+
+    def to_fixed(self, psi):
+        """psi (lists of mpf) as an integer array (n, Np) at scale 2^bits."""
+        return np.array([[self._to_fixed(v) for v in row] for row in psi], dtype=object)
+
+    def residual_fixed(self, X, derivs: bool = False):
+        """:meth:`residual` for a polynomial U from the fixed-point fields X (n, Np): the
+        interior rows entirely in integers (the gradient by :class:`_FixedPoly`)."""
+        with mpmath.workprec(self.prec):
+            return self._residual_fixed(X, derivs)
+
+    def _residual_fixed(self, X, derivs):
+        P, m = self.P, self.mesh
+        n, N, E, B = P.n, m.N, m.E, self.bits
+        seg = X[:, m.idx]                                   # (n, E, N+1)
+        d1i = seg @ self.Dint.T                             # scale 2^(2 bits)
+        d2i = seg @ self.D2int[1:N].T
+        F = np.zeros((n, m.Np))
+        G = self.fp.grad(seg[:, :, 1:N])                    # (n, E, N-1) at 2^B
+        Fi = d2i + ((self.fac_int[None] * d1i[:, :, 1:N]) >> B) - self.c_int[None, :, None] * G
+        F[:, m.idx[:, 1:N]] = np.ldexp(Fi.astype(float), -2 * B)
+        mpf = mpmath.mpf
+        b2 = -2 * B
+        ends = [[[mpf((int(d1i[k, e, 0]), b2)), mpf((int(d1i[k, e, N]), b2))] for k in range(n)]
+                for e in range(E)]
+        for k in range(n):
+            F[k, 0] = float(ends[0][k][0])
+            for e in range(E - 1):
+                s = (self.h[e] + self.h[e + 1]) / 4
+                F[k, (e + 1) * N] = float(s * (2 / self.h[e] * ends[e][k][1]
+                                               - 2 / self.h[e + 1] * ends[e + 1][k][0]))
+        hl = self.h[-1] / 2
+        for j in range(n):
+            F[j, -1] = float(sum(self.O[l][j] * (ends[-1][l][1] - hl * self.kap[j] * mpf((int(X[l, -1]), -B)))
+                                 for l in range(n)))
+        if not derivs:
+            return F, None
+        return F, [[[mpf((int(v), b2)) for v in d1i[k, e]] for k in range(n)] for e in range(E)]
 
     def residual_fdot(self, psi):
         """:meth:`residual` with mpf dot products (the reference the tests compare with)."""
@@ -1555,6 +1607,31 @@ class _MPSystem:
                 F[j, -1] = float(sum(self.O[l][j] * (d1s[-1][l][N] - hl * self.kap[j] * psi[l][-1])
                                      for l in range(n)))
         return F, d1s
+
+    def integrals_of(self, psi):
+        """(T, V, [int psi_k^2], psi'(R)) of the solution psi (lists of mpf), with the tails."""
+        if self.fp is None:
+            return self.integrals(psi, self.residual(psi)[1])
+        with mpmath.workprec(self.prec):
+            return self.integrals_fixed(self.to_fixed(psi))
+
+    def integrals_fixed(self, X):
+        """:meth:`integrals` in fixed point (polynomial U): exact integer sums, one rounding."""
+        P, m = self.P, self.mesh
+        n, N, B = P.n, m.N, self.bits
+        seg = X[:, m.idx]                                   # (n, E, N+1)
+        d1i = seg @ self.Dint.T                             # 2^(2B)
+        W = self.W_int                                      # (E, N+1) at 2^B
+        kin = int(np.sum((self.kin_int[:, None] * W) * np.sum(d1i * d1i, axis=0)))     # 2^(6B)
+        pot = int(np.sum(W * self.fp.value(seg)))           # 2^(2B)
+        Qs = [int(np.sum(W * seg[k] * seg[k])) for k in range(n)]                      # 2^(3B)
+        mpf = mpmath.mpf
+        T, V = mpf((kin, -6 * B)), mpf((pot, -2 * B))
+        Q = [mpf((q, -3 * B)) for q in Qs]
+        psiR = [mpf((int(X[k, -1]), -B)) for k in range(n)]
+        dR = [2 / self.h[-1] * mpf((int(d1i[k, -1, N]), -2 * B)) for k in range(n)]
+        Tt, Vt, Qt = _tail_pieces(self.mu, self.O, psiR, dR, self.edges[-1], P.d)
+        return T + Tt, V + Vt, [Q[k] + Qt[k] for k in range(n)], dR
 
     def integrals(self, psi, d1s):
         P, m = self.P, self.mesh
@@ -1607,19 +1684,30 @@ def _refine_mp(P, mesh, psi_d, digits, iters):
     scale = float(np.max(np.abs(psi_d)))
     target = 10.0 ** -digits * scale
     prev = math.inf
+    B = msys.bits
+    X = msys.to_fixed(psi) if msys.fp is not None else None
     for it in range(MAX_MP_ITER):
-        F, _ = msys.residual(psi)
+        if X is not None:
+            F, _ = msys.residual_fixed(X)
+        else:
+            F, _ = msys.residual(psi, derivs=False)
         dx = -Jsolve(F)
         iters["mp_newton"] = iters.get("mp_newton", 0) + 1
         dxa = float(np.max(np.abs(dx)))
         if not math.isfinite(dxa):
             raise ConvergenceError("high-precision refinement produced a non-finite correction")
-        with mpmath.workprec(prec):
-            for k in range(n):
-                row = psi[k]
-                for g in range(Np):
-                    row[g] += dx[k, g]
+        if X is not None:
+            X = X + np.array([[int(v) for v in row] for row in np.ldexp(dx, B)], dtype=object)
+        else:
+            with mpmath.workprec(prec):
+                for k in range(n):
+                    row = psi[k]
+                    for g in range(Np):
+                        row[g] += dx[k, g]
         if dxa <= target:
+            if X is not None:
+                with mpmath.workprec(prec):
+                    psi = [[+mpmath.mpf((int(v), -B)) for v in row] for row in X]
             return msys, psi, dxa
         if dxa > 0.5 * prev and it > 2:
             raise ConvergenceError(f"high-precision refinement stalled at |dx| = {dxa:.3g} "
@@ -1917,7 +2005,7 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False, state=
     else:
         raise ConvergenceError(f"the bounce could not be resolved to {digits} digits; try a smaller dps")
     prec = msys.prec
-    T, V, Q, _ = msys.integrals(psi_m, msys.residual(psi_m)[1])
+    T, V, Q, _ = msys.integrals_of(psi_m)
     tol = mpmath.mpf(DOUBLE_TOL) if as_float else mpmath.mpf(10) ** -dps
     with mpmath.workprec(prec):
         S = T + V
@@ -1970,12 +2058,27 @@ FAMILY_CACHE = 8
 #: solved bounces kept per family
 WARM_SOLVED = 64
 #: a solved bounce of the family is a warm start for an omega within this relative distance
-WARM_REL = 0.02
+WARM_REL = 0.1
 #: a warm-started bounce must continue its start: |S - S0 + (Q + Q0)(omega - omega0)/2| (the
 #: trapezoid rule for dS_omega/domega = -Q) below this fraction of |S - S0|, plus WARM_ABS |S|
 WARM_TOL = 0.1
 WARM_ABS = 1e-8
 _FAMILIES: dict = {}
+
+
+def _poly_of(U, fields):
+    """U as ``{exponents: Fraction}`` when it is a polynomial with rational coefficients, else None."""
+    import sympy as sp
+    try:
+        pl = sp.Poly(U, *fields)
+    except sp.PolynomialError:
+        return None
+    out = {}
+    for mon, coef in pl.terms():
+        if not coef.is_Rational:
+            return None
+        out[tuple(int(v) for v in mon)] = Fraction(int(coef.p), int(coef.q))
+    return out
 
 
 class _MultiFamily:
@@ -1991,6 +2094,7 @@ class _MultiFamily:
             self.c = [to_fraction(q ** 2) for q in potential.charges]
         except _IE:
             self.c = None        # irrational charges: U_omega made numeric per omega
+        self.poly = _poly_of(potential.U(), potential.fields)
         self.solved = []
 
     @classmethod
@@ -2007,7 +2111,7 @@ class _MultiFamily:
         """The numeric ``U_omega`` (``w`` exact SymPy number)."""
         w2 = w ** 2
         if self.c is not None and w2.is_Rational:
-            return ShiftedND(self.num, self.c, Fraction(int(w2.p), int(w2.q)))
+            return ShiftedND(self.num, self.c, Fraction(int(w2.p), int(w2.q)), poly=self.poly)
         from qsym.bridge import numeric_nd
         P = self.potential
         return numeric_nd(P.U_omega(w).subs(P.values), P.fields)
