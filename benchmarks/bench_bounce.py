@@ -1,6 +1,7 @@
 """Single-field bounce: qsym side by side with CosmoTransitions, in one process.
 
 Run:  .venv/bin/python benchmarks/bench_bounce.py [--quick]
+      .venv/bin/python benchmarks/bench_bounce.py --high [--levels 100,300,1000]
 
 Needs the optional ``bench`` extra (``pip install cosmoTransitions scipy``);
 without it the CosmoTransitions columns are skipped.  Nothing is written.
@@ -15,6 +16,10 @@ What is measured
    time, and the time ratio qsym/CosmoTransitions.  Times are the best of
    several repetitions (both codes), after one warm-up call.
 3. High precision in the thin-wall regime (kappa = 0.49, 0.499) at dps 30/50.
+
+``--high`` instead: S_psi at dps 100, 300, 1000 (issue targets: 300 digits < 1.5 s,
+1000 digits < 20 s): wall time, and the digits agreeing with a run at dps + 30
+(100, 300) or dps + 50 (1000) next to the claimed error.
 
 CosmoTransitions notes: ``SingleFieldInstanton(phi_absMin, phi_metaMin, V,
 dV, d2V)`` needs a point lower than the false vacuum as ``phi_absMin``; for the
@@ -34,7 +39,7 @@ import warnings
 import mpmath
 import sympy as sp
 
-from qsym.numeric.bounce1d.solver import solve_bounce, solve_bounce_double
+from qsym.numeric.bounce1d import PolyPotential, solve_bounce, solve_bounce_double
 from qsym.bridge import numeric_1d
 from _bench_common import best_time, ct_import
 
@@ -45,10 +50,32 @@ def digits(x, ref):
         return float(-mpmath.log10(e)) if e else math.inf
 
 
+def high(levels):
+    """S_psi at high precision: time, digits agreeing with a more precise run, claimed error."""
+    num = PolyPotential([0, 0, "1/2", -1])
+    print("S_psi at high precision (targets: 300 digits < 1.5 s, 1000 digits < 20 s)")
+    print(f"  {'dps':>5s} {'time [s]':>9s} {'check dps':>9s} {'agreeing digits':>16s} {'claimed error':>14s}")
+    for dps in levels:
+        t = time.perf_counter()
+        r = solve_bounce(num, dps=dps)
+        t = time.perf_counter() - t
+        ref_dps = dps + (50 if dps >= 1000 else 30)
+        ref = solve_bounce(num, dps=ref_dps)
+        with mpmath.workdps(ref_dps + 10):
+            e = abs(r.action - ref.action) / abs(ref.action)
+            agree = float(-mpmath.log10(e)) if e else math.inf
+        print(f"  {dps:5d} {t:9.2f} {ref_dps:9d} {agree:16.1f} {mpmath.nstr(r.error, 3):>14s}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--high", action="store_true", help="only the high-precision S_psi section")
+    ap.add_argument("--levels", default="100,300,1000", help="dps values of --high")
     args = ap.parse_args()
+    if args.high:
+        high([int(v) for v in args.levels.split(",")])
+        return
     reps = 3 if args.quick else 10
     SFI = ct_import("tunneling1D", "SingleFieldInstanton")
     phi = sp.Symbol("phi")

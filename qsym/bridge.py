@@ -31,11 +31,28 @@ __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
            "OmegaFamily", "exact_rational", "check_dps",
            "MIN_DPS", "MAX_DPS"]
 
-#: precision limits accepted by the numeric layer (one definition, in the numeric layer)
-from qsym.numeric.kernels.precision import MAX_DPS, MIN_DPS, check_dps  # noqa: E402
-
+#: precision limits accepted by the numeric layer.  The cost of a bounce grows
+#: like dps**3 (S_psi: see benchmarks/bench_bounce.py --high for 100 / 300 /
+#: 1000 digits).  The same limits are in qsym.numeric.kernels.precision (the
+#: layer rule forbids either module to import the other); keep them equal
+MIN_DPS = 15
+MAX_DPS = 2000
 #: internal evaluations (guard digits included) may go this far beyond
 _MAX_WORK_DPS = 4 * MAX_DPS
+
+
+def check_dps(dps) -> int:
+    """Validate a requested number of decimal digits (an integer, numpy integers included).
+
+    >>> check_dps(30), check_dps(np.int64(40))
+    (30, 40)
+    """
+    if isinstance(dps, (bool, np.bool_)) or not isinstance(dps, (int, np.integer)):
+        raise InputError(f"dps must be an integer in [{MIN_DPS}, {MAX_DPS}], got {dps!r}")
+    d = int(dps)
+    if not MIN_DPS <= d <= MAX_DPS:
+        raise InputError(f"dps must be an integer in [{MIN_DPS}, {MAX_DPS}], got {dps!r}")
+    return d
 
 
 def _as_sympy_number(x, what: str) -> sp.Expr:

@@ -258,3 +258,37 @@ def test_cli_json_and_exit_codes():
     p = _cli("--potential", "M**2*phi**2/2 - phi**3", "--field", "phi", "--param", "M=1",
              "--omega", "1/2", "--dim", "4", "--json")
     assert p.returncode == 0, p.stderr
+
+
+def test_taylor_integrator_matches_mpmath_odefun():
+    """The Taylor kernel against mpmath.odefun on the bounce ODE of psi^2/2 - psi^3 (d = 3),
+    from r0 = 1 (psi = 1/2, psi' = -3/10) to r = 3/2 in four steps, at 30 digits."""
+    from qsym.numeric.kernels import taylor as tay
+    A = tay.Arith(160)
+    M = tay.Model(A, 3, poly=[A.from_mpf(v) for v in (0, 0, mpmath.mpf(1) / 2, -1)])
+    with mpmath.workdps(40):
+        p, dp = A.from_mpf(mpmath.mpf(1) / 2), A.from_mpf(mpmath.mpf(-3) / 10)
+        r, h = A.from_mpf(1), A.from_mpf(mpmath.mpf(1) / 8)
+        for _ in range(4):
+            b = tay.step_coeffs(M, p, dp, 0, 0, r, h, A.order, var=False)[0]
+            p, dv = tay.horner(A, b, A.one)
+            dp = A.div(dv, h)
+            r = r + h
+    with mpmath.workdps(30):
+        sol = mpmath.odefun(lambda x, y: [y[1], y[0] - 3 * y[0] ** 2 - 2 / x * y[1]], 1,
+                            [mpmath.mpf(1) / 2, mpmath.mpf(-3) / 10])
+        ref = sol(mpmath.mpf(3) / 2)
+        assert abs(A.to_mpf(p) - ref[0]) < mpmath.mpf(10) ** -25
+        assert abs(A.to_mpf(dp) - ref[1]) < mpmath.mpf(10) ** -25
+
+
+def test_relaxed_products_are_exact():
+    from qsym.numeric.kernels.relaxed import Relaxed
+    import random
+    rng = random.Random(1)
+    a = [rng.randrange(-2**300, 2**300) for _ in range(200)]
+    b = [rng.randrange(-2**200, 2**200) for _ in range(200)]
+    ra, rs = Relaxed(a, b, base=8), Relaxed(a, a, base=8)
+    for k in range(200):
+        assert ra.coef(k) == sum(a[i] * b[k - i] for i in range(k + 1))
+        assert rs.coef(k) == sum(a[i] * a[k - i] for i in range(k + 1))

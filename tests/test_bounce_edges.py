@@ -242,3 +242,8 @@ def test_errors_are_one_line():
         with pytest.raises(QsymError) as exc:
             solve_bounce(numeric_1d(expr, phi), dps=20)
         assert "\n" not in str(exc.value)
+
+
+def test_dps_limits_agree_between_layers():
+    from qsym.numeric.kernels import precision
+    assert (precision.MIN_DPS, precision.MAX_DPS) == (bridge.MIN_DPS, bridge.MAX_DPS)

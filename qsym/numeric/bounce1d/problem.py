@@ -50,10 +50,12 @@ MAX_DIM = 64
 #: work budget of one solve, in units of coefficient operations (per Taylor
 #: step: order x terms of U x 64-bit limbs; per series evaluation of a
 #: non-polynomial U: terms^2 x its size; per landscape point SCAN_COST),
-#: summed over all shots.  Measured: S_psi at dps 30 / 300 / 500 needs about
-#: 1e5 / 4e6 / 2e7 units (0.2 / 5 / 25 s of CPU); the budget ends any input
-#: within about two minutes with ConvergenceError
-WORK_BUDGET = 1e9
+#: summed over all shots.  Measured (after the relaxed products and the
+#: half-precision variational series): S_psi at dps 300 needs 3.8e6 units
+#: (~2.5-4 s), dps 1000 a few 1e7 (~1-2 min, about 2 us per unit); the budget
+#: lets dps up to MAX_DPS = 2000 finish for S_psi-like problems and ends any
+#: input within about ten minutes with ConvergenceError
+WORK_BUDGET = 3e8
 #: work units charged per landscape grid point
 SCAN_COST = 50
 

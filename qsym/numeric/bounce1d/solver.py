@@ -89,6 +89,10 @@ __all__ = ["BounceResult", "solve_bounce", "solve_bounce_double", "MAX_POLY_DEGR
 
 #: extra decimal digits carried beyond the requested ``dps``
 GUARD_DIGITS = 12
+#: the residual Newton correction dx of the recorded shot sits at the rounding floor of x,
+#: and dS/dx there grows like y(R) ~ 10**(0.06 dps) (measured: 1e8 at dps 300, 1e49 at
+#: 1000); the error term |dS/dx dx| needs that many extra digits (beyond GUARD_DIGITS)
+GUARD_PER_DIGIT = 0.06
 #: digits gained per high-precision Newton step assumed when planning the
 #: precision ladder (the order is 3/2; the margin makes the planned last
 #: full-precision shot the converged one)
@@ -128,7 +132,7 @@ def _solve_side_mp(prob, sign, dps):
     x = mpmath.mpf(x)
     cur_digits = max(1.0, -math.log10(max(dxa, 1e-300) / max(1.0, abs(float(x)))))
     cur_digits = min(cur_digits, 13.0)
-    target = dps + GUARD_DIGITS
+    target = dps + GUARD_DIGITS + max(0, math.ceil(GUARD_PER_DIGIT * dps) - GUARD_DIGITS)
     counts["mp_newton"] = 0
     prev_final = None
     # precision ladder planned backwards from the target: each Newton step

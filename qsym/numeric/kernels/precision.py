@@ -1,6 +1,7 @@
 r"""Precision limits of the numeric layer: the accepted range of ``dps`` (decimal digits).
 
-One definition, re-exported by :mod:`qsym.bridge`.  The cost of a high-precision bounce grows
+The numeric layer's copy of the limits of :mod:`qsym.bridge` (neither may import the other;
+keep them equal).  The cost of a high-precision bounce grows
 roughly like
 
 .. math::  t(\mathrm{dps}) \propto \mathrm{dps}^{3}
