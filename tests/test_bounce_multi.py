@@ -1,11 +1,16 @@
-"""Multi-field bounces (qsym.numeric.bounce_nd.solver): known answers, identities, precision, bad input."""
+"""Multi-field bounces (qsym.numeric.bounce_nd, qsym.api.multi): known answers, identities, precision, bad input."""
 
 import mpmath
 import pytest
 import sympy as sp
 
-from qsym.numeric.bounce_nd.solver import bounce_multi, qball_multi, solve_bounce_multi
-from qsym.numeric.bounce1d.solver import bounce, solve_bounce
+from qsym.api.multi import bounce_multi, qball_multi
+from qsym.numeric.bounce_nd import solve_bounce_multi
+from qsym.numeric.bounce1d import solve_bounce
+try:                                   # the one-field Potential-level entry point
+    from qsym.api.bounce import bounce
+except ImportError:                    # before the bounce1d layer move
+    from qsym.numeric.bounce1d.solver import bounce
 from qsym.bridge import numeric_1d, numeric_nd
 from qsym.errors import ConvergenceError, InputError, NoSolutionError
 from qsym.symbolic.potential import Potential
@@ -313,7 +318,7 @@ def test_errors_are_one_line():
 # --------------------------------------------------------------------------
 def test_block_tridiagonal_solver_matches_dense():
     import numpy as np
-    from qsym.numeric.bounce_nd.solver import _BlockTridiag
+    from qsym.numeric.bounce_nd.banded import BlockTridiag as _BlockTridiag
     rng = np.random.default_rng(3)
     for m in (1, 2, 5, 8, 33):
         for b in (1, 3):
@@ -371,7 +376,9 @@ def test_multi_field_branches_between_scan_points_and_Q_min():
 def test_fixed_point_residual_matches_mpf_dot_products():
     # the high-precision residual (integer dot products) against plain mpf arithmetic
     import numpy as np
-    from qsym.numeric.bounce_nd.solver import _Mesh, _MPSystem, _Problem
+    from qsym.numeric.bounce_nd.chebyshev import _Mesh
+    from qsym.numeric.bounce_nd.mixed import _MPSystem
+    from qsym.numeric.bounce_nd.problem import _Problem
     Pb = _Problem(numeric_nd(a**2 / 2 + b**2 - a**3 - a * b**2, [a, b]), 3)
     Pb.Phi = 1.0
     mesh = _Mesh(np.array([0.0, 0.7, 1.5, 3.0, 6.0]), 12)
@@ -416,7 +423,7 @@ class _Family:
 
 
 def test_charge_scan_logic_on_a_synthetic_family():
-    from qsym.numeric.bounce_nd.solver import solve_charge_multi
+    from qsym.numeric.bounce_nd import solve_charge_multi
     fam = _Family()
     win = (mpmath.mpf("0.5"), mpmath.mpf(1))
     with mpmath.workdps(30):
@@ -439,3 +446,105 @@ def test_charge_scan_logic_on_a_synthetic_family():
         assert len(notes) == 1 and "upper end" in notes[0] and "cannot be solved" in notes[0]
         with pytest.raises(ConvergenceError, match="cannot go on"):
             solve_charge_multi(_Family(fail=1e-4, fail_low=1e-4), 1, 10**6, win, dps=20)
+
+
+# --------------------------------------------------------------------------
+# O(elements) linear algebra, U_omega of a family, fixed-point residual, warm starts
+# --------------------------------------------------------------------------
+def test_banded_lu_matches_dense_and_pivots():
+    import numpy as np
+    from qsym.numeric.bounce_nd.banded import BandLU, BlockTridiag
+    rng = np.random.default_rng(4)
+    for m in (1, 2, 7, 30):
+        for b in (1, 2, 5):
+            A, B, C = (rng.normal(size=(m, b, b)) for _ in range(3))
+            d = rng.normal(size=(m, b, 2))
+            x = BandLU(A, B, C).solve(d)
+            ref = np.linalg.solve(BlockTridiag(A, B, C).dense(), d.reshape(m * b, 2))
+            assert np.abs(x.reshape(m * b, 2) - ref).max() < 1e-9 * max(1.0, np.abs(ref).max())
+    # zero diagonal blocks: block cyclic reduction cannot start, the pivoted LU can
+    Z, I = np.zeros((4, 2, 2)), np.eye(2)[None].repeat(4, axis=0)
+    with pytest.raises(np.linalg.LinAlgError):
+        BlockTridiag(I, Z, I)
+    d = rng.normal(size=(4, 2, 1))
+    x = BandLU(I, Z, I).solve(d)
+    y = np.zeros_like(x)
+    y[1:] += x[:-1]
+    y[:-1] += x[1:]                                        # (I, 0, I) times x
+    assert np.abs(y - d).max() < 1e-12
+
+
+def test_shifted_potential_matches_u_omega():
+    from fractions import Fraction
+    from qsym.numeric.bounce_nd import ShiftedND
+    U = a**2 / 2 + b**2 - 3 * a**2 * b + a**4
+    s = ShiftedND(numeric_nd(U, [a, b]), [Fraction(1), Fraction(4)], Fraction(9, 16),
+                  poly={(2, 0): Fraction(1, 2), (0, 2): Fraction(1), (2, 1): Fraction(-3), (4, 0): Fraction(1)})
+    ref = numeric_nd(U - R(9, 16) / 2 * (a**2 + 4 * b**2), [a, b])
+    with mpmath.workdps(40):
+        x, y = mpmath.mpf("0.3"), mpmath.mpf("-0.7")
+        assert abs(s.U(x, y) - ref.U(x, y)) < mpmath.mpf(10) ** -38
+        assert max(abs(u - v) for u, v in zip(s.grad(x, y), ref.grad(x, y))) < mpmath.mpf(10) ** -38
+        H, Hr = s.hess(x, y), ref.hess(x, y)
+        assert max(abs(H[i][j] - Hr[i][j]) for i in range(2) for j in range(2)) < mpmath.mpf(10) ** -38
+    assert s.poly[(2, 0)] == Fraction(1, 2) - Fraction(9, 32) and s.poly[(0, 2)] == 1 - Fraction(9, 8)
+    assert abs(s.U_np(0.3, -0.7) - float(ref.U(0.3, -0.7))) < 1e-15
+
+
+def test_fixed_point_polynomial_residual_and_integrals():
+    # the polynomial (fixed-point) residual and integrals against plain mpf arithmetic
+    import numpy as np
+    from fractions import Fraction
+    from qsym.numeric.bounce_nd import ShiftedND
+    from qsym.numeric.bounce_nd.chebyshev import _Mesh
+    from qsym.numeric.bounce_nd.mixed import _MPSystem
+    from qsym.numeric.bounce_nd.problem import _Problem
+    U = a**2 / 2 + b**2 - a**3 - a * b**2
+    num = ShiftedND(numeric_nd(U, [a, b]), [1, 0], Fraction(1, 9),
+                    poly={(2, 0): Fraction(1, 2), (0, 2): Fraction(1), (3, 0): Fraction(-1), (1, 2): Fraction(-1)})
+    Pb = _Problem(num, 3)
+    Pb.Phi = 1.5
+    mesh = _Mesh(np.array([0.0, 0.7, 1.5, 3.0, 6.0]), 12)
+    msys = _MPSystem(Pb, mesh, 200)
+    assert msys.fp is not None
+    rng = np.random.default_rng(5)
+    with mpmath.workprec(200):
+        psi = [[mpmath.mpf(float(v)) * (1 + mpmath.mpf(2) ** -80 * k) for k, v in
+                enumerate(rng.normal(size=mesh.Np) * np.exp(-mesh.r))] for _ in range(2)]
+        F, d1 = msys.residual(psi)
+        Fr, d1r = msys.residual_fdot(psi)
+        assert np.max(np.abs(F - Fr)) <= 1e-15 * np.max(np.abs(Fr))
+        T, V, Q, _ = msys.integrals_of(psi)
+        Tr, Vr, Qr, _ = msys.integrals(psi, d1r)
+        assert abs(T - Tr) + abs(V - Vr) + sum(abs(x - y) for x, y in zip(Q, Qr)) < mpmath.mpf(2) ** -180
+
+
+def test_warm_started_family_agrees_with_cold_solves():
+    # a family at nearby omega: later bounces start from earlier ones (Newton only), and agree
+    # with cold solves of the same potential within the error estimates
+    from qsym.api import multi
+    P = Potential("x**2/2 + y**2 - 3*x**2*y + x**4 + y**4", ["x", "y"], charges=[1, 0])
+    warm = [qball_multi(P, w) for w in ("0.80", "0.81", "0.82")]
+    assert warm[-1].bounce.iterations.get("warm_start") == 1
+    fam = multi._MultiFamily.of(P)
+    cold = solve_bounce_multi(fam.numeric(R(82, 100)))
+    assert "warm_start" not in cold.iterations
+    assert rel(warm[-1].bounce.action, cold.action) <= warm[-1].error + cold.error
+    hp = qball_multi(P, "0.82", dps=20)
+    assert rel(hp.charge, warm[-1].charge) <= 2 * warm[-1].error and hp.status == "converged"
+
+
+def test_result_types_and_specific_errors():
+    from qsym.errors import NoFalseVacuumError, OutsideWindowError
+    from qsym.results import Result
+    P = Potential("x**2/2 + y**2 - 3*x**2*y + x**4 + y**4", ["x", "y"], charges=[1, 0])
+    q = qball_multi(P, "0.9")
+    assert isinstance(q, Result) and isinstance(q.bounce, Result)
+    js = q.bounce.to_json()
+    assert js["dim"] == 3 and js["status"] == "converged" and isinstance(js["action"], str)
+    assert set(q.bounce.as_dict()) == {"action", "phi0", "dps", "error", "action_virial",
+                                       "charge_integrals", "dim", "status"}
+    with pytest.raises(OutsideWindowError):
+        bounce_multi(P, omega=2)
+    with pytest.raises(NoFalseVacuumError):
+        solve_bounce_multi(numeric_nd(a**2 / 2 - b**2 - a**3, [a, b]))

@@ -53,6 +53,10 @@ class BlockTridiag:
     """
 
     def __init__(self, A, B, C):
+        with np.errstate(all="ignore"):           # a singular pivot block raises LinAlgError below
+            self._factor(A, B, C)
+
+    def _factor(self, A, B, C):
         self.A0, self.B0, self.C0 = A, B, C
         #: infinity norm of the matrix (for relative residuals)
         self.norm = float(np.max(np.abs(B).sum(axis=2) + np.abs(A).sum(axis=2) + np.abs(C).sum(axis=2)))
