@@ -169,6 +169,7 @@ def test_cli_mu2_json():
     assert isinstance(d["mu2_min"], str) and isinstance(d["qball_exists"], bool)
     assert d["qball_exists"] is True and d["certified"] is True and set(d["at"]) == {"H", "L", "l"}
     assert d["mu2_min"].startswith("1.842906304248888") and len(d["mu2_min"]) >= 25
+    assert d["status"] == "converged"
 
 
 def test_cli_mu2_errors():
@@ -254,3 +255,32 @@ def test_progress_lines():
     assert len(steps) >= th.steps and any("no Q-ball" in s for s in steps)
     with pytest.raises(InputError, match="progress"):
         mu2_minimum(M.potential_object(M.DEFAULTS), progress="stderr")
+
+
+def test_results_status_and_specific_errors():
+    from qsym.errors import DeeperVacuumError, UnboundedBelowError
+    from qsym.results import Result
+    r = mu2_minimum(Potential("m**2*p**2/2 - A*p**3 + p**4", ["p"], params={"m": 1, "A": 1}), dps=15)
+    assert isinstance(r, Result) and r.status == "converged" and r.as_json()["status"] == "converged"
+    assert r.to_json(8)["mu2_min"] == "0.5" and r.stats["boxes"] == r.boxes
+    r = mu2_minimum(M.potential_object(M.DEFAULTS), dps=15, max_boxes=5)
+    assert r.status == "uncertified"
+    with pytest.raises(DeeperVacuumError, match="deeper"):
+        mu2_minimum(M.potential_object({**M.DEFAULTS, "A": "4"}), dps=15)
+    with pytest.raises(UnboundedBelowError, match="unbounded"):
+        mu2_minimum(Potential("a**2 + b**2 - a**2*b**2", ["a", "b"], [1, 1]), dps=15)
+
+
+def test_numeric_layer_takes_plain_numbers():
+    """The branch and bound and the bisection run on Fractions and callables alone (no SymPy)."""
+    from fractions import Fraction
+    from qsym.numeric.mu2.branch_bound import minimize
+    from qsym.numeric.mu2.problem import Mu2Problem, OrthantData
+    from qsym.numeric.mu2.threshold import bisect_threshold
+    F = Fraction
+    # U = p^2/2 - (3/10) p^3 + (1/5) p^4: mu^2 = 1 - (3/5) p + (2/5) p^2 >= 1 - 9/40
+    o = OrthantData((1,), {(2,): F(1, 2)}, {(3,): F(-3, 10)}, {(4,): F(1, 5)}, {(2,): F(1)})
+    r = minimize(Mu2Problem(("p",), F(1), (o,)), dps=15, polish=False)
+    assert r.qball_exists and r.certified and abs(float(r.mu2_min) - (1 - 9 / 40)) < 1e-12
+    t = bisect_threshold(lambda v: (v * v > 2, True), "x", 0, 2, rtol=1e-9)
+    assert t.certified and t.below ** 2 < 2 < t.above ** 2 and t.status == "converged"

@@ -167,7 +167,7 @@ def test_cli_mssm_threshold():
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["parameter"] == "A" and d["certified"] is True
-    assert d["kind"] == "first-order" and d["closed_form"] is None
+    assert d["kind"] == "first-order" and d["closed_form"] is None and d["status"] == "converged"
     assert abs(float(d["threshold"]) - 1.860982) < 1e-5
     p = cli("mssm", "threshold", "--scan", "A", "--from", "2", "--json")   # already above
     assert p.returncode == 1

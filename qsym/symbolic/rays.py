@@ -153,10 +153,22 @@ def _kernel_data(psi, u2, u3, u4, c, m0):
 
 
 def ray_data(P, domain: str = "amplitudes") -> RayData:
-    """Exact ray decomposition of a numeric :class:`~qsym.symbolic.potential.Potential`.
+    r"""Exact ray decomposition of a numeric :class:`~qsym.symbolic.potential.Potential`.
 
     ``domain="amplitudes"`` (default, the qsym convention) restricts to
     ``phi_k >= 0``; ``"real"`` covers all ``2^n`` sign patterns.
+
+    .. math:: U(F s\psi) = F^2 u_2(\psi) + F^3 u_3(\psi) + F^4 u_4(\psi)
+
+    Raises
+    ------
+    InputError
+        Parameters without values, terms of degree other than 2, 3, 4, too many fields.
+
+    >>> from qsym.symbolic.potential import Potential
+    >>> d = ray_data(Potential("a**2/2 - a**3 + a**4", ["a"]), domain="real")
+    >>> [(p.signs, p.u3) for p in d.patches]
+    [((1,), {(3,): -1}), ((-1,), {(3,): 1})]
     """
     if domain not in DOMAINS:
         raise InputError(f"unknown domain {domain!r}; use one of {DOMAINS}")

@@ -72,6 +72,11 @@ def g_and_grad(ch: Chart, z: np.ndarray):
     r"""Float ``g`` and its gradient (exact polynomial derivatives) at chart points (rows).
 
     .. math:: \partial_j g = 2(\partial_j N\, c - N\, \partial_j c)/c^2
+
+    >>> ch = _example_chart()                      # g = 1 - 2 z (1 - ...) on psi = (1, z)
+    >>> g, dg = g_and_grad(ch, np.array([[0.0]]))
+    >>> float(g[0]), float(dg[0, 0])
+    (2.0, 0.0)
     """
     u2, u3, u4, c = (q.value(z) for q in ch.polys())
     g, _ = g_from_values(u2, u3, u4, c)
@@ -91,6 +96,11 @@ def local_descent(ch: Chart, z: np.ndarray, iters: int = 60) -> np.ndarray:
     A heuristic that only improves the upper bound; the certificate never depends on it.
 
     .. math:: z \leftarrow \Pi_{[0,1]^d}(z - s\,\nabla g)
+
+    >>> ch = _example_chart()
+    >>> z = local_descent(ch, np.array([[0.5]]))
+    >>> bool(g_and_grad(ch, z)[0][0] <= g_and_grad(ch, np.array([[0.5]]))[0][0])
+    True
     """
     if not z.shape[1]:
         return z
@@ -121,6 +131,12 @@ def g_lower(ch: Chart, lo, hi, m0_hi):
     smaller.  ``rho_bar <= 1`` or ``E >= 0`` lift the bound to ``m0``.
 
     .. math:: g(z) \ge g(a) + \sum_j \min\big([\partial_j g]\,[\mathrm{lo}_j - a_j, \mathrm{hi}_j - a_j]\big)
+
+    >>> ch = _example_chart()
+    >>> glo, _, _ = g_lower(ch, np.array([[0.0]]), np.array([[1.0]]), 2.0)
+    >>> z = np.linspace(0, 1, 101)[:, None]
+    >>> bool(glo[0] <= g_and_grad(ch, z)[0].min())
+    True
     """
     U2, U3, U4, C = (q.interval(lo, hi) for q in ch.polys())
     glo = naive_lower(U2[0], U3[0], U4[0], C[0], C[1])
@@ -131,6 +147,17 @@ def g_lower(ch: Chart, lo, hi, m0_hi):
     lift = _rho_bar_ok(ch, lo, hi, U4) | _e_test_ok(ch, lo, hi)
     glo = np.where(lift, np.maximum(glo, m0_hi), glo)
     return glo, U4[1], anc
+
+
+def _example_chart() -> Chart:
+    """A two-field chart for the examples: U = a^2 + b^2 - a^2 b + a^4 + b^4, charges (1, 1)."""
+    from fractions import Fraction
+    from .patches import charts, make_patch
+    from .problem import OrthantData
+    one = Fraction(1)
+    o = OrthantData((1, 1), {(2, 0): one, (0, 2): one}, {(2, 1): -one}, {(4, 0): one, (0, 4): one},
+                    {(2, 0): one, (0, 2): one})
+    return charts(make_patch(o, 2, Fraction(2), 15))[0]
 
 
 def _rho_bar_ok(ch: Chart, lo, hi, U4) -> np.ndarray:

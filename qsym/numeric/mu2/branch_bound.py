@@ -249,6 +249,15 @@ def minimize(problem: Mu2Problem, dps: int, rtol: float = DEFAULT_RTOL, max_boxe
         U unbounded below; U < 0 somewhere; a second degenerate zero of U.
 
     .. math:: \min_{\phi\neq 0} \frac{2U(\phi)}{\sum_k q_k^2\phi_k^2}
+
+    >>> from fractions import Fraction
+    >>> from qsym.numeric.mu2.problem import Mu2Problem, OrthantData
+    >>> one = Fraction(1)                      # U = a^2 + b^2 + a^4 + b^4: no Q-ball
+    >>> o = OrthantData((1, 1), {(2, 0): one, (0, 2): one}, {}, {(4, 0): one, (0, 4): one},
+    ...                 {(2, 0): one, (0, 2): one}, rho={})     # rho_bar = 0: no cubic
+    >>> r = minimize(Mu2Problem(("a", "b"), Fraction(2), (o,)), dps=15)
+    >>> r.qball_exists, r.status, float(r.mu2_min)
+    (False, 'converged', 2.0)
     """
     n = problem.n
     s = _Search(tuple(problem.fields), problem.m0, rtol * max(1.0, abs(float(problem.m0))), dps)

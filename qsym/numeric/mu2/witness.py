@@ -52,6 +52,13 @@ def classify_point(p: Patch, psi_f, m0, dps: int):
     drops below ``m0`` on the ray (a Q-ball exists).
 
     .. math:: u_2 - \frac{u_3^2}{4u_4} - \frac{m_0}{2}c < 0 \iff \min_F \mu^2 < m_0
+
+    >>> from qsym.numeric.mu2.patches import make_patch
+    >>> from qsym.numeric.mu2.problem import OrthantData
+    >>> o = OrthantData((1,), {(2,): Fraction(1, 2)}, {(3,): Fraction(-2)}, {(4,): Fraction(1)},
+    ...                 {(2,): Fraction(1)})      # U = p^2/2 - 2 p^3 + p^4 < 0 near p = 1
+    >>> classify_point(make_patch(o, 1, Fraction(1), 15), [1.0], Fraction(1), 15)[0]
+    'negative'
     """
     (u2, u3, u4, c), x, exact = _exact_values(p, psi_f, m0, dps)
     margin = 0 if exact else mpmath.mpf(10) ** (-(max(dps, 40)))
