@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from qsym.audit.engine import claim, tex
@@ -22,12 +24,19 @@ def _pot(charges):
     return Potential("x**2/2 + y**2 - x**2*y + x**4 + y**4", ["x", "y"], charges)
 
 
+@lru_cache(maxsize=None)
+def _thin_wall_ab(charges: tuple) -> dict:
+    """The thin-wall solution of the test potential at ``phi_0 = (a, b)`` (shared by the sec-2 claims;
+    read only)."""
+    return thin_wall(_pot(list(charges)), {"x": _a, "y": _b})
+
+
 @claim("eq10", "sec. 2, eq. (10)", r"Thin-wall energy $E(V) = \frac{Q^2}{2(\sum_k q_k\varphi_{k,0}^2)V} + U(\varphi_0)V$.", 2)
 def _eq10():
     out = []
     for ch in ([1, 1], [1, 2]):
         P = _pot(ch)
-        d = sp.simplify(thin_wall(P, {"x": _a, "y": _b})["E_of_V"] - printed_eq10(P, {"x": _a, "y": _b}))
+        d = sp.simplify(_thin_wall_ab(tuple(ch))["E_of_V"] - printed_eq10(P, {"x": _a, "y": _b}))
         out.append(d)
     if out[0] == 0 and out[1] != 0:
         P = _pot([1, 2])
@@ -48,7 +57,7 @@ def _eq11():
     res = {}
     for ch in ([1, 1], [1, 2]):
         P = _pot(ch)
-        tw = thin_wall(P, {"x": _a, "y": _b})
+        tw = _thin_wall_ab(tuple(ch))
         pr = printed_eq11(P, {"x": _a, "y": _b})
         res[tuple(ch)] = (0 if _same_positive(tw["V"], pr["V"]) else tw["V"] - pr["V"],
                           0 if _same_positive(tw["M_Q"], pr["M_Q"]) else tw["M_Q"] - pr["M_Q"],
@@ -58,7 +67,7 @@ def _eq11():
     checks = u[2] == 0 and t[2] == 0 and (u[3].is_positive is not False)
     if u[0] == 0 and u[1] == 0 and checks:
         verdict = "confirmed" if (t[0] == 0 and t[1] == 0) else "corrected"
-        tw11 = thin_wall(_pot([1, 1]), {"x": _a, "y": _b})
+        tw11 = _thin_wall_ab((1, 1))
         ev = (r"$dE/dV = 0$ solved by SymPy, at " + tex(sp.factor(sp.simplify(tw11["V"] ** 2)), "V^{*2}")
               + r" (unit charges, test potential of eq10, $\varphi_0 = (a, b)$); $d^2E/dV^2 > 0$; "
               r"$dM_Q/dQ = \omega^*$ identically, $\omega^* = M_Q/Q$. Agrees with the printed forms for unit charges")
@@ -103,8 +112,7 @@ def _global():
 @claim("sec2-surface", "sec. 2", "For large $Q$ the surface energy is small (relative to the volume terms) "
        "and can be neglected.", 2)
 def _surface():
-    P = _pot([1, 1])
-    tw = thin_wall(P, {"x": _a, "y": _b})
+    tw = _thin_wall_ab((1, 1))
     R0 = tw["R0"]
     sigma = sp.Symbol("sigma", positive=True)
     ratio = sp.simplify(4 * sp.pi * R0**2 * sigma / tw["M_Q"])

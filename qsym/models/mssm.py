@@ -156,13 +156,14 @@ def toy_potential(complex: bool = False, dterms: str = "printed") -> sp.Expr:
     """
     if complex:
         Hc, Lc, lc = _complex_fields()
-        cub = Hc * sp.conjugate(Lc) * lc
+        # the exponentials of the cubic combined into one phase (exact): its real part is then a
+        # single cosine, and expand_complex leaves no products of sines and cosines to simplify
+        cub = sp.powsimp(Hc * sp.conjugate(Lc) * lc)
         U = (m_H**2 * sp.Abs(Hc)**2 + m_L**2 * sp.Abs(Lc)**2 + m_l**2 * sp.Abs(lc)**2
              - y * A * (cub + sp.conjugate(cub))
              + y**2 * (sp.Abs(Hc**2 * Lc**2) + sp.Abs(Hc**2 * lc**2) + sp.Abs(Lc**2 * lc**2))
              + d_terms(sp.Abs(Hc)**2, sp.Abs(Lc)**2, sp.Abs(lc)**2))
-        U = sp.expand(sp.expand_complex(U))
-        return sp.simplify(sp.trigsimp(U))
+        return sp.expand(sp.expand_complex(U))
     VD = {"printed": d_terms, "corrected": corrected_d_terms}.get(dterms)
     if VD is None:
         raise InputError(f"dterms must be 'printed' or 'corrected', got {dterms!r}")
@@ -213,6 +214,18 @@ def superpotential_f_terms() -> dict:
             "quartic": parts.get(4, 0)}
 
 
+def _reduce(e) -> sp.Expr:
+    """``e`` expanded (an exact normal form of these polynomials in the amplitudes and ``cos alpha``);
+    simplified only when expanding leaves something."""
+    x = sp.expand(e)
+    return x if x == 0 else sp.simplify(e)
+
+
+def _zero(e) -> bool:
+    """True when ``e`` is identically zero (:func:`_reduce`)."""
+    return _reduce(e) == 0
+
+
 def phase_reduction() -> dict:
     r"""Proof that the phases enter only through ``alpha = alpha_H - alpha_L + alpha_l``.
 
@@ -239,22 +252,21 @@ def _phase_reduction() -> dict:
     U = toy_potential(complex=True)
     alpha = _aH - _aL + _al
     # substitute alpha_H = alpha + alpha_L - alpha_l: U must then be free of alpha_L, alpha_l
-    U_a = sp.simplify(sp.expand_trig(U.subs(_aH, ALPHA + _aL - _al)))
-    U_a = sp.simplify(U_a)
+    U_a = sp.expand(sp.expand_trig(U.subs(_aH, ALPHA + _aL - _al)))
     free_of_others = not (U_a.has(_aL) or U_a.has(_al))
     trilinear = -2 * y * A * _h * _L * _l * sp.cos(ALPHA)
     phase_free = sp.expand(U_a - trilinear)
     ok_split = not phase_free.has(ALPHA)
     U_opt_pos = U_a.subs(ALPHA, 0)        # yA > 0
     U_opt_neg = U_a.subs(ALPHA, sp.pi)    # yA < 0
-    ok_opt = (sp.simplify(U_opt_pos - (phase_free - 2 * y * A * _h * _L * _l)) == 0
-              and sp.simplify(U_opt_neg - (phase_free + 2 * y * A * _h * _L * _l)) == 0)
+    ok_opt = (_zero(U_opt_pos - (phase_free - 2 * y * A * _h * _L * _l))
+              and _zero(U_opt_neg - (phase_free + 2 * y * A * _h * _L * _l)))
     # excess over the optimum, for each sign of yA
-    exc_pos = sp.simplify(U_a - U_opt_pos - 2 * y * A * _h * _L * _l * (1 - sp.cos(ALPHA)))
-    exc_neg = sp.simplify(U_a - U_opt_neg + 2 * y * A * _h * _L * _l * (1 + sp.cos(ALPHA)))
+    exc_pos = _reduce(U_a - U_opt_pos - 2 * y * A * _h * _L * _l * (1 - sp.cos(ALPHA)))
+    exc_neg = _reduce(U_a - U_opt_neg + 2 * y * A * _h * _L * _l * (1 + sp.cos(ALPHA)))
     # optimal value agrees with the real-amplitude potential of toy_potential()
     red = toy_potential(complex=False).subs({_hr: _h, _Lr: _L, _lr: _l})
-    ok_red = all(sp.simplify(red.subs(sp.Abs(y * A), s * y * A) - (phase_free - 2 * s * y * A * _h * _L * _l)) == 0
+    ok_red = all(_zero(red.subs(sp.Abs(y * A), s * y * A) - (phase_free - 2 * s * y * A * _h * _L * _l))
                  for s in (1, -1))
     verified = bool(free_of_others and ok_split and ok_opt and exc_pos == 0 and exc_neg == 0 and ok_red)
     return {"alpha": alpha, "U_alpha": U_a, "phase_free": phase_free, "trilinear": trilinear,
