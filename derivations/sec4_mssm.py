@@ -11,7 +11,7 @@ import time
 import mpmath
 import sympy as sp
 
-from qsym.numeric.mu2.search import mu2_minimum, threshold_scan
+from qsym.api.mu2 import mu2_minimum, threshold_scan
 from qsym.models import mssm as M
 
 

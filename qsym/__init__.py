@@ -29,15 +29,15 @@ __version__ = "0.1.0"
 #: public name -> module that defines it (imported on first access)
 _LAZY = {
     # numbers from a Potential
-    "bounce": "qsym.numeric.bounce1d.solver",  # -> qsym.api.bounce
-    "s_psi": "qsym.numeric.bounce1d.solver",
+    "bounce": "qsym.api.bounce",
+    "s_psi": "qsym.api.bounce",
     "qball": "qsym.api.solve",
     "qball_omega": "qsym.api.solve",
     "charge_minimum": "qsym.api.solve",
     "thin_wall_estimate": "qsym.api.solve",
     "thick_wall_estimate": "qsym.api.solve",
-    "mu2_minimum": "qsym.numeric.mu2.search",  # -> qsym.api.mu2
-    "threshold_scan": "qsym.numeric.mu2.search",
+    "mu2_minimum": "qsym.api.mu2",
+    "threshold_scan": "qsym.api.mu2",
     "gauged_qball": "qsym.api.gauged",
     # exact results
     "series": "qsym.symbolic.thickwall",

@@ -25,34 +25,15 @@ import numpy as np
 import sympy as sp
 
 from qsym.errors import InputError
+from qsym.numeric.kernels.precision import MAX_DPS, MIN_DPS, check_dps  # one definition, re-exported
 
 __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
            "poly_coefficients", "Numeric1D", "NumericND", "numeric_1d", "numeric_nd",
            "OmegaFamily", "exact_rational", "check_dps",
            "MIN_DPS", "MAX_DPS"]
 
-#: precision limits accepted by the numeric layer.  The cost of a bounce grows
-#: like dps**3 (S_psi: see benchmarks/bench_bounce.py --high for 100 / 300 /
-#: 1000 digits).  The same limits are in qsym.numeric.kernels.precision (the
-#: layer rule forbids either module to import the other); keep them equal
-MIN_DPS = 15
-MAX_DPS = 2000
-#: internal evaluations (guard digits included) may go this far beyond
+#: internal evaluations (guard digits included) may go this far beyond MAX_DPS
 _MAX_WORK_DPS = 4 * MAX_DPS
-
-
-def check_dps(dps) -> int:
-    """Validate a requested number of decimal digits (an integer, numpy integers included).
-
-    >>> check_dps(30), check_dps(np.int64(40))
-    (30, 40)
-    """
-    if isinstance(dps, (bool, np.bool_)) or not isinstance(dps, (int, np.integer)):
-        raise InputError(f"dps must be an integer in [{MIN_DPS}, {MAX_DPS}], got {dps!r}")
-    d = int(dps)
-    if not MIN_DPS <= d <= MAX_DPS:
-        raise InputError(f"dps must be an integer in [{MIN_DPS}, {MAX_DPS}], got {dps!r}")
-    return d
 
 
 def _as_sympy_number(x, what: str) -> sp.Expr:
@@ -298,11 +279,6 @@ def numeric_nd(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericND:
     return NumericND(expr, vars,
                      mp_callable(expr, vars), mp_callable(g, vars), mp_callable(h, vars),
                      np_callable(expr, vars), np_callable(g, vars), np_callable(h, vars))
-
-
-def as_numpy(x):
-    """mpf / nested lists of mpf to a float numpy array."""
-    return np.array(x, dtype=float)
 
 
 def exact_rational(x) -> sp.Rational:

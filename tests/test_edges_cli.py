@@ -58,8 +58,8 @@ def test_dps_above_the_maximum():
 
 
 def test_api_argument_types():
-    from qsym.numeric.bounce1d.solver import bounce
-    from qsym.numeric.mu2.search import mu2_minimum
+    from qsym.api.bounce import bounce
+    from qsym.api.mu2 import mu2_minimum
     from qsym.api.solve import qball
     for call in (lambda: qball(P4, 10), lambda: bounce(P4), lambda: mu2_minimum(P4)):
         with pytest.raises(InputError, match="Potential"):

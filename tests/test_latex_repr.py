@@ -117,7 +117,7 @@ def test_latex_pm(value, error, relative, expected):
 
 
 def test_latex_pm_s_psi_digits_are_the_true_ones():
-    from qsym.numeric.bounce1d.solver import s_psi
+    from qsym.api.bounce import s_psi
     v, e = s_psi(30)
     tex = latex_pm(v, e, dps=30)
     shown = re.match(r"([0-9.]+)\\ldots \\pm ([0-9.]+)\\times 10\^\{(-?\d+)\}", tex)
@@ -135,7 +135,7 @@ def _rows(tex):
 
 
 def test_bounce_result_latex():
-    from qsym.numeric.bounce1d.solver import bounce
+    from qsym.api.bounce import bounce
     b = bounce(Potential("phi**2/2 - phi**3", ["phi"]), dps=25)
     tex = _rows(b._repr_latex_())
     assert r"S &= 4.851137412916352874" in tex and r"\pm" in tex and "converged" in tex
@@ -152,7 +152,7 @@ def test_multi_results_latex():
 
 
 def test_qball_and_mu2_latex():
-    from qsym.numeric.mu2.search import mu2_minimum
+    from qsym.api.mu2 import mu2_minimum
     from qsym.api.solve import qball_omega
     P = Potential("M**2*phi**2/2 - A*phi**3 + lam*phi**4", ["phi"], params={"M": 1, "A": 1, "lam": "0.6"})
     qb = qball_omega(P, "0.9", dps=15)

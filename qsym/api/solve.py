@@ -83,7 +83,7 @@ _SPSI: dict = {}
 def s_psi_moments(dps: int = 30) -> dict:
     """``S_psi``, ``I2 = int psi^2``, ``I4 = int psi^4`` (d^3 xi) of ``psi^2/2 - psi^3``."""
     if dps not in _SPSI:
-        from qsym.numeric.bounce1d.solver import solve_bounce
+        from qsym.numeric.bounce1d import solve_bounce
         from qsym.bridge import numeric_1d
         psi = sp.Symbol("psi")
         b = solve_bounce(numeric_1d(psi**2 / 2 - psi**3, psi), dim=3, dps=dps)
@@ -325,7 +325,7 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
     """Several fields: the Q-ball(s) of charge Q, next to the thin-wall result of sec. 2 for the same U.
 
     The window is ``sqrt(min mu^2) < omega < sqrt(lim_{phi->0} mu^2)`` from the certified
-    minimum of :func:`qsym.numeric.mu2.search.mu2_minimum`; the thin wall sits at its minimiser.
+    minimum of :func:`qsym.api.mu2.mu2_minimum`; the thin wall sits at its minimiser.
     The branches are found by :func:`qsym.numeric.bounce_nd.solver.solve_charge_multi`; ``notes`` (in
     the result) says where the scan could not settle an end of the window (further
     branches may lie beyond).  ``progress`` (callable(str) or None) receives one line per
@@ -333,7 +333,7 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
     """
     from qsym.numeric.bounce_nd.solver import solve_charge_multi
     from qsym.errors import NoSolutionError
-    from qsym.numeric.mu2.search import mu2_minimum
+    from qsym.api.mu2 import mu2_minimum
 
     if progress:
         progress("certified minimum of mu^2 (existence and the omega window)")
@@ -367,7 +367,7 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
 
 def _check_degree(P: Potential) -> None:
     """A polynomial U of one field beyond the bounce engine's degree limit is bad input (said at once)."""
-    from qsym.numeric.bounce1d.solver import MAX_POLY_DEGREE
+    from qsym.numeric.bounce1d.problem import MAX_POLY_DEGREE
     U = P.U()
     if len(P.fields) == 1 and U.is_polynomial(P.fields[0]):
         deg = sp.degree(U, P.fields[0])

@@ -39,7 +39,7 @@ def _run_multi(pot, args):
 
 
 def run(args):
-    from qsym.numeric.bounce1d.solver import bounce
+    from qsym.api.bounce import bounce
     names = field_names(args)
     pot = potential_from_args(args)
     if pot.free_parameters():

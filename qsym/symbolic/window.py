@@ -62,7 +62,7 @@ def qball_window(P: Potential) -> dict:
     (1/2, 1, 1/2)
     """
     if len(P.fields) != 1:
-        raise InputError("qball_window handles one field; use qsym.numeric.mu2.search for several")
+        raise InputError("qball_window handles one field; use qsym.mu2_minimum for several")
     if P.free_parameters():
         raise InputError("parameters without values: " + ", ".join(p.name for p in P.free_parameters()))
     phi = sp.Symbol(P.fields[0].name, positive=True)

@@ -1,7 +1,6 @@
 r"""Precision limits of the numeric layer: the accepted range of ``dps`` (decimal digits).
 
-The numeric layer's copy of the limits of :mod:`qsym.bridge` (neither may import the other;
-keep them equal).  The cost of a high-precision bounce grows
+The one definition of the limits (:mod:`qsym.bridge` re-exports them).  The cost of a high-precision bounce grows
 roughly like
 
 .. math::  t(\mathrm{dps}) \propto \mathrm{dps}^{3}
