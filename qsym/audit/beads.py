@@ -53,8 +53,11 @@ def _beads_size():
     edge = sp.nsimplify(sp.simplify(ratio_over_Q.subs(tw.eps, sp.Rational(1, 2))))
     lead = sp.limit(ratio_over_Q * tw.eps, tw.eps, 0)           # R_Q M_Q ~ Q/eps = 3 S_psi M^2/A^2
     # a direct solution: Q = 1 in the report's example (M = A = 1, lambda = 3/5)
-    from qsym.api.solve import qball
-    r = qball(Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"]), 1, dps=15)["solutions"][0]
+    # (the lightest solution, as qsym.api.solve.qball gives it, without its thin/thick-wall comparisons)
+    from qsym.api.solve import _single_chart
+    from qsym.numeric.qball import solve_charge_chart
+    _, chart = _single_chart(Potential("phi**2/2 - phi**3 + 3*phi**4/5", ["phi"]), 15)
+    r = solve_charge_chart(chart, mpmath.mpf(1), dps=15)[0]
     direct = r.radius * r.mass
     if edge == sp.Rational(4, 3) and lead == 1:
         from qsym.api.solve import s_psi_moments
