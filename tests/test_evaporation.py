@@ -74,3 +74,11 @@ def test_bad_input(fam):
         fam.lifetime(-1, "rms")
     with pytest.raises(InputError):
         evaporation_family(Potential("a**2/2 + b**2/2 - a*b**2", ["a", "b"]))
+
+
+def test_chebyshev_recurrence_matches_mpmath():
+    import mpmath as mp
+    from qsym.api.evaporation import _cheb_values
+    t = mp.mpf("0.37")
+    T, U = _cheb_values(t, 9), _cheb_values(t, 9, 2)
+    assert all(abs(T[j] - mp.chebyt(j, t)) < 1e-14 and abs(U[j] - mp.chebyu(j, t)) < 1e-14 for j in range(9))

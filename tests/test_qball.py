@@ -110,3 +110,22 @@ def test_multi_field_qball_branches():
     assert low.mass < 100 < high.mass
     assert r["thin_wall"]["mass"] < low.mass
     assert r["window"]["omega_min"] < low.omega < high.omega < r["window"]["omega_max"]
+
+
+def test_qball_is_a_result_with_status():
+    from qsym.results import CONVERGED, REDUCED, Result
+    qb = qball_at_omega(OmegaFamily(P06), 0.9, None)
+    assert isinstance(qb, Result) and qb.status == CONVERGED and qb["charge"] == qb.charge
+    assert qb.replace(error=1.0).status == CONVERGED          # replace keeps the given status
+    from qsym.numeric.qball import QBall
+    assert QBall(0.9, 1, 1, 0, 1, 1, 1e-3, 20).status == REDUCED
+    assert "Q-ball" in qb._repr_latex_()
+
+
+def test_specific_errors():
+    from qsym.errors import InputError, NoQBallError, OutsideWindowError
+    with pytest.raises(OutsideWindowError) as e:
+        qball_at_omega(OmegaFamily(P06), 1.0, None)
+    assert isinstance(e.value, InputError)
+    with pytest.raises(NoQBallError):
+        qball(Potential("phi**2/2 - phi**4 + phi**6", ["phi"]), 1, dps=15)

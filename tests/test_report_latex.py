@@ -82,3 +82,13 @@ def test_figures_write_pdf_and_png(tmp_path):
     assert out == tmp_path / "prof.pdf"
     assert out.read_bytes().startswith(b"%PDF")
     assert (tmp_path / "prof.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_curve_data_live_in_the_api_layer():
+    """The report plots what qsym.api.curves computes: approximations only inside their domains."""
+    from qsym.api.curves import approximation_curves, approximation_domains, default_potential
+    P = default_potential()
+    dom = approximation_domains(P, s_psi=4.85)
+    curves = dict((lab, pts) for lab, _, pts in approximation_curves(P, [0.5, 1e3, 1e6], 4.85, dom))
+    assert [q for q, _ in curves["thin wall (P11)"]] == [q for q in (1e3, 1e6) if q >= dom["thin_Q_min"]]
+    assert all(q <= dom["thick_Q_max"] for q, _ in curves["thick wall, closed form"])
