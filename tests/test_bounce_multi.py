@@ -6,7 +6,7 @@ import sympy as sp
 
 from qsym.api.multi import bounce_multi, qball_multi
 from qsym.numeric.bounce_nd import solve_bounce_multi
-from qsym.numeric.bounce1d import solve_bounce
+from qsym.numeric.bounce1d.solver import solve_bounce
 try:                                   # the one-field Potential-level entry point
     from qsym.api.bounce import bounce
 except ImportError:                    # before the bounce1d layer move

@@ -12,16 +12,25 @@ import mpmath
 import numpy as np
 
 from qsym.numeric.bounce_nd.chebyshev import _Mesh
+from qsym.numeric.kernels.tails import kappa
 from qsym.numeric.bounce_nd.problem import _Problem
 
 
 def _kappa(mu, R, d, prec=None):
-    """Log-derivatives of r^-nu K_nu(mu r) at R for every mode."""
+    r"""Log-derivatives of ``r^-nu K_nu(mu r)`` at R for every mode (floats, or mpf at ``prec``
+    bits): :func:`qsym.numeric.kernels.tails.kappa` for an integer dimension (closed form
+    when d is odd), Bessel functions for the real dimensions of a continuation in d.
+
+    .. math::  \kappa_j = -\mu_j K_{\nu+1}(\mu_j R)/K_\nu(\mu_j R), \qquad \nu = d/2 - 1
+    """
     wp = prec if prec is not None else 60
     with mpmath.workprec(wp):
-        nu = mpmath.mpf(d) / 2 - 1
         R = mpmath.mpf(R)
-        ks = [-m * mpmath.besselk(nu + 1, m * R) / mpmath.besselk(nu, m * R) for m in mu]
+        if float(d).is_integer():
+            ks = [kappa(int(d), R, mpmath.mpf(m)) for m in mu]
+        else:
+            nu = mpmath.mpf(d) / 2 - 1
+            ks = [-m * mpmath.besselk(nu + 1, m * R) / mpmath.besselk(nu, m * R) for m in mu]
     return np.array([float(k) for k in ks]) if prec is None else ks
 
 

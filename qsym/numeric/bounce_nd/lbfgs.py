@@ -96,15 +96,12 @@ def _reduced_const(d):
     return (2 / d) * ((d - 2) / d) ** ((d - 2) / 2)
 
 
-def _minimise(P: _Problem, e, amp, width, shape, iters):
-    """Minimise the reduced action from a trial profile along e; returns (mesh, psi, S~, T, V)
-    with the profile rescaled by the Derrick factor (virial identity exact)."""
-    d, n = P.d, P.n
+def _minimiser_mesh(P: _Problem, w, shape):
+    """Elements for the minimiser: uniform over the trial profile (width ``w`` in 1/m) and its
+    heaviest tail, then growing by MIN_GROWTH up to size 1."""
     mu, _ = P.modes(None)
-    w = width * math.sqrt(P.m2)          # width in units of 1/m
     L = (shape + 5) * w + 20.0
     h = min(1.0, w / 2, max(2.0 / float(mu[-1]), w / 8))
-    # uniform over the trial profile and its heaviest tail, then growing to size 1
     x1 = min(L, (shape + 4) * w + 4.0 / float(mu[-1]))
     E1 = min(int(math.ceil(x1 / h)), MAX_MIN_ELEMENTS)
     edges = list(np.linspace(0, x1, E1 + 1))
@@ -112,62 +109,40 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
     while edges[-1] < L - 1e-9:
         step = min(1.0, max(step, 1e-3) * MIN_GROWTH)
         edges.append(min(L, edges[-1] + step))
-    mesh = _Mesh(np.array(edges), N_MIN)
-    W = mesh.weights(d)
-    Ke, wl = _element_stiffness(mesh, d)
-    free = slice(0, mesh.Np - 1)
-    Wf = W[free]
-    # q -> q (K + m_k^2 W)^{-1} field by field, O(E N^3); m_k^2 from the scaled mass matrix
-    mass2 = [max(float(P.H0[k][k]) / P.m2, 1.0) for k in range(n)]
-    Pinv = _preconditioner(mesh, Ke, Wf, mass2)
+    return _Mesh(np.array(edges), N_MIN)
 
-    def Kf_apply(u):
-        full = np.zeros((n, mesh.Np))
-        full[:, free] = u
-        return _stiffness_apply(mesh, wl, full)[:, free]
-    psi0 = (amp / P.Phi) * e[:, None] * _trial_shape(shape, mesh.r[free] / w)[0][None, :]
 
-    def fg(u):
-        Ku = Kf_apply(u)
-        T = 0.5 * float(np.sum(u * Ku))
-        full = np.zeros((n, mesh.Np))
-        full[:, free] = u
-        V = float(P.U_np(full)[free] @ Wf)
-        if not (V < 0 and np.isfinite(V) and T > 0):
-            return math.inf, None, T, V
-        f = (d / 2) * math.log(T) - ((d - 2) / 2) * math.log(-V)
-        G = P.grad_np(full)[:, free] * Wf[None, :]
-        g = (d / 2) * Ku / T - ((d - 2) / 2) * G / V
-        if not np.all(np.isfinite(g)):
-            return math.inf, None, T, V
-        return f, g, T, V
+def _two_loop(g, S_list, Y_list, Pinv):
+    """The L-BFGS direction -H g by the two-loop recursion with H0 = gamma P^{-1}."""
+    q = g.copy()
+    al = []
+    for s, y in reversed(list(zip(S_list, Y_list))):
+        rho_ = 1.0 / np.sum(y * s)
+        a = rho_ * np.sum(s * q)
+        al.append((a, rho_, s, y))
+        q -= a * y
+    z = Pinv(q)
+    if S_list:
+        s, y = S_list[-1], Y_list[-1]
+        z *= np.sum(s * y) / np.sum(y * Pinv(y))
+    else:
+        z *= 1e-2 / max(1e-300, math.sqrt(max(np.sum(g * Pinv(g)), 1e-300)))
+    for a, rho_, s, y in reversed(al):
+        b = rho_ * np.sum(y * z)
+        z += s * (a - b)
+    return -z
 
-    u = psi0
+
+def _lbfgs(fg, u, Pinv, iters):
+    """Preconditioned L-BFGS with Armijo backtracking on ``fg(u) -> (f, grad, T, V)``, until f
+    stalls (MIN_FTOL over MIN_STALL steps); returns (u, T, V)."""
     f, g, T, V = fg(u)
     if not math.isfinite(f):
         raise NoSolutionError("no bounce: the trial configuration has no negative potential energy")
     S_list, Y_list = [], []
-    stall = 0
-    it = 0
+    stall = it = 0
     for it in range(1, MAX_MIN_ITER + 1):
-        # two-loop recursion with H0 = gamma P^{-1}
-        q = g.copy()
-        al = []
-        for s, y in reversed(list(zip(S_list, Y_list))):
-            rho_ = 1.0 / np.sum(y * s)
-            a = rho_ * np.sum(s * q)
-            al.append((a, rho_, s, y))
-            q -= a * y
-        z = Pinv(q)
-        if S_list:
-            s, y = S_list[-1], Y_list[-1]
-            z *= np.sum(s * y) / np.sum(y * Pinv(y))
-        else:
-            z *= 1e-2 / max(1e-300, math.sqrt(max(np.sum(g * Pinv(g)), 1e-300)))
-        for a, rho_, s, y in reversed(al):
-            b = rho_ * np.sum(y * z)
-            z += s * (a - b)
-        p = -z
+        p = _two_loop(g, S_list, Y_list, Pinv)
         slope = np.sum(g * p)
         if not slope < 0:
             S_list.clear()
@@ -196,13 +171,50 @@ def _minimise(P: _Problem, e, amp, width, shape, iters):
         if stall >= MIN_STALL:
             break
     iters["minimiser"] = iters.get("minimiser", 0) + it
-    full = np.zeros((n, mesh.Np))
-    full[:, free] = u
+    return u, T, V
+
+
+def _minimise(P: _Problem, e, amp, width, shape, iters):
+    r"""Minimise the reduced action from a trial profile along e; returns (mesh, psi, S~)
+    with the profile rescaled by the Derrick factor (virial identity exact).
+
+    .. math::  \log\tilde S = \tfrac{d}{2}\log T - \tfrac{d-2}{2}\log(-V) + \text{const}
+    """
+    d, n = P.d, P.n
+    w = width * math.sqrt(P.m2)          # width in units of 1/m
+    mesh = _minimiser_mesh(P, w, shape)
+    Ke, wl = _element_stiffness(mesh, d)
+    free = slice(0, mesh.Np - 1)
+    Wf = mesh.weights(d)[free]
+    # q -> q (K + m_k^2 W)^{-1} field by field, O(E N^3); m_k^2 from the scaled mass matrix
+    mass2 = [max(float(P.H0[k][k]) / P.m2, 1.0) for k in range(n)]
+    Pinv = _preconditioner(mesh, Ke, Wf, mass2)
+
+    def full_of(u):
+        full = np.zeros((n, mesh.Np))
+        full[:, free] = u
+        return full
+
+    def fg(u):
+        full = full_of(u)
+        Ku = _stiffness_apply(mesh, wl, full)[:, free]
+        T = 0.5 * float(np.sum(u * Ku))
+        V = float(P.U_np(full)[free] @ Wf)
+        if not (V < 0 and np.isfinite(V) and T > 0):
+            return math.inf, None, T, V
+        f = (d / 2) * math.log(T) - ((d - 2) / 2) * math.log(-V)
+        G = P.grad_np(full)[:, free] * Wf[None, :]
+        g = (d / 2) * Ku / T - ((d - 2) / 2) * G / V
+        if not np.all(np.isfinite(g)):
+            return math.inf, None, T, V
+        return f, g, T, V
+
+    psi0 = (amp / P.Phi) * e[:, None] * _trial_shape(shape, mesh.r[free] / w)[0][None, :]
+    u, T, V = _lbfgs(fg, psi0, Pinv, iters)
     lam = math.sqrt((d - 2) * T / (d * -V))
     om = _solid_angle_f(d)
     S_red = _reduced_const(d) * (om * T) ** (d / 2) / (om * -V) ** ((d - 2) / 2)
-    mesh2 = _Mesh(mesh.edges * lam, mesh.N)
-    return mesh2, full, S_red
+    return _Mesh(mesh.edges * lam, mesh.N), full_of(u), S_red
 
 
 def _solid_angle_f(d):

@@ -43,64 +43,57 @@ class _Condensed:
             raise ConvergenceError("singular element Jacobian in the bounce Newton iteration; "
                                    "the potential may be degenerate") from None
         self.Q = self.Ainv @ C                                # (E, nNi, 2n)
-        # boundary rows: direct coefficients on the boundary values, and couplings to
-        # interiors.  Row (node b, field k) couples to the values at nodes b-1, b, b+1
-        # only: the condensed matrix is block tridiagonal with n x n blocks.
-        Ab = np.zeros((E + 1, n, n))
-        Bb = np.zeros((E + 1, n, n))
-        Cb = np.zeros((E + 1, n, n))
-        blocks = {-1: Ab, 0: Bb, 1: Cb}
-        rows, els, vecs = [], [], []
-        D, h = m.D, m.h
-
-        def ent(node, k, col, l, val):
-            blocks[col - node][node, k, l] += val
-
-        def add(node, k, e, vec):
-            rows.append(node * n + k)
-            els.append(e)
-            vecs.append(vec)
-            q = vec @ self.Q[e]                                # columns: nodes e and e + 1
-            blocks[e - node][node, k, :] -= q[:n]
-            blocks[e + 1 - node][node, k, :] -= q[n:]
-
-        for k in range(n):      # origin
-            ent(0, k, 0, k, D[0, 0])
-            ent(0, k, 1, k, D[0, N])
-            v = np.zeros(n * Ni)
-            v[k * Ni:(k + 1) * Ni] = D[0, 1:N]
-            add(0, k, 0, v)
-        for b in range(1, E):   # interfaces
-            s = sysm.sint[b - 1]
-            fl, fr = s * 2 / h[b - 1], s * 2 / h[b]
-            for k in range(n):
-                ent(b, k, b - 1, k, fl * D[N, 0])
-                ent(b, k, b, k, fl * D[N, N] - fr * D[0, 0])
-                ent(b, k, b + 1, k, -fr * D[0, N])
-                v = np.zeros(n * Ni)
-                v[k * Ni:(k + 1) * Ni] = fl * D[N, 1:N]
-                add(b, k, b - 1, v)
-                v = np.zeros(n * Ni)
-                v[k * Ni:(k + 1) * Ni] = -fr * D[0, 1:N]
-                add(b, k, b, v)
-        O, kap = sysm.O, sysm.kap
-        for k in range(n):      # modes at R
-            v = np.zeros(n * Ni)
-            for l in range(n):
-                ent(E, k, E - 1, l, O[l, k] * D[N, 0])
-                ent(E, k, E, l, O[l, k] * D[N, N] - (h[-1] / 2) * kap[k] * O[l, k])
-                v[l * Ni:(l + 1) * Ni] = O[l, k] * D[N, 1:N]
-            add(E, k, E - 1, v)
-        self.rows = np.array(rows)
-        self.els = np.array(els)
-        self.vecs = np.array(vecs)
-        self.blocks = (Ab, Bb, Cb)
+        self.blocks = self._boundary_blocks(sysm)
         self.band = None
         try:
-            self.btd = BlockTridiag(Ab, Bb, Cb)
+            self.btd = BlockTridiag(*self.blocks)
         except np.linalg.LinAlgError:
             self.btd = None
 
+    def _boundary_blocks(self, sysm):
+        """The condensed matrix in the boundary values: block tridiagonal, n x n blocks.
+
+        Row (node b, field k) is ``phi'(0) = 0`` (b = 0), the jump of ``phi'`` (interfaces)
+        or the matching of mode k (b = E); it couples to the boundary values at b-1, b, b+1
+        directly and, through the interiors of the neighbouring elements, via ``Q``."""
+        m = sysm.mesh
+        n, N, E = self.n, self.N, self.E
+        D, h = m.D, m.h
+        Ab, Bb, Cb = (np.zeros((E + 1, n, n)) for _ in range(3))
+        Qr = self.Q.reshape(E, n, N - 1, 2 * n)
+        qL = np.einsum("j,ekjc->ekc", D[N, 1:N], Qr)          # right-end derivative row
+        qR = np.einsum("j,ekjc->ekc", D[0, 1:N], Qr)          # left-end derivative row
+        I = np.eye(n)
+        # origin: phi'(0) = 0
+        Bb[0] += D[0, 0] * I - qR[0, :, :n]
+        Cb[0] += D[0, N] * I - qR[0, :, n:]
+        # interfaces b = 1 .. E-1: s (2/h_{b-1} phi'_left - 2/h_b phi'_right)
+        if E > 1:
+            fl = (sysm.sint * 2 / h[:-1])[:, None, None]
+            fr = (sysm.sint * 2 / h[1:])[:, None, None]
+            Ab[1:E] += fl * D[N, 0] * I - fl * qL[:-1, :, :n]
+            Bb[1:E] += (fl * D[N, N] - fr * D[0, 0]) * I - fl * qL[:-1, :, n:] + fr * qR[1:, :, :n]
+            Cb[1:E] += -fr * D[0, N] * I + fr * qR[1:, :, n:]
+        # outer radius: mode k of O^T (phi' - (h/2) kappa phi) = 0
+        O, kap = sysm.O, sysm.kap
+        Ab[E] += O.T * D[N, 0] - O.T @ qL[E - 1, :, :n]
+        Bb[E] += O.T * D[N, N] - (h[-1] / 2) * kap[:, None] * O.T - O.T @ qL[E - 1, :, n:]
+        return Ab, Bb, Cb
+
+    def _interior_rhs(self, Pv):
+        """The boundary rows' couplings to the interior solution Pv (E, n Ni): (E+1, n)."""
+        m = self.sysm.mesh
+        n, N, E = self.n, self.N, self.E
+        D, h = m.D, m.h
+        PvR = Pv.reshape(E, n, N - 1)
+        tL, tR = PvR @ D[N, 1:N], PvR @ D[0, 1:N]             # (E, n)
+        out = np.zeros((E + 1, n))
+        out[0] = tR[0]
+        if E > 1:
+            s = self.sysm.sint
+            out[1:E] = (s * 2 / h[:-1])[:, None] * tL[:-1] - (s * 2 / h[1:])[:, None] * tR[1:]
+        out[E] = self.sysm.O.T @ tL[E - 1]
+        return out
     def _banded(self):
         """Pivoted banded LU of the boundary system (when block elimination without pivoting
         is inaccurate): O(E n^3), never a dense matrix."""
@@ -119,9 +112,8 @@ class _Condensed:
         Ni = N - 1
         rI = r[:, m.idx[:, 1:N]].transpose(1, 0, 2).reshape(E, n * Ni)     # (E, nNi)
         Pv = np.einsum("eij,ej->ei", self.Ainv, rI)
-        rb = r[:, m.idx[:, 0].tolist() + [m.Np - 1]].T.reshape(-1)          # (E+1)*n, node-major
-        rhs = rb.copy()
-        np.subtract.at(rhs, self.rows, np.einsum("ri,ri->r", self.vecs, Pv[self.els]))
+        rb = r[:, m.idx[:, 0].tolist() + [m.Np - 1]].T                       # (E+1, n), node-major
+        rhs = (rb - self._interior_rhs(Pv)).reshape(-1)
         dB = None
         if self.btd is not None and self.band is None:
             x = self.btd.solve(rhs.reshape(E + 1, n, 1))
