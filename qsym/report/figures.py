@@ -50,12 +50,14 @@ def _save(fig, path, png: bool) -> Path:
 
 
 def figure_mass_curve(path, P: Potential | None = None, n: int = 24, progress=None,
-                      s_psi: float | None = None, png: bool = False, curve: list | None = None) -> Path:
+                      s_psi: float | None = None, png: bool = False, curve: list | None = None,
+                      dom: dict | None = None) -> Path:
     r"""M_Q/(Q m) against Q (log axis): the exact curve and the approximations inside their domains.
 
     Upper panel: thin wall, eq. (P11), and with the surface energy, for ``Q >= thin_Q_min``;
     thick wall (closed form, and eq. (P14) through eps^2 and eps^4) for ``Q <= thick_Q_max``
     (needs ``s_psi``).  Lower panel: their relative deviation from the exact curve.
+    ``dom`` (:func:`qsym.api.curves.approximation_domains` for ``s_psi``) is computed when not given.
     Writes ``path`` as PDF (and PNG with ``png=True``); returns the PDF's path.
 
     .. math:: \left|\frac{M_Q^\mathrm{approx}}{M_Q} - 1\right|
@@ -74,7 +76,7 @@ def figure_mass_curve(path, P: Potential | None = None, n: int = 24, progress=No
     m = mass_unit(P)
     Qs = [c[1] for c in curve]
     exact = {c[1]: c[2] / (c[1] * m) for c in curve}
-    dom = approximation_domains(P, s_psi)
+    dom = dom or approximation_domains(P, s_psi)
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6.4, 6.0), sharex=True, height_ratios=(3, 2))
     ax.plot(Qs, [exact[q] for q in Qs], "k-", lw=2, label="exact (bounces)")
     for label, style, pts in approximation_curves(P, Qs, s_psi, dom):
