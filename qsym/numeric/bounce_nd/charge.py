@@ -224,10 +224,47 @@ def _secant_hp(evaluate, w0: float, slope0: float, Qt, dps: int, tol, progress):
                            f"{mpmath.nstr(step, 3)}); try a larger dps")
 
 
+def _brackets(curve, wmin, wmax, Qt, notes):
+    """Scan Q(omega), extend towards the ends, refine interior extrema; returns the brackets
+    ``(a, Q(a), b, Q(b))`` of Q - Qt (or raises when there is none)."""
+    Qf = float(Qt)
+    for w in _chebyshev_grid(wmin, wmax, MULTI_SCAN_POINTS):
+        curve(w)
+    if len(curve.good()) < 2:
+        raise ConvergenceError("could not solve bounces across the omega window; try a larger dps")
+    open_ends = [x for x in (_extend_end(curve, wmin, wmax, Qf, upper=True),
+                             _extend_end(curve, wmin, wmax, Qf, upper=False)) if x]
+    pts = curve.good()
+    # interior extrema of the scanned values: refine, and split brackets that hide two roots
+    for i in range(1, len(pts) - 1):
+        (a, qa), (b, qb), (c, qc) = pts[i - 1], pts[i], pts[i + 1]
+        for sign in (1, -1):
+            # strict on the left, not on the right: a pair of equal values (a symmetric
+            # extremum between them) is caught at its left point
+            if sign * (qb - qa) < 0 and sign * (qb - qc) <= 0 and sign * (qb - Qf) > 0:
+                _golden_extremum(curve, a, b, c, sign)
+    pts = curve.good()
+    brackets = [(a, qa, b, qb) for (a, qa), (b, qb) in zip(pts, pts[1:]) if (qa - Qf) * (qb - Qf) <= 0]
+    if notes is not None:
+        notes.extend(f"further branches may lie beyond the scan: {x}" for x in open_ends)
+    if not brackets and open_ends:
+        raise ConvergenceError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)} found inside the scan, "
+                               f"and the scan cannot go on: {open_ends[0]}; try a charge "
+                               "nearer the middle of the family or a single-field reduction")
+    if not brackets:
+        qs = [q for _, q in pts]
+        raise NoQBallError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)}: the branches found span "
+                           f"Q in [{min(qs):.8g}, {max(qs):.8g}] (extrema refined to "
+                           f"{MULTI_EXTREMUM_RTOL:g} in omega)")
+    return brackets
+
+
 def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progress=None,
                        notes: list | None = None) -> list:
-    """All Q-balls of charge Q (one per branch) of a family ``evaluate(omega, dps) -> QBall``
+    r"""All Q-balls of charge Q (one per branch) of a family ``evaluate(omega, dps) -> QBall``
     (several fields), lowest mass first.
+
+    .. math::  Q(\omega) = Q_{\rm target}, \qquad \omega_{\min} < \omega < \omega_{\max}
 
     1. Q(omega) is scanned in double precision at MULTI_SCAN_POINTS Chebyshev points of
        ``window = (omega_min, omega_max)``; towards each end the scan is extended
@@ -236,69 +273,51 @@ def solve_charge_multi(evaluate, m_per_charge, Q, window, dps: int = 20, progres
        scanned values is refined (golden section) and, when it passes Q_target, splits
        into two brackets (two branches between neighbouring scan points).
     3. Each root is refined in double precision to MULTI_DOUBLE_RTOL, then by a secant
-       at ``dps + MULTI_GUARD`` digits whose first step uses the double slope.
+       at ``dps + MULTI_GUARD`` digits whose first step uses the five-point double slope.
 
     ``m_per_charge`` is the lightest charged mass per unit charge (absolute stability is
     ``M_Q < Q m_per_charge``).  ``progress`` (callable(str) or None) receives one line
     per bounce.  When the scan had to stop at an end of the window while Q(omega) was
     still approaching Q there, a line is appended to ``notes`` (a list, if given): more
-    branches may lie beyond.  Raises InputError (bad Q), NoSolutionError (no branch
+    branches may lie beyond.  Raises InputError (bad Q), NoQBallError (no branch
     reaches Q and both ends are settled; the message gives the range of Q found) or
     ConvergenceError (no root in the scan, and an end that cannot be settled).
+
+    Examples
+    --------
+    A synthetic family ``Q = 1/(omega - 1/2) + 1/(1 - omega)``, ``E = omega Q - log(...)``:
+
+    >>> import mpmath
+    >>> from qsym.numeric.qball import QBall
+    >>> def family(w, dps):
+    ...     with mpmath.workdps((dps or 15) + 10):
+    ...         w = mpmath.mpf(w)
+    ...         Q = 1 / (w - 0.5) + 1 / (1 - w)
+    ...         E = w * Q - mpmath.log((w - 0.5) / (1 - w))
+    ...         return QBall(w, Q, E, E - w * Q, 1.0, (0.1,), 1e-30, dps)
+    >>> lo, hi = sorted(solve_charge_multi(family, 1, 100, (0.5, 1)), key=lambda s: s.omega)
+    >>> mpmath.nstr(lo.omega, 15), lo.dQ_domega < 0 < hi.dQ_domega
+    ('0.510208423834364', True)
     """
     from qsym.numeric.qball import QBall
     with mpmath.workdps(dps + MULTI_GUARD):
         Qt = mpmath.mpf(Q)
         if not (Qt > 0) or not mpmath.isfinite(Qt):
             raise InputError(f"the charge must be a positive finite number, got {Q}")
-        Qf = float(Qt)
         wmin, wmax = (float(x) for x in window)
         curve = _ChargeCurve(evaluate, progress)
-        for w in _chebyshev_grid(wmin, wmax, MULTI_SCAN_POINTS):
-            curve(w)
-        if len(curve.good()) < 2:
-            raise ConvergenceError("could not solve bounces across the omega window; try a larger dps")
-        open_ends = [x for x in (_extend_end(curve, wmin, wmax, Qf, upper=True),
-                                 _extend_end(curve, wmin, wmax, Qf, upper=False)) if x]
-        pts = curve.good()
-        # interior extrema of the scanned values: refine, and split brackets that hide two roots
-        extra = []
-        for i in range(1, len(pts) - 1):
-            (a, qa), (b, qb), (c, qc) = pts[i - 1], pts[i], pts[i + 1]
-            for sign in (1, -1):
-                # strict on the left, not on the right: a pair of equal values (a symmetric
-                # extremum between them) is caught at its left point
-                if sign * (qb - qa) < 0 and sign * (qb - qc) <= 0 and sign * (qb - Qf) > 0:
-                    we, qe = _golden_extremum(curve, a, b, c, sign)
-                    extra.append((we, qe))
-        if extra:
-            pts = curve.good()
-        brackets = [(a, qa, b, qb) for (a, qa), (b, qb) in zip(pts, pts[1:]) if (qa - Qf) * (qb - Qf) <= 0]
-        if notes is not None:
-            notes.extend(f"further branches may lie beyond the scan: {x}" for x in open_ends)
-        if not brackets and open_ends:
-            raise ConvergenceError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)} found inside the scan, "
-                                   f"and the scan cannot go on: {open_ends[0]}; try a charge "
-                                   "nearer the middle of the family or a single-field reduction")
-        if not brackets:
-            qs = [q for _, q in pts]
-            raise NoQBallError(f"no Q-ball of charge {mpmath.nstr(Qt, 8)}: the branches found span "
-                                  f"Q in [{min(qs):.8g}, {max(qs):.8g}] (extrema refined to "
-                                  f"{MULTI_EXTREMUM_RTOL:g} in omega)")
+        brackets = _brackets(curve, wmin, wmax, Qt, notes)
         tol = mpmath.mpf(10) ** (-(dps + 2))
         sols = []
         for a, qa, b, qb in brackets:
-            w0, slope0 = _refine_double_root(curve, a, qa, b, qb, Qf)
+            w0, slope0 = _refine_double_root(curve, a, qa, b, qb, float(Qt))
             # a central difference on the scale of Q(omega) for the first high-precision
             # step (the secant slope of the double root is noise-limited)
             slope0 = _slope_5(curve, w0, MULTI_SLOPE_STEP * min(w0 - wmin, wmax - w0, abs(w0)), slope0)
             w, qbh, dQ = _secant_hp(evaluate, w0, slope0, Qt, dps, tol, progress)
-            resid = abs(qbh.charge - Qt) / Qt
-            err = max(mpmath.mpf(qbh.error), resid, tol)
-            classical = bool(dQ < 0)
-            absolute = bool(qbh.mass < Qt * m_per_charge)
             if any(abs(s.omega - w) <= 10 * tol * abs(w) for s in sols):
                 continue                 # the same root from two brackets (Q = Q_target at a scan point)
+            err = max(mpmath.mpf(qbh.error), abs(qbh.charge - Qt) / Qt, tol)
             sols.append(QBall(qbh.omega, Qt, qbh.mass, qbh.action, qbh.radius, qbh.phi0, err, dps,
-                              dQ, classical, absolute, qbh.bounce))
+                              dQ, bool(dQ < 0), bool(qbh.mass < Qt * m_per_charge), qbh.bounce))
         return sorted(sols, key=lambda s: s.mass)
