@@ -159,6 +159,7 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
         r_start = sh.r_start if sh.r_start is not None else mpmath.mpf(0)
         delta = mpmath.exp(side.x_final) if side.thin else None
     out_prec = prec if dps is not None else 53
+    coeffs: dict = {}    # step index -> its Taylor coefficients as mpf (converted once per step)
 
     def _eval(r, deriv):
         with mpmath.workprec(prec):
@@ -168,13 +169,18 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
             if r > R:
                 v = tails.tail_profile(side.d, Aamp, r, deriv=deriv)
             elif side.thin and r < r_start:
-                lam, dlam = side.lam(r) if r > 0 else (mpmath.mpf(1), mpmath.mpf(0))
-                v = -delta * dlam if deriv else side.psi_t - delta * lam
+                if deriv:
+                    lam, dlam = side.lam(r) if r > 0 else (mpmath.mpf(1), mpmath.mpf(0))
+                    v = -delta * dlam
+                else:
+                    v = side.psi_t - delta * (tails.regular_value(side.d, side.mu, r) if r > 0 else 1)
             else:
                 i = max(0, bisect.bisect_right(starts, r) - 1)
                 st = steps[i]
                 s = (r - starts[i]) / hs[i]
-                cs = [A.to_mpf(c) for c in st.b]
+                cs = coeffs.get(i)
+                if cs is None:
+                    cs = coeffs[i] = [A.to_mpf(c) for c in st.b]
                 if deriv:
                     v = mpmath.polyval([k * cs[k] for k in range(len(cs) - 1, 0, -1)], s) / hs[i]
                 else:

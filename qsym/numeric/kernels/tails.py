@@ -172,6 +172,21 @@ def regular_profile(d: int, mu, r) -> tuple:
     return pref * mpmath.besseli(nu, z), pref * mu * mpmath.besseli(nu + 1, z)
 
 
+def regular_value(d: int, mu, r):
+    r"""``regular_profile(d, mu, r)[0]`` alone; for ``d = 3`` in closed form (no Bessel series).
+
+    .. math::  \Lambda(r) = \frac{\sinh(\mu r)}{\mu r} \quad (d = 3)
+
+    >>> import mpmath
+    >>> abs(regular_value(3, 2, mpmath.mpf(1)) - regular_profile(3, 2, mpmath.mpf(1))[0]) < 1e-14
+    True
+    """
+    if d == 3:
+        z = mu * mpmath.mpf(r)
+        return mpmath.sinh(z) / z
+    return regular_profile(d, mu, r)[0]
+
+
 def regular_sq_integral(d: int, mu, r) -> object:
     r"""``int_0^r Lambda(s)^2 s^{d-1} ds`` of :func:`regular_profile` in closed form.
 
