@@ -532,6 +532,12 @@ def test_warm_started_family_agrees_with_cold_solves():
     assert rel(warm[-1].bounce.action, cold.action) <= warm[-1].error + cold.error
     hp = qball_multi(P, "0.82", dps=20)
     assert rel(hp.charge, warm[-1].charge) <= 2 * warm[-1].error and hp.status == "converged"
+    # a secant-like step in omega: the high-precision profile is reused (no double search)
+    w = R(82, 100) + R(1, 10**15)
+    hp2 = qball_multi(P, w, dps=20)
+    assert hp2.bounce.iterations.get("hp_start") == 1
+    cold_hp = solve_bounce_multi(fam.numeric(w), dps=20)
+    assert rel(hp2.bounce.action, cold_hp.action) <= hp2.error + cold_hp.error
 
 
 def test_result_types_and_specific_errors():

@@ -37,6 +37,9 @@ WARM_REL = 0.1
 #: trapezoid rule for dS_omega/domega = -Q) below this fraction of |S - S0|, plus WARM_ABS |S|
 WARM_TOL = 0.1
 WARM_ABS = 1e-8
+#: a high-precision solution at the same dps within this relative distance in omega is
+#: preferred as the start (its high-precision profile is reused)
+HP_NEAR = 1e-8
 
 
 _FAMILIES: dict = {}
@@ -88,12 +91,14 @@ class _MultiFamily:
         P = self.potential
         return numeric_nd(P.U_omega(w).subs(P.values), P.fields)
 
-    def nearest(self, wf, dim):
-        """The solved bounce nearest to ``wf`` within WARM_REL, as (omega, result), or None."""
+    def nearest(self, wf, dim, dps=None):
+        """The solved bounce to start from at ``wf``, as (omega, result), or None: a solution at
+        the same ``dps`` within HP_NEAR (relative) first, else the nearest within WARM_REL."""
         cand = [(abs(w - wf), w, r) for w, r in self.solved if r.dim == dim]
         if not cand:
             return None
-        dist, w, r = min(cand, key=lambda t: t[0])
+        near = abs(wf) * HP_NEAR
+        dist, w, r = min(cand, key=lambda t: (not (t[0] <= near and t[2].dps == dps), t[0]))
         return (w, r) if dist <= WARM_REL * abs(wf) else None
 
     def add(self, wf, res):
@@ -139,7 +144,7 @@ def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) ->
         w = parse_value(omega)
         num = fam.numeric(w)
         wf = float(w)
-        near = fam.nearest(wf, dim) if fam.c is not None else None
+        near = fam.nearest(wf, dim, dps) if fam.c is not None else None
         res = solve_bounce_multi(num, dim=dim, dps=dps, start=near[1] if near else None)
         if near and res.iterations.get("warm_start") and not fam.continues(near[0], near[1], wf, res):
             res = solve_bounce_multi(num, dim=dim, dps=dps)

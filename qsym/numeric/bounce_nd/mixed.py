@@ -320,15 +320,18 @@ class _MPSystem:
             return worst / scale
 
 
-def _refine_mp(P, mesh, psi_d, digits, iters):
-    """Mixed-precision Newton to 10^-digits on ``mesh``; returns (mp system, psi, |last dx|)."""
+def _refine_mp(P, mesh, psi_d, digits, iters, psi0=None):
+    """Mixed-precision Newton to 10^-digits on ``mesh`` from the float profile ``psi_d`` (or
+    from the mpf profile ``psi0``, e.g. a nearby problem's high-precision solution); returns
+    (mp system, psi, |last dx|)."""
     prec = int(math.ceil(digits * math.log2(10))) + 16
     msys = _MPSystem(P, mesh, prec)
     dsys = _System(P, mesh)
     n, Np = P.n, mesh.Np
     Jsolve = _Condensed(dsys, psi_d).solve
     with mpmath.workprec(prec):
-        psi = [[mpmath.mpf(float(v)) for v in psi_d[k]] for k in range(n)]
+        psi = [[mpmath.mpf(float(v)) for v in psi_d[k]] for k in range(n)] if psi0 is None \
+            else [[+v for v in row] for row in psi0]
     scale = float(np.max(np.abs(psi_d)))
     target = 10.0 ** -digits * scale
     prev = math.inf

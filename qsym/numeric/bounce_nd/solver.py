@@ -111,6 +111,9 @@ __all__ = ["solve_bounce_multi", "REDUCED_MAX_ERROR"]
 #: an error estimate above the requested tolerance but below this (relative) is returned
 #: with status "reduced"; above it the solver raises ConvergenceError
 REDUCED_MAX_ERROR = 1e-6
+#: a high-precision solution starts the high-precision polish of a problem whose lowest
+#: mass^2 differs by at most this (relative; e.g. the secant steps of a Q-ball charge)
+HP_START_RTOL = 1e-6
 
 
 def _polish(P, cand, digits, iters):
@@ -239,6 +242,12 @@ def solve_bounce_multi(num, dim: int = 3, dps: int | None = None, start=None) ->
         P.d = 3
     iters: dict = {}
     digits = DOUBLE_DIGITS if dps is None else dps + GUARD_DIGITS
+    hp_start = _hp_start_of(start, P, d, dps, digits)
+    if hp_start is not None:
+        try:
+            return _high_precision_from(P, start, dps, digits, iters)
+        except ConvergenceError:
+            iters.clear()
     best = _first_solution(P, start, d, digits, iters)
     if P.d != d:
         best = _continue_dim(P, best, d, digits, iters)
@@ -328,11 +337,43 @@ def _hp_solve(P, mesh, psi, digits, c3, iters):
     raise ConvergenceError(f"the bounce could not be resolved to {digits} digits; try a smaller dps")
 
 
+def _hp_start_of(start, P, d, dps, digits):
+    """``start.state["hp"]`` when ``start`` is a high-precision solution of a problem within
+    HP_START_RTOL in mass^2, at the same digits and dimension; else None."""
+    hp = (getattr(start, "state", None) or {}).get("hp") if dps is not None else None
+    if hp is None or hp["digits"] != digits or start.dim != d or P.d != d or len(start.phi0) != P.n:
+        return None
+    return hp if abs(P.m2 / hp["m2"] - 1) <= HP_START_RTOL else None
+
+
+def _high_precision_from(P, start, dps, digits, iters):
+    """The high-precision bounce from a nearby problem's high-precision solution: mixed-precision
+    Newton on its mesh from its profile (no double-precision search, no new mesh design)."""
+    hps = start.state["hp"]
+    P.Phi = hps["Phi"]
+    hp = _Mesh(np.asarray(hps["edges"]), hps["N"])
+    with mpmath.workprec(int(math.ceil(digits * math.log2(10))) + 16):
+        psi_h = np.array([[float(v) for v in row] for row in hps["psi"]])
+    msys, psi_m, dx = _refine_mp(P, hp, psi_h, digits, iters, psi0=hps["psi"])
+    tail = msys.tails(psi_m)
+    if not tail <= mpmath.mpf(10) ** -digits:
+        raise ConvergenceError("the high-precision start does not resolve this problem")
+    iters["hp_start"] = 1
+    state = {k: v for k, v in start.state.items() if k != "hp"}
+    return _hp_result(P, hp, msys, psi_m, psi_h, dx, tail, _cubic_coefficient(P), dps, digits,
+                      iters, False, state)
+
+
 def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False, state=None):
     """Mixed-precision polish to 10^-digits from the double solution; the result at
     ``dps`` digits (or as floats with ``as_float``, the double path's fallback)."""
-    d, n = P.d, P.n
     hp, msys, psi_m, psi_h, dx, tail = _hp_solve(P, mesh, psi, digits, c3, iters)
+    return _hp_result(P, hp, msys, psi_m, psi_h, dx, tail, c3, dps, digits, iters, as_float, state)
+
+
+def _hp_result(P, hp, msys, psi_m, psi_h, dx, tail, c3, dps, digits, iters, as_float, state):
+    """Integrals, error estimate and the result of a high-precision solution ``psi_m``."""
+    d, n = P.d, P.n
     prec = msys.prec
     T, V, Q, _ = msys.integrals_of(psi_m)
     tol = mpmath.mpf(DOUBLE_TOL) if as_float else mpmath.mpf(10) ** -dps
@@ -359,6 +400,9 @@ def _high_precision(P, mesh, psi, dps, digits, c3, iters, as_float=False, state=
                    R_match=msys.edges[-1] / mpmath.sqrt(m2))
     status = status_for(err, tol)
     out_dps = None if as_float else dps
+    if state is not None and not as_float:
+        state = dict(state, hp=dict(edges=hp.edges.copy(), N=hp.N, psi=psi_m, Phi=P.Phi, m2=P.m2,
+                                    digits=digits))
     with mpmath.workdps(dps or 15):
         rd = float if as_float else (lambda v: +v)
         prof, dprof = _profile_fn(P, hp.edges, hp.N, psi_m, msys.mu, msys.O, msys.edges[-1], prec, out_dps)
