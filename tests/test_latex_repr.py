@@ -142,7 +142,7 @@ def test_bounce_result_latex():
 
 
 def test_multi_results_latex():
-    from qsym.numeric.bounce_nd.solver import bounce_multi, qball_multi
+    from qsym.api.multi import bounce_multi, qball_multi
     m = bounce_multi(Potential("(x**2+y**2)/2 - x**3 + x*y**2/4", ["x", "y"]))
     tex = _rows(m._repr_latex_())
     assert r"S &= 4.851137" in tex and r"\phi_k(0)" in tex and "2-field" in tex

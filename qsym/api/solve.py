@@ -303,7 +303,7 @@ def charge_minimum(P: Potential, dps: int = 20):
 
 def _multi_evaluator(P: Potential, origin_value):
     """``evaluate(omega, dps) -> QBall`` from the multi-field engine."""
-    from qsym.numeric.bounce_nd.solver import qball_multi
+    from qsym.api.multi import qball_multi
     from qsym.numeric.qball import QBall
 
     def evaluate(w, dps):
@@ -326,12 +326,12 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
 
     The window is ``sqrt(min mu^2) < omega < sqrt(lim_{phi->0} mu^2)`` from the certified
     minimum of :func:`qsym.api.mu2.mu2_minimum`; the thin wall sits at its minimiser.
-    The branches are found by :func:`qsym.numeric.bounce_nd.solver.solve_charge_multi`; ``notes`` (in
+    The branches are found by :func:`qsym.numeric.bounce_nd.charge.solve_charge_multi`; ``notes`` (in
     the result) says where the scan could not settle an end of the window (further
     branches may lie beyond).  ``progress`` (callable(str) or None) receives one line per
     stage and per bounce.
     """
-    from qsym.numeric.bounce_nd.solver import solve_charge_multi
+    from qsym.numeric.bounce_nd import solve_charge_multi
     from qsym.errors import NoSolutionError
     from qsym.api.mu2 import mu2_minimum
 

@@ -412,11 +412,19 @@ def _result(c: Claim, verdict: str, evidence_latex: str, correction_latex: str, 
 
 
 def run_audit(section: int | None = None, ids=None, progress: Callable | None = None) -> list[ClaimResult]:
-    """Run the checks and return their results (nothing is printed).
+    r"""Run the checks and return their results (nothing is printed).
 
     ``section`` (1-4) and ``ids`` (claim ids) select claims; an unknown section
     or id is an :class:`~qsym.errors.InputError`, never a silently empty list.
-    ``progress(claim)`` is called before each check.
+    ``progress(claim)`` is called before each check.  Each claim of the paper is
+    re-derived (SymPy) or recomputed (numerics) and compared with the printed
+    statement, e.g. the charge of sec. 1,
+
+    .. math:: Q = \frac{1}{2i}\int d^3x\,(\phi^*\partial_t\phi - \phi\,\partial_t\phi^*)
+
+    >>> from qsym.audit.engine import run_audit
+    >>> [(c.id, c.verdict) for c in run_audit(ids=["eq3-eq4"])]
+    [('eq3-eq4', 'confirmed')]
     """
     from qsym.errors import InputError
     claims = registry()

@@ -1,7 +1,7 @@
 """Claims of sec. 4 (eqs (16)-(19), the L-ball toy model); each verdict is computed here.
 
 Symbolic checks use :mod:`qsym.models.mssm`; existence questions use the
-certified minimiser :func:`qsym.numeric.mu2.search.mu2_minimum` and the certificate
+certified minimiser :func:`qsym.api.mu2.mu2_minimum` and the certificate
 :func:`qsym.models.mssm.no_lball_certificate`.
 """
 

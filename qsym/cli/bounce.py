@@ -27,7 +27,7 @@ def add_parser(subparsers):
 
 
 def _run_multi(pot, args):
-    from qsym.numeric.bounce_nd.solver import bounce_multi
+    from qsym.api.multi import bounce_multi
     res = bounce_multi(pot, omega=args.omega, dim=args.dim, dps=args.dps)
     payload = res.as_dict()
     text = (f"multi-field bounce in d = {res.dim} ({len(res.phi0)} fields)\n"

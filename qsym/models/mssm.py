@@ -468,7 +468,7 @@ def local_threshold() -> sp.Expr:
     ``R - 1 = (g_1^2 t^2 + g_2^2 (t - 2)^2)/(8 y^2 t)``, minimal at
     ``t = 2 g_2/sqrt(g_1^2 + g_2^2)``.  (For ``m_L != m_l`` the origin is
     always a local minimum of mu^2: the threshold is then set by a
-    finite-``F`` minimum, see :mod:`qsym.numeric.mu2.search`.)
+    finite-``F`` minimum, see :mod:`qsym.numeric.mu2`.)
 
     >>> local_threshold()
     m_H**2*(-g2*(g2 - sqrt(g1**2 + g2**2))/(2*y**2) + 1)

@@ -355,6 +355,17 @@ def write_report(out_dir, section: int | None = None, progress: Callable | None 
     earlier run that this run does not produce (e.g. the figures or the pdf of
     a full run, after ``--section 1``) are removed, so the directory never
     mixes two runs.  Other files in ``out_dir`` are left alone.
+
+    The report derives every result of the paper and sets it next to the printed
+    one, e.g. the thick-wall mass of sec. 3,
+
+    .. math:: \frac{M_Q}{QM} = 1 - \frac{\epsilon^2}{6} - \frac{\epsilon^4}{8} + O(\epsilon^6)
+
+    >>> import tempfile
+    >>> from qsym.report.document import write_report
+    >>> s = write_report(tempfile.mkdtemp(), section=1, pdf=False)
+    >>> sorted(s["verdicts"]) == sorted(set(s["verdicts"]))
+    True
     """
     import tempfile
     out = Path(out_dir)
