@@ -51,6 +51,11 @@ def _numbers(poly: dict | None, dps: int) -> dict | None:
     return None if poly is None else {m: _exact(c, dps) for m, c in poly.items()}
 
 
+def _mu2_numeric(rp):
+    """mpmath callables of mu^2 in an orthant's amplitudes (built only when the minimiser polishes)."""
+    return bridge.numeric_nd(rp.mu2_psi, rp.psi)
+
+
 def mu2_problem(data: RayData, dps: int) -> Mu2Problem:
     r"""The numeric problem of :func:`qsym.numeric.mu2.branch_bound.minimize` from exact ray data.
 
@@ -71,7 +76,7 @@ def mu2_problem(data: RayData, dps: int) -> Mu2Problem:
     orthants = tuple(
         OrthantData(rp.signs, _numbers(rp.u2, dps), _numbers(rp.u3, dps), _numbers(rp.u4, dps),
                     _numbers(rp.c, dps), _numbers(rp.rho_num, dps), tuple(rp.notes),
-                    functools.partial(bridge.numeric_nd, rp.mu2_psi, rp.psi))
+                    functools.partial(_mu2_numeric, rp))
         for rp in data.patches)
     return Mu2Problem(tuple(f.name for f in data.fields), m0, orthants)
 

@@ -70,7 +70,16 @@ class RayPatch:
     rho_num: dict | None = None        # a^T M^{-1} a (degree 4); None if unavailable
     notes: list = field(default_factory=list)
     psi: tuple = ()                    # the nonnegative amplitude symbols of this orthant
-    mu2_psi: sp.Expr | None = None     # mu^2 in terms of psi (phi = signs * psi)
+    U_psi: sp.Expr | None = None       # U in terms of psi (phi = signs * psi)
+    _mu2: sp.Expr | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def mu2_psi(self) -> sp.Expr | None:
+        """mu^2 in terms of psi (phi = signs * psi); built on first use (only the polish needs it)."""
+        if self._mu2 is None and self.U_psi is not None:
+            c_psi = sp.Add(*[v * sp.Mul(*[x**e for x, e in zip(self.psi, m)]) for m, v in self.c.items()])
+            self._mu2 = sp.cancel(2 * self.U_psi / c_psi)
+        return self._mu2
 
 
 @dataclass
@@ -81,7 +90,12 @@ class RayData:
     charges: tuple
     m0: sp.Expr             # origin limit of mu^2 (exact)
     patches: list
-    mu2_expr: sp.Expr       # mu^2 as a function of the fields (exact)
+    potential: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def mu2_expr(self) -> sp.Expr:
+        """mu^2 as a function of the fields (exact; built on first use)."""
+        return self.potential.mu2()
 
 
 def _poly_dict(expr, gens) -> dict:
@@ -195,8 +209,6 @@ def ray_data(P, domain: str = "amplitudes") -> RayData:
         c = {tuple(2 if j == i else 0 for j in range(len(fields))): q**2
              for i, q in enumerate(P.charges) if q != 0}
         kdim, rho, notes = _kernel_data(psi, parts[2], parts[3], parts[4], c, m0)
-        c_psi = sp.Add(*[q**2 * x**2 for q, x in zip(P.charges, psi)])
-        mu2_psi = sp.cancel(2 * U_psi / c_psi)
         patches.append(RayPatch(signs, parts[2], parts[3], parts[4], c, kdim, rho, notes,
-                                tuple(psi), mu2_psi))
-    return RayData(fields, tuple(P.charges), m0, patches, P.mu2())
+                                tuple(psi), U_psi))
+    return RayData(fields, tuple(P.charges), m0, patches, P)
