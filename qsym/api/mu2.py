@@ -154,7 +154,17 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
 def _decider(make_potential: Callable, parameter: str, domain: str, progress) -> Callable:
     """``decide(v) -> (exists, decided)`` from the certified mu^2 minimum at rational ``v``;
     a deeper vacuum counts as a decided "exists" (mu^2 < 0 there)."""
+    memo: dict = {}      # v -> (exists, decided, mu2_min - origin or None): every point decided once
+
     def decide(v: Fraction):
+        if v not in memo:
+            memo[v] = _decide(v)
+        return memo[v][:2]
+
+    def gap(v: Fraction):
+        return memo[v][2] if v in memo else None
+
+    def _decide(v: Fraction):
         try:
             r = mu2_minimum(make_potential(f"{v.numerator}/{v.denominator}"), dps=15,
                             domain=domain, max_boxes=MAX_BOXES // 4, polish=False)
@@ -163,12 +173,17 @@ def _decider(make_potential: Callable, parameter: str, domain: str, progress) ->
         except DeeperVacuumError:
             if progress:
                 progress(f"{parameter} = {float(v):.12g}: deeper vacuum (counts as exists)")
-            return True, True
+            return True, True, None
         if progress:
             progress(f"{parameter} = {float(v):.12g}: "
                      + ("Q-ball exists" if r.qball_exists else "no Q-ball")
                      + ("" if r.existence_certified else " (undecided)"))
-        return r.qball_exists, r.existence_certified
+        try:
+            g = float(r.mu2_min - r.origin_value) if r.qball_exists else None
+        except (TypeError, ValueError, ArithmeticError):
+            g = None
+        return r.qball_exists, r.existence_certified, g
+    decide.gap = gap
     return decide
 
 
@@ -198,7 +213,7 @@ def threshold_scan(make_potential: Callable, parameter: str, lo, hi=None, rtol: 
     (True, 0.0)
     """
     decide = _decider(make_potential, parameter, domain, progress)
-    return bisect_threshold(decide, parameter, lo, hi, rtol, max_steps)
+    return bisect_threshold(decide, parameter, lo, hi, rtol, max_steps, gap=decide.gap)
 
 
 def continuous_threshold_result(parameter: str, below, above, text: str, closed_form: dict | None,

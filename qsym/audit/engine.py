@@ -423,8 +423,8 @@ def run_audit(section: int | None = None, ids=None, progress: Callable | None = 
     .. math:: Q = \frac{1}{2i}\int d^3x\,(\phi^*\partial_t\phi - \phi\,\partial_t\phi^*)
 
     >>> from qsym.audit.engine import run_audit
-    >>> [(c.id, c.verdict) for c in run_audit(ids=["eq3-eq4"])]
-    [('eq3-eq4', 'confirmed')]
+    >>> [(c.id, c.verdict) for c in run_audit(ids=["eq1", "eq7"])]
+    [('eq1', 'confirmed'), ('eq7', 'corrected')]
     """
     from qsym.errors import InputError
     claims = registry()

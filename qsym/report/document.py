@@ -209,6 +209,7 @@ def _table_rows(P, dom: dict, say) -> tuple:
 
 def _figures_part(out_dir: Path, P, S, dom: dict, say) -> list:
     """Write the two figures into ``out_dir``; returns their LaTeX (text and figure environments)."""
+    from qsym.api.curves import THIN_WALL_RADII
     from qsym.report.figures import figure_mass_curve, figure_profiles
 
     def bar(i, n):  # a progress line every 10 bounces of the scan
@@ -348,7 +349,7 @@ REPORT_FILES = ("report.tex", "report.pdf", "report.aux", "report.log", "report.
 
 def write_report(out_dir, section: int | None = None, progress: Callable | None = None,
                  pdf: bool = True) -> dict:
-    """Write report.tex, claims.json, the figures (and report.pdf); returns a summary dict.
+    r"""Write report.tex, claims.json, the figures (and report.pdf); returns a summary dict.
 
     Everything is built in a temporary directory beside ``out_dir`` and moved
     into place only when complete (each file by an atomic rename); files of an

@@ -57,9 +57,7 @@ def _step(decide: Callable, parameter: str, lo: Fraction, hi: Fraction, notes: l
     """One bisection step: ``(point, exists there, steps taken)``, point None if undecided."""
     steps = 0
     for frac in _TRIES:
-        mid = lo + (hi - lo) * frac
-        if mid.denominator > 10**18:
-            mid = mid.limit_denominator(10**15)
+        mid = _mid(lo, hi, frac)
         e, c = decide(mid)
         steps += 1
         if c:
@@ -68,12 +66,95 @@ def _step(decide: Callable, parameter: str, lo: Fraction, hi: Fraction, notes: l
     return None, None, steps
 
 
+def _mid(lo: Fraction, hi: Fraction, frac: Fraction = Fraction(1, 2)) -> Fraction:
+    """The point of :func:`_step` (denominators kept below 10^18)."""
+    mid = lo + (hi - lo) * frac
+    return mid.limit_denominator(10**15) if mid.denominator > 10**18 else mid
+
+
+def _bisection_cell(x: float, lo: Fraction, hi: Fraction, rtol: float, max_steps: int):
+    """The final ``(lo, hi, steps)`` that the bisection of :func:`bisect_threshold` reaches from
+    ``[lo, hi]`` when the threshold is ``x`` and every midpoint is decided."""
+    steps = 0
+    while hi - lo > rtol * max(abs(hi), 1) and steps < max_steps:
+        mid = _mid(lo, hi)
+        steps += 1
+        if x >= mid:
+            lo = mid
+        else:
+            hi = mid
+    return lo, hi, steps
+
+
+#: secant rounds of :func:`_bisection_cell_shortcut` before it gives up (then plain bisection)
+SHORTCUT_ROUNDS = 6
+
+
+def _bisection_cell_shortcut(decide: Callable, gap: Callable, lo: Fraction, hi: Fraction, rtol: float,
+                             max_steps: int):
+    """The final bisection bracket of :func:`bisect_threshold`, reached with few decisions, or None.
+
+    ``gap(v)`` is ``mu2_min - origin`` (< 0) at a decided point with a Q-ball (None if unknown).
+    Along the parameter this gap is a minimum of functions linear in it (mu^2 is linear in A at
+    fixed fields), so it is concave: a secant through two points with a Q-ball extrapolates to a
+    threshold estimate.  The bisection bracket containing the estimate is computed without
+    decisions (:func:`_bisection_cell`) and then *decided* at both ends: no Q-ball at its lower
+    end, one at its upper end.  Monotone existence makes that bracket the one the bisection would
+    reach, so the result is identical; on any undecided point, or a miss after
+    :data:`SHORTCUT_ROUNDS` rounds, it returns None (plain bisection; ``decide`` should memoise).
+    """
+    yes = [(hi, gap(hi))]
+    no = lo
+    a, b = lo, hi
+    while sum(g is not None for _, g in yes) < 2:   # bisection (memoised: plain bisection reuses it)
+        if b - a <= rtol * max(abs(b), 1):          # until two points with a Q-ball and a gap are known
+            return None
+        mid = _mid(a, b)
+        e, c = decide(mid)
+        if not c:
+            return None
+        if e:
+            b = mid
+            yes.append((mid, gap(mid)))
+        else:
+            a = no = mid
+    for _ in range(SHORTCUT_ROUNDS):
+        pts = sorted((v, g) for v, g in yes if g is not None)[:2]
+        if len(pts) < 2:
+            return None
+        (x1, g1), (x2, g2) = pts
+        if not g2 < g1 < 0:
+            return None
+        est = float(x1) - g1 * (float(x2) - float(x1)) / (g2 - g1)
+        est = min(max(est, float(no)), float(min(v for v, _ in yes)))
+        ca, cb, n = _bisection_cell(est, lo, hi, rtol, max_steps)
+        eb, c = decide(cb)
+        if not c:
+            return None
+        if not eb:               # the threshold is above this cell
+            no = max(no, cb)
+            if not any(v > cb for v, _ in yes):
+                return None
+            continue
+        yes.append((cb, gap(cb)))
+        ea, c = decide(ca)
+        if not c:
+            return None
+        if not ea:
+            return ca, cb, n
+        yes.append((ca, gap(ca)))
+    return None
+
+
 def bisect_threshold(decide: Callable, parameter: str, lo, hi=None, rtol: float = 1e-6,
-                     max_steps: int = 60) -> ThresholdResult:
+                     max_steps: int = 60, gap: Callable | None = None) -> ThresholdResult:
     r"""Bisect on existence for ``parameter`` between ``lo`` (no Q-ball) and ``hi`` (a Q-ball).
 
     ``decide(v)`` returns ``(exists, decided)`` at the rational ``v``.  If
     ``hi`` is None it is doubled from ``max(2 lo, 1)`` until a Q-ball exists.
+    With ``gap(v)`` (``mu2_min - origin`` at a decided point with a Q-ball, else None) the final
+    bracket is first sought by secant steps (:func:`_bisection_cell_shortcut`): the same bracket
+    with fewer decisions.
 
     .. math:: |\text{above} - \text{below}| \le \text{rtol}\,\max(|\text{above}|, 1)
 
@@ -92,6 +173,10 @@ def bisect_threshold(decide: Callable, parameter: str, lo, hi=None, rtol: float 
                               "lower the start of the scan")
     hi, _ = _find_upper(decide, parameter, lo, hi)
     notes, certified, steps = [], bool(c_lo), 0
+    cell = _bisection_cell_shortcut(decide, gap, lo, hi, rtol, max_steps) if gap is not None else None
+    if cell is not None:
+        a, b, n = cell
+        return ThresholdResult(parameter, (a + b) / 2, a, b, certified, n, notes, stats={"steps": n})
     while hi - lo > rtol * max(abs(hi), 1) and steps < max_steps:
         mid, e, k = _step(decide, parameter, lo, hi, notes)
         steps += k
