@@ -711,7 +711,7 @@ def charge_extremum(chart, dps: int = 20, kind: int = 1, scan_points: int = CHAR
     is passed as ``scan`` it receives the double-precision scan ``[(u, log Q)]`` (sorted in u)
     that located the extremum, so a caller can inspect the grid without solving it again.
 
-    .. math:: rac{d \log Q}{du}\Big|_{u_*} = 0
+    .. math:: \frac{d \log Q}{du}\Big|_{u_*} = 0
 
     Examples
     --------
