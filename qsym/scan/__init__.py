@@ -1,0 +1,1 @@
+"""Parameter scans (placeholder during development)."""

@@ -1,0 +1,232 @@
+r"""What a scan point computes: a registry of computations, each ``run(spec, point) -> outputs``.
+
+Every computation rebuilds its potential from text at the point (never a pickled
+SymPy object), calls one entry of :mod:`qsym.api`, and returns its numbers as
+decimal text (``dps`` digits), so that a stored table is bit-identical
+wherever the point ran.
+
+=================  =======================================  =============================================
+computation        parameters                               outputs
+=================  =======================================  =============================================
+``mu2``            those of ``[potential]``                 qball_exists, mu2_min, origin_value, gap,
+                                                            certified, error
+``mssm``           m_H, m_L, m_l, y, A, g1, g2 (defaults)   as mu2 (the eq (17) toy model)
+``mssm_threshold`` the toy model's, but not the one          threshold, below, above, certified,
+                   scanned (``[options] parameter = "A"``)  error
+``bounce``         the potential's, and ``omega``           action, phi0, error
+``qball``          the potential's, and ``charge``          omega, mass, radius, error, stability
+=================  =======================================  =============================================
+
+Options (``[options]``): mu2/mssm ``polish`` (default false: the certified
+bracket decides existence; true polishes ``mu2_min`` to ``dps`` digits),
+``domain`` (``amplitudes`` | ``real``); mssm_threshold ``parameter``,
+``from``, ``to``, ``rtol``; bounce ``dim``.
+
+.. math:: \text{gap} = \min_\phi \mu^2 - \lim_{\phi\to 0}\mu^2 < 0 \iff \text{a Q-ball exists}
+
+>>> from qsym.scan.spec import parse_spec
+>>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": ["0", "3"]}}})
+>>> run_point(s, {"A": "3"})["qball_exists"], COMPUTATIONS["mssm"].outputs[:2]
+('true', ('qball_exists', 'mu2_min'))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Callable
+
+import mpmath
+
+from qsym.errors import InputError
+
+__all__ = ["Computation", "COMPUTATIONS", "check", "run_point", "inputs_of"]
+
+_MU2_OUT = ("qball_exists", "mu2_min", "origin_value", "gap", "certified", "error")
+
+
+@dataclasses.dataclass(frozen=True)
+class Computation:
+    """A named computation: its outputs, its point-level inputs and options, and ``run``."""
+    name: str
+    outputs: tuple
+    run: Callable
+    inputs: tuple = ()           # point-level inputs besides the potential's parameters
+    options: tuple = ()
+    potential: bool = True       # needs a [potential] table
+
+
+def _num(x, dps: int) -> str:
+    return mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False) if x is not None else ""
+
+
+def _values(spec, point: dict) -> dict:
+    return {**dict(spec.fixed), **point}
+
+
+def _potential(spec, params: dict):
+    from qsym.symbolic.potential import Potential
+    text, fields, charges = spec.potential
+    return Potential(text, list(fields), None if charges is None else list(charges), params)
+
+
+def _mu2_outputs(res, dps: int) -> dict:
+    with mpmath.workdps(dps + 10):
+        gap = mpmath.mpf(res.mu2_min) - mpmath.mpf(res.origin_value)
+    return {"qball_exists": "true" if res.qball_exists else "false", "mu2_min": _num(res.mu2_min, dps),
+            "origin_value": _num(res.origin_value, dps), "gap": _num(gap, dps),
+            "certified": "true" if res.existence_certified else "false", "error": _num(res.error, 3)}, res
+
+
+def _mu2_on(P, spec):
+    from qsym.api.mu2 import mu2_minimum
+    res = mu2_minimum(P, dps=spec.dps, domain=spec.option("domain", "amplitudes"),
+                      polish=bool(spec.option("polish", False)))
+    return _mu2_outputs(res, spec.dps)
+
+
+def _run_mu2(spec, point):
+    return _mu2_on(_potential(spec, _values(spec, point)), spec)
+
+
+def _toy_values(spec, point) -> dict:
+    from qsym.models import mssm as model
+    return {**model.DEFAULTS, **_values(spec, point)}
+
+
+def _run_mssm(spec, point):
+    from qsym.models import mssm as model
+    return _mu2_on(model.potential_object(_toy_values(spec, point)), spec)
+
+
+def _run_threshold(spec, point):
+    from fractions import Fraction
+    from qsym.api.mu2 import threshold_scan
+    from qsym.models import mssm as model
+    values, par = _toy_values(spec, point), spec.option("parameter", "A")
+    lo = Fraction(str(spec.option("from", 0)))
+    hi = spec.option("to")
+    res = threshold_scan(lambda v: model.potential_object({**values, par: v}), par, lo,
+                         None if hi is None else Fraction(str(hi)), rtol=float(spec.option("rtol", 1e-6)))
+    return {"threshold": _num(res.threshold, spec.dps), "below": _num(res.below, spec.dps),
+            "above": _num(res.above, spec.dps), "certified": "true" if res.certified else "false",
+            "error": _num(res.error, 3)}, res
+
+
+def _run_bounce(spec, point):
+    from qsym.api.bounce import bounce
+    params = _values(spec, point)
+    omega = params.pop("omega", None)
+    res = bounce(_potential(spec, params), omega=omega, dim=int(spec.option("dim", 3)), dps=spec.dps)
+    return {"action": _num(res.action, spec.dps), "phi0": _num(res.phi0, spec.dps),
+            "error": _num(res.error, 3)}, res
+
+
+def _run_qball(spec, point):
+    from qsym.api.solve import qball
+    params = _values(spec, point)
+    charge = params.pop("charge")
+    res = qball(_potential(spec, params), charge, dps=spec.dps)
+    best = res.solutions[0]
+    return {"omega": _num(best.omega, spec.dps), "mass": _num(best.mass, spec.dps),
+            "radius": _num(best.radius, spec.dps), "error": _num(best.error, 3),
+            "stability": str(best.stability)}, res
+
+
+COMPUTATIONS = {c.name: c for c in [
+    Computation("mu2", _MU2_OUT, _run_mu2, options=("polish", "domain")),
+    Computation("mssm", _MU2_OUT, _run_mssm, options=("polish", "domain"), potential=False),
+    Computation("mssm_threshold", ("threshold", "below", "above", "certified", "error"), _run_threshold,
+                options=("parameter", "from", "to", "rtol"), potential=False),
+    Computation("bounce", ("action", "phi0", "error"), _run_bounce, inputs=("omega",), options=("dim",)),
+    Computation("qball", ("omega", "mass", "radius", "error", "stability"), _run_qball, inputs=("charge",)),
+]}
+
+
+def inputs_of(spec) -> list[str]:
+    r"""The names stored as inputs of each point (varied parameters, in spec order).
+
+    .. math:: \text{inputs} = (x_1, \dots, x_k)
+
+    >>> from qsym.scan.spec import parse_spec
+    >>> inputs_of(parse_spec({"computation": "mssm", "vary": {"A": {"values": [1]}}}))
+    ['A']
+    """
+    return list(spec.names)
+
+
+def check(spec) -> None:
+    r"""Check a spec against its computation: known names, a potential that parses, no clashes.
+
+    Raises :class:`~qsym.errors.InputError` naming the problem (an unknown
+    computation, option or parameter, a missing parameter value).
+
+    .. math:: \text{names}(\text{vary}) \cup \text{names}(\text{fixed}) \subseteq \text{parameters}
+
+    >>> from qsym.scan.spec import parse_spec
+    >>> parse_spec({"computation": "mssm", "vary": {"B": {"values": [1]}}})
+    Traceback (most recent call last):
+    ...
+    qsym.errors.InputError: unknown parameter(s) ['B'] of the mssm toy model; known: m_H, m_L, m_l, y, A, g1, g2
+    """
+    comp = COMPUTATIONS.get(spec.computation)
+    if comp is None:
+        raise InputError(f"unknown computation {spec.computation!r}; known: {', '.join(COMPUTATIONS)}")
+    bad = sorted(set(dict(spec.options)) - set(comp.options))
+    if bad:
+        raise InputError(f"unknown option(s) {bad} for {comp.name}; known: {', '.join(comp.options) or 'none'}")
+    names = set(spec.names) | set(dict(spec.fixed))
+    clash = sorted(names & set(comp.outputs))
+    if clash:
+        raise InputError(f"parameter name(s) {clash} clash with the outputs of {comp.name}")
+    if comp.potential:
+        _check_potential(spec, comp, names)
+    else:
+        _check_toy(spec, comp, names)
+
+
+def _check_toy(spec, comp, names) -> None:
+    from qsym.models import mssm as model
+    if spec.potential is not None:
+        raise InputError(f"{comp.name} is the fixed toy model of eq (17); remove the [potential] table")
+    bad = sorted(names - set(model.PARAMS))
+    if bad:
+        raise InputError(f"unknown parameter(s) {bad} of the mssm toy model; known: {', '.join(model.PARAMS)}")
+    if comp.name == "mssm_threshold":
+        par = spec.option("parameter", "A")
+        if par not in model.PARAMS:
+            raise InputError(f"[options] parameter {par!r} is not a toy-model parameter")
+        if par in names:
+            raise InputError(f"{par!r} is the parameter whose threshold is sought; do not vary or fix it")
+    point = spec.points()[0]
+    model.potential_object(_toy_values(spec, point))     # values parse, masses are valid
+
+
+def _check_potential(spec, comp, names) -> None:
+    if spec.potential is None:
+        raise InputError(f"{comp.name} needs a [potential] table (text, fields, charges)")
+    text, fields, _ = spec.potential
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    bad = sorted(n for n in names - set(comp.inputs) if n not in words or n in fields)
+    if bad:
+        raise InputError(f"unknown parameter(s) {bad}: not symbols of the potential "
+                         f"(fields: {', '.join(fields)})")
+    missing = [n for n in comp.inputs if n == "charge" and n not in names]
+    if missing:
+        raise InputError(f"{comp.name} needs a value of {missing[0]!r} (vary it or fix it)")
+    params = {k: v for k, v in _values(spec, spec.points()[0]).items() if k not in comp.inputs}
+    _potential(spec, params)     # parses; an undeclared symbol is named by the parser
+
+
+def run_point(spec, point: dict) -> dict:
+    r"""The outputs of one point as decimal text (raises the computation's errors).
+
+    .. math:: x \mapsto f(x) \text{ at } dps \text{ digits}
+
+    >>> from qsym.scan.spec import parse_spec
+    >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": [0]}}})
+    >>> run_point(s, {"A": "0"})["qball_exists"]
+    'false'
+    """
+    out, _ = COMPUTATIONS[spec.computation].run(spec, point)
+    return out
