@@ -39,6 +39,7 @@ _LAZY = {
     "mu2_minimum": "qsym.api.mu2",
     "threshold_scan": "qsym.api.mu2",
     "gauged_qball": "qsym.api.gauged",
+    "scan": "qsym.scan",
     # exact results
     "series": "qsym.symbolic.thickwall",
     "thin_wall": "qsym.symbolic.thinwall",
