@@ -213,12 +213,27 @@ def _phi_top(coeffs, q2, g0):
 
 
 def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
-    """The gauged Q-ball with central frequency ``g0`` (coefficients of U exact rationals).
+    r"""The gauged Q-ball with central frequency ``g0`` (coefficients of U exact rationals).
 
-    Raises :class:`NoSolutionError` when no decaying profile exists at this g0.
+    Double-precision shooting brackets the centre value phi(0) and the radius where the
+    profile has decayed; a secant at ``dps`` then matches the decaying tail at a finite
+    radius R, :math:`\phi'(R) = -(\kappa + 1/R)\,\phi(R)` with :math:`\kappa^2 = m^2 - q^2 g(R)^2`.
+    Raises :class:`NoQBallError` when no decaying profile exists at this g0.
     """
     fl = _Problem(coeffs, q2, e2, m2, mp=False, dps=15)
     g0f = float(g0)
+    phi0f = _centre_value(fl, coeffs, q2, g0f)
+    R = _matching_radius(fl, q2, m2, phi0f, g0f, dps)
+    with mpmath.workdps(dps + GUARD):
+        mp = _Problem(coeffs, q2, e2, m2, mp=True, dps=dps)
+        g0m = mpmath.mpf(g0) if not hasattr(g0, "numerator") else mpmath.mpf(g0.numerator) / g0.denominator
+        Rm = mpmath.mpf(R)
+        x1, step, s, I = _secant_centre(mp, g0m, Rm, mpmath.mpf(phi0f), dps)
+        return _assemble(mp, g0m, Rm, x1, step, s, I, dps)
+
+
+def _centre_value(fl, coeffs, q2, g0f: float) -> float:
+    """phi(0) in double precision: the overshoot/undershoot boundary next to the top of -U_g."""
     top = _phi_top(coeffs, q2, g0f)
     if top is None:
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
@@ -226,7 +241,7 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
     k, *_ = fl.run(hi, g0f)
     if k != "over":
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: the profile does not reach the vacuum "
-                              "(the Coulomb repulsion wins)")
+                           "(the Coulomb repulsion wins)")
     # bracket the overshoot boundary next to the top, scanning down from it: further down, profiles
     # that linger in the valley of -U_g while g grows past m cross zero too (spurious overshoots,
     # not localised), so a bisection on [0, top] can land on the wrong boundary
@@ -246,8 +261,12 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
             lo = mid
         if hi - lo < 4e-16 * hi:
             break
-    phi0f = (lo + hi) / 2
-    # radius where phi/phi0 ~ 1e-7 (float-trustworthy), then extrapolate to the target
+    return (lo + hi) / 2
+
+
+def _matching_radius(fl, q2, m2, phi0f: float, g0f: float, dps: int) -> float:
+    """The radius where the decaying tail is below 10^-(dps+GUARD)/2 of phi(0) (extrapolated from
+    the float-trustworthy radius where phi/phi0 ~ 1e-7)."""
     k, r7, st, _ = fl.run(phi0f, g0f, stop_small=1e-7)
     if k != "small":
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no decaying profile ({k})")
@@ -257,46 +276,49 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: omega reaches the quantum mass")
     kap = math.sqrt(kap2)
     target = (dps + GUARD) / 2 * math.log(10)
-    R = r7 + max(0.0, (target - 7 * math.log(10)) / kap) + 1.0
-    with mpmath.workdps(dps + GUARD):
-        mp = _Problem(coeffs, q2, e2, m2, mp=True, dps=dps)
-        g0m = mpmath.mpf(g0) if not hasattr(g0, "numerator") else mpmath.mpf(g0.numerator) / g0.denominator
-        Rm = mpmath.mpf(R)
+    return r7 + max(0.0, (target - 7 * math.log(10)) / kap) + 1.0
 
-        def mismatch(p):
-            _, r, s, I = mp.run(p, g0m, R=Rm)
-            kp = mpmath.sqrt(mp.m2 - mp.q2 * s[2] ** 2)
-            return s[1] + (kp + 1 / r) * s[0], s, I
 
-        x0 = mpmath.mpf(phi0f)
-        x1 = x0 * (1 + mpmath.mpf(10) ** -(dps + GUARD))
-        f0, _, _ = mismatch(x0)
+def _secant_centre(mp, g0m, Rm, x0, dps: int):
+    """Secant on phi(0) for the tail condition at ``Rm``; returns (phi0, last step, state, integrals)."""
+    def mismatch(p):
+        _, r, s, I = mp.run(p, g0m, R=Rm)
+        kp = mpmath.sqrt(mp.m2 - mp.q2 * s[2] ** 2)
+        return s[1] + (kp + 1 / r) * s[0], s, I
+
+    x1 = x0 * (1 + mpmath.mpf(10) ** -(dps + GUARD))
+    f0, _, _ = mismatch(x0)
+    f1, s, I = mismatch(x1)
+    step = None
+    for _ in range(30):
+        if f1 == f0:
+            break
+        x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
+        step = abs(x2 - x1)
+        x0, f0 = x1, f1
+        x1 = x2
         f1, s, I = mismatch(x1)
-        step = None
-        for _ in range(30):
-            if f1 == f0:
-                break
-            x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
-            step = abs(x2 - x1)
-            x0, f0 = x1, f1
-            x1 = x2
-            f1, s, I = mismatch(x1)
-            if step < mp.eps * abs(x1):
-                break
-        else:
-            raise ConvergenceError("gauged shooting: the secant on phi(0) did not converge; try another dps")
-        phiR, dphiR, gR, dgR = s
-        Qr, Gr, Kr, Mr = I
-        kp = mpmath.sqrt(mp.m2 - mp.q2 * gR**2)
-        fourpi = 4 * mpmath.pi
-        tail = fourpi * Rm**2 * phiR**2 / (2 * kp)
-        Q = fourpi * Qr + mp.q2 * gR * tail
-        G = fourpi * Gr + tail * (kp**2 + mp.m2) / 2
-        K = fourpi * Kr + mp.q2 * gR**2 * tail
-        M2 = fourpi * Mr + mp.q2 * gR * tail * Rm**2
-        omega = gR + Rm * dgR
-        E = G + omega * Q / 2
-        Ef = (omega * Q - K) / 2
-        rad = mpmath.sqrt(M2 / Q)
-        err = max(abs(mp.q2 * gR * tail / Q) + abs(step or 0) / abs(x1), mpmath.mpf(10) ** -(dps + 2))
-        return GaugedQBall(g0m, x1, omega, Q, E, Ef, rad, err, dps, Rm)
+        if step < mp.eps * abs(x1):
+            break
+    else:
+        raise ConvergenceError("gauged shooting: the secant on phi(0) did not converge; try another dps")
+    return x1, step, s, I
+
+
+def _assemble(mp, g0m, Rm, x1, step, s, I, dps: int) -> GaugedQBall:
+    """Charge, energy, field energy and radius from the interior integrals plus the analytic tail."""
+    phiR, dphiR, gR, dgR = s
+    Qr, Gr, Kr, Mr = I
+    kp = mpmath.sqrt(mp.m2 - mp.q2 * gR**2)
+    fourpi = 4 * mpmath.pi
+    tail = fourpi * Rm**2 * phiR**2 / (2 * kp)
+    Q = fourpi * Qr + mp.q2 * gR * tail
+    G = fourpi * Gr + tail * (kp**2 + mp.m2) / 2
+    K = fourpi * Kr + mp.q2 * gR**2 * tail
+    M2 = fourpi * Mr + mp.q2 * gR * tail * Rm**2
+    omega = gR + Rm * dgR
+    E = G + omega * Q / 2
+    Ef = (omega * Q - K) / 2
+    rad = mpmath.sqrt(M2 / Q)
+    err = max(abs(mp.q2 * gR * tail / Q) + abs(step or 0) / abs(x1), mpmath.mpf(10) ** -(dps + 2))
+    return GaugedQBall(g0m, x1, omega, Q, E, Ef, rad, err, dps, Rm)
