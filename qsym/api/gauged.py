@@ -10,18 +10,65 @@ family ends).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
 
 from qsym.bridge import check_dps, evaluate, exact_rational, poly_coefficients
+from qsym.results import CONVERGED, REDUCED, Result, latex_pm
 from qsym.errors import ConvergenceError, InputError, NoSolutionError
 from qsym.numeric.gauged import solve_g0
 from qsym.symbolic.potential import Potential, parse_value
 from qsym.symbolic.window import qball_window
 
 __all__ = ["gauged_qball", "family", "charge_max", "qball_charge"]
+
+
+@dataclass(frozen=True)
+class ChargeMaxResult(Result):
+    r"""The largest charge of a gauged Q-ball family (``kind`` says whether it is an interior
+    maximum of Q(g0), the end of the solved family, or the end of the scanned window).
+
+    .. math:: Q_{\max} = \max_{g_0} Q(g_0)
+    """
+
+    VALUES = ("Q_max", "g0", "omega", "energy")
+
+    Q_max: object
+    g0: object
+    omega: object
+    energy: object
+    kind: str
+    error: object
+    dps: int
+    qball: object = field(default=None, repr=False, compare=False)
+    g0_end: tuple | None = None
+    status: str = CONVERGED
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GaugedChargeResult(Result):
+    """Every gauged Q-ball of charge ``charge`` found on the scanned g(0) window (one per branch),
+    the largest charge seen on the scan ``Q_scan_max``, the scalar mass ``m`` and coupling ``e``."""
+
+    VALUES = ("charge", "Q_scan_max")
+
+    charge: object
+    solutions: tuple
+    Q_scan_max: object
+    m: object
+    e: object
+    error: object
+    dps: int
+    status: str = CONVERGED
+    stats: dict = field(default_factory=dict)
+
+    def latex_rows_spec(self) -> list:
+        return [(f"M_Q^{{({k + 1})}}", latex_pm(b.energy, b.error, dps=self.dps))
+                for k, b in enumerate(self.solutions)]
 
 
 def _setup(P: Potential, e):
@@ -87,7 +134,7 @@ def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: fl
     return out
 
 
-def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) -> dict:
+def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) -> ChargeMaxResult:
     """The largest charge found on the gauged family, refined by golden section in g0.
 
     Returns Q_max, its g0, omega, energy, ``kind`` and a relative error.  ``kind`` is
@@ -113,8 +160,8 @@ def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) ->
         # the family ends next to the maximum: bisect between the last g0 with a Q-ball and the first without
         nb = i - 1 if left is None else i + 1
         if nb < 0 or nb >= len(fam):
-            return {"Q_max": best.charge, "g0": best.g0, "omega": best.omega, "energy": best.energy,
-                    "kind": "end of the scanned window", "error": best.error, "qball": best}
+            return ChargeMaxResult(best.charge, best.g0, best.omega, best.energy, "end of the scanned window",
+                                   best.error, dps, qball=best, status=REDUCED)
         good, bad = mpmath.mpf(best.g0), mpmath.mpf(g_grid[nb].numerator) / g_grid[nb].denominator
         with mpmath.workdps(dps + 10):
             while abs(good - bad) > mpmath.mpf(10) ** -(digits + 2):
@@ -125,9 +172,8 @@ def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) ->
                 except NoSolutionError:
                     bad = mid
             qb = solve_g0(co, q2, e2, m2, _frac(good), dps)
-        return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
-                "kind": "end of the solved family", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb,
-                "g0_end": (good, bad)}
+        return ChargeMaxResult(qb.charge, qb.g0, qb.omega, qb.energy, "end of the solved family",
+                               max(qb.error, mpmath.mpf(10) ** -dps), dps, qball=qb, g0_end=(good, bad))
     # interior maximum: golden section on Q(g0) at the working precision
     a, b = left, right
     gr = (mpmath.sqrt(5) - 1) / 2
@@ -148,14 +194,14 @@ def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) ->
                 d = a + gr * (b - a)
                 fd = solve_g0(co, q2, e2, m2, _frac(d), dps).charge
         qb = solve_g0(co, q2, e2, m2, _frac((a + b) / 2), dps)
-    return {"Q_max": qb.charge, "g0": qb.g0, "omega": qb.omega, "energy": qb.energy,
-            "kind": "interior maximum", "error": max(qb.error, mpmath.mpf(10) ** -dps), "qball": qb}
+    return ChargeMaxResult(qb.charge, qb.g0, qb.omega, qb.energy, "interior maximum",
+                           max(qb.error, mpmath.mpf(10) ** -dps), dps, qball=qb)
 
 
-def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> dict:
+def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> GaugedChargeResult:
     """The gauged Q-ball(s) of Noether charge ``Q``: scan the family over g(0), bracket, secant in g(0).
 
-    Returns ``{"solutions": [GaugedQBall, ...], "Q_scan_max": ..., "m": ...}`` (one solution per
+    Returns a :class:`GaugedChargeResult` (``solutions``: one :class:`GaugedQBall` per
     bracketing interval of the scan).  Raises :class:`InputError` for ``e < 0`` or ``Q <= 0`` and
     :class:`ConvergenceError` when no Q-ball is found or ``Q`` exceeds the largest charge on the scan
     (neither is a proof: the scan covers the global window of g(0) only).
@@ -197,4 +243,5 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> dict:
         raise ConvergenceError(f"no gauged Q-ball of charge Q = {Q} found on the scanned family (e = {ev}); "
                                "not a proof that none exists")
     m = mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator)
-    return {"solutions": sols, "Q_scan_max": qmax, "m": m, "e": ev}
+    err = max((mpmath.mpf(b.error) for b in sols), default=mpmath.mpf(0))
+    return GaugedChargeResult(Qm, tuple(sols), qmax, m, ev, err, dps, stats={"branches": len(sols)})
