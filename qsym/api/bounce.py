@@ -24,7 +24,7 @@ from qsym.errors import InputError, NotAnalyticError, OutsideWindowError
 from qsym.numeric.bounce1d import BounceResult, solve_bounce
 from qsym.symbolic.potential import Potential, parse_value
 
-__all__ = ["bounce", "s_psi"]
+__all__ = ["bounce", "s_psi", "s_psi_bounce"]
 
 
 def _omega_value(omega):
@@ -76,7 +76,24 @@ def bounce(potential, omega=None, dim: int = 3, dps: int = 30, sign: int | None 
     return solve_bounce(num, dim=dim, dps=dps, sign=sign, progress=progress)
 
 
-_S_PSI_CACHE: dict = {}
+#: the bounce of psi^2/2 - psi^3 per dps (one cache: S_psi and its moments both read it)
+_S_PSI_BOUNCES: dict = {}
+
+
+def s_psi_bounce(dps: int = 30):
+    r"""The d = 3 bounce of the canonical potential :math:`\tfrac12\psi^2 - \psi^3` (a
+    :class:`~qsym.numeric.bounce1d.result.BounceResult`), solved once per ``dps``.
+
+    .. math::  \psi'' + \tfrac{2}{r}\psi' = \psi - 3\psi^2, \qquad \psi'(0) = 0,\ \psi(\infty) = 0
+
+    >>> b = s_psi_bounce(20)
+    >>> mpmath.nstr(b.phi0, 10)
+    '1.397227651'
+    """
+    dps = check_dps(dps)
+    if dps not in _S_PSI_BOUNCES:
+        _S_PSI_BOUNCES[dps] = bounce(Potential("psi**2/2 - psi**3", ["psi"]), dim=3, dps=dps)
+    return _S_PSI_BOUNCES[dps]
 
 
 def s_psi(dps: int = 30):
@@ -84,14 +101,12 @@ def s_psi(dps: int = 30):
 
     .. math::  S_\psi = 4\pi \int_0^\infty \Big(\tfrac12 \psi'^2 + \tfrac12\psi^2 - \psi^3\Big) r^2 dr
 
-    ``error`` is the estimated relative error.  Results are cached per ``dps``.
+    ``error`` is the estimated relative error.  The bounce is cached per ``dps``
+    (:func:`s_psi_bounce`).
 
     >>> S, err = s_psi(20)
     >>> mpmath.nstr(S, 12), err < mpmath.mpf(10)**-20
     ('4.85113741292', True)
     """
-    dps = check_dps(dps)
-    if dps not in _S_PSI_CACHE:
-        res = bounce(Potential("psi**2/2 - psi**3", ["psi"]), dim=3, dps=dps)
-        _S_PSI_CACHE[dps] = (res.action, res.error)
-    return _S_PSI_CACHE[dps]
+    b = s_psi_bounce(dps)
+    return b.action, b.error

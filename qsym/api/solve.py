@@ -9,6 +9,7 @@ them through :mod:`qsym.bridge`, and calls the numeric solver
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import mpmath
@@ -77,21 +78,16 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
                 "sigma": sigma, "mass_surface_corrected": M1}
 
 
-_SPSI: dict = {}
-
-
+@functools.lru_cache(maxsize=16)
 def s_psi_moments(dps: int = 30) -> dict:
-    """``S_psi``, ``I2 = int psi^2``, ``I4 = int psi^4`` (d^3 xi) of ``psi^2/2 - psi^3``."""
-    if dps not in _SPSI:
-        from qsym.numeric.bounce1d import solve_bounce
-        from qsym.bridge import numeric_1d
-        psi = sp.Symbol("psi")
-        b = solve_bounce(numeric_1d(psi**2 / 2 - psi**3, psi), dim=3, dps=dps)
-        with mpmath.workdps(dps + 5):
-            R = mpmath.mpf(b.R_match)
-            I4 = 4 * mpmath.pi * mpmath.quad(lambda r: r**2 * b.profile(r) ** 4, [0, R / 4, R / 2, R, mpmath.inf])
-        _SPSI[dps] = {"S": b.action, "I2": b.charge_integral, "I4": I4, "error": b.error}
-    return _SPSI[dps]
+    """``S_psi``, ``I2 = int psi^2``, ``I4 = int psi^4`` (d^3 xi) of ``psi^2/2 - psi^3`` (the bounce of
+    :func:`qsym.api.bounce.s_psi_bounce`, solved once per dps)."""
+    from qsym.api.bounce import s_psi_bounce
+    b = s_psi_bounce(dps)
+    with mpmath.workdps(dps + 5):
+        R = mpmath.mpf(b.R_match)
+        I4 = 4 * mpmath.pi * mpmath.quad(lambda r: r**2 * b.profile(r) ** 4, [0, R / 4, R / 2, R, mpmath.inf])
+    return {"S": b.action, "I2": b.charge_integral, "I4": I4, "error": b.error}
 
 
 def _canonical_coeffs(P: Potential):
