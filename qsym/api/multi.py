@@ -25,10 +25,8 @@ from qsym.errors import InputError, NoFalseVacuumError, OutsideWindowError
 from qsym.numeric.bounce_nd import MultiBounceResult, MultiQBallResult, ShiftedND, solve_bounce_multi
 from qsym.symbolic.potential import parse_value
 
-__all__ = ["bounce_multi", "qball_multi"]
+__all__ = ["bounce_multi", "qball_multi", "MultiFamily"]
 
-#: Potential-level families kept (numeric U and solved bounces for warm starts)
-FAMILY_CACHE = 8
 #: solved bounces kept per family
 WARM_SOLVED = 64
 #: a solved bounce of the family is a warm start for an omega within this relative distance
@@ -41,8 +39,6 @@ WARM_ABS = 1e-8
 #: preferred as the start (its high-precision profile is reused)
 HP_NEAR = 1e-8
 
-
-_FAMILIES: dict = {}
 
 
 def _poly_of(U, fields):
@@ -59,9 +55,14 @@ def _poly_of(U, fields):
     return out
 
 
-class _MultiFamily:
+class MultiFamily:
     """U of a Potential made numeric once; ``U_omega`` for every omega from it (no lambdify
-    per omega), and the bounces solved so far (warm starts for nearby omega)."""
+    per omega), and the bounces solved so far (warm starts for nearby omega).
+
+    A family is created by the caller that wants warm starts (e.g. one Q-ball search) and
+    passed to :func:`bounce_multi` / :func:`qball_multi` as ``family=``; nothing is kept
+    between calls otherwise, so a bounce never depends on what was solved before it.
+    """
 
     def __init__(self, potential):
         self.potential = potential
@@ -72,16 +73,6 @@ class _MultiFamily:
             self.c = None        # irrational charges: U_omega made numeric per omega
         self.poly = _poly_of(potential.U(), potential.fields)
         self.solved = []
-
-    @classmethod
-    def of(cls, potential):
-        key = (potential.U(), tuple(potential.fields), tuple(potential.charges))
-        fam = _FAMILIES.get(key)
-        if fam is None:
-            if len(_FAMILIES) >= FAMILY_CACHE:
-                _FAMILIES.pop(next(iter(_FAMILIES)))
-            fam = _FAMILIES[key] = cls(potential)
-        return fam
 
     def numeric(self, w):
         """The numeric ``U_omega`` (``w`` exact SymPy number)."""
@@ -118,13 +109,15 @@ class _MultiFamily:
         return abs(jump) <= WARM_TOL * abs(S1 - S0) + WARM_ABS * abs(S1)
 
 
-def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) -> MultiBounceResult:
+def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None,
+                 family: MultiFamily | None = None) -> MultiBounceResult:
     r"""Bounce of a :class:`~qsym.symbolic.potential.Potential` with any number of fields.
 
     With ``omega`` the bounce of ``U_omega = U - omega^2/2 sum_k q_k^2 phi_k^2``
     (paper eq (5), each field with its own charge).  ``result.as_dict()`` is the
-    CLI payload (action, phi0, dps, error, ...).  Bounces of the same potential at nearby
-    omega start from the nearest one solved before (and are checked to continue it).
+    CLI payload (action, phi0, dps, error, ...).  With a :class:`MultiFamily` of the same
+    potential as ``family``, bounces at nearby omega start from the nearest one that family
+    solved before (and are checked to continue it).
     An omega at which the origin is no longer a minimum of ``U_omega`` raises
     :class:`~qsym.errors.OutsideWindowError`.
 
@@ -137,7 +130,7 @@ def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) ->
     >>> round(bounce_multi(P).action, 9)
     4.851137413
     """
-    fam = _MultiFamily.of(potential)
+    fam = family if family is not None else MultiFamily(potential)
     try:
         if omega is None:
             return solve_bounce_multi(fam.num, dim=dim, dps=dps)
@@ -158,7 +151,8 @@ def bounce_multi(potential, omega=None, dim: int = 3, dps: int | None = None) ->
         raise
 
 
-def qball_multi(potential, omega, dim: int = 3, dps: int | None = None) -> MultiQBallResult:
+def qball_multi(potential, omega, dim: int = 3, dps: int | None = None,
+                family: MultiFamily | None = None) -> MultiQBallResult:
     r"""The multi-field Q-ball at frequency ``omega``: charge, energy, per-field charges.
 
     ``Q = omega sum_k q_k^2 int phi_k^2`` and ``E = S_omega + omega Q``, where
@@ -176,7 +170,7 @@ def qball_multi(potential, omega, dim: int = 3, dps: int | None = None) -> Multi
     (96.15262, 0.0, 'converged')
     """
     w = parse_value(omega)
-    res = bounce_multi(potential, omega=w, dim=dim, dps=dps)
+    res = bounce_multi(potential, omega=w, dim=dim, dps=dps, family=family)
     wp = dps if dps is not None else 20
     with mpmath.workdps(wp + 5):
         wm = evaluate(w, wp + 5)

@@ -298,16 +298,18 @@ def charge_minimum(P: Potential, dps: int = 20):
 
 
 def _multi_evaluator(P: Potential, origin_value):
-    """``evaluate(omega, dps) -> QBall`` from the multi-field engine."""
-    from qsym.api.multi import qball_multi
+    """``evaluate(omega, dps) -> QBall`` from the multi-field engine (one warm-start family per
+    evaluator, i.e. per Q-ball search: nothing carries over to the next search)."""
+    from qsym.api.multi import MultiFamily, qball_multi
     from qsym.numeric.qball import QBall
+    family = MultiFamily(P)
 
     def evaluate(w, dps):
         if isinstance(w, mpmath.mpf):
             # exact binary value: a high-precision omega must not pass through float
             sign, man, exp, _ = w._mpf_
             w = (-1) ** sign * sp.Integer(int(man)) * sp.Integer(2) ** int(exp) if w else sp.Integer(0)
-        r = qball_multi(P, w, dps=dps)
+        r = qball_multi(P, w, dps=dps, family=family)
         b = r.bounce
         with mpmath.workdps((dps or 15) + 5):
             wv = mpmath.mpf(r.omega)
