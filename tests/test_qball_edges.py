@@ -82,9 +82,6 @@ def test_large_charge_thin_wall_scaling():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=ConvergenceError,
-                   reason="regression of commit 493cb15 (Taylor-kernel speed patch): the double-precision "
-                          "shooting at the extreme thin wall (u = 12.6) stalls at |dx| = 1.5e-8; open in issue 10")
 def test_charge_1e15():
     r15, s, _ = _thin_residual("1e15")
     r11, _, _ = _thin_residual("1e11")

@@ -30,19 +30,65 @@ MAX_PSI0 = 2.0 ** 20
 MAX_ITER = 200
 #: decimal digits of the double path (float64 has 15.95)
 DOUBLE_DIGITS = 15
+#: rounding floor of Newton (:class:`_Floor`): this many consecutive steps without progress
+FLOOR_STALLS = 3
+#: a Newton step counts as progress below this fraction of the smallest step so far
+FLOOR_PROGRESS = 0.25
+#: steps above this relative size are never taken for rounding noise
+FLOOR_REL = 1e-8
 
 
 def _double_solve(side: _Side):
-    """Bracket, bisect, then Newton, in floats.  Returns (x, |dx|, shot, counts).
+    r"""Bracket, bisect, then Newton, in floats.  Returns ``(x, |dx|, shot, counts)``.
+
+    .. math::  x_{n+1} = x_n - F(x_n)/F'(x_n), \qquad F = \psi'(R) - \kappa(R)\,\psi(R)
 
     Bisection (shots run to their overshoot/undershoot event) continues until
     a shot follows the bounce into the linear tail, ``|psi| < PSI_LINEAR``;
     Newton then takes over, each step kept inside the bracket.  The parameter
     itself is kept as an mpf with 20 guard bits: in a thin wall ``x = ln(delta)``
-    is large and a float would resolve it too coarsely.
+    is large and a float would resolve it too coarsely.  Newton stops at the
+    x tolerance or at the rounding floor of the shot (:class:`_Floor`), and
+    ``|dx|`` is then the size of the noise-dominated steps.
+
+    >>> from qsym.numeric.bounce1d.problem import PolyPotential, _Problem
+    >>> prob = _Problem(PolyPotential([0, 0, 0.5, -1.0 / 3]), 3, None, None)
+    >>> x, dx, sh, counts = _double_solve(_Side(prob, 1, None))
+    >>> round(float(x), 6), dx < 1e-10
+    (2.794455, True)
     """
     with mpmath.workprec(side.prec):
         return _double_solve_body(side)
+
+
+class _Floor:
+    """Detects Newton stalling at the rounding floor of a double-precision shot.
+
+    In an extreme thin wall (wall radius ``R >> 1/m``) the matching condition
+    depends on ``x`` only through the friction ``(d-1)/R``: the rounding of the
+    O(1) wall energy, ``~2**-53``, moves the root by ``~2**-53 R**2`` in ``x``
+    (measured: 2e-6 at ``R = 2e5``, far above the ``2**-44 |x|`` tolerance).
+    Newton steps there are noise: once :data:`FLOOR_STALLS` consecutive steps
+    fail to shrink below :data:`FLOOR_PROGRESS` of the smallest step so far (and
+    the steps are below :data:`FLOOR_REL` relative), x is as good as the shot
+    resolves, and the largest of those steps is its honest error.
+    """
+
+    def __init__(self):
+        self.best = math.inf
+        self.recent = []
+
+    def stalled(self, rel: float, step: float) -> bool:
+        if step < FLOOR_PROGRESS * self.best or rel > FLOOR_REL:
+            self.recent = []
+        else:
+            self.recent.append(step)
+        self.best = min(self.best, step)
+        return len(self.recent) >= FLOOR_STALLS
+
+    @property
+    def noise(self) -> float:
+        return max(self.recent + [self.best])
 
 
 def _double_solve_body(side: _Side):
@@ -50,9 +96,6 @@ def _double_solve_body(side: _Side):
     x0, direction = side.x_bracket()
     br = _Bracket(mpmath.mpf(x0), direction)
     counts = {"bracket": 0, "bisection": 0, "newton": 0}
-    # x resolution of a float shot (rounding in the profile moves the root by
-    # a few ulps of x); Newton steps or brackets below it mean convergence
-    x_tol = 2.0 ** -44
 
     def shoot(x, key, quad=False):
         counts[key] += 1
@@ -60,15 +103,22 @@ def _double_solve_body(side: _Side):
         br.record(x, sh)
         return sh
 
-    # 1. bracket: from the undershooting end (or a thin-wall estimate) outwards
+    x, sh, stepsize = _find_bracket(side, br, shoot)
+    return _refine(side, br, shoot, counts, x, sh, stepsize, tol_log2)
+
+
+def _find_bracket(side: _Side, br: "_Bracket", shoot):
+    """Step 1: from the undershooting end (or a thin-wall estimate) outwards
+    until an overshoot is seen or a shot is close enough for Newton.
+    Returns ``(x, shot, stepsize)``."""
     guess = side.thin_wall_guess()
+    direction = br.direction
     if guess is not None:
         x = mpmath.mpf(guess)
         stepsize = 1.0
     else:
-        stepsize = 1.0 if side.thin else max(1.0, float(x0))
+        stepsize = 1.0 if side.thin else max(1.0, float(br.x_under))
         x = br.x_under + direction * stepsize
-    sh = None
     for _ in range(80):
         if not side.thin and x > MAX_PSI0:
             raise NoSolutionError(
@@ -80,9 +130,9 @@ def _double_solve_body(side: _Side):
             raise NoSolutionError(f"no bounce found: the shooting overflows before it overshoots "
                                   f"({exc}); the potential may grow too steeply for d = {side.d}") from None
         if sh.reason not in ("over", "under") or br.x_over is not None and br.has_under_shot:
-            break
+            return x, sh, stepsize
         if sh.min_psi < NEWTON_PSI and abs(_newton_step(side, sh)) <= NEWTON_TRUST:
-            break  # close enough for Newton already
+            return x, sh, stepsize  # close enough for Newton already
         stepsize *= 2
         if sh.reason == "under":
             x = x + direction * stepsize
@@ -90,24 +140,34 @@ def _double_solve_body(side: _Side):
             x = x - direction * stepsize
             if (x - br.x_under) * direction <= 0:
                 x = 0.5 * (br.x_under + br.x_over)
-    else:
-        raise NoSolutionError("no overshoot found: the shooting never crosses the false vacuum; "
-                              "check that the potential has a barrier and a region with U < 0")
-    # 2. Illinois on the event energy until a shot reaches the linear tail and
-    #    proposes a trusted Newton step; then Newton, guarded by the bracket
+    raise NoSolutionError("no overshoot found: the shooting never crosses the false vacuum; "
+                          "check that the potential has a barrier and a region with U < 0")
+
+
+def _refine(side: _Side, br: "_Bracket", shoot, counts, x, sh, stepsize, tol_log2):
+    """Step 2: Illinois on the event energy until a shot reaches the linear tail
+    and proposes a trusted Newton step; then Newton, guarded by the bracket,
+    until the x tolerance or the rounding floor.  Returns ``(x, |dx|, shot, counts)``."""
+    # x resolution of a float shot (rounding in the profile moves the root by
+    # a few ulps of x); Newton steps or brackets below it mean convergence
+    x_tol = 2.0 ** -44
+    floor = _Floor()
     dxa = math.inf
     for it in range(MAX_ITER):
         if sh.min_psi < NEWTON_PSI:
             dx = _newton_step(side, sh)
-            if side.dx_rel(x, dx) <= x_tol:
+            rel = float(side.dx_rel(x, dx))
+            if rel <= x_tol:
                 return x, float(abs(dx)), sh, counts
+            if floor.stalled(rel, float(abs(dx))):
+                return x, floor.noise, sh, counts
             xn = x + dx
             if abs(dx) <= NEWTON_TRUST and br.inside(xn):
                 dxa = float(abs(dx))
                 x = xn
                 # a step this small makes the next shot the last one (order 3/2):
                 # give it the quadratures right away
-                sh = shoot(x, "newton", quad=side.dx_rel(x, dx) <= x_tol ** 0.6)
+                sh = shoot(x, "newton", quad=rel <= x_tol ** 0.6)
                 continue
         if sh.reason not in ("over", "under"):
             # a deviate/final stop without a usable step: classify it
@@ -117,7 +177,7 @@ def _double_solve_body(side: _Side):
         if br.x_over is None:
             # Newton gave up before an overshoot was seen: resume the outward search
             stepsize *= 2
-            x = br.x_under + direction * stepsize
+            x = br.x_under + br.direction * stepsize
             if not side.thin and x > MAX_PSI0:
                 raise NoSolutionError("no bounce found: no overshoot up to phi(0) = "
                                       f"{float(x):.3g} phi_e; check the potential")
