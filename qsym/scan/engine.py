@@ -63,7 +63,7 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def connect(scheduler: str, timeout: float = 10):
+def connect(scheduler: str, timeout: float = 5):
     """A ``dask.distributed.Client`` on ``scheduler`` or InputError (exit 2) naming the address."""
     from distributed import Client
     try:

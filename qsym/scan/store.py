@@ -71,6 +71,8 @@ class Store:
         if not os.path.exists(self.path):
             return {}
         try:
+            if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
+                return {}       # an empty SQLite file: a new store
             return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{self.path!r} is not a qsym scan store ({exc})") from None
