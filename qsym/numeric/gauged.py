@@ -32,7 +32,7 @@ import numpy as np
 from qsym.errors import ConvergenceError, NoQBallError, NoSolutionError
 from qsym.results import CONVERGED, Result, latex_pm
 
-__all__ = ["GaugedQBall", "solve_g0", "GUARD"]
+__all__ = ["GaugedQBall", "solve_g0", "float_point", "GUARD"]
 
 GUARD = 8
 MAX_STEPS = 4000
@@ -153,9 +153,15 @@ class _Problem:
         self.q2, self.e2, self.m2 = self.conv(q2), self.conv(e2), self.conv(m2)
 
     def run(self, phi0, g0, R=None, stop_small=None):
-        """Integrate from 0.  Returns (kind, r, state, integrals): kind 'over', 'under', 'R', 'small'."""
-        sq = mpmath.sqrt if self.mp else math.sqrt
+        """Integrate from 0.  Returns (kind, r, state, integrals): kind 'over', 'under', 'R', 'small',
+        'nodecay' or 'runaway'.
+
+        A profile that starts above the top of -U_g rises first (phi' > 0): that is not an
+        undershoot until phi has turned down once; it is a 'runaway' when phi exceeds twice its
+        start (the growing g moves the top of -U_g outwards, which can overtake a slow rise).
+        """
         st = [phi0, phi0 * 0, g0, g0 * 0]
+        descended = False
         I = [phi0 * 0] * 4
         r = phi0 * 0
         scale = abs(phi0)
@@ -173,10 +179,12 @@ class _Problem:
             if R is not None and r + h >= R:
                 h = R - r
             # event detection inside the step: sample phi
-            end = True
             pn = _horner(a, h)
             dpn = _horner([(k + 1) * a[k + 1] for k in range(N)], h)
-            if R is None and (pn < 0 or dpn > 0):
+            if R is None and not descended and dpn > 0:
+                if pn > 2 * scale:
+                    return "runaway", r + h, None, None
+            elif R is None and (pn < 0 or dpn > 0):
                 # locate roughly: halve the step until the event is at its end
                 for _ in range(30):
                     h2 = h / 2
@@ -192,13 +200,13 @@ class _Problem:
             I = [I[i] + _integrate(d[i], h) for i in range(4)]
             r = r + h
             st = [pn, dpn, gn, dgn]
+            descended = descended or dpn < 0
             if R is not None and r >= R:
                 return "R", r, st, I
             if stop_small is not None and pn < stop_small * scale:
                 return "small", r, st, I
             if self.q2 * gn * gn >= self.m2 and pn < scale * 1e-3:
                 return "nodecay", r, st, I
-            del end
         raise ConvergenceError("gauged shooting: too many integration steps; try a smaller e or dps")
 
 
@@ -209,7 +217,7 @@ def _phi_top(coeffs, q2, g0):
     d[1] = d[1] - float(q2) * g0 * g0 if len(d) > 1 else d
     roots = np.roots(d[::-1])
     pos = [z.real for z in roots if abs(z.imag) < 1e-12 and z.real > 1e-12]
-    return max(pos) if pos else None
+    return float(max(pos)) if pos else None
 
 
 def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
@@ -233,35 +241,69 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
 
 
 def _centre_value(fl, coeffs, q2, g0f: float) -> float:
-    """phi(0) in double precision: the overshoot/undershoot boundary next to the top of -U_g."""
-    top = _phi_top(coeffs, q2, g0f)
-    if top is None:
-        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
-    hi = top * (1 - 1e-9)
-    k, *_ = fl.run(hi, g0f)
-    if k != "over":
-        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: the profile does not reach the vacuum "
-                           "(the Coulomb repulsion wins)")
-    # bracket the overshoot boundary next to the top, scanning down from it: further down, profiles
-    # that linger in the valley of -U_g while g grows past m cross zero too (spurious overshoots,
-    # not localised), so a bisection on [0, top] can land on the wrong boundary
-    lo = 0.0
-    for i in range(1, 65):
-        x = top * (1 - i / 64)
-        if fl.run(x, g0f)[0] != "over":
+    """phi(0) in double precision: the undershoot/overshoot boundary just below the runaway threshold.
+
+    Profiles starting high enough run away (phi grows without bound); just below that threshold
+    they linger near the moving top of -U_g and overshoot; further down they undershoot.  The
+    Q-ball is the highest under/overshoot boundary (which may lie above the top of -U_g0: the
+    Coulomb field raises g, moving the top outwards).  Lower overshoot bands are profiles that
+    linger in the valley of -U_g while g grows past m (not localised).
+    """
+    x_run, x_ok = _runaway_bracket(fl, coeffs, q2, g0f)
+    kind = fl.run(x_ok, g0f)[0]
+    if kind == "under":
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no overshooting profile below the runaway "
+                           "threshold (the Coulomb repulsion wins)")
+    hi, lo = x_ok, None
+    d = 1e-9 * x_ok
+    while d < x_ok:
+        x = x_ok - d
+        k = fl.run(x, g0f)[0]
+        if k == "under":
             lo = x
             break
         hi = x
+        d *= 2
+    if lo is None:
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no undershooting profile")
     for _ in range(60):
         mid = (lo + hi) / 2
-        k, *_ = fl.run(mid, g0f)
-        if k == "over":
-            hi = mid
-        else:
+        if fl.run(mid, g0f)[0] == "under":
             lo = mid
+        else:
+            hi = mid
         if hi - lo < 4e-16 * hi:
             break
     return (lo + hi) / 2
+
+
+def _runaway_bracket(fl, coeffs, q2, g0f: float):
+    """(x_run, x_ok): phi(0) values just above / below the runaway threshold (relative 1e-7)."""
+    top = _phi_top(coeffs, q2, g0f) or _phi_top(coeffs, q2, math.sqrt(float(fl.m2) / float(q2)))
+    if top is None:
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
+    x_ok = x_run = None
+    x = top
+    for _ in range(80):
+        if fl.run(x, g0f)[0] == "runaway":
+            x_run = x
+            if x_ok is not None:
+                break
+            x /= 1.05
+        else:
+            x_ok = x
+            if x_run is not None:
+                break
+            x *= 1.05
+    if x_ok is None or x_run is None:
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no runaway threshold found")
+    while x_run - x_ok > 1e-7 * x_run:
+        mid = (x_run + x_ok) / 2
+        if fl.run(mid, g0f)[0] == "runaway":
+            x_run = mid
+        else:
+            x_ok = mid
+    return x_run, x_ok
 
 
 def _matching_radius(fl, q2, m2, phi0f: float, g0f: float, dps: int) -> float:
@@ -283,7 +325,11 @@ def _secant_centre(mp, g0m, Rm, x0, dps: int):
     """Secant on phi(0) for the tail condition at ``Rm``; returns (phi0, last step, state, integrals)."""
     def mismatch(p):
         _, r, s, I = mp.run(p, g0m, R=Rm)
-        kp = mpmath.sqrt(mp.m2 - mp.q2 * s[2] ** 2)
+        k2 = mp.m2 - mp.q2 * s[2] ** 2
+        if k2 <= 0:
+            raise NoQBallError(f"no Q-ball at g(0) = {mpmath.nstr(g0m, 8)}: g reaches the quantum mass "
+                               "inside the matching radius (omega >= m)")
+        kp = mpmath.sqrt(k2)
         return s[1] + (kp + 1 / r) * s[0], s, I
 
     x1 = x0 * (1 + mpmath.mpf(10) ** -(dps + GUARD))
@@ -322,3 +368,33 @@ def _assemble(mp, g0m, Rm, x1, step, s, I, dps: int) -> GaugedQBall:
     rad = mpmath.sqrt(M2 / Q)
     err = max(abs(mp.q2 * gR * tail / Q) + abs(step or 0) / abs(x1), mpmath.mpf(10) ** -(dps + 2))
     return GaugedQBall(g0m, x1, omega, Q, E, Ef, rad, err, dps, Rm)
+
+
+def float_point(coeffs, q2, e2, m2, g0) -> tuple:
+    r"""A double-precision gauged Q-ball at central frequency ``g0``: ``(omega, Q, E)`` (relative error
+    ~1e-6; the profile is cut where :math:`\phi/\phi_0 < 10^{-7}` and the tail added analytically).
+
+    .. math:: Q = 4\pi\int_0^R r^2 q^2 g\phi^2\,dr + q^2 g(R)\,\frac{4\pi R^2\phi(R)^2}{2\kappa}
+
+    Raises :class:`NoQBallError` when no decaying profile exists at this g0.
+
+    >>> from fractions import Fraction as F
+    >>> w, Q, E = float_point([0, 0, F(1, 2), -1, 1], 1, F(1, 25), 1, 0.85)
+    >>> round(Q, 3), E < Q
+    (21.634, True)
+    """
+    fl = _Problem(coeffs, q2, e2, m2, mp=False, dps=15)
+    g0f = float(g0)
+    phi0 = _centre_value(fl, coeffs, q2, g0f)
+    k, R, s, I = fl.run(phi0, g0f, stop_small=1e-7)
+    if k != "small":
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no decaying profile ({k})")
+    kap2 = fl.m2 - fl.q2 * s[2] ** 2
+    if kap2 <= 0:
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: omega reaches the quantum mass")
+    kap = math.sqrt(kap2)
+    tail = 4 * math.pi * R * R * s[0] ** 2 / (2 * kap)
+    Q = 4 * math.pi * I[0] + fl.q2 * s[2] * tail
+    G = 4 * math.pi * I[1] + tail * (kap2 + fl.m2) / 2
+    omega = s[2] + R * s[3]
+    return omega, Q, G + omega * Q / 2
