@@ -33,7 +33,7 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = ["symbols", "lagrangian", "radial_equations", "charge_density", "energy_density",
-           "energy_identity", "global_limit", "coulomb_tail"]
+           "energy_identity", "global_limit", "coulomb_tail", "thin_wall_estimate"]
 
 r, e, q, omega = sp.symbols("r e q omega", positive=True)
 phi_f = sp.Function("phi")
@@ -141,3 +141,36 @@ def coulomb_tail() -> sp.Expr:
     g = omega - e**2 * Q / (4 * sp.pi * r)
     return sp.simplify(sp.diff(g, r, 2) + 2 * sp.diff(g, r) / r) + sp.simplify(r**2 * sp.diff(g, r)
                                                                                - e**2 * Q / (4 * sp.pi))
+
+
+def thin_wall_estimate() -> dict:
+    r"""The thin-wall gauged Q-ball of Lee, Stein-Schabes, Watkins, Widrow (1989), derived.
+
+    Model: a ball of radius R with the global thin-wall interior (field ``phi_0``, frequency
+    ``omega_0``, charge density ``rho_0 = omega_0 phi_0^2``, :math:`Q = \tfrac{4\pi}{3}R^3\rho_0`),
+    surface energy neglected, plus the Coulomb energy of a uniformly charged ball of electric
+    charge ``e Q`` (Heaviside-Lorentz), the charge distribution unchanged by its own field
+    (no screening: valid for :math:`e\phi_0 R \ll 1`):
+
+    .. math:: E(Q) = \omega_0 Q + \frac{3}{5}\frac{e^2Q^2}{4\pi R}, \qquad
+              \omega(Q) = \frac{dE}{dQ} = \omega_0 + \frac{e^2 Q}{4\pi R}
+
+    Returns SymPy expressions: ``E``, ``omega`` (= dE/dQ, the potential energy of a quantum added at
+    the surface), ``Q_stab`` (E = m Q, the 1989 bound), ``Q_end`` (omega = m: the family ends, the
+    tail no longer decays), ``ratio`` = Q_stab/Q_end = (5/3)^(3/2), and ``screening`` = e phi_0 R at Q_end.
+
+    >>> d = thin_wall_estimate()
+    >>> d["ratio"]
+    5*sqrt(15)/9
+    """
+    Q, m, w0, rho0, phi0 = sp.symbols("Q m omega_0 rho_0 phi_0", positive=True)
+    R = (3 * Q / (4 * sp.pi * rho0)) ** sp.Rational(1, 3)
+    E = w0 * Q + sp.Rational(3, 5) * e**2 * Q**2 / (4 * sp.pi * R)
+    om = sp.simplify(sp.diff(E, Q))
+    x = sp.Symbol("x", positive=True)                    # x = Q^(2/3)
+    q_stab = sp.solve(sp.expand((E / Q - m).subs(Q, x ** sp.Rational(3, 2))), x)[0] ** sp.Rational(3, 2)
+    q_end = sp.solve(sp.expand((om - m).subs(Q, x ** sp.Rational(3, 2))), x)[0] ** sp.Rational(3, 2)
+    ratio = sp.simplify(q_stab / q_end)
+    screen = sp.simplify((e * phi0 * R).subs(Q, q_end))
+    return {"E": E, "omega": om, "Q_stab": sp.simplify(q_stab), "Q_end": sp.simplify(q_end),
+            "ratio": ratio, "screening": screen, "symbols": (Q, m, w0, rho0, phi0)}
