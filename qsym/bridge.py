@@ -268,17 +268,67 @@ class NumericND:
     hess_np: Callable
 
 
+class _NDDerivatives:
+    """The expression of :func:`numeric_nd` and its gradient / Hessian, differentiated on first use."""
+
+    __slots__ = ("expr", "vars", "_g", "_h")
+
+    def __init__(self, expr, vars):
+        self.expr, self.vars, self._g, self._h = expr, vars, None, None
+
+    def get(self, order: int):
+        """``expr`` (order 0), its gradient list (1) or its Hessian nested list (2)."""
+        if order == 0:
+            return self.expr
+        if self._g is None:
+            self._g = [sp.diff(self.expr, v) for v in self.vars]
+        if order == 1:
+            return self._g
+        if self._h is None:
+            self._h = [[sp.diff(gi, v) for v in self.vars] for gi in self._g]
+        return self._h
+
+
+class _LazyND:
+    """One callable of :class:`NumericND` (``make`` = mp_callable / np_callable of a derivative
+    order), lambdified on its first call: most users need one or two of the six.
+
+    >>> a, b = sp.symbols("a b")
+    >>> f = _LazyND(mp_callable, _NDDerivatives(a**2 * b, (a, b)), 1)
+    >>> [int(v) for v in f(2, 3)]
+    [12, 4]
+    """
+
+    __slots__ = ("_make", "_src", "_order", "_fn")
+
+    def __init__(self, make, src: _NDDerivatives, order: int):
+        self._make, self._src, self._order, self._fn = make, src, order, None
+
+    def __call__(self, *args):
+        if self._fn is None:
+            self._fn = self._make(self._src.get(self._order), self._src.vars)
+        return self._fn(*args)
+
+
 def numeric_nd(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericND:
-    """Make a multi-field potential numeric (all parameters must be set)."""
+    r"""Make a multi-field potential numeric (all parameters must be set).
+
+    The gradient and Hessian are differentiated, and each of the six mpmath /
+    numpy callables lambdified, on its first call.
+
+    .. math:: U(\varphi) \mapsto (U,\ \nabla U,\ \nabla\nabla U)
+
+    >>> a, b = sp.symbols("a b")
+    >>> num = numeric_nd(a**2 / 2 + a * b**2, [a, b])
+    >>> float(num.U(1, 2)), [float(g) for g in num.grad_np(1.0, 2.0)]
+    (4.5, [5.0, 4.0])
+    """
     vars = tuple(vars)
     extra = expr.free_symbols - set(vars)
     if extra:
         raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
-    g = [sp.diff(expr, v) for v in vars]
-    h = [[sp.diff(gi, v) for v in vars] for gi in g]
-    return NumericND(expr, vars,
-                     mp_callable(expr, vars), mp_callable(g, vars), mp_callable(h, vars),
-                     np_callable(expr, vars), np_callable(g, vars), np_callable(h, vars))
+    src = _NDDerivatives(expr, vars)
+    return NumericND(expr, vars, *[_LazyND(mk, src, k) for mk in (mp_callable, np_callable) for k in range(3)])
 
 
 def exact_rational(x) -> sp.Rational:

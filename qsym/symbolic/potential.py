@@ -10,6 +10,8 @@ This module imports SymPy only.
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import sympy as sp
@@ -124,6 +126,7 @@ class Potential:
         if all(q == 0 for q in self.charges):
             raise InputError("at least one field must carry a nonzero U(1) charge")
         self.expr = self._parse(expr)
+        self._cache: dict = {}      # from the origin data only: mass matrix, mu^2 at the origin
         self._validate()
 
     # -- construction -------------------------------------------------------
@@ -147,29 +150,45 @@ class Potential:
             raise InputError("the potential contains an infinite or undefined constant")
         return e
 
+    def _origin_data(self):
+        """``(U(0), grad U(0), Hessian(0))`` with the values substituted, unsimplified.
+
+        For U polynomial in the fields they come from :func:`_origin_symbolic` (derived once per
+        expression, parameters symbolic) by substituting the values; otherwise from U directly.
+        """
+        sym = _origin_symbolic(self.expr, tuple(self.fields))
+        if sym is None:
+            at0 = {f: 0 for f in self.fields}
+            U = self.U()
+            return ((lambda: U.subs(at0)), [g.subs(at0) for g in self.gradient()],
+                    self.hessian().subs(at0))
+        u0, g0, H0 = sym
+        vals = self.values
+        return ((lambda: bounded_subs(u0, vals)), [bounded_subs(g, vals) for g in g0],
+                H0.applyfunc(lambda e: bounded_subs(e, vals)))
+
     def _validate(self) -> None:
-        at0 = {f: 0 for f in self.fields}
-        U = self.U()
+        u0_at, grad0, H = self._origin_data()
         try:
-            u0 = sp.simplify(U.subs(at0))
+            u0 = sp.simplify(u0_at())
         except Exception:  # noqa: BLE001
             u0 = None
         if u0 is None or u0.has(sp.nan, sp.zoo) or u0.is_finite is False:
             raise InputError("U is not defined at the origin")
         if u0.is_zero is False:
             raise InputError(f"U(0) = {u0} but U(0) = 0 is required (shift the potential)")
-        for f, g in zip(self.fields, self.gradient()):
-            g0 = sp.simplify(g.subs(at0))
+        for f, g in zip(self.fields, grad0):
+            g0 = sp.simplify(g)
             if g0.has(sp.nan, sp.zoo) or g0.is_finite is False:
                 raise InputError(f"dU/d{f} is singular at the origin; U must be smooth there")
             if g0.is_zero is False:
                 raise InputError(f"dU/d{f} = {g0} at the origin: the origin is not a minimum")
-        H = self.hessian().subs(at0)
         if any(h.has(sp.nan, sp.zoo) or h.is_finite is False for h in H):
             raise InputError("the Hessian of U is singular at the origin; U must be smooth there")
-        H = H.applyfunc(sp.simplify)
+        H = sp.Matrix(H.applyfunc(sp.simplify))
         if H.is_symbolic():
             return  # undecidable with symbolic parameters: pass through
+        self._cache["mass_matrix"] = H
         # numeric Hessian: decide definiteness exactly (leading minors)
         n = H.shape[0]
         for k in range(1, n + 1):
@@ -210,8 +229,18 @@ class Potential:
         return sp.hessian(self.U(numeric), self.fields)
 
     def mass_matrix(self) -> sp.Matrix:
-        """Hessian of U at the origin: the squared-mass matrix of the quanta."""
-        return self.hessian().subs({f: 0 for f in self.fields}).applyfunc(sp.simplify)
+        r"""Hessian of U at the origin: the squared-mass matrix of the quanta (cached; a copy).
+
+        .. math:: M^2_{jk} = \partial_j \partial_k U(0)
+
+        >>> Potential("a**2 + a*b + 2*b**2 + a**4", ["a", "b"]).mass_matrix()
+        Matrix([
+        [2, 1],
+        [1, 4]])
+        """
+        if "mass_matrix" not in self._cache:
+            self._cache["mass_matrix"] = sp.Matrix(self._origin_data()[2].applyfunc(sp.simplify))
+        return self._cache["mass_matrix"].copy()
 
     def mu2_origin(self) -> sp.Expr:
         r"""Infimum of ``mu^2`` as the fields go to zero along any charged direction.
@@ -220,7 +249,13 @@ class Potential:
         respect to ``diag(q_k**2)`` over charged directions; it equals
         ``(m/q)**2`` of the lightest quantum per unit charge.  Derived, not
         assumed: along ``phi = t n``, ``mu^2 -> n.H.n / n.diag(q^2).n``.
+        Cached per parameter values.
         """
+        if "mu2_origin" not in self._cache:
+            self._cache["mu2_origin"] = self._mu2_origin()
+        return self._cache["mu2_origin"]
+
+    def _mu2_origin(self) -> sp.Expr:
         H = self.mass_matrix()
         charged = [i for i, q in enumerate(self.charges) if q != 0]
         neutral = [i for i, q in enumerate(self.charges) if q == 0]
@@ -240,13 +275,46 @@ class Potential:
         return sp.Min(*[sp.simplify(e) for e in evs])
 
     def substitute(self, **values) -> "Potential":
-        """A copy with some parameters given numeric values."""
-        params = {p.name: self.values.get(p) for p in self.params}
+        """A copy with some parameters given numeric values (see :meth:`with_values`)."""
+        return self.with_values(**values)
+
+    def with_values(self, **values) -> "Potential":
+        r"""A copy with some parameter values set (None makes a parameter symbolic again).
+
+        The copy shares the parsed expression.  It is validated again only when
+        a changed parameter enters U, its gradient or its Hessian at the origin
+        (all that validation looks at); otherwise it keeps this potential's
+        validation and its cached mass matrix and ``mu2_origin``.
+
+        .. math:: U(\phi; p) \to U(\phi; p'), \qquad \partial^{\le 2} U(0; p') = \partial^{\le 2} U(0; p)
+                  \Rightarrow \text{same verdict}
+
+        >>> P = Potential("m**2*p**2/2 - A*p**3 + p**4", ["p"], params={"m": 1, "A": 1})
+        >>> Q = P.with_values(A="1/2")
+        >>> Q.U(), Q.mu2_origin()
+        (p**4 - p**3/2 + p**2/2, 1)
+        >>> P.with_values(m=0)
+        Traceback (most recent call last):
+        ...
+        qsym.errors.InputError: the origin is not a non-degenerate local minimum of U (lowest Hessian eigenvalue 0)
+        """
+        by_name = {p.name: p for p in self.params}
+        new = {}
         for k, v in values.items():
-            if k not in params:
+            if k not in by_name:
                 raise InputError(f"unknown parameter {k!r}")
-            params[k] = v
-        return Potential(self.expr, [f.name for f in self.fields], self.charges, params)
+            new[by_name[k]] = None if v is None else parse_value(v, f"value of {k}")
+        changed = {s for s, v in new.items() if self.values.get(s) != v}
+        P = copy.copy(self)
+        P.values = {s: v for s, v in {**self.values, **new}.items() if v is not None}
+        P._U_numeric = None
+        sym = _origin_symbolic(self.expr, tuple(self.fields))
+        at_origin = None if sym is None else set().union(*[e.free_symbols for e in (sym[0], *sym[1], *sym[2])])
+        if at_origin is None or changed & at_origin:
+            P._cache = {}
+            P._validate()
+        # else: the same origin data; _cache (filled only from it) is shared
+        return P
 
     def single_field(self) -> tuple[sp.Symbol, sp.Expr]:
         """``(phi, U(phi))`` for a one-field potential with all values substituted."""
@@ -264,6 +332,18 @@ class Potential:
     def __repr__(self) -> str:
         q = ", ".join(str(c) for c in self.charges)
         return f"Potential({self.U(numeric=False)}, fields={[f.name for f in self.fields]}, charges=[{q}])"
+
+
+@lru_cache(maxsize=128)
+def _origin_symbolic(expr: sp.Expr, fields: tuple):
+    """``(U(0), [dU/dphi_k(0)], Hessian(0))`` with the parameters symbolic, for ``expr``
+    polynomial in ``fields`` (else None): derived once per expression, values substituted later."""
+    if not expr.is_polynomial(*fields):
+        return None
+    at0 = {f: 0 for f in fields}
+    grad = [sp.diff(expr, f) for f in fields]
+    return (expr.subs(at0), [g.subs(at0) for g in grad],
+            sp.ImmutableMatrix(sp.hessian(expr, fields).subs(at0)))
 
 
 def require_potential(obj, where: str = "this function") -> "Potential":

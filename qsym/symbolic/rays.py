@@ -39,10 +39,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sympy as sp
 
 from qsym.errors import InputError
+from qsym.symbolic.parse import bounded_subs
 
 __all__ = ["RayPatch", "RayData", "ray_data", "DOMAINS"]
 
@@ -70,8 +72,17 @@ class RayPatch:
     rho_num: dict | None = None        # a^T M^{-1} a (degree 4); None if unavailable
     notes: list = field(default_factory=list)
     psi: tuple = ()                    # the nonnegative amplitude symbols of this orthant
-    U_psi: sp.Expr | None = None       # U in terms of psi (phi = signs * psi)
+    U_src: sp.Expr | None = field(default=None, repr=False, compare=False)   # U in the fields
+    fields: tuple = field(default=(), repr=False, compare=False)             # ... and its field symbols
+    _U_psi: sp.Expr | None = field(default=None, repr=False, compare=False)
     _mu2: sp.Expr | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def U_psi(self) -> sp.Expr | None:
+        """U in terms of psi (phi = signs * psi), expanded; built on first use."""
+        if self._U_psi is None and self.U_src is not None:
+            self._U_psi = _in_orthant(self.U_src, self.fields, self.signs, self.psi)
+        return self._U_psi
 
     @property
     def mu2_psi(self) -> sp.Expr | None:
@@ -105,10 +116,48 @@ def _poly_dict(expr, gens) -> dict:
     return {m: c for m, c in zip(p.monoms(), p.coeffs()) if c != 0}
 
 
+def _psi_symbols(n: int) -> tuple:
+    return sp.symbols(f"psi0:{n}", nonnegative=True)
+
+
+def _in_orthant(U, fields, signs, psi):
+    """``U`` at ``phi = signs * psi``, expanded."""
+    return sp.expand(U.subs({f: s * p for f, s, p in zip(fields, signs, psi)}, simultaneous=True))
+
+
+@lru_cache(maxsize=64)
+def _symbolic_terms(expr: sp.Expr, fields: tuple, signs: tuple):
+    """``((monomial, coefficient), ...)`` of ``expr(signs * psi)`` in psi, the parameters left
+    symbolic (derived once per expression and orthant); None when not a polynomial in psi."""
+    psi = _psi_symbols(len(fields))
+    try:
+        poly = sp.Poly(_in_orthant(expr, fields, signs, psi), *psi)
+    except sp.PolynomialError:
+        return None
+    return tuple(zip(poly.monoms(), poly.coeffs()))
+
+
+def _fast_parts(P, signs):
+    """The homogeneous parts from :func:`_symbolic_terms` with P's values substituted per
+    coefficient, when every coefficient is then an exact rational and every degree 2, 3 or 4
+    (the common case of a parameter scan); None sends the caller to the direct path."""
+    terms = _symbolic_terms(P.expr, tuple(P.fields), tuple(signs))
+    if terms is None:
+        return None
+    parts = {2: {}, 3: {}, 4: {}}
+    for mono, coeff in terms:
+        c = sp.expand(bounded_subs(coeff, P.values))
+        if c == 0:
+            continue
+        if not c.is_Rational or sum(mono) not in parts:
+            return None
+        parts[sum(mono)][mono] = c
+    return parts
+
+
 def _homogeneous_parts(U, fields, signs):
-    psi = sp.symbols(f"psi0:{len(fields)}", nonnegative=True)
-    expr = U.subs({f: s * p for f, s, p in zip(fields, signs, psi)}, simultaneous=True)
-    expr = sp.expand(expr)
+    psi = _psi_symbols(len(fields))
+    expr = _in_orthant(U, fields, signs, psi)
     try:
         poly = sp.Poly(expr, *psi)
     except sp.PolynomialError:
@@ -126,7 +175,7 @@ def _homogeneous_parts(U, fields, signs):
         if not coeff.is_real:
             raise InputError(f"U has a non-real coefficient {coeff}")
         parts[deg][mono] = coeff
-    return psi, parts, expr
+    return parts
 
 
 def _kernel_data(psi, u2, u3, u4, c, m0):
@@ -189,7 +238,6 @@ def ray_data(P, domain: str = "amplitudes") -> RayData:
     free = P.free_parameters()
     if free:
         raise InputError("parameters without values: " + ", ".join(sorted(p.name for p in free)))
-    U = P.U()
     m0 = P.mu2_origin()
     m0 = sp.nsimplify(m0) if isinstance(m0, sp.Float) else sp.simplify(m0)
     if not (m0.is_number and m0.is_real):
@@ -204,11 +252,14 @@ def ray_data(P, domain: str = "amplitudes") -> RayData:
     patterns = [tuple([1] * len(fields))] if domain == "amplitudes" else \
         list(itertools.product((1, -1), repeat=len(fields)))
     patches = []
+    psi = _psi_symbols(len(fields))
     for signs in patterns:
-        psi, parts, U_psi = _homogeneous_parts(U, fields, signs)
+        parts = _fast_parts(P, signs)
+        if parts is None:
+            parts = _homogeneous_parts(P.U(), fields, signs)
         c = {tuple(2 if j == i else 0 for j in range(len(fields))): q**2
              for i, q in enumerate(P.charges) if q != 0}
         kdim, rho, notes = _kernel_data(psi, parts[2], parts[3], parts[4], c, m0)
-        patches.append(RayPatch(signs, parts[2], parts[3], parts[4], c, kdim, rho, notes,
-                                tuple(psi), U_psi))
+        patches.append(RayPatch(signs, parts[2], parts[3], parts[4], c, kdim, rho, notes, tuple(psi),
+                                P.U(), fields))
     return RayData(fields, tuple(P.charges), m0, patches, P)

@@ -369,6 +369,12 @@ def charge_exponent(n, d=3) -> sp.Expr:
     from qsym.symbolic.parse import number_from
     n, d = (v if isinstance(v, sp.Basic) else number_from(v, what)   # symbols allowed
             for v, what in ((n, "power n"), (d, "dimension d")))
+    return _charge_exponent(n, d)
+
+
+@lru_cache(maxsize=64)
+def _charge_exponent(n: sp.Expr, d: sp.Expr) -> sp.Expr:
+    """The derivation of :func:`charge_exponent` (cached: SymPy results are immutable)."""
     D, g, a, b = sp.symbols("Delta g a b", positive=True)
     sol = sp.solve([sp.Eq(D * b**2, 1), sp.Eq(g * a**(n - 2) * b**2, 1)], [a, b], dict=True)[0]
     S = sp.simplify((a**2 * b**(d - 2)).subs(sol))
