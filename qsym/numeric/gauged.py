@@ -149,6 +149,7 @@ class _Problem:
             self.fsum = math.fsum
             self.N = 18
             self.eps = 1e-15
+        self.cap = None        # runaway when a rising profile exceeds 2 max(phi0, cap)
         self.c = [self.conv(x) for x in coeffs]
         self.q2, self.e2, self.m2 = self.conv(q2), self.conv(e2), self.conv(m2)
 
@@ -182,7 +183,7 @@ class _Problem:
             pn = _horner(a, h)
             dpn = _horner([(k + 1) * a[k + 1] for k in range(N)], h)
             if R is None and not descended and dpn > 0:
-                if pn > 2 * scale:
+                if pn > 2 * max(scale, self.cap or 0):
                     return "runaway", r + h, None, None
             elif R is None and (pn < 0 or dpn > 0):
                 # locate roughly: halve the step until the event is at its end
@@ -207,6 +208,8 @@ class _Problem:
                 return "small", r, st, I
             if self.q2 * gn * gn >= self.m2 and pn < scale * 1e-3:
                 return "nodecay", r, st, I
+        if R is None and stop_small is None:
+            return "linger", r, st, I          # near an equilibrium of the moving -U_g: over-side
         raise ConvergenceError("gauged shooting: too many integration steps; try a smaller e or dps")
 
 
@@ -263,7 +266,7 @@ def _centre_value(fl, coeffs, q2, g0f: float) -> float:
             lo = x
             break
         hi = x
-        d *= 2
+        d = d * 2 if d < x_ok / 64 else d + x_ok / 64
     if lo is None:
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no undershooting profile")
     for _ in range(60):
@@ -282,6 +285,7 @@ def _runaway_bracket(fl, coeffs, q2, g0f: float):
     top = _phi_top(coeffs, q2, g0f) or _phi_top(coeffs, q2, math.sqrt(float(fl.m2) / float(q2)))
     if top is None:
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: U_g has no positive stationary point")
+    fl.cap = top
     x_ok = x_run = None
     x = top
     for _ in range(80):
@@ -397,4 +401,6 @@ def float_point(coeffs, q2, e2, m2, g0) -> tuple:
     Q = 4 * math.pi * I[0] + fl.q2 * s[2] * tail
     G = 4 * math.pi * I[1] + tail * (kap2 + fl.m2) / 2
     omega = s[2] + R * s[3]
+    if fl.q2 * omega * omega >= fl.m2:
+        raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: omega reaches the quantum mass")
     return omega, Q, G + omega * Q / 2
