@@ -18,12 +18,13 @@ import sympy as sp
 
 from qsym.bridge import check_dps, evaluate, exact_rational, poly_coefficients
 from qsym.results import CONVERGED, REDUCED, Result, latex_pm
-from qsym.errors import ConvergenceError, InputError, NoSolutionError
-from qsym.numeric.gauged import solve_g0
+from qsym.errors import ConvergenceError, InputError, NoQBallError, NoSolutionError
+from qsym.numeric.gauged import float_point, solve_g0
 from qsym.symbolic.potential import Potential, parse_value
 from qsym.symbolic.window import qball_window
 
-__all__ = ["gauged_qball", "family", "charge_max", "qball_charge"]
+__all__ = ["gauged_qball", "family", "charge_max", "qball_charge", "qmax_curve", "thin_wall_numbers",
+           "local_u1_verdict"]
 
 
 @dataclass(frozen=True)
@@ -134,68 +135,144 @@ def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: fl
     return out
 
 
-def charge_max(P: Potential, e, dps: int = 15, n: int = 10, digits: int = 10) -> ChargeMaxResult:
-    """The largest charge found on the gauged family, refined by golden section in g0.
+def _family_end(co, q2, e2, m2, m, tol: float = 1e-5):
+    """Float bisection in g0 for the low end of the family (below it no decaying profile: omega
+    reaches m).  Returns (points, g0_good, g0_bad); points = [(g0, omega, Q, E)] on the family."""
+    pts, good, bad = [], None, None
+    g = 0.9 * m
+    while g > 1e-3 * m:
+        try:
+            pts.append((g, *float_point(co, q2, e2, m2, g)))
+            good = g
+        except NoSolutionError:
+            bad = g
+            break
+        g -= 0.1 * m
+    if good is None or bad is None:
+        raise ConvergenceError("the gauged family: no Q-ball at g(0) = 0.9 m, or no end found; try a smaller e")
+    while good - bad > tol * m:
+        mid = (good + bad) / 2
+        try:
+            pts.append((mid, *float_point(co, q2, e2, m2, mid)))
+            good = mid
+        except NoSolutionError:
+            bad = mid
+    return sorted(pts), good, bad
 
-    Returns Q_max, its g0, omega, energy, ``kind`` and a relative error.  ``kind`` is
-    "interior maximum" (a proven local maximum of Q(g0) inside the scan), or "end of the
-    solved family" / "end of the scanned window": then the value is only a LOWER bound on
-    sup Q (the shooting found no solution beyond, which is not a proof that the family ends;
-    for phi^2/2 - phi^3 + phi^4 at e = 1/5 the family continues below the global window).
-    Raises :class:`ConvergenceError` when no gauged Q-ball is found on the scan.
+
+def _extrapolate(pts, m):
+    """Q and E extrapolated to omega = m from the three points nearest the end (quadratic in omega);
+    the error is the difference from the linear extrapolation."""
+    near = sorted(pts, key=lambda t: -t[1])[:3]
+    with mpmath.workdps(30):
+        xs = [mpmath.mpf(t[1]) for t in near]
+        out = []
+        for j in (2, 3):
+            ys = [mpmath.mpf(t[j]) for t in near]
+            quad = sum(ys[i] * mpmath.fprod((m - xs[k]) / (xs[i] - xs[k]) for k in range(3) if k != i)
+                       for i in range(3))
+            lin = ys[0] + (ys[1] - ys[0]) * (m - xs[0]) / (xs[1] - xs[0])
+            out.append((quad, abs(quad - lin)))
+    return out
+
+
+def thin_wall_numbers(P: Potential, e) -> dict:
+    r"""The 1989 thin-wall estimate (:func:`qsym.symbolic.gauged.thin_wall_estimate`) for ``P``:
+    ``Q_end`` (omega = m), ``Q_stab`` (E = m Q) and ``screening`` = e phi_0 R at Q_end.
+
+    .. math:: Q_{\mathrm{end}} = \frac{4\sqrt3\,\pi\,(m-\omega_0)^{3/2}}{e^3\sqrt{\rho_0}},
+              \qquad \rho_0 = \omega_0\phi_0^2
+
+    >>> d = thin_wall_numbers(Potential("phi**2/2 - phi**3 + phi**4", fields="phi"), "1/5")
+    >>> round(float(d["Q_end"]), 1), round(float(d["Q_stab"] / d["Q_end"]), 4)
+    (1025.7, 2.1517)
+    """
+    from qsym.symbolic.gauged import thin_wall_estimate
+    var, U = P.single_field()
+    ev = parse_value(e, "the gauge coupling")
+    f = sp.cancel(2 * U / var**2)
+    crit = [c for c in sp.solve(sp.diff(f, var), var) if c.is_real and c > 0]
+    phi0 = min(crit, key=lambda c: f.subs(var, c))
+    w0 = sp.sqrt(f.subs(var, phi0))
+    m = sp.sqrt(sp.diff(U, var, 2).subs(var, 0))
+    d = thin_wall_estimate()
+    Q, ms, ws, rs, ps = d["symbols"]
+    sub = {ms: m, ws: w0, rs: w0 * phi0**2, ps: phi0, sp.Symbol("e", positive=True): ev}
+    return {k: evaluate(d[k].subs(sub), 30) for k in ("Q_end", "Q_stab", "screening")} | {
+        "omega0": evaluate(w0, 30), "phi0": evaluate(phi0, 30)}
+
+
+def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-5) -> ChargeMaxResult:
+    r"""Q_max(e): the supremum of the charge on the gauged family, at its end where omega -> m.
+
+    Q(g0) grows monotonically as g(0) decreases (checked on the scan); the family ends where the
+    frequency omega = dE/dQ reaches the quantum mass m (the tail stops decaying; below that g(0)
+    no localised profile exists).  The end is bracketed in g(0) by a double-precision bisection
+    (width ``tol`` m); Q and E are extrapolated to omega = m from the three points nearest the end.
+
+    .. math:: Q_{\max} = \lim_{\omega\to m} Q(\omega) = \sup_{g_0} Q(g_0)
+
+    ``error`` is relative (quadratic vs. linear extrapolation); status REDUCED (not ``dps`` digits).
     """
     dps = check_dps(dps)
-    co, q2, e2, m2, wmin, ev = _setup(P, e)
-    fam = family(P, e, n=n, dps=15)
-    ok = [(i, b) for i, b in enumerate(fam) if b is not None]
-    if not ok:
-        raise ConvergenceError(f"no gauged Q-ball found at e = {ev} on the scanned g(0) window (the Coulomb "
-                               "repulsion may exceed the binding; not proven): try a smaller e")
-    i, best = max(ok, key=lambda t: t[1].charge)
-    g = [b.g0 if b is not None else None for b in fam]
-    g_grid = _grid(wmin, m2, q2, n)
-    left = g[i - 1] if i > 0 and fam[i - 1] is not None else None
-    right = g[i + 1] if i + 1 < len(fam) and fam[i + 1] is not None else None
-    if left is None or right is None:
-        # the family ends next to the maximum: bisect between the last g0 with a Q-ball and the first without
-        nb = i - 1 if left is None else i + 1
-        if nb < 0 or nb >= len(fam):
-            return ChargeMaxResult(best.charge, best.g0, best.omega, best.energy, "end of the scanned window",
-                                   best.error, dps, qball=best, status=REDUCED)
-        good, bad = mpmath.mpf(best.g0), mpmath.mpf(g_grid[nb].numerator) / g_grid[nb].denominator
-        with mpmath.workdps(dps + 10):
-            while abs(good - bad) > mpmath.mpf(10) ** -(digits + 2):
-                mid = (good + bad) / 2
-                try:
-                    solve_g0(co, q2, e2, m2, _frac(mid), 15)
-                    good = mid
-                except NoSolutionError:
-                    bad = mid
-            qb = solve_g0(co, q2, e2, m2, _frac(good), dps)
-        return ChargeMaxResult(qb.charge, qb.g0, qb.omega, qb.energy, "end of the solved family",
-                               max(qb.error, mpmath.mpf(10) ** -dps), dps, qball=qb, g0_end=(good, bad))
-    # interior maximum: golden section on Q(g0) at the working precision
-    a, b = left, right
-    gr = (mpmath.sqrt(5) - 1) / 2
-    with mpmath.workdps(dps + 10):
-        a, b = mpmath.mpf(a), mpmath.mpf(b)
-        c = b - gr * (b - a)
-        d = a + gr * (b - a)
-        fc = solve_g0(co, q2, e2, m2, _frac(c), dps).charge
-        fd = solve_g0(co, q2, e2, m2, _frac(d), dps).charge
-        # Q is quadratic near its maximum: g0 to dps/2 digits gives Q to dps digits
-        while b - a > mpmath.mpf(10) ** (-(dps // 2 + 2)) * abs(b):
-            if fc > fd:
-                b, d, fd = d, c, fc
-                c = b - gr * (b - a)
-                fc = solve_g0(co, q2, e2, m2, _frac(c), dps).charge
-            else:
-                a, c, fc = c, d, fd
-                d = a + gr * (b - a)
-                fd = solve_g0(co, q2, e2, m2, _frac(d), dps).charge
-        qb = solve_g0(co, q2, e2, m2, _frac((a + b) / 2), dps)
-    return ChargeMaxResult(qb.charge, qb.g0, qb.omega, qb.energy, "interior maximum",
-                           max(qb.error, mpmath.mpf(10) ** -dps), dps, qball=qb)
+    co, q2, e2, m2, _, ev = _setup(P, e)
+    m = float(mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator / (mpmath.mpf(q2.numerator) / q2.denominator)))
+    pts, good, bad = _family_end(co, q2, e2, m2, m, tol)
+    qs = [t[2] for t in sorted(pts, key=lambda t: -t[0])]
+    monotone = all(b >= a for a, b in zip(qs, qs[1:]))
+    (Qx, dQ), (Ex, dE) = _extrapolate(pts, m)
+    last = min(pts, key=lambda t: t[0])
+    if Qx < last[2]:                       # extrapolation from too far: keep the proven lower bound
+        Qx, dQ, Ex, dE = mpmath.mpf(last[2]), abs(Qx - last[2]), mpmath.mpf(last[3]), dE
+    return ChargeMaxResult(Qx, last[0], m, Ex, "end of the family (omega -> m)", dQ / Qx, dps,
+                           g0_end=(good, bad), status=REDUCED,
+                           stats={"Q_last": last[2], "omega_last": last[1], "E_last": last[3],
+                                  "monotone": monotone, "points": len(pts), "E_error": dE,
+                                  "family": [(t[0], t[1], t[2], t[3]) for t in pts]})
+
+
+def qmax_curve(P: Potential, es, dps: int = 15, tol: float = 1e-4) -> list:
+    r"""Q_max(e) for each coupling in ``es`` with the thin-wall estimates: rows of dicts
+    ``{"e", "Q_max", "error", "Q_end_thin", "Q_stab_thin", "E_over_mQ"}`` (for the figure).
+
+    .. math:: Q_{\max}(e) \;\text{vs.}\; Q_{\mathrm{end}} \propto e^{-3}
+    """
+    rows = []
+    for e in es:
+        c = charge_max(P, e, dps=dps, tol=tol)
+        tw = thin_wall_numbers(P, e)
+        rows.append({"e": float(parse_value(e, "e")), "Q_max": float(c.Q_max), "error": float(c.error),
+                     "Q_end_thin": float(tw["Q_end"]), "Q_stab_thin": float(tw["Q_stab"]),
+                     "E_over_mQ": float(c.energy / (c.Q_max * c.omega))})
+    return rows
+
+
+def local_u1_verdict(dps: int = 15) -> tuple:
+    r"""Verdict on "in the case of a local symmetry, Q-balls are stable as long as their charge is less
+    than some maximal value" for U = phi^2/2 - phi^3 + phi^4 at e = 1/5: (verdict, evidence LaTeX).
+
+    Computed: the gauged family's end (a double-precision bisection in g(0) to 1e-2 m), Q and
+    E/(mQ) on it, the extrapolation of Q to omega = m, and the 1989 thin-wall numbers.
+
+    .. math:: Q < Q_{\max} \;\Leftrightarrow\; \exists\ \text{gauged Q-ball}, \qquad E < mQ
+    """
+    P = Potential("phi**2/2 - phi**3 + phi**4", fields="phi")
+    c = charge_max(P, "1/5", dps=dps, tol=1e-3)
+    tw = thin_wall_numbers(P, "1/5")
+    fam = c.stats["family"]
+    stable = all(t[3] < t[2] for t in fam)
+    bounded = c.stats["monotone"] and c.omega == 1.0
+    worst = max(t[3] / t[2] for t in fam)
+    verdict = "confirmed" if (bounded and stable) else "corrected"
+    ev = (rf"$U=\phi^2/2-\phi^3+\phi^4$, $e=1/5$: the gauged family ends at $g(0)\in"
+          rf"[{c.g0_end[1]:.4f},{c.g0_end[0]:.4f}]$ where $\omega\to m$; $Q$ grows monotonically along it "
+          rf"up to $Q_{{\max}}\approx{float(c.Q_max):.0f}$ (last computed $Q={c.stats['Q_last']:.1f}$ at "
+          rf"$\omega={c.stats['omega_last']:.4f}$); no Q-ball of larger charge exists; every computed Q-ball has "
+          rf"$E<mQ$ (max $E/mQ={worst:.4f}$). The 1989 thin-wall estimate gives the end "
+          rf"$Q_{{\rm end}}={float(tw['Q_end']):.0f}$ ($\omega=dE/dQ=m$) and $E=mQ$ only at "
+          rf"$Q_{{\rm stab}}={float(tw['Q_stab']):.0f}=(5/3)^{{3/2}}Q_{{\rm end}}$, beyond the end: "
+          r"the maximal charge is set by $\omega\to m$, not by $E=mQ$.")
+    return verdict, ev
 
 
 def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> GaugedChargeResult:
@@ -220,6 +297,11 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> GaugedChargeR
         Qm = evaluate(Qv, dps + 10)
         qmax = max(b.charge for b in ok)
         if Qm > qmax:
+            cm = charge_max(P, e, dps=15, tol=1e-4)
+            if Qm > cm.Q_max * (1 + 10 * cm.error):
+                raise NoQBallError(f"no gauged Q-ball of charge Q = {Q} (e = {ev}): the family's charge is "
+                                   f"bounded by Q_max = {mpmath.nstr(cm.Q_max, 8)}, reached where omega -> m "
+                                   f"(g(0) -> {cm.g0_end[0]:.6f})")
             raise ConvergenceError(f"Q = {Q} exceeds the largest charge found on the scanned gauged family, "
                                    f"{mpmath.nstr(qmax, 10)} (e = {ev}); the family extends beyond the scanned "
                                    "g(0) window, so this is not a proven Q_max")
