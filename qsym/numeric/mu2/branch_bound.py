@@ -46,6 +46,9 @@ import numpy as np
 
 from qsym.errors import DeeperVacuumError, InputError, UnboundedBelowError
 
+from qsym.numeric.kernels.balls import float_down, float_up, to_arb, workprec
+
+from .ballbounds import ball_witness, box_lower, point_upper
 from .bounds import g_from_values, g_lower, local_descent
 from .patches import Chart, charts, make_patch
 from .polish import newton_polish
@@ -95,8 +98,11 @@ class _Search:
     boxes_used: int = 0
     work_used: int = 0
     levels: int = 0
-    lower_pruned: float = math.inf
+    lower_pruned: float = math.inf      # rigorous (ball) lower bound of g on every discarded box
+    ball_boxes: int = 0                 # boxes whose discarding was decided in ball arithmetic
+    ball_rejected: int = 0              # boxes the float pass would discard but the balls did not
     states: list = field(default_factory=list)
+    rel: float = 0.0                    # relative accuracy of irrational input numbers (dps digits)
 
     @property
     def m0f(self) -> float:
@@ -105,6 +111,12 @@ class _Search:
     @property
     def m0_hi(self) -> float:
         return float(up(np.array(self.m0f)))
+
+    @property
+    def m0_lo(self) -> float:
+        """A double <= m0 (rigorous)."""
+        with workprec():
+            return float_down(to_arb(self.m0, self.rel))
 
     def offer(self, p, pts, gv, Fv):
         """Take the best sample if it improves the upper bound."""
@@ -166,15 +178,37 @@ def _decide_points(s: _Search, p, pts, vals, gv, Fv):
             raise DeeperVacuumError(f"U < 0 at ({point_text(s.fields, p.signs, x, float(Fv[i]))}): a vacuum "
                                     "deeper than the origin, so the premise U(0) = 0 = min U of eq (9) fails")
         if kind == "witness":
-            s.witness = True
+            with workprec(2 * 64):   # the decision: mu^2(F s psi) < m0 in balls at the point
+                s.witness = s.witness or ball_witness(p, pts[i], float(Fv[i]), s.m0)
 
 
-def _prune_split(s: _Search, st: _Boxes, glo):
-    """Drop the boxes whose lower bound cannot beat the target; bisect the others on their longest edge."""
+def _ball_confirm(s: _Search, st: _Boxes, cand: np.ndarray, anc, thr: float) -> np.ndarray:
+    """The candidates (indices the float pass would discard) whose lower bound ``>= thr`` (or
+    ``g >= m0``, when ``m0`` is not below the target) is proven in ball arithmetic."""
+    ok = np.zeros(cand.shape[0], dtype=bool)
+    lift_enough = s.m0_hi >= thr
+    with workprec():
+        for n, i in enumerate(cand):
+            a = st.lo[i] if anc is None else anc[i]
+            low, lifted = box_lower(st.chart, st.lo[i], st.hi[i], a, s.m0, thr, lift_enough)
+            if lifted and lift_enough:
+                ok[n] = True
+                s.lower_pruned = min(s.lower_pruned, s.m0_lo)
+            elif low is not None and low >= thr:
+                ok[n] = True
+                s.lower_pruned = min(s.lower_pruned, float_down(low))
+    s.ball_boxes += int(ok.sum())
+    s.ball_rejected += int((~ok).sum())
+    return ok
+
+
+def _prune_split(s: _Search, st: _Boxes, glo, anc=None):
+    """Drop the boxes whose lower bound cannot beat the target (proposed by the float bound,
+    decided in balls); bisect the others on their longest edge."""
     thr = s.ub - s.tol if s.witness else max(s.m0_hi, s.ub - s.tol)
-    prune = glo >= thr
-    if np.any(prune):
-        s.lower_pruned = min(s.lower_pruned, float(glo[prune].min()))
+    cand = np.where(glo >= thr)[0]
+    prune = np.zeros(glo.shape[0], dtype=bool)
+    prune[cand[_ball_confirm(s, st, cand, anc, thr)]] = True
     lo, hi, glo = st.lo[~prune], st.hi[~prune], glo[~prune]
     if lo.shape[0] and lo.shape[1]:
         kk = np.argmax(hi - lo, axis=1)
@@ -204,7 +238,7 @@ def _refine(s: _Search, st: _Boxes):
         raise UnboundedBelowError("U is unbounded below (negative quartic part near direction "
                                   f"{point_text(s.fields, p.signs, pts[i])})")
     s.offer(p, pts, gv, Fv)
-    _prune_split(s, st, glo)
+    _prune_split(s, st, glo, anc)
 
 
 def _run(s: _Search, max_boxes: int, progress):
@@ -261,6 +295,7 @@ def minimize(problem: Mu2Problem, dps: int, rtol: float = DEFAULT_RTOL, max_boxe
     """
     n = problem.n
     s = _Search(tuple(problem.fields), problem.m0, rtol * max(1.0, abs(float(problem.m0))), dps)
+    s.rel = 10.0 ** (1 - dps)
     with np.errstate(all="ignore"):
         patches = [make_patch(o, n, problem.m0, dps) for o in problem.orthants]
         _seed(s, patches, n)
@@ -274,7 +309,8 @@ def _finish(s: _Search, problem: Mu2Problem, polish: bool) -> Mu2Result:
     """Verdicts and the result (polished when a Q-ball exists)."""
     if s.ub < -s.tol and s.witness:
         raise DeeperVacuumError("U < 0 somewhere: a vacuum deeper than the origin")
-    lower = min(s.lower_pruned, s.ub)
+    upper = _certified_upper(s)
+    lower = min(s.lower_pruned, upper)
     if not s.witness and s.complete and lower < s.m0f - s.tol:
         s.complete = False
     if s.witness and abs(s.ub) <= s.tol:
@@ -284,15 +320,32 @@ def _finish(s: _Search, problem: Mu2Problem, polish: bool) -> Mu2Result:
     with mpmath.workdps(s.dps + 10):
         m0_mp = as_mp(s.m0)
         if s.witness:
-            return _qball_result(s, lower, m0_mp, polish, notes)
-        return _no_qball_result(s, lower, m0_mp, notes)
+            return _qball_result(s, lower, upper, m0_mp, polish, notes)
+        return _no_qball_result(s, lower, upper, m0_mp, notes)
+
+
+def _certified_upper(s: _Search) -> float:
+    """The upper end of the bracket: ``g`` at the best direction in balls (and ``m0``, the limit at
+    the origin, when no Q-ball was found); an undecidable point leaves the result uncertified."""
+    p, psi, _ = s.best
+    with workprec():
+        g = point_upper(p, psi)
+        up_best = float_up(g) if g is not None else math.inf
+        m0_up = float_up(to_arb(s.m0, s.rel))
+    if s.witness:
+        if not math.isfinite(up_best):
+            s.complete = False
+            return s.ub
+        return up_best
+    return min(up_best, m0_up)
 
 
 def _stats(s: _Search) -> dict:
-    return {"boxes": s.boxes_used, "levels": s.levels, "work": s.work_used}
+    return {"boxes": s.boxes_used, "levels": s.levels, "work": s.work_used,
+            "ball_boxes": s.ball_boxes, "ball_rejected": s.ball_rejected}
 
 
-def _no_qball_result(s: _Search, lower: float, m0_mp, notes: list) -> Mu2Result:
+def _no_qball_result(s: _Search, lower: float, upper: float, m0_mp, notes: list) -> Mu2Result:
     """No Q-ball: the infimum is the origin limit (at the origin) or the best value found."""
     p, psi, F = s.best
     nrm = math.sqrt(float((psi**2).sum()))
@@ -302,11 +355,11 @@ def _no_qball_result(s: _Search, lower: float, m0_mp, notes: list) -> Mu2Result:
     err = 0.0 if at_origin else max(s.ub - lower, 0.0)
     at = {f: mpmath.mpf(0) for f in s.fields} if at_origin else {
         f: mpmath.mpf(sg * F * v) for f, sg, v in zip(s.fields, p.signs, psi)}
-    return Mu2Result(+val, at, direc, +m0_mp, False, s.complete, lower, max(s.ub, float(val)), err, s.dps,
+    return Mu2Result(+val, at, direc, +m0_mp, False, s.complete, lower, upper, err, s.dps,
                      s.boxes_used, notes=notes, existence_certified=s.complete, stats=_stats(s))
 
 
-def _qball_result(s: _Search, lower: float, m0_mp, polish: bool, notes: list) -> Mu2Result:
+def _qball_result(s: _Search, lower: float, upper: float, m0_mp, polish: bool, notes: list) -> Mu2Result:
     """A Q-ball exists: the best point, polished by Newton at ``dps`` digits when U is small enough."""
     p, psi, F = s.best
     big = sum(q.nterms for q in (p.u2, p.u3, p.u4)) > POLISH_MAX_TERMS
@@ -322,5 +375,5 @@ def _qball_result(s: _Search, lower: float, m0_mp, polish: bool, notes: list) ->
         at = {f: mpmath.mpf(sg * F * float(v)) for f, sg, v in zip(s.fields, p.signs, psi)}
     nrm = mpmath.sqrt(sum(v**2 for v in at.values()))
     direc = {f: v / nrm for f, v in at.items()}
-    return Mu2Result(+val, at, direc, +m0_mp, True, s.complete, lower, s.ub, err, s.dps,
+    return Mu2Result(+val, at, direc, +m0_mp, True, s.complete, lower, upper, err, s.dps,
                      s.boxes_used, notes=notes, existence_certified=True, stats=_stats(s))

@@ -52,6 +52,9 @@ class Patch:
     rho: Poly | None
     data: OrthantData | None = None        # the plain input (its mu^2 callables polish)
     p2: Poly | None = None                 # u2 - m0 c/2 (float), the E-test
+    p2_exact: dict | None = None           # u2 - m0 c/2 exactly: {exponent: Fraction | (u2, c) coefficients}
+    m0: object = None                      # the exact origin limit
+    rel: float = 0.0                       # relative accuracy of the mpf (irrational) coefficients
 
     def polys(self) -> tuple:
         """``(u2, u3, u4, c)``."""
@@ -87,10 +90,17 @@ def make_patch(o: OrthantData, n: int, m0, dps: int) -> Patch:
     for q, f in ((p.u2, 1.0), (p.c, -m0f / 2)):
         for key, cf in q.float_terms().items():
             terms[key] = terms.get(key, 0.0) + f * cf
+    exact = {}
     for key in list(terms):
-        if _cancels(exact_coeff(p.u2, key), exact_coeff(p.c, key), m0, dps):
+        a, b = exact_coeff(p.u2, key), exact_coeff(p.c, key)
+        if _cancels(a, b, m0, dps):
             del terms[key]
+        elif isinstance(m0, Fraction) and isinstance(a, (Fraction, int)) and isinstance(b, (Fraction, int)):
+            exact[key] = Fraction(a) - Fraction(b) * m0 / 2
+        else:                        # irrational: u2 and c coefficients, combined in balls later
+            exact[key] = (a, b)
     p.p2 = Poly.from_floats(terms, n)
+    p.p2_exact, p.m0, p.rel = exact, m0, 10.0 ** (1 - dps)
     return p
 
 
@@ -149,6 +159,8 @@ class Chart:
     e_u4: Poly | None = None
     e_pow: int = 0                  # 2 b3 - b2 - b4 (power of r multiplying u3'^2)
     grads: list = field(default_factory=list)
+    shifts: dict = field(default_factory=dict)   # powers of r divided out (blown-up charts), by name
+    ball: object = None             # its ball-arithmetic twin (built by mu2.ballchart on first use)
 
     def __post_init__(self):
         if self.u2.n:
@@ -203,9 +215,12 @@ def _blown_up_charts(p: Patch, k: int, a4: int, a3) -> list:
                 rho = _reexpress(p.rho, k, j)
         ch = Chart(p, k, j, _reexpress(p.u2, k, j), _reexpress(p.u3, k, j, a4 // 2),
                    _reexpress(p.u4, k, j, a4), _reexpress(p.c, k, j), rho)
+        ch.shifts = {"u3": a4 // 2, "u4": a4,
+                     "rho": 0 if (p.rho is not None and p.rho.nterms == 0) else a4}
         if e_ok:
             ch.e_p2, ch.e_u3 = _reexpress(p.p2, k, j, b2), _reexpress(p.u3, k, j, b3)
             ch.e_u4, ch.e_pow = _reexpress(p.u4, k, j, a4), 2 * b3 - b2 - a4
+            ch.shifts.update({"e_p2": b2, "e_u3": b3, "e_u4": a4})
         out.append(ch)
     return out
 
