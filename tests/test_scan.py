@@ -236,3 +236,18 @@ def test_separately_started_scheduler_and_worker(serial_cheap, tmp_path):
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def test_bounce_scan_from_a_file_and_option_errors(tmp_path, capsys):
+    f = tmp_path / "b.toml"
+    f.write_text('computation = "bounce"\ndps = 20\n[potential]\ntext = "phi**2/2 - phi**3"\nfields = ["phi"]\n'
+                 '[vary.omega]\nvalues = ["0", "1/2"]\n[options]\ndim = 3\n')
+    assert main(["scan", str(f), "--workers", "0", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["store"] == str(tmp_path / "b.sqlite") and rep["counts"] == {"converged": 2}
+    rows = table(rep["store"])
+    assert rows[0]["action"].startswith("4.8511374129163")          # S_psi of the README
+    assert len(rows[0]["action"].replace(".", "")) == 20                # dps digits, as text
+    f.write_text(f.read_text().replace("dim = 3", "dimension = 3"))
+    assert main(["scan", str(f), "--workers", "0"]) == 2
+    assert "unknown option" in capsys.readouterr().err

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from fractions import Fraction
 from typing import Callable
 
 import mpmath
@@ -57,7 +58,12 @@ class Computation:
 
 
 def _num(x, dps: int) -> str:
-    return mpmath.nstr(mpmath.mpf(x), dps, strip_zeros=False) if x is not None else ""
+    """``x`` (mpf, float, int, Fraction or decimal text) as ``dps`` significant digits."""
+    if x is None:
+        return ""
+    with mpmath.workdps(dps + 10):
+        v = (mpmath.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mpmath.mpf(x))
+        return mpmath.nstr(v, dps, strip_zeros=False)
 
 
 def _values(spec, point: dict) -> dict:
@@ -100,7 +106,6 @@ def _run_mssm(spec, point):
 
 
 def _run_threshold(spec, point):
-    from fractions import Fraction
     from qsym.api.mu2 import threshold_scan
     from qsym.models import mssm as model
     values, par = _toy_values(spec, point), spec.option("parameter", "A")
