@@ -75,3 +75,27 @@ def test_cli_negative_coupling_exit_2():
                         "--gauge-coupling", "-1", "--json"], capture_output=True, text=True)
     assert p.returncode == 2
     assert json.loads(p.stdout)["kind"] == "input"
+
+
+def test_thin_wall_estimate_ratio_and_numbers(P):
+    import sympy as sp
+    from qsym.api.gauged import thin_wall_numbers
+    d = G.thin_wall_estimate()
+    assert sp.simplify(d["ratio"] - sp.Rational(5, 3) ** sp.Rational(3, 2)) == 0
+    Q, m, w0, rho0, _ = d["symbols"]
+    dl = sp.Symbol("delta", positive=True)                              # m = omega_0 + delta
+    assert sp.simplify((d["omega"].subs(Q, d["Q_end"]) - m).subs(m, w0 + dl)) == 0   # dE/dQ = m
+    tw = thin_wall_numbers(P, "1/5")
+    assert abs(tw["Q_end"] - mpmath.mpf("1025.7")) < 0.1
+
+
+def test_family_continues_above_the_top_and_ends_at_omega_m():
+    """Below the global window the centre value lies above the top of -U_g0 (g(0) = 0.65: Q = 764.39,
+    omega = 0.9616); at g(0) = 0.63 omega would exceed m: no Q-ball (proven by the tail)."""
+    from qsym.numeric.gauged import float_point
+    from qsym.errors import NoQBallError
+    co = [0, 0, Fraction(1, 2), -1, 1]
+    w, Q, E = float_point(co, 1, Fraction(1, 25), 1, 0.65)
+    assert abs(Q - 764.3928777610) < 1e-6 and abs(w - 0.96158433654) < 1e-9 and E < Q
+    with pytest.raises(NoQBallError):
+        float_point(co, 1, Fraction(1, 25), 1, 0.63)
