@@ -1,15 +1,16 @@
 r"""``qsym scan``: parameter scans on Dask, stored in SQLite, resumable; export and plots.
 
-``qsym scan SPEC.toml [--store FILE] [--workers N | --scheduler ADDRESS] [--json]``
-    run (or resume) the scan of a TOML file (schema: :mod:`qsym.scan.spec`);
-    the store defaults to ``SPEC.sqlite`` beside the file.
-``qsym scan --computation NAME --vary A=0:3:31 [--vary m_l=0.5:2:11:log] [--fixed k=v ...]
-[--potential TEXT --fields a,b --charges 0,1] [--option k=v ...] [--design sobol --points N --seed S]
-[--dps D] [--store FILE]``
-    the same from the command line (``NAME=lo:hi:n`` grid, ``lo:hi:n:log`` log grid,
-    ``lo:hi`` for sobol/halton, ``v1,v2,...`` explicit values).
-``qsym scan export STORE --out FILE.csv|FILE.parquet``
-``qsym scan plot STORE --out FILE.png [--x NAME] [--y NAME] [--z OUTPUT]``
+Run (or resume) the scan of a TOML file (schema: :mod:`qsym.scan.spec`; the
+store defaults to ``SPEC.sqlite`` beside the file), the same scan given by
+flags (``NAME=lo:hi:n`` grid, ``lo:hi:n:log`` log grid, ``lo:hi`` for
+sobol/halton, ``v1,v2,...`` explicit values), export a store, or plot it::
+
+    qsym scan SPEC.toml [--store FILE] [--workers N | --scheduler ADDRESS] [--json]
+    qsym scan --computation NAME --vary A=0:3:31 [--vary m_l=0.5:2:11:log] [--fixed k=v ...]
+              [--potential TEXT --fields a,b --charges 0,1] [--option k=v ...]
+              [--design sobol --points N --seed S] [--dps D] [--store FILE]
+    qsym scan export STORE --out FILE.csv|FILE.parquet
+    qsym scan plot STORE --out FILE.png [--x NAME] [--y NAME] [--z OUTPUT]
 
 JSON (run): ``store, key, computation, total, computed, reused, counts, seconds, engine``.
 Exit 0 when every point has an answer, 1 when some points failed (re-run to retry

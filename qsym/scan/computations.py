@@ -5,17 +5,17 @@ SymPy object), calls one entry of :mod:`qsym.api`, and returns its numbers as
 decimal text (``dps`` digits), so that a stored table is bit-identical
 wherever the point ran.
 
-=================  =======================================  =============================================
-computation        parameters                               outputs
-=================  =======================================  =============================================
-``mu2``            those of ``[potential]``                 qball_exists, mu2_min, origin_value, gap,
-                                                            certified, error
-``mssm``           m_H, m_L, m_l, y, A, g1, g2 (defaults)   as mu2 (the eq (17) toy model)
-``mssm_threshold`` the toy model's, but not the one          threshold, below, above, certified,
-                   scanned (``[options] parameter = "A"``)  error
-``bounce``         the potential's, and ``omega``           action, phi0, error
-``qball``          the potential's, and ``charge``          omega, mass, radius, error, stability
-=================  =======================================  =============================================
+* ``mu2`` -- parameters: those of ``[potential]``; outputs: qball_exists,
+  mu2_min, origin_value, gap, certified, error.
+* ``mssm`` -- parameters: m_H, m_L, m_l, y, A, g1, g2 (defaults of
+  ``qsym mssm``); outputs: as mu2, for the eq (17) toy model.
+* ``mssm_threshold`` -- parameters: the toy model's, except the one whose
+  threshold is sought (``[options] parameter = "A"``); outputs: threshold,
+  below, above, certified, error.
+* ``bounce`` -- parameters: the potential's, and ``omega``; outputs: action,
+  phi0, error.
+* ``qball`` -- parameters: the potential's, and ``charge``; outputs: omega,
+  mass, radius, error, stability.
 
 Options (``[options]``): mu2/mssm ``polish`` (default false: the certified
 bracket decides existence; true polishes ``mu2_min`` to ``dps`` digits),
