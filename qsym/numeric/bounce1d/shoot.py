@@ -91,7 +91,8 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             raise ConvergenceError("bounce integration took too many steps; the potential may be "
                                    "too stiff for the Taylor integrator (try a smaller dps)")
         side.prob.charge(step_work)
-        b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta)
+        powers = {} if quad and A.fixed and M.poly is not None else None
+        b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta, out=powers)
         if shift:
             # floats near the true vacuum: chi is tiny and carries relative
             # precision, so the truncation tolerance is relative to it
@@ -133,7 +134,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         if quad:
             store.append(Step(r0, h, s, b, shift))
             bs = [b[0] + shift] + b[1:] if shift else b
-            q = _step_integrals(A, d, binom, r0, h, s, bs, Y, c, F, N)
+            q = _step_integrals(A, d, binom, r0, h, s, bs, Y, c, F, N, powers, (pn, dv))
             Tq += q[0]
             Vq += q[1]
             Qq += q[2]
@@ -195,13 +196,19 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
                  energy)
 
 
-def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
-    """Integrals of one step: T, V, int psi^2, dT/dx, dV/dx (radial measure r^(d-1) dr).
+def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N, powers=None, end=None):
+    r"""Integrals of one step: T, V, int psi^2, dT/dx, dV/dx (radial measure r^(d-1) dr).
 
     With ``r = r0 + t h`` and ``D(t) = h psi'`` (scaled series), the integrands
     are ``D^2 W/(2h)``, ``U W h``, ``psi^2 W h``, ``D D_y W / h`` and
     ``U'(psi) y W h`` with ``W = (r0 + t h)^(d-1)``, integrated exactly over
-    ``0 <= t <= s``; ``U`` comes from ``dU/dt = U'(psi) D``.
+    ``0 <= t <= s``; ``U`` comes from ``dU/dt = U'(psi) D``.  Fixed point with
+    the step's powers of Delta (``powers``, polynomial U) and its end values
+    ``end = (b(s), b'(s))``: T by parts, as the equation ``(W b')' = h^2 W U'(psi)`` gives
+
+    .. math::  \int_0^s \frac{D^2 W}{2h} dt = \frac{1}{2h}\Big([W b D]_0^s - h^2 \int_0^s W \psi U'(\psi) dt\Big)
+
+    and ``U``, ``psi U'``, ``psi^2`` are sums of those powers (one product per step).
     """
     W = []
     for j in range(d):
@@ -229,11 +236,41 @@ def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
 
         return (integ(np.convolve(D, D), N) / (2 * h), h * integ(U_, N), h * integ(np.convolve(b_, b_), N),
                 integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)))
+    if powers is not None and not powers["e"]:
+        main = _step_integrals_by_parts(A, W, h, s, b, c, powers, end, N)
+    else:
+        main = _step_integrals_products(A, W, h, s, b, c, F, N)
+    dT, dV = _step_sensitivities(A, d, binom, r0, h, s, b, Y, c, F, N)
+    return main + (dT, dV)
+
+
+def _step_integrals_by_parts(A: Arith, W, h, s, b, c, powers, end, N):
+    """T (by parts), V and int psi^2 of one fixed-point step from its powers of Delta."""
+    U, PF, PP = tay.step_integrands(A, b, c, powers, N)
+    Ws = tay.horner(A, W, s)[0]
+    bs, Ds = end
+    # [W b D]_0^s with D = db/dt: W(0) = W_0, b(0) = b_0, D(0) = b_1
+    bnd = A.mul(A.mul(Ws, bs), Ds) - A.mul(A.mul(W[0], b[0]), b[1])
+    h2 = A.mul(h, h)
+    T = A.div(bnd - A.mul(h2, tay.integrate_series(A, tay.cauchy(A, PF, W, N), s)), 2 * h)
+    return (T, A.mul(h, tay.integrate_series(A, tay.cauchy(A, U, W, N), s)),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)))
+
+
+def _step_integrals_products(A: Arith, W, h, s, b, c, F, N):
+    """T, V and int psi^2 of one fixed-point step by three Kronecker products."""
     D = [(k + 1) * b[k + 1] for k in range(len(b) - 1)]
     FD = tay.kron_cauchy(F, D, len(F), A.P)
     Useries = [c[0]] + [A.idiv(FD[k], k + 1) for k in range(len(FD))]
     DD = tay.kron_cauchy(D, D, N, A.P)
     PP = tay.kron_cauchy(b, b, N, A.P)
+    return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
+            A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)))
+
+
+def _step_sensitivities(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
+    """dT/dx and dV/dx of one fixed-point step, in floats from the rounded series."""
     # dT/dx, dV/dx only enter the error estimate: a few digits suffice, so
     # they are computed in floats from the rounded series
     # (y grows like exp(r): at high precision the shot runs far enough for it
@@ -247,14 +284,8 @@ def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
                              [A.to_float(v) for v in b], Ys,
                              [A.to_float(v) for v in c[:2]], [A.to_float(v) for v in F], N)[3:]
     if ey:
-        return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
-                A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
-                A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
-                A.from_mpf(mpmath.ldexp(_clip(dT), ey)), A.from_mpf(mpmath.ldexp(_clip(dV), ey)))
-    return (A.div(tay.integrate_series(A, tay.cauchy(A, DD, W, N), s), 2 * h),
-            A.mul(h, tay.integrate_series(A, tay.cauchy(A, Useries, W, N), s)),
-            A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)),
-            A.from_float(_clip(dT)), A.from_float(_clip(dV)))
+        return A.from_mpf(mpmath.ldexp(_clip(dT), ey)), A.from_mpf(mpmath.ldexp(_clip(dV), ey))
+    return A.from_float(_clip(dT)), A.from_float(_clip(dV))
 
 
 def _clip(v: float) -> float:

@@ -181,26 +181,69 @@ class Model:
         return self.derivs(x0, n, beta)
 
 
-def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, beta=None):
-    """Scaled Taylor coefficients of psi (and y) about r0 with scale h.
+def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, beta=None,
+                out: dict | None = None):
+    r"""Scaled Taylor coefficients of psi (and y) about r0 with scale h.
+
+    .. math::  b_{k+2} = \frac{h^2 F_k + (h^3/r_0) F_{k-1} - (h/r_0)(k+1)(k+d-1) b_{k+1}}{(k+2)(k+1)}
 
     ``r0, h`` are Arith numbers; ``r0 == 0`` selects the regular expansion at
     the origin.  Returns ``(b, Y, c, F)``: the coefficients of psi and y, the
     Taylor coefficients ``c`` of U at ``p0`` and those of ``U'(psi(s))``.
+    With a dict ``out``, also stores the powers of ``Delta = psi - p0``
+    (``out["D"]``, columns ``0..N-2``), ``out["fc"]`` and the scale exponent ``out["e"]``.
+
+    >>> A = Arith(None)
+    >>> M = Model(A, 3, poly=[0.0, 0.0, 0.5, -1.0])      # U = psi^2/2 - psi^3
+    >>> b, Y, c, F = step_coeffs(M, 1.0, 0.0, 1.0, 0.0, 0, 1.0, 6)
+    >>> b[:3], F[0]                                       # psi'' (0) = U'(1)/3
+    ([1.0, 0.0, -0.3333333333333333], -2.0)
     """
     A = M.A
-    d = M.d
-    one = A.one
+    c, fc, gc, e = _derivative_columns(M, p0, N, beta)
+    JP = max(len(fc), len(gc), 2)
+    fixed, P = A.fixed, A.P
+    if fixed:
+        b = [p0, (h * dp0) >> P]
+        Y = [y0, (h * dy0) >> P]
+    else:
+        b = [p0, h * dp0]
+        Y = [y0, h * dy0]
+    rec = _Recurrence(A, M.d, r0, h)
+    pw = _Powers(A, b, e, JP, N)
+    vs = None
+    if var:
+        reduced = fixed and VAR_FRACTION < 1 and _ReducedVariational.order(N) < N - 1
+        vs = (_ReducedVariational if reduced else _Variational)(A, Y, gc, N, pw.rel)
+    F = []
+    for k in range(N - 1):
+        col = pw.column(k)
+        s = sum(map(_mul, fc, col))
+        Fk = s >> P if fixed else s
+        F.append(Fk)
+        b.append(rec.next_b(k, Fk, F[k - 1] if k else 0, b[k + 1]))
+        if vs is not None:
+            vs.advance(k, col, rec)
+    if out is not None:
+        out.update(D=pw.D, fc=fc, e=e)
+    return b, (Y if var else None), c, F
+
+
+def _derivative_columns(M: Model, p0, N: int, beta):
+    """Taylor coefficients ``c`` of U at p0 and those of U', U'' in powers of Delta.
+
+    Returns ``(c, fc, gc, e)`` with ``F = sum fc_j Delta^j``, ``G = sum gc_j Delta^j``.
+    Fixed point, non-polynomial U: when ``c_j`` grows like ``g**j`` (radius of
+    convergence ``1/g < 1``) the absolute rounding ``2**-P`` of every ``(Delta^j)_k``
+    would be amplified by ``c_j``; the powers are then taken of ``Delta / lam``,
+    ``lam = 2**-e ~ 1/g``, and ``fc_j, gc_j`` carry ``lam**j`` (exact shifts).
+    """
+    A = M.A
     J = N + 2 if M.poly is None else len(M.poly)
     c = M.taylor(p0, J + 1, beta)
     J = min(J, len(c) - 1)
-    # derivative coefficients: F = sum fc_j Delta^j, G = sum gc_j Delta^j
     fc = [(j + 1) * c[j + 1] for j in range(J)]
     gc = [(j + 2) * (j + 1) * c[j + 2] for j in range(J - 1)]
-    # fixed point, non-polynomial U: when c_j grows like g**j (radius of
-    # convergence 1/g < 1) the absolute rounding 2**-P of every (Delta^j)_k would
-    # be amplified by c_j; the powers are therefore taken of Delta / lam,
-    # lam = 2**-e ~ 1/g, and c_j carries lam**j (exact shifts)
     e = 0
     if A.fixed and M.poly is None:
         for j in range(3, len(c)):
@@ -213,138 +256,212 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
         fc.pop()
     while gc and not gc[-1]:
         gc.pop()
-    JP = max(len(fc), len(gc), 2)
-    fixed = A.fixed
-    P = A.P
-    mul = _mul
-    if fixed:
-        b = [p0, (h * dp0) >> P]
-        Y = [y0, (h * dy0) >> P]
-        h2 = (h * h) >> P
-    else:
-        b = [p0, h * dp0]
-        Y = [y0, h * dy0]
-        h2 = h * h
-    origin = not r0
-    if not origin:
-        B = A.div(A.mul(h2, h), r0)
-        C = A.div(h, r0)
-    # D[j] holds the coefficients of Delta^j (Delta = psi - p0); D[1] = (0, b1, b2, ...).
-    # (Delta^j)_k vanishes for k < j; the convolutions below run over all
-    # i = 1..k-1 with those zeros included, which keeps the slices simple.
-    D1 = [0, b[1] << e if e else b[1]]
-    D = [None, D1] + [[0, 0] for _ in range(2, JP)]
-    zeros = [0] * (JP + 1)
-    F = []
-    G = []
-    GYprev = 0
-    # fixed point: the variational series y only feeds the Newton derivative
-    # (and error estimates), which needs a fraction VAR_FRACTION of the
-    # digits; its convolution runs on operands cut to that many bits relative
-    # to their size, and only to the order that precision needs
-    Nv = N - 1
-    if fixed and var and VAR_FRACTION < 1:
-        Pv = int(P * VAR_FRACTION) + 32
-        Nv = min(N - 1, int(N * VAR_FRACTION) + 8)
-        sg = max(0, P - Pv)
-        sy = max(0, max(abs(int(y0)).bit_length(), abs(int(Y[1])).bit_length()) - Pv)
-        sgy = sg + sy - P
-        Gs = []
-        Ys = [Y[0] >> sy, Y[1] >> sy]
-    # fixed point, high order: the products run as relaxed (online) products,
-    # most of their pairs in big Kronecker multiplications (exact, same sums)
-    rel = None
-    if fixed and N >= RELAXED_MIN_ORDER:
-        rel = [None, None] + [Relaxed(D[j - 1], D1, limit=N) for j in range(2, JP)]
-    for k in range(N - 1):
-        # column k of the powers: (Delta^0)_k, (Delta^1)_k, ..., (Delta^(JP-1))_k
-        if k >= 2:
-            bk = b[k] << e if e else b[k]
-            D1.append(bk)
-            col = [0, bk]
-            head = D1[1:k]
-            prev = D1
-            for j in range(2, min(JP, k + 1)):
-                Dj = D[j]
-                if rel:
-                    s = rel[j].coef(k)
-                elif j == 2:
-                    # square: symmetric sum, half the products
-                    hk = (k - 1) // 2
-                    s = sum(map(mul, D1[1:hk + 1], D1[k - 1:k - hk - 1:-1])) * 2
-                    if not k & 1:
-                        s += D1[k >> 1] * D1[k >> 1]
-                else:
-                    s = sum(map(mul, head, prev[k - 1:0:-1]))
-                if fixed:
-                    s >>= P
-                Dj.append(s)
-                col.append(s)
-                prev = Dj
-            for j in range(max(2, k + 1), JP):
-                D[j].append(0)
-            col += zeros[:JP - len(col)]
-        elif k == 1:
-            col = [0, D1[1]] + zeros[:JP - 2]
-        else:
-            col = [one] + zeros[:JP - 1]
-        s = sum(map(mul, fc, col))
-        Fk = s >> P if fixed else s
-        F.append(Fk)
-        if var and Nv < N - 1:
-            if k < Nv:
-                s = sum(map(mul, gc, col))
-                Gs.append(s >> (P + sg))
-                if rel:
-                    if k == 0:
-                        gyrel = Relaxed(Gs, Ys, limit=Nv)
-                    s = gyrel.coef(k)
-                else:
-                    s = sum(map(mul, Gs, Ys[k::-1]))
-                GY = s << sgy if sgy >= 0 else s >> -sgy
-            else:
-                GY = 0
-        elif var:
-            s = sum(map(mul, gc, col))
-            G.append(s >> P if fixed else s)
+    return c, fc, gc, e
+
+
+class _Recurrence:
+    """The linear part of the Taylor recurrence (origin or regular point)."""
+
+    def __init__(self, A: Arith, d: int, r0, h):
+        self.A, self.d = A, d
+        self.fixed, self.P = A.fixed, A.P
+        self.h2 = (h * h) >> A.P if A.fixed else h * h
+        self.origin = not r0
+        if not self.origin:
+            self.B = A.div(A.mul(self.h2, h), r0)
+            self.C = A.div(h, r0)
+
+    def next_b(self, k: int, Fk, Fprev, b1):
+        """``b_{k+2}`` from ``F_k``, ``F_{k-1}`` and ``b_{k+1}``."""
+        P, h2 = self.P, self.h2
+        if self.origin:
+            den = (k + 2) * (k + self.d)
+            return ((h2 * Fk) >> P) // den if self.fixed else h2 * Fk / den
+        den = (k + 2) * (k + 1)
+        num = h2 * Fk - self.C * ((k + 1) * (k + self.d - 1)) * b1
+        if k:
+            num += self.B * Fprev
+        return (num >> P) // den if self.fixed else num / den
+
+    def next_y(self, k: int, GY, GYprev, y1):
+        """``Y_{k+2}`` of the variational series (same linear map as :meth:`next_b`)."""
+        P, h2 = self.P, self.h2
+        if self.origin:
+            den = (k + 2) * (k + self.d)
+            return ((h2 * GY) >> P) // den if self.fixed else h2 * GY / den
+        den = (k + 2) * (k + 1)
+        num = h2 * GY + self.B * GYprev - self.C * ((k + 1) * (k + self.d - 1)) * y1
+        return (num >> P) // den if self.fixed else num / den
+
+
+class _Powers:
+    """Column by column Cauchy powers ``(Delta^j)_k`` of ``Delta = psi - p0``, ``j < JP``."""
+
+    def __init__(self, A: Arith, b: list, e: int, JP: int, N: int):
+        self.A, self.b, self.e, self.JP = A, b, e, JP
+        self.fixed, self.P = A.fixed, A.P
+        # D[j] holds the coefficients of Delta^j; D[1] = (0, b1, b2, ...).
+        # (Delta^j)_k vanishes for k < j; the convolutions run over all
+        # i = 1..k-1 with those zeros included, which keeps the slices simple.
+        self.D1 = [0, b[1] << e if e else b[1]]
+        self.D = [None, self.D1] + [[0, 0] for _ in range(2, JP)]
+        self.zeros = [0] * (JP + 1)
+        # fixed point, high order: the products run as relaxed (online) products,
+        # most of their pairs in big Kronecker multiplications (exact, same sums)
+        self.rel = None
+        if A.fixed and N >= RELAXED_MIN_ORDER:
+            self.rel = [None, None] + [Relaxed(self.D[j - 1], self.D1, limit=N) for j in range(2, JP)]
+
+    def column(self, k: int) -> list:
+        """``[(Delta^0)_k, ..., (Delta^(JP-1))_k]`` (needs ``b_k``)."""
+        JP, zeros, D1 = self.JP, self.zeros, self.D1
+        if k == 0:
+            return [self.A.one] + zeros[:JP - 1]
+        if k == 1:
+            return [0, D1[1]] + zeros[:JP - 2]
+        e = self.e
+        bk = self.b[k] << e if e else self.b[k]
+        D1.append(bk)
+        col = [0, bk]
+        head = D1[1:k]
+        prev = D1
+        D, rel, fixed, P = self.D, self.rel, self.fixed, self.P
+        for j in range(2, min(JP, k + 1)):
+            Dj = D[j]
             if rel:
-                if k == 0:
-                    gyrel = Relaxed(G, Y, limit=N)
-                s = gyrel.coef(k)
+                s = rel[j].coef(k)
+            elif j == 2:
+                # square: symmetric sum, half the products
+                hk = (k - 1) // 2
+                s = sum(map(_mul, D1[1:hk + 1], D1[k - 1:k - hk - 1:-1])) * 2
+                if not k & 1:
+                    s += D1[k >> 1] * D1[k >> 1]
             else:
-                s = sum(map(mul, G, Y[k::-1]))
-            GY = s >> P if fixed else s
-        if origin:
-            den = (k + 2) * (k + d)
+                s = sum(map(_mul, head, prev[k - 1:0:-1]))
             if fixed:
-                b.append(((h2 * Fk) >> P) // den)
-                if var:
-                    Y.append(((h2 * GY) >> P) // den if k < Nv else 0)
-            else:
-                b.append(h2 * Fk / den)
-                if var:
-                    Y.append(h2 * GY / den)
+                s >>= P
+            Dj.append(s)
+            col.append(s)
+            prev = Dj
+        for j in range(max(2, k + 1), JP):
+            D[j].append(0)
+        col += zeros[:JP - len(col)]
+        return col
+
+
+class _Variational:
+    """The variational series ``y`` at the working precision: ``G = U''(psi)``, ``GY = G y``."""
+
+    def __init__(self, A: Arith, Y: list, gc: list, N: int, rel):
+        self.A, self.Y, self.gc, self.N = A, Y, gc, N
+        self.G = []
+        self.GYprev = 0
+        self.rel = None
+        self.relaxed = rel is not None
+
+    def advance(self, k: int, col: list, rec: _Recurrence):
+        A, Y, G = self.A, self.Y, self.G
+        s = sum(map(_mul, self.gc, col))
+        G.append(s >> A.P if A.fixed else s)
+        if self.relaxed:
+            if k == 0:
+                self.rel = Relaxed(G, Y, limit=self.N)
+            s = self.rel.coef(k)
         else:
-            den = (k + 2) * (k + 1)
-            lin = (k + 1) * (k + d - 1)
-            num = h2 * Fk - C * lin * b[k + 1]
-            if k:
-                num += B * F[k - 1]
-            if fixed:
-                b.append((num >> P) // den)
+            s = sum(map(_mul, G, Y[k::-1]))
+        GY = s >> A.P if A.fixed else s
+        Y.append(rec.next_y(k, GY, self.GYprev, Y[k + 1]))
+        self.GYprev = GY
+
+
+class _ReducedVariational:
+    """Fixed point: ``y`` only feeds the Newton derivative (and error estimates),
+    which needs a fraction :data:`VAR_FRACTION` of the digits; its convolution
+    runs on operands cut to that many bits relative to their size, and only to
+    the order that precision needs (coefficients beyond it are zero)."""
+
+    def __init__(self, A: Arith, Y: list, gc: list, N: int, rel):
+        P = A.P
+        self.A, self.Y, self.gc = A, Y, gc
+        Pv = int(P * VAR_FRACTION) + 32
+        self.Nv = self.order(N)
+        self.sg = max(0, P - Pv)
+        self.sy = max(0, max(abs(int(Y[0])).bit_length(), abs(int(Y[1])).bit_length()) - Pv)
+        self.sgy = self.sg + self.sy - P
+        self.Gs = []
+        self.Ys = [Y[0] >> self.sy, Y[1] >> self.sy]
+        self.GYprev = 0
+        self.relaxed = rel is not None
+        self.rel = None
+
+    @staticmethod
+    def order(N: int) -> int:
+        """Number of variational coefficients computed (beyond two initial ones)."""
+        return min(N - 1, int(N * VAR_FRACTION) + 8)
+
+    def advance(self, k: int, col: list, rec: _Recurrence):
+        Y = self.Y
+        if k < self.Nv:
+            s = sum(map(_mul, self.gc, col))
+            self.Gs.append(s >> (self.A.P + self.sg))
+            if self.relaxed:
+                if k == 0:
+                    self.rel = Relaxed(self.Gs, self.Ys, limit=self.Nv)
+                s = self.rel.coef(k)
             else:
-                b.append(num / den)
-            if var:
-                if Nv < N - 1 and k >= Nv:
-                    Y.append(0)
-                else:
-                    num = h2 * GY + B * GYprev - C * lin * Y[k + 1]
-                    Y.append((num >> P) // den if fixed else num / den)
-        if var:
-            GYprev = GY
-            if Nv < N - 1:
-                Ys.append(Y[-1] >> sy)
-    return b, (Y if var else None), c, F
+                s = sum(map(_mul, self.Gs, self.Ys[k::-1]))
+            sgy = self.sgy
+            GY = s << sgy if sgy >= 0 else s >> -sgy
+            Y.append(rec.next_y(k, GY, self.GYprev, Y[k + 1]))
+        else:
+            GY = 0
+            Y.append(0)
+        self.GYprev = GY
+        self.Ys.append(Y[-1] >> self.sy)
+
+
+def step_integrands(A: Arith, b: list, c: list, powers: dict, n: int):
+    r"""Series of ``U(psi)``, ``psi U'(psi)`` and ``psi^2`` over one step, from its powers of Delta.
+
+    .. math::  U = \sum_j c_j \Delta^j, \quad \psi U' = p_0 F + \sum_j f_j \Delta^{j+1},
+               \quad \psi^2 = p_0^2 + 2 p_0 \Delta + \Delta^2
+
+    Fixed point, polynomial U (``powers`` from :func:`step_coeffs` with ``out``,
+    scale exponent 0): every power already computed for the recurrence is
+    reused, extended by the column ``n - 1``; only the highest one,
+    ``Delta^JP = Delta^(JP-1) Delta``, costs a (Kronecker) product.
+    Returns three lists of ``n`` fixed-point coefficients.
+
+    >>> A = Arith(60)
+    >>> M = Model(A, 3, poly=[A.from_float(v) for v in (0, 0, 0.5, -1.0)])
+    >>> out = {}
+    >>> b, Y, c, F = step_coeffs(M, A.from_float(0.5), 0, 0, 0, 0, A.one, 12, var=False, out=out)
+    >>> U, PF, PP = step_integrands(A, b, c, out, 12)
+    >>> A.to_float(U[0]), A.to_float(PF[0]), A.to_float(PP[0])     # U(1/2), psi U'(psi), psi^2
+    (0.0, -0.125, 0.25)
+    """
+    P = A.P
+    D, fc = powers["D"], powers["fc"]
+    D1 = D[1]
+    JP = len(D)
+    while len(D1) < n:
+        D1.append(b[len(D1)])
+    for j in range(2, JP):
+        Dj, prev = D[j], D[j - 1]
+        while len(Dj) < n:
+            k = len(Dj)
+            Dj.append(sum(map(_mul, D1[1:k], prev[k - 1:0:-1])) >> P)
+    pw = [[A.one] + [0] * (n - 1)] + [Dj[:n] for Dj in D[1:]]
+    pw.append(kron_cauchy(D[JP - 1], D1, n, P) if JP > 2 else kron_cauchy(D1, D1, n, P))
+    deg = min(len(c) - 1, len(pw) - 1)
+    U = [sum(c[j] * pw[j][k] for j in range(deg + 1)) >> P for k in range(n)]
+    p0 = b[0]
+    F = [sum(fc[j] * pw[j][k] for j in range(len(fc))) >> P for k in range(n)]
+    PF = [(p0 * F[k] + sum(fc[j] * pw[j + 1][k] for j in range(len(fc)))) >> P for k in range(n)]
+    sq = pw[2]
+    PP = [((2 * p0 * D1[k]) >> P) + sq[k] for k in range(n)]
+    PP[0] += (p0 * p0) >> P
+    return U, PF, PP
 
 
 def radius_factor(A: Arith, b: list, scale_log2: float = 0.0) -> float:
