@@ -38,13 +38,14 @@ from fractions import Fraction
 import flint
 from flint import arb, fmpq
 
-__all__ = ["PREC", "workprec", "to_arb", "BallPoly", "iadd", "isub", "imul", "idiv_pos", "float_down",
+__all__ = ["PREC", "workprec", "to_arb", "BallPoly", "Monomials", "iadd", "isub", "imul", "idiv_pos", "float_down",
            "float_up", "ZERO"]
 
 #: working precision (bits) of the certificates: 11 more than a double, so that the balls are
 #: tighter than the double-precision pass they check
 PREC = 64
 ZERO = arb(0)
+_ONE = arb(1)
 
 
 @contextmanager
@@ -109,6 +110,7 @@ class BallPoly:
         self.coef = [to_arb(c, rel) for c in terms.values()]
         self.sign = [1 if c > 0 else (-1 if c < 0 else 0) for c in self.coef]
         self.nterms = len(self.exps)
+        self._terms = list(zip(self.exps, self.coef, self.sign))
 
     def at(self, x: list) -> arb:
         r"""The ball value at a point ``x`` (a list of balls or floats).
@@ -128,6 +130,20 @@ class BallPoly:
             tot = tot + t
         return tot
 
+    def point(self, mono) -> arb:
+        r"""The ball value at the point of a point :class:`Monomials` (``Monomials(x)``).
+
+        .. math:: p(x) \in \sum_m c_m x^m
+
+        >>> BallPoly({(2,): Fraction(1, 2)}, 1).point(Monomials([3.0]))
+        4.50000000000000
+        """
+        tot = ZERO
+        get = mono.get
+        for e, c, _ in self._terms:
+            tot = tot + c * get(e)[0]
+        return tot
+
     def bounds(self, lo: list, hi: list, mono=None) -> tuple:
         r"""Balls ``(l, h)`` with ``inf l <= p(z) <= sup h`` for ``lo <= z <= hi`` (``lo >= 0``).
 
@@ -142,8 +158,9 @@ class BallPoly:
         """
         mono = mono or Monomials(lo, hi)
         tl = th = ZERO
-        for e, c, s in zip(self.exps, self.coef, self.sign):
-            ml, mh = mono.get(e)
+        get = mono.get
+        for e, c, s in self._terms:
+            ml, mh = get(e)
             if s > 0:
                 tl, th = tl + c * ml, th + c * mh
             elif s < 0:
@@ -155,28 +172,50 @@ class BallPoly:
 
 
 class Monomials:
-    r"""Monomials ``lo^m`` and ``hi^m`` of one box as balls, computed once per exponent.
+    r"""Monomials ``lo^m`` and ``hi^m`` of one box as balls, computed once per exponent from
+    per-variable power tables.
 
     .. math:: z^m \in [\mathrm{lo}^m, \mathrm{hi}^m] \quad (0 \le \mathrm{lo} \le z \le \mathrm{hi})
 
+    Without ``hi`` the box is the point ``lo`` (one product per monomial).
+
     >>> Monomials([0.5], [1.0]).get((2,))
     (0.250000000000000, 1.00000000000000)
+    >>> Monomials([0.5]).get((3,))[0]
+    0.125000000000000
     """
 
-    def __init__(self, lo: list, hi: list):
-        self.lo = [arb(float(v)) for v in lo]
-        self.hi = [arb(float(v)) for v in hi]
+    __slots__ = ("pl", "ph", "cache")
+
+    def __init__(self, lo, hi=None):
+        self.pl = [[_ONE, arb(float(v))] for v in lo]
+        self.ph = None if hi is None else [[_ONE, arb(float(v))] for v in hi]
         self.cache = {}
+
+    def _pow(self, tab: list, k: int) -> arb:
+        while len(tab) <= k:
+            tab.append(tab[-1] * tab[1])
+        return tab[k]
 
     def get(self, e: tuple) -> tuple:
         """``(lo^e, hi^e)`` as balls."""
         out = self.cache.get(e)
-        if out is None:
-            ml = mh = arb(1)
-            for k, a, b in zip(e, self.lo, self.hi):
+        if out is None and self.ph is None:          # a point: lo = hi
+            m = None
+            for k, a in zip(e, self.pl):
                 if k:
-                    ml, mh = ml * a**k, mh * b**k
-            out = self.cache[e] = (ml, mh)
+                    x = a[k] if k < len(a) else self._pow(a, k)
+                    m = x if m is None else m * x
+            m = _ONE if m is None else m
+            out = self.cache[e] = (m, m)
+        elif out is None:
+            ml = mh = None
+            for k, a, b in zip(e, self.pl, self.ph):
+                if k:
+                    x = a[k] if k < len(a) else self._pow(a, k)
+                    y = b[k] if k < len(b) else self._pow(b, k)
+                    ml, mh = (x, y) if ml is None else (ml * x, mh * y)
+            out = self.cache[e] = (_ONE, _ONE) if ml is None else (ml, mh)
         return out
 
 

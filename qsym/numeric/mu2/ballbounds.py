@@ -96,9 +96,9 @@ def _mean_value(bc: BallChart, mono, lo, hi, anc, U2, U3, U4, C):
     if not (U4[0] > 0 and C[0] > 0):
         return None
     G = _interval_gradient(bc, mono, U2, U3, U4, C)
-    am = Monomials(anc, anc)
-    A = [q.bounds(None, None, am) for q in bc.polys()]
-    ga = naive_lower_ball(A[0][0], A[1][0], A[2][0], A[3][0], A[3][1])
+    am = Monomials(anc)
+    A = [q.point(am) for q in bc.polys()]
+    ga = naive_lower_ball(A[0], A[1], A[2], A[3], A[3])
     if ga is None:
         return None
     total = ga
@@ -133,14 +133,17 @@ def _e_test_ok(bc: BallChart, mono, hi) -> bool:
     return bool(_FOUR * P2l * E4l >= v * v * rfac)
 
 
-def box_lower(ch: Chart, lo, hi, anc, m0, target: float | None = None, lift_enough: bool = True):
+def box_lower(ch: Chart, lo, hi, anc, m0, target: float | None = None, lift_enough: bool = True,
+              hint: str | None = None):
     r"""Rigorous lower bound of ``g`` on the box ``lo <= z <= hi`` of ``ch``: ``(ball or None, lifted)``.
 
     ``g >= inf(ball)`` everywhere on the box (None: no finite bound); ``lifted``:
     ``g >= m0`` is proven by the Cauchy-Schwarz or the ``E`` test.  ``anc`` is
     the mean-value anchor (any point of the box).  With ``target``, the work
     stops as soon as a bound ``>= target`` is proven (or a lift, if
-    ``lift_enough``).  Call inside ``balls.workprec()``.
+    ``lift_enough``); ``hint`` (``"naive"``, ``"lift"`` or ``"mv"``: which bound the
+    double-precision pass found sufficient) only orders the work.  Call inside
+    ``balls.workprec()``.
 
     .. math:: g(z) \ge \max(\text{naive}, \text{mean value}) \ \text{or}\ g \ge m_0
 
@@ -155,16 +158,21 @@ def box_lower(ch: Chart, lo, hi, anc, m0, target: float | None = None, lift_enou
     mono = Monomials(lo, hi)
     U2, U3, U4, C = (q.bounds(None, None, mono) for q in bc.polys())
     best = naive_lower_ball(U2[0], U3[0], U4[0], C[0], C[1])
-    if target is not None and best is not None and best >= target:
+    done = target is not None
+    if done and best is not None and best >= target:
         return best, False
-    lifted = _rho_bar_ok(bc, mono, U4[0]) or _e_test_ok(bc, mono, hi)
-    if lifted and lift_enough and target is not None:
-        return best, True
+    lifted = None
+    if hint != "mv" or not done:
+        lifted = _rho_bar_ok(bc, mono, U4[0]) or _e_test_ok(bc, mono, hi)
+        if lifted and lift_enough and done:
+            return best, True
     if len(lo):
         mv = _mean_value(bc, mono, lo, hi, anc, U2, U3, U4, C)
         if mv is not None:
             best = mv if best is None else best.max(mv)
-    return best, lifted
+    if lifted is None and not (best is not None and best >= target):
+        lifted = _rho_bar_ok(bc, mono, U4[0]) or _e_test_ok(bc, mono, hi)
+    return best, bool(lifted)
 
 
 def ray_min_ball(u2, u3, u4, c):

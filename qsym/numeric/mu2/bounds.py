@@ -122,13 +122,15 @@ def local_descent(ch: Chart, z: np.ndarray, iters: int = 60) -> np.ndarray:
     return z
 
 
-def g_lower(ch: Chart, lo, hi, m0_hi):
+def g_lower(ch: Chart, lo, hi, m0_hi, parts: dict | None = None):
     r"""Rigorous lower bound of ``g`` on boxes of a chart: ``(bounds, upper end of u4, anchors)``.
 
     The naive bound is combined with a one-sided mean-value form
     ``g(a) + sum_j min([dg/dz_j] * [lo_j - a_j, hi_j - a_j])`` with the anchor
     ``a_j`` at the end of the box where the interval gradient says ``g`` is
-    smaller.  ``rho_bar <= 1`` or ``E >= 0`` lift the bound to ``m0``.
+    smaller.  ``rho_bar <= 1`` or ``E >= 0`` lift the bound to ``m0``.  ``parts``
+    (a dict, optional) receives the naive bounds (``"naive"``) and the lifted rows
+    (``"lift"``): the hints of the ball-arithmetic certificate.
 
     .. math:: g(z) \ge g(a) + \sum_j \min\big([\partial_j g]\,[\mathrm{lo}_j - a_j, \mathrm{hi}_j - a_j]\big)
 
@@ -140,11 +142,13 @@ def g_lower(ch: Chart, lo, hi, m0_hi):
     """
     U2, U3, U4, C = (q.interval(lo, hi) for q in ch.polys())
     glo = naive_lower(U2[0], U3[0], U4[0], C[0], C[1])
-    anc = None
+    naive, anc = glo, None
     if lo.shape[1]:
         mv, anc = _mean_value_lower(ch, lo, hi, U2, U3, U4, C)
         glo = np.maximum(glo, mv)
     lift = _rho_bar_ok(ch, lo, hi, U4) | _e_test_ok(ch, lo, hi)
+    if parts is not None:
+        parts["naive"], parts["lift"] = naive, lift
     glo = np.where(lift, np.maximum(glo, m0_hi), glo)
     return glo, U4[1], anc
 

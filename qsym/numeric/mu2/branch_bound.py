@@ -101,8 +101,10 @@ class _Search:
     lower_pruned: float = math.inf      # rigorous (ball) lower bound of g on every discarded box
     ball_boxes: int = 0                 # boxes whose discarding was decided in ball arithmetic
     ball_rejected: int = 0              # boxes the float pass would discard but the balls did not
+    lifted_any: bool = False            # some box discarded by a proof of g >= m0
     states: list = field(default_factory=list)
     rel: float = 0.0                    # relative accuracy of irrational input numbers (dps digits)
+    _m0_lo: float | None = None
 
     @property
     def m0f(self) -> float:
@@ -115,8 +117,10 @@ class _Search:
     @property
     def m0_lo(self) -> float:
         """A double <= m0 (rigorous)."""
-        with workprec():
-            return float_down(to_arb(self.m0, self.rel))
+        if self._m0_lo is None:
+            with workprec():
+                self._m0_lo = float_down(to_arb(self.m0, self.rel))
+        return self._m0_lo
 
     def offer(self, p, pts, gv, Fv):
         """Take the best sample if it improves the upper bound."""
@@ -182,33 +186,41 @@ def _decide_points(s: _Search, p, pts, vals, gv, Fv):
                 s.witness = s.witness or ball_witness(p, pts[i], float(Fv[i]), s.m0)
 
 
-def _ball_confirm(s: _Search, st: _Boxes, cand: np.ndarray, anc, thr: float) -> np.ndarray:
+def _ball_confirm(s: _Search, st: _Boxes, cand: np.ndarray, anc, thr: float, parts: dict) -> np.ndarray:
     """The candidates (indices the float pass would discard) whose lower bound ``>= thr`` (or
     ``g >= m0``, when ``m0`` is not below the target) is proven in ball arithmetic."""
     ok = np.zeros(cand.shape[0], dtype=bool)
     lift_enough = s.m0_hi >= thr
+    naive, lift = parts.get("naive"), parts.get("lift")
+    low_all = None
     with workprec():
         for n, i in enumerate(cand):
             a = st.lo[i] if anc is None else anc[i]
-            low, lifted = box_lower(st.chart, st.lo[i], st.hi[i], a, s.m0, thr, lift_enough)
+            hint = None if naive is None else (
+                "naive" if naive[i] >= thr else ("lift" if lift[i] and lift_enough else "mv"))
+            low, lifted = box_lower(st.chart, st.lo[i], st.hi[i], a, s.m0, thr, lift_enough, hint)
             if lifted and lift_enough:
                 ok[n] = True
-                s.lower_pruned = min(s.lower_pruned, s.m0_lo)
+                s.lifted_any = True
             elif low is not None and low >= thr:
                 ok[n] = True
-                s.lower_pruned = min(s.lower_pruned, float_down(low))
+                low_all = low if low_all is None else low_all.min(low)
+        if low_all is not None:
+            s.lower_pruned = min(s.lower_pruned, float_down(low_all))
+    if s.lifted_any:
+        s.lower_pruned = min(s.lower_pruned, s.m0_lo)
     s.ball_boxes += int(ok.sum())
     s.ball_rejected += int((~ok).sum())
     return ok
 
 
-def _prune_split(s: _Search, st: _Boxes, glo, anc=None):
+def _prune_split(s: _Search, st: _Boxes, glo, anc=None, parts=None):
     """Drop the boxes whose lower bound cannot beat the target (proposed by the float bound,
     decided in balls); bisect the others on their longest edge."""
     thr = s.ub - s.tol if s.witness else max(s.m0_hi, s.ub - s.tol)
     cand = np.where(glo >= thr)[0]
     prune = np.zeros(glo.shape[0], dtype=bool)
-    prune[cand[_ball_confirm(s, st, cand, anc, thr)]] = True
+    prune[cand[_ball_confirm(s, st, cand, anc, thr, parts or {})]] = True
     lo, hi, glo = st.lo[~prune], st.hi[~prune], glo[~prune]
     if lo.shape[0] and lo.shape[1]:
         kk = np.argmax(hi - lo, axis=1)
@@ -228,7 +240,8 @@ def _refine(s: _Search, st: _Boxes):
     p = ch.patch
     s.boxes_used += st.lo.shape[0]
     s.work_used += st.lo.shape[0] * ch.cost()
-    glo, u4h, anc = g_lower(ch, st.lo, st.hi, s.m0_hi)
+    parts = {}
+    glo, u4h, anc = g_lower(ch, st.lo, st.hi, s.m0_hi, parts)
     pts = _samples(st, anc)
     vals = [q.value(pts) for q in p.polys()]
     gv, Fv = g_from_values(*vals)
@@ -238,7 +251,7 @@ def _refine(s: _Search, st: _Boxes):
         raise UnboundedBelowError("U is unbounded below (negative quartic part near direction "
                                   f"{point_text(s.fields, p.signs, pts[i])})")
     s.offer(p, pts, gv, Fv)
-    _prune_split(s, st, glo, anc)
+    _prune_split(s, st, glo, anc, parts)
 
 
 def _run(s: _Search, max_boxes: int, progress):
