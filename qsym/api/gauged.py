@@ -275,55 +275,72 @@ def local_u1_verdict(dps: int = 15) -> tuple:
     return verdict, ev
 
 
-def qball_charge(P: Potential, e, Q, dps: int = 20, n: int = 8) -> GaugedChargeResult:
-    """The gauged Q-ball(s) of Noether charge ``Q``: scan the family over g(0), bracket, secant in g(0).
+def qball_charge(P: Potential, e, Q, dps: int = 20, tol: float = 1e-4) -> GaugedChargeResult:
+    r"""The gauged Q-ball(s) of Noether charge ``Q`` on the whole family (every branch).
 
-    Returns a :class:`GaugedChargeResult` (``solutions``: one :class:`GaugedQBall` per
-    bracketing interval of the scan).  Raises :class:`InputError` for ``e < 0`` or ``Q <= 0`` and
-    :class:`ConvergenceError` when no Q-ball is found or ``Q`` exceeds the largest charge on the scan
-    (neither is a proof: the scan covers the global window of g(0) only).
+    The family is scanned in g(0) down to its end (:func:`charge_max`); each interval where
+    Q(g0) crosses ``Q`` is refined by a double-precision secant in g(0), then by a secant at ``dps``.
+
+    .. math:: Q(g_0) = 4\pi\int_0^\infty r^2 q^2 g\,\phi^2\,dr = Q_{\mathrm{target}}
+
+    Raises :class:`InputError` for ``e < 0`` or ``Q <= 0``, :class:`NoQBallError` (naming Q_max)
+    when ``Q`` exceeds the supremum of the family's charge, :class:`ConvergenceError` when ``Q``
+    lies within the extrapolated last stretch before the end (omega within ~``tol`` of m).
     """
     dps = check_dps(dps)
     Qv = parse_value(Q, "the charge")
     if not Qv.is_number or not Qv > 0:
         raise InputError(f"the charge must be > 0, got {Q}")
-    co, q2, e2, m2, wmin, ev = _setup(P, e)
-    fam = family(P, e, n=n, dps=15)
-    ok = [b for b in fam if b is not None]
-    if not ok:
-        raise ConvergenceError(f"no gauged Q-ball found at e = {ev} on the scanned g(0) window (the Coulomb "
-                               "repulsion may exceed the binding; not proven): try a smaller e")
+    co, q2, e2, m2, _, ev = _setup(P, e)
+    cm = charge_max(P, e, dps=15, tol=tol)
+    Qt = float(evaluate(Qv, 20))
+    if Qt > cm.Q_max * (1 + 10 * cm.error):
+        raise NoQBallError(f"no gauged Q-ball of charge Q = {Q} (e = {ev}): the family's charge is bounded by "
+                           f"Q_max = {mpmath.nstr(cm.Q_max, 8)}, reached where omega -> m "
+                           f"(g(0) -> {cm.g0_end[0]:.6f})")
+    m = float(cm.omega)
+    pts = sorted(cm.stats["family"], key=lambda t: -t[0])         # g0 decreasing: Q increasing
+    k = 1
+    while pts[0][2] > Qt and k < 16:                                # small Q: g0 closer to m
+        g = m * (1 - 0.1 / 2**k)
+        pts.insert(0, (g, *float_point(co, q2, e2, m2, g)))
+        k += 1
+    if Qt > pts[-1][2]:
+        raise ConvergenceError(f"Q = {Q} lies between the last computed Q-ball ({pts[-1][2]:.6g}, omega = "
+                               f"{pts[-1][1]:.8f}) and the extrapolated Q_max = {float(cm.Q_max):.8g}: "
+                               "omega within ~1e-4 of m; not resolved")
+    sols = [_refine(co, q2, e2, m2, a, b, Qt, Qv, dps) for a, b in zip(pts, pts[1:])
+            if (a[2] - Qt) * (b[2] - Qt) <= 0]
+    if not sols:
+        raise ConvergenceError(f"no gauged Q-ball of charge Q = {Q} bracketed on the family (e = {ev})")
+    err = max(mpmath.mpf(b.error) for b in sols)
     with mpmath.workdps(dps + 10):
         Qm = evaluate(Qv, dps + 10)
-        qmax = max(b.charge for b in ok)
-        if Qm > qmax:
-            cm = charge_max(P, e, dps=15, tol=1e-4)
-            if Qm > cm.Q_max * (1 + 10 * cm.error):
-                raise NoQBallError(f"no gauged Q-ball of charge Q = {Q} (e = {ev}): the family's charge is "
-                                   f"bounded by Q_max = {mpmath.nstr(cm.Q_max, 8)}, reached where omega -> m "
-                                   f"(g(0) -> {cm.g0_end[0]:.6f})")
-            raise ConvergenceError(f"Q = {Q} exceeds the largest charge found on the scanned gauged family, "
-                                   f"{mpmath.nstr(qmax, 10)} (e = {ev}); the family extends beyond the scanned "
-                                   "g(0) window, so this is not a proven Q_max")
-        sols = []
-        for a, b in zip(fam, fam[1:]):
-            if a is None or b is None or (a.charge - Qm) * (b.charge - Qm) > 0:
-                continue
-            x0, x1 = mpmath.mpf(a.g0), mpmath.mpf(b.g0)
-            f0, f1 = a.charge - Qm, b.charge - Qm
-            qb = a if abs(f0) < abs(f1) else b
-            for _ in range(40):
-                if f1 == f0:
-                    break
-                x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
-                qb = solve_g0(co, q2, e2, m2, _frac(x2), dps)
-                x0, f0, x1, f1 = x1, f1, x2, qb.charge - Qm
-                if abs(f1) <= mpmath.mpf(10) ** -(dps + 2) * Qm or abs(x1 - x0) < mpmath.mpf(10) ** -(dps + 4):
-                    break
-            sols.append(qb)
-    if not sols:
-        raise ConvergenceError(f"no gauged Q-ball of charge Q = {Q} found on the scanned family (e = {ev}); "
-                               "not a proof that none exists")
-    m = mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator)
-    err = max((mpmath.mpf(b.error) for b in sols), default=mpmath.mpf(0))
-    return GaugedChargeResult(Qm, tuple(sols), qmax, m, ev, err, dps, stats={"branches": len(sols)})
+    return GaugedChargeResult(Qm, tuple(sols), cm.Q_max, mpmath.sqrt(mpmath.mpf(m2.numerator) / m2.denominator),
+                              ev, err, dps, stats={"branches": len(sols), "Q_max_error": cm.error})
+
+
+def _refine(co, q2, e2, m2, a, b, Qt, Qv, dps):
+    """Secant in g0: double precision (float_point) to ~1e-12, then at ``dps`` (solve_g0)."""
+    x0, f0, x1, f1 = a[0], a[2] - Qt, b[0], b[2] - Qt
+    for _ in range(40):
+        if f1 == f0 or abs(f1) < 1e-12 * Qt:
+            break
+        x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
+        x0, f0, x1, f1 = x1, f1, x2, float_point(co, q2, e2, m2, x2)[1] - Qt
+    with mpmath.workdps(dps + 10):
+        Qm = evaluate(Qv, dps + 10)
+        y0 = mpmath.mpf(x1)
+        b0 = solve_g0(co, q2, e2, m2, _frac(y0), dps)
+        y1 = y0 * (1 + mpmath.mpf(10) ** -8)
+        qb = solve_g0(co, q2, e2, m2, _frac(y1), dps)
+        h0, h1 = b0.charge - Qm, qb.charge - Qm
+        for _ in range(20):
+            if h1 == h0 or abs(h1) <= mpmath.mpf(10) ** -(dps + 1) * Qm:
+                break
+            y2 = y1 - h1 * (y1 - y0) / (h1 - h0)
+            qb = solve_g0(co, q2, e2, m2, _frac(y2), dps)
+            y0, h0, y1, h1 = y1, h1, y2, qb.charge - Qm
+            if abs(y1 - y0) < mpmath.mpf(10) ** -(dps + 4):
+                break
+    return qb
