@@ -28,7 +28,7 @@ def main():
     P = Potential("phi**2/2 - phi**3 + phi**4", ["phi"])
     t, b = _best(lambda: gauged_qball(P, Fraction(1, 5), Fraction(17, 20), dps=20), a.repeat)
     print(f"one gauged Q-ball, dps 20 (e = 1/5, g0 = 0.85): {t:.2f} s  Q = {b.charge}")
-    t, c = _best(lambda: charge_max(P, Fraction(1, 5)), a.repeat)
+    t, c = _best(lambda: charge_max(P, Fraction(1, 5), tol=1e-7), a.repeat)
     print(f"Q_max(e = 1/5): {t:.2f} s  Q_max = {c.Q_max} (rel. error {float(c.error):.1e}, {c.kind})")
     t, v = _best(lambda: local_u1_verdict(), a.repeat)
     print(f"local_u1_verdict: {t:.2f} s  verdict = {v[0]}")

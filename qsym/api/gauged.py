@@ -137,13 +137,15 @@ def family(P: Potential, e, n: int = 10, dps: int = 15, lo: float = 0.02, hi: fl
 
 def _family_end(co, q2, e2, m2, m, tol: float = 1e-5):
     """Float bisection in g0 for the low end of the family (below it no decaying profile: omega
-    reaches m).  Returns (points, g0_good, g0_bad); points = [(g0, omega, Q, E)] on the family."""
-    pts, good, bad = [], None, None
+    reaches m).  Returns (points, g0_good, g0_bad); points = [(g0, omega, Q, E)] on the family.
+    Each solve starts from the centre value of the nearest solved g0 (``hint``)."""
+    pts, good, bad, hint = [], None, None, None
+    info = {}
     g = 0.9 * m
     while g > 1e-3 * m:
         try:
-            pts.append((g, *float_point(co, q2, e2, m2, g)))
-            good = g
+            pts.append((g, *float_point(co, q2, e2, m2, g, hint, info)))
+            good, hint = g, info["phi0"]
         except NoSolutionError:
             bad = g
             break
@@ -153,8 +155,8 @@ def _family_end(co, q2, e2, m2, m, tol: float = 1e-5):
     while good - bad > tol * m:
         mid = (good + bad) / 2
         try:
-            pts.append((mid, *float_point(co, q2, e2, m2, mid)))
-            good = mid
+            pts.append((mid, *float_point(co, q2, e2, m2, mid, hint, info)))
+            good, hint = mid, info["phi0"]
         except NoSolutionError:
             bad = mid
     return sorted(pts), good, bad
@@ -202,7 +204,7 @@ def thin_wall_numbers(P: Potential, e) -> dict:
         "omega0": evaluate(w0, 30), "phi0": evaluate(phi0, 30)}
 
 
-def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-5) -> ChargeMaxResult:
+def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-7) -> ChargeMaxResult:
     r"""Q_max(e): the supremum of the charge on the gauged family, at its end where omega -> m.
 
     Q(g0) grows monotonically as g(0) decreases (checked on the scan); the family ends where the

@@ -243,7 +243,16 @@ def solve_g0(coeffs, q2, e2, m2, g0, dps: int = 20) -> GaugedQBall:
         return _assemble(mp, g0m, Rm, x1, step, s, I, dps)
 
 
-def _centre_value(fl, coeffs, q2, g0f: float) -> float:
+def _hinted_centre(fl, g0f: float, hint: float):
+    """(lo, hi) bracketing the under/overshoot boundary next to ``hint`` (a nearby g0's phi(0)), or None."""
+    for w in (1e-7, 1e-5, 1e-3):
+        lo, hi = hint * (1 - w), hint * (1 + w)
+        if fl.run(lo, g0f)[0] == "under" and fl.run(hi, g0f)[0] in ("over", "linger"):
+            return lo, hi
+    return None
+
+
+def _centre_value(fl, coeffs, q2, g0f: float, hint: float | None = None) -> float:
     """phi(0) in double precision: the undershoot/overshoot boundary just below the runaway threshold.
 
     Profiles starting high enough run away (phi grows without bound); just below that threshold
@@ -252,6 +261,9 @@ def _centre_value(fl, coeffs, q2, g0f: float) -> float:
     Coulomb field raises g, moving the top outwards).  Lower overshoot bands are profiles that
     linger in the valley of -U_g while g grows past m (not localised).
     """
+    br = _hinted_centre(fl, g0f, hint) if hint else None
+    if br is not None:
+        return _bisect_centre(fl, g0f, *br)
     x_run, x_ok = _runaway_bracket(fl, coeffs, q2, g0f)
     kind = fl.run(x_ok, g0f)[0]
     if kind == "under":
@@ -269,6 +281,11 @@ def _centre_value(fl, coeffs, q2, g0f: float) -> float:
         d = d * 2 if d < x_ok / 64 else d + x_ok / 64
     if lo is None:
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no undershooting profile")
+    return _bisect_centre(fl, g0f, lo, hi)
+
+
+def _bisect_centre(fl, g0f: float, lo: float, hi: float) -> float:
+    """Bisection of the under (lo) / overshoot (hi) boundary to double precision."""
     for _ in range(60):
         mid = (lo + hi) / 2
         if fl.run(mid, g0f)[0] == "under":
@@ -374,13 +391,14 @@ def _assemble(mp, g0m, Rm, x1, step, s, I, dps: int) -> GaugedQBall:
     return GaugedQBall(g0m, x1, omega, Q, E, Ef, rad, err, dps, Rm)
 
 
-def float_point(coeffs, q2, e2, m2, g0) -> tuple:
+def float_point(coeffs, q2, e2, m2, g0, hint: float | None = None, info: dict | None = None) -> tuple:
     r"""A double-precision gauged Q-ball at central frequency ``g0``: ``(omega, Q, E)`` (relative error
     ~1e-6; the profile is cut where :math:`\phi/\phi_0 < 10^{-7}` and the tail added analytically).
 
     .. math:: Q = 4\pi\int_0^R r^2 q^2 g\phi^2\,dr + q^2 g(R)\,\frac{4\pi R^2\phi(R)^2}{2\kappa}
 
-    Raises :class:`NoQBallError` when no decaying profile exists at this g0.
+    ``hint``: phi(0) of a nearby g0 (brackets the centre value around it first); ``info``: a dict
+    that receives ``phi0``.  Raises :class:`NoQBallError` when no decaying profile exists at this g0.
 
     >>> from fractions import Fraction as F
     >>> w, Q, E = float_point([0, 0, F(1, 2), -1, 1], 1, F(1, 25), 1, 0.85)
@@ -389,7 +407,9 @@ def float_point(coeffs, q2, e2, m2, g0) -> tuple:
     """
     fl = _Problem(coeffs, q2, e2, m2, mp=False, dps=15)
     g0f = float(g0)
-    phi0 = _centre_value(fl, coeffs, q2, g0f)
+    phi0 = _centre_value(fl, coeffs, q2, g0f, hint)
+    if info is not None:
+        info["phi0"] = phi0
     k, R, s, I = fl.run(phi0, g0f, stop_small=1e-7)
     if k != "small":
         raise NoQBallError(f"no Q-ball at g(0) = {g0f:.6g}: no decaying profile ({k})")
