@@ -102,6 +102,7 @@ class _Search:
     ball_boxes: int = 0                 # boxes whose discarding was decided in ball arithmetic
     ball_rejected: int = 0              # boxes the float pass would discard but the balls did not
     lifted_any: bool = False            # some box discarded by a proof of g >= m0
+    inconsistent: bool = False          # a discarded box's bound above a certified value of g
     states: list = field(default_factory=list)
     rel: float = 0.0                    # relative accuracy of irrational input numbers (dps digits)
     _m0_lo: float | None = None
@@ -323,6 +324,9 @@ def _finish(s: _Search, problem: Mu2Problem, polish: bool) -> Mu2Result:
     if s.ub < -s.tol and s.witness:
         raise DeeperVacuumError("U < 0 somewhere: a vacuum deeper than the origin")
     upper = _certified_upper(s)
+    if s.complete and s.lower_pruned > upper:
+        # a sound lower bound never exceeds a value of g: the certificate contradicts itself
+        s.complete, s.inconsistent = False, True
     lower = min(s.lower_pruned, upper)
     if not s.witness and s.complete and lower < s.m0f - s.tol:
         s.complete = False
@@ -355,7 +359,7 @@ def _certified_upper(s: _Search) -> float:
 
 def _stats(s: _Search) -> dict:
     return {"boxes": s.boxes_used, "levels": s.levels, "work": s.work_used,
-            "ball_boxes": s.ball_boxes, "ball_rejected": s.ball_rejected}
+            "ball_boxes": s.ball_boxes, "ball_rejected": s.ball_rejected, "inconsistent": s.inconsistent}
 
 
 def _no_qball_result(s: _Search, lower: float, upper: float, m0_mp, notes: list) -> Mu2Result:
