@@ -10,20 +10,30 @@ minimum over the ray amplitude ``F`` is in closed form
 
 so only the directions are searched: every chart
 (:mod:`~qsym.numeric.mu2.patches`) is refined level by level together, so that
-the best point found anywhere prunes everywhere.  Lower bounds are rigorous
-(:mod:`~qsym.numeric.mu2.bounds`); upper bounds come from box midpoints,
-mean-value anchors and a few projected-gradient steps (heuristic, never part
-of the certificate).  A Q-ball is certified to exist by an exact *witness*
-direction (:mod:`~qsym.numeric.mu2.witness`) and not to exist when every box
-has lower bound ``>= m_0``.  The minimiser is then polished by Newton's method
-(:mod:`~qsym.numeric.mu2.polish`).
+the best point found anywhere prunes everywhere.  Two passes bound each box:
+the fast double-precision pass (:mod:`~qsym.numeric.mu2.bounds`, vectorised)
+*proposes* the boxes to discard, and each proposal is decided again in Arb
+ball arithmetic (python-flint, exact coefficients, directed rounding;
+:mod:`~qsym.numeric.mu2.ballbounds`): a box is discarded only if the balls prove
+its lower bound (a rejected box is split and kept).  The lower end of the
+bracket is the smallest ball bound of a discarded box; the upper end is ``g``
+at the best direction evaluated in balls.  Upper-bound samples come from box
+midpoints, mean-value anchors and a few projected-gradient steps (heuristic,
+never part of the certificate).  A Q-ball is certified to exist by a *witness*
+field point where ``mu^2 < m_0`` is proven in balls
+(:func:`~qsym.numeric.mu2.ballbounds.ball_witness`), and not to exist when every
+box is discarded with ``g >= m_0`` proven.  A bracket whose lower end exceeds
+its (certified) upper end means an unsound bound: the result is then not
+certified (``stats["inconsistent"]``).  The minimiser is then polished by
+Newton's method (:mod:`~qsym.numeric.mu2.polish`).  The theorem and every
+inequality are in ``docs/certified.md``.
 
 Scope: certification closes quickly for up to 4 fields (3-dimensional
 charts); with 5 or more fields existence is still proven by a witness but
 the value bracket may stay open within the default budget
 (``certified=False``, ``existence_certified=True``).
 
-Numeric layer: numpy / mpmath only; the input is a
+Numeric layer: numpy / mpmath / python-flint only; the input is a
 :class:`~qsym.numeric.mu2.problem.Mu2Problem` made by :mod:`qsym.api.mu2`.
 
 >>> from fractions import Fraction

@@ -11,9 +11,12 @@ monomial is monotone, so
     \sum_m \min(c_m\,\mathrm{lo}^m, c_m\,\mathrm{hi}^m) \le p(\psi)
     \le \sum_m \max(c_m\,\mathrm{lo}^m, c_m\,\mathrm{hi}^m),
 
-padded outward by a rounding-error bound (:data:`ROUND_PAD` ulps per term and
-per operation).  The small interval kit :func:`imul` / :func:`idiv_pos`
-(outward-padded) serves the mean-value bounds.
+padded outward by an assumed rounding-error bound (:data:`ROUND_PAD` ulps per
+term and per operation).  The small interval kit :func:`imul` / :func:`idiv_pos`
+(outward-padded) serves the mean-value bounds.  These double-precision bounds
+are the fast pass that *proposes* which boxes to discard; the decisions are
+re-made in Arb ball arithmetic (:mod:`qsym.numeric.mu2.ballbounds`), so the pad
+is a heuristic, never part of the proof.
 
 Numeric layer: numpy / mpmath only.
 

@@ -29,7 +29,8 @@ from qsym.results import CONVERGED, UNCERTIFIED, Result, latex_pm
 
 __all__ = ["Mu2Result", "ThresholdResult", "METHOD"]
 
-METHOD = "ray closed form in F + interval branch and bound over directions"
+METHOD = ("ray closed form in F + branch and bound over directions (double-precision proposals, "
+          "every certifying decision in Arb ball arithmetic)")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@ otherwise at 60+ digits with a margin).  With
     N < 0 \Rightarrow U < 0 \text{ on the ray},\quad
     N - \tfrac{m_0}{2} c < 0 \Rightarrow \text{a Q-ball exists}.
 
+A ``"witness"`` here only nominates the point: the branch and bound accepts it
+once :func:`qsym.numeric.mu2.ballbounds.ball_witness` has proven
+``mu^2(F s psi) < m_0`` at it in ball arithmetic.
+
 Numeric layer: mpmath only.
 
 >>> from fractions import Fraction
