@@ -64,6 +64,19 @@ class _Shot:
 
 def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bool = True,
            newton_trust: float = math.inf):
+    r"""One shot from the centre (or the thin-wall start) for the shooting parameter x.
+
+    .. math::  \psi'' + \frac{d-1}{r}\psi' = \tilde U'(\psi), \qquad y'' + \frac{d-1}{r} y' = \tilde U''(\psi) y
+
+    Taylor steps until an overshoot, an undershoot, a Newton step's deviation
+    (``deviate``) or the neglected cubic tail below ``2**tol_final_log2``
+    (``final``).  ``quad`` records the steps and the integrals of the step.
+
+    >>> from qsym.numeric.bounce1d.problem import PolyPotential, _Problem
+    >>> side = _Side(_Problem(PolyPotential([0, 0, 0.5, -1.0 / 3]), 3, None, None), 1, None)
+    >>> _shoot(side, 2.0, -50).reason, _shoot(side, 4.0, -50).reason
+    ('under', 'over')
+    """
     A = side.A
     d = side.d
     N = A.order
@@ -72,19 +85,16 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     store = [] if quad else None
     var = newton or quad
     beta = None  # bound on |psi - psi(r0)| over the next step (non-polynomial U)
-    dev_fraction = DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION
+    stop = _Stop(side, tol_final_log2, newton, newton_trust,
+                 DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION)
     M = side.model_shifted if shift else side.model
-    Tq = Vq = Qq = dTq = dVq = 0
-    reached = False
-    min_psi = math.inf
-    energy = 0.0
+    acc = [0] * 5  # T, V, int psi^2, dT/dx, dV/dx
     binom = [math.comb(d - 1, j) for j in range(d)]
     # work of one step: the Cauchy products of order N (big integers: ~N^2 limb
     # products of P bits; floats: interpreter overhead ~N^2 / 8)
     JP = min(len(M.poly) if M.poly is not None else N, N)
     step_work = N * JP * ((A.P or 64) // 64 + 1)
     steps = 0
-    reason = None
     while True:
         steps += 1
         if steps > MAX_STEPS:
@@ -93,107 +103,130 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         side.prob.charge(step_work)
         powers = {} if quad and A.fixed and M.poly is not None else None
         b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta, out=powers)
-        if shift:
-            # floats near the true vacuum: chi is tiny and carries relative
-            # precision, so the truncation tolerance is relative to it
-            est = tay.radius_factor(A, b, min(0.0, math.log2(max(abs(b[0]), abs(b[1]), 1e-300))))
-        else:
-            est = tay.radius_factor(A, b)
-        # fixed point: rounding noise 2**-P in b_k must not be amplified by
-        # sigma**k, so evaluate inside the trial scale and grow the next one
-        sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
-        grow = min(est, tay._MAX_GROWTH)
-        if quad and reached and not A.fixed:
-            # the recorded shot must stop inside the window where its deviation
-            # is between DEVIATION_FRACTION_FINAL and 1 of psi: that deviation
-            # grows like exp(2 r), so the tail steps are kept below TAIL_STEP/m
-            hf = A.to_float(h)
-            sig = min(sig, TAIL_STEP / hf)
-            grow = min(grow, TAIL_STEP / hf)
+        sig, grow = _step_scale(A, b, h, shift, quad and stop.reached)
         if beta is not None or not side.prob.poly:
-            # bound on |Delta| over the step actually taken; if the truncated
-            # expansion of U assumed less, redo the step with the full one
-            bsum = sum(abs(A.to_float(v)) * sig ** k for k, v in enumerate(b) if k)
-            if beta is not None and bsum > beta:
-                beta = None
+            beta, redo = _next_beta(A, b, sig, grow, beta)
+            if redo:
                 steps -= 1
                 continue
-            beta = 2 * bsum * max(1.0, grow / sig)
-            if not beta < 0.9:
-                beta = None
         s = A.from_float(sig)
-        hn = A.mul(h, s)
-        h_next = A.mul(h, A.from_float(grow))
         pn, dv = tay.horner(A, b, s)
-        dpn = A.div(dv, h)
+        yn = dyv = 0
         if var:
             yn, dyv = tay.horner(A, Y, s)
-            dyn = A.div(dyv, h)
-        else:
-            yn = dyn = 0
         if quad:
             store.append(Step(r0, h, s, b, shift))
             bs = [b[0] + shift] + b[1:] if shift else b
             q = _step_integrals(A, d, binom, r0, h, s, bs, Y, c, F, N, powers, (pn, dv))
-            Tq += q[0]
-            Vq += q[1]
-            Qq += q[2]
-            dTq += q[3]
-            dVq += q[4]
-        r0 = r0 + hn
-        p, dp, y, dy, h = pn, dpn, yn, dyn, h_next
-        pf = A.to_float(p) + shift
-        dpf = A.to_float(dp)
-        if shift and pf < 0.5 * shift:
+            acc = [a + v for a, v in zip(acc, q)]
+        r0 = r0 + A.mul(h, s)
+        p, dp = pn, A.div(dv, h)
+        y, dy = yn, (A.div(dyv, h) if var else 0)
+        h = A.mul(h, A.from_float(grow))
+        if shift and A.to_float(p) + shift < 0.5 * shift:
             # out of the bubble: back to psi itself
             p = p + shift
             shift = 0.0
             M = side.model
+        if stop.check(A, r0, p, dp, y, dy, h, shift):
+            break
+    qd = dict(zip(("T", "V", "Q", "dT", "dV"), acc)) if quad else None
+    return _Shot(stop.reason, stop.reached, r0, p, dp, y, dy, steps, stop.min_psi, store, qd,
+                 r_start, shift, stop.energy)
+
+
+def _step_scale(A: Arith, b: list, h, shift, tail_window: bool):
+    """Step length ``sig`` (units of h) and growth factor of the next trial scale."""
+    if shift:
+        # floats near the true vacuum: chi is tiny and carries relative
+        # precision, so the truncation tolerance is relative to it
+        est = tay.radius_factor(A, b, min(0.0, math.log2(max(abs(b[0]), abs(b[1]), 1e-300))))
+    else:
+        est = tay.radius_factor(A, b)
+    # fixed point: rounding noise 2**-P in b_k must not be amplified by
+    # sigma**k, so evaluate inside the trial scale and grow the next one
+    sig = min(est, 1.0 if A.fixed else tay._MAX_GROWTH)
+    grow = min(est, tay._MAX_GROWTH)
+    if tail_window and not A.fixed:
+        # the recorded shot must stop inside the window where its deviation
+        # is between DEVIATION_FRACTION_FINAL and 1 of psi: that deviation
+        # grows like exp(2 r), so the tail steps are kept below TAIL_STEP/m
+        hf = A.to_float(h)
+        sig = min(sig, TAIL_STEP / hf)
+        grow = min(grow, TAIL_STEP / hf)
+    return sig, grow
+
+
+def _next_beta(A: Arith, b: list, sig: float, grow: float, beta):
+    """Bound on ``|Delta|`` over the step actually taken (non-polynomial U).
+
+    Returns ``(beta, redo)``: if the truncated expansion of U assumed less than
+    the step needs, the step is redone with the full expansion (``beta = None``).
+    """
+    bsum = sum(abs(A.to_float(v)) * sig ** k for k, v in enumerate(b) if k)
+    if beta is not None and bsum > beta:
+        return None, True
+    beta = 2 * bsum * max(1.0, grow / sig)
+    return (beta if beta < 0.9 else None), False
+
+
+class _Stop:
+    """The stopping rules of a shot: overshoot, undershoot, final, deviate."""
+
+    def __init__(self, side: _Side, tol_final_log2: float, newton: bool, newton_trust: float,
+                 dev_fraction: float):
+        self.side, self.tol = side, tol_final_log2
+        self.newton, self.trust, self.dev_fraction = newton, newton_trust, dev_fraction
+        self.reached = False
+        self.min_psi = math.inf
+        self.energy = 0.0
+        self.reason = None
+
+    def check(self, A: Arith, r0, p, dp, y, dy, h, shift) -> bool:
+        """Update with the state at the end of a step; True when the shot stops."""
+        side = self.side
+        pf = A.to_float(p) + shift
+        dpf = A.to_float(dp)
         rf = A.to_float(r0)
         apf = abs(pf)
         if not (math.isfinite(pf) and math.isfinite(dpf) and rf > 0 and A.to_float(h) > 0):
             raise _Overflow(f"the shot overflowed near r = {rf:.3g}/m")
-        if apf < min_psi:
-            min_psi = apf
+        self.min_psi = min(self.min_psi, apf)
         if apf < PSI_LINEAR:
-            reached = True
-        if pf < 0:
-            reason = "over"
-            energy = 0.5 * dpf * dpf - side.U_float(pf)
-            break
-        if dpf > 0:
-            reason = "under"
-            energy = 0.5 * dpf * dpf - side.U_float(pf)
-            break
-        if reached:
+            self.reached = True
+        if pf < 0 or dpf > 0:
+            self.reason = "over" if pf < 0 else "under"
+            self.energy = 0.5 * dpf * dpf - side.U_float(pf)
+            return True
+        if self.reached:
             # final: neglected cubic tail below tolerance
-            lg = 3 * math.log2(max(apf, 1e-300)) + (d - 1) * math.log2(max(rf, 1.0)) \
+            lg = 3 * math.log2(max(apf, 1e-300)) + (side.d - 1) * math.log2(max(rf, 1.0)) \
                 + math.log2(float(side.c3) + 1)
-            if apf == 0.0 or lg <= tol_final_log2:
-                reason = "final"
-                break
-            if newton:
-                yf, dyf = A.to_float(y), A.to_float(dy)
-                kap = side.kappa_float(rf)
-                den = dyf - kap * yf
-                res = dpf - kap * pf
-                # only once the growing mode dominates y is the Newton estimate sound
-                # (in a thin wall y starts as a shift of the wall, a decaying mode),
-                # and only if the residual exceeds the mismatch that the neglected
-                # nonlinearity alone produces, ~ (c3 + 1) psi^2
-                if (den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf))
-                        and abs(res) > 4 * (float(side.c3) + 1) * pf * pf):
-                    dx = -res / den
-                    if abs(dx * yf) >= dev_fraction * apf and abs(dx) <= newton_trust:
-                        reason = "deviate"
-                        break
+            if apf == 0.0 or lg <= self.tol:
+                self.reason = "final"
+                return True
+            if self.newton and self._deviates(A, rf, pf, dpf, apf, y, dy):
+                self.reason = "deviate"
+                return True
         if rf > 1e7:
             raise ConvergenceError("bounce integration ran past r = 1e7 m^-1 without converging")
-    qd = None
-    if quad:
-        qd = dict(T=Tq, V=Vq, Q=Qq, dT=dTq, dV=dVq)
-    return _Shot(reason, reached, r0, p, dp, y, dy, steps, min_psi, store, qd, r_start, shift,
-                 energy)
+        return False
+
+    def _deviates(self, A: Arith, rf, pf, dpf, apf, y, dy) -> bool:
+        side = self.side
+        yf, dyf = A.to_float(y), A.to_float(dy)
+        kap = side.kappa_float(rf)
+        den = dyf - kap * yf
+        res = dpf - kap * pf
+        # only once the growing mode dominates y is the Newton estimate sound
+        # (in a thin wall y starts as a shift of the wall, a decaying mode),
+        # and only if the residual exceeds the mismatch that the neglected
+        # nonlinearity alone produces, ~ (c3 + 1) psi^2
+        if (den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf))
+                and abs(res) > 4 * (float(side.c3) + 1) * pf * pf):
+            dx = -res / den
+            return abs(dx * yf) >= self.dev_fraction * apf and abs(dx) <= self.trust
+        return False
 
 
 def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N, powers=None, end=None):
@@ -252,9 +285,8 @@ def _step_integrals_by_parts(A: Arith, W, h, s, b, c, powers, end, N):
     # [W b D]_0^s with D = db/dt: W(0) = W_0, b(0) = b_0, D(0) = b_1
     bnd = A.mul(A.mul(Ws, bs), Ds) - A.mul(A.mul(W[0], b[0]), b[1])
     h2 = A.mul(h, h)
-    T = A.div(bnd - A.mul(h2, tay.integrate_series(A, tay.cauchy(A, PF, W, N), s)), 2 * h)
-    return (T, A.mul(h, tay.integrate_series(A, tay.cauchy(A, U, W, N), s)),
-            A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)))
+    T = A.div(bnd - A.mul(h2, tay.integrate_weighted(A, PF, W, s)), 2 * h)
+    return (T, A.mul(h, tay.integrate_weighted(A, U, W, s)), A.mul(h, tay.integrate_weighted(A, PP, W, s)))
 
 
 def _step_integrals_products(A: Arith, W, h, s, b, c, F, N):

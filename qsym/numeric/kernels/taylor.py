@@ -514,6 +514,37 @@ def integrate_series(A: Arith, q: list, s):
     return v * s
 
 
+def integrate_weighted(A: Arith, q: list, W: list, s):
+    r"""``int_0^s W(t) q(t) dt`` for a short polynomial weight ``W = sum W_j t^j`` and a series q.
+
+    .. math::  \int_0^s W q\,dt = \sum_j W_j\, s^{j+1} \sum_k \frac{q_k s^k}{k + j + 1}
+
+    One Horner pass per weight term (no product series).
+
+    >>> A = Arith(None)
+    >>> integrate_weighted(A, [1.0, 2.0], [0.0, 1.0], 1.0)   # int_0^1 t (1 + 2 t) dt
+    1.1666666666666665
+    """
+    total = 0
+    fixed = A.fixed
+    P = A.P
+    for j, w in enumerate(W):
+        if not w:
+            continue
+        v = 0
+        if fixed:
+            for k in range(len(q) - 1, -1, -1):
+                v = ((v * s) >> P) + q[k] // (k + j + 1)
+            for _ in range(j + 1):
+                v = (v * s) >> P
+            total += (w * v) >> P
+        else:
+            for k in range(len(q) - 1, -1, -1):
+                v = v * s + q[k] / (k + j + 1)
+            total += w * v * s ** (j + 1)
+    return total
+
+
 def cauchy(A: Arith, a: list, b: list, n: int) -> list:
     """First n coefficients of the product of two series."""
     out = []
