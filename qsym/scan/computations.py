@@ -19,7 +19,9 @@ wherever the point ran.
 
 Options (``[options]``): mu2/mssm ``polish`` (default false: the certified
 bracket decides existence; true polishes ``mu2_min`` to ``dps`` digits),
-``domain`` (``amplitudes`` | ``real``); mssm_threshold ``parameter``,
+``domain`` (``amplitudes`` | ``real``), ``rtol`` (relative width of the certified
+bracket, default 1e-9; existence is certified at any rtol, and a coarse one, e.g.
+5e-3, makes a large existence map about 1.5x cheaper); mssm_threshold ``parameter``,
 ``from``, ``to``, ``rtol``; bounce ``dim``.
 
 .. math:: \text{gap} = \min_\phi \mu^2 - \lim_{\phi\to 0}\mu^2 < 0 \iff \text{a Q-ball exists}
@@ -86,8 +88,9 @@ def _mu2_outputs(res, dps: int) -> dict:
 
 def _mu2_on(P, spec):
     from qsym.api.mu2 import mu2_minimum
+    kw = {"rtol": float(spec.option("rtol"))} if spec.option("rtol") is not None else {}
     res = mu2_minimum(P, dps=spec.dps, domain=spec.option("domain", "amplitudes"),
-                      polish=bool(spec.option("polish", False)))
+                      polish=bool(spec.option("polish", False)), **kw)
     return _mu2_outputs(res, spec.dps)
 
 
@@ -139,8 +142,8 @@ def _run_qball(spec, point):
 
 
 COMPUTATIONS = {c.name: c for c in [
-    Computation("mu2", _MU2_OUT, _run_mu2, options=("polish", "domain")),
-    Computation("mssm", _MU2_OUT, _run_mssm, options=("polish", "domain"), potential=False),
+    Computation("mu2", _MU2_OUT, _run_mu2, options=("polish", "domain", "rtol")),
+    Computation("mssm", _MU2_OUT, _run_mssm, options=("polish", "domain", "rtol"), potential=False),
     Computation("mssm_threshold", ("threshold", "below", "above", "certified", "error"), _run_threshold,
                 options=("parameter", "from", "to", "rtol"), potential=False),
     Computation("bounce", ("action", "phi0", "error"), _run_bounce, inputs=("omega",), options=("dim",)),
@@ -180,6 +183,7 @@ def check(spec) -> None:
     bad = sorted(set(dict(spec.options)) - set(comp.options))
     if bad:
         raise InputError(f"unknown option(s) {bad} for {comp.name}; known: {', '.join(comp.options) or 'none'}")
+    _check_options(dict(spec.options))
     names = set(spec.names) | set(dict(spec.fixed))
     clash = sorted(names & set(comp.outputs))
     if clash:
@@ -188,6 +192,31 @@ def check(spec) -> None:
         _check_potential(spec, comp, names)
     else:
         _check_toy(spec, comp, names)
+
+
+def _check_options(opts: dict) -> None:
+    """Types and ranges of the options, checked before anything runs."""
+    def bad(k, what):
+        raise InputError(f"[options] {k} = {opts[k]!r}: {what}")
+    if "polish" in opts and not isinstance(opts["polish"], bool):
+        bad("polish", "must be true or false")
+    if "domain" in opts and opts["domain"] not in ("amplitudes", "real"):
+        bad("domain", "must be \"amplitudes\" or \"real\"")
+    if "dim" in opts and (isinstance(opts["dim"], bool) or not isinstance(opts["dim"], int) or opts["dim"] < 2):
+        bad("dim", "must be an integer >= 2")
+    if "rtol" in opts:
+        try:
+            r = float(opts["rtol"])
+        except (TypeError, ValueError):
+            bad("rtol", "must be a number")
+        if not 0 < r < 1e-2:
+            bad("rtol", "must be in (0, 0.01)")
+    for k in ("from", "to"):
+        if k in opts:
+            try:
+                Fraction(str(opts[k]))
+            except (ValueError, ZeroDivisionError):
+                bad(k, "must be a rational number")
 
 
 def _check_toy(spec, comp, names) -> None:
