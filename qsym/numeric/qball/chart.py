@@ -60,12 +60,12 @@ class _ScaledBounce:
     """A bounce of the rescaled problem ``V(psi) = U_omega(a psi)/(a^2 Delta)``, ``r = L xi``,
     seen in physical units (``phi = a psi``); other attributes are those of the scaled bounce."""
 
-    def __init__(self, b, a, L):
+    def __init__(self, b, a, L, dim=3):
         self._b, self._a, self._L = b, a, L
         self.phi0 = a * b.phi0
         self.R_match = L * b.R_match
-        self.action = a**2 * L * b.action
-        self.charge_integral = a**2 * L**3 * b.charge_integral
+        self.action = a**2 * L ** (dim - 2) * b.action
+        self.charge_integral = a**2 * L**dim * b.charge_integral
 
     def profile(self, r):
         return self._a * self._b.profile(r / self._L)
@@ -84,8 +84,14 @@ def _delta_of_u(chart, u):
 
 
 def qball_at_u(chart, u, dps: int | None = 30) -> QBall:
-    """The Q-ball at chart point ``u`` (``dps=None``: double-precision bounce)."""
+    r"""The Q-ball at chart point ``u`` (``dps=None``: double-precision bounce) in ``chart.dim``
+    space dimensions (3 when the chart has no ``dim``).
+
+    .. math:: \Delta = \frac{D}{1 + e^{-u}}, \quad S = a^2 L^{d-2} S_\psi, \quad
+              \int\phi^2 d^dx = a^2 L^d \int\psi^2 d^d\xi, \quad L = \Delta^{-1/2}
+    """
     u = mpmath.mpf(u)
+    dim = getattr(chart, "dim", 3)
     extra = int(max(0, float(u)) / 2.3) + 1      # digits lost in D - Delta near the thin end
     with mpmath.workdps((dps or 15) + GUARD + extra):
         delta, rest = _delta_of_u(chart, u)
@@ -95,11 +101,12 @@ def qball_at_u(chart, u, dps: int | None = 30) -> QBall:
             b = _small_model(chart, dps).at(obj)
             rms_fn = b.rms_function(a, 1 / mpmath.sqrt(delta))
         else:
-            b = _bounce(obj, dps, sign=1)   # |phi| > 0: U depends on the modulus of the charged field
+            # |phi| > 0: U depends on the modulus of the charged field
+            b = _bounce(obj, dps, sign=1, dim=dim)
         L = 1 / mpmath.sqrt(delta)
         Om2 = chart.Omega_min2 + rest            # q^2 omega^2, exact near both ends
         Om = mpmath.sqrt(Om2)
-        sb = _ScaledBounce(b, a, L)
+        sb = _ScaledBounce(b, a, L, dim)
         I2 = sb.charge_integral
         Q = chart.q * Om * I2
         E = sb.action + Om2 * I2
@@ -176,8 +183,9 @@ class _SmallModel:
             nodes = [(lo + hi) / 2 + (hi - lo) / 2 * mpmath.cos(mpmath.pi * (i + mpmath.mpf(1) / 2) / n)
                      for i in range(n)]
             self.bounces = []
+            self.dim = dim = getattr(chart, "dim", 3)
             for x in nodes:
-                self.bounces.append((x, _bounce(chart.base(x), dps, sign=1)))
+                self.bounces.append((x, _bounce(chart.base(x), dps, sign=1, dim=dim)))
             ordered = self.bounces
             self.lo, self.hi = lo, hi
             self.S = _Interp(self.lo, self.hi, [mpmath.mpf(b.action) for _, b in ordered])
@@ -196,8 +204,9 @@ class _SmallModel:
                 for _, b in self.bounces:
                     R = mpmath.mpf(b.R_match) * 2
                     pts = [0, R / 4, R / 2, R, mpmath.inf]
-                    num = mpmath.quad(lambda r: r**4 * b.profile(r) ** 2, pts)
-                    den = mpmath.quad(lambda r: r**2 * b.profile(r) ** 2, pts)
+                    d = self.dim
+                    num = mpmath.quad(lambda r: r ** (d + 1) * b.profile(r) ** 2, pts)
+                    den = mpmath.quad(lambda r: r ** (d - 1) * b.profile(r) ** 2, pts)
                     vals.append(mpmath.sqrt(num / den))
                 self._rms[dps] = _Interp(self.lo, self.hi, vals)
         with mpmath.workdps(dps + 5):

@@ -113,8 +113,9 @@ class QBall(Result):
                     memo[r] = mpmath.fsum(x**2 for x in v) if isinstance(v, (tuple, list)) else v**2
                 return memo[r]
             R = mpmath.mpf(b.R_match) * 2
-            num = mpmath.quad(lambda r: r**4 * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
-            den = mpmath.quad(lambda r: r**2 * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
+            d = getattr(b, "dim", 3)
+            num = mpmath.quad(lambda r: r ** (d + 1) * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
+            den = mpmath.quad(lambda r: r ** (d - 1) * f2(r), [0, R / 4, R / 2, R, mpmath.inf])
             return mpmath.sqrt(num / den)
 
 
