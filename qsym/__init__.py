@@ -40,6 +40,7 @@ _LAZY = {
     "threshold_scan": "qsym.api.mu2",
     "gauged_qball": "qsym.api.gauged",
     "scan": "qsym.scan",
+    "atlas": "qsym.api.atlas",
     # exact results
     "series": "qsym.symbolic.thickwall",
     "thin_wall": "qsym.symbolic.thinwall",
