@@ -352,19 +352,17 @@ def _finish(s: _Search, problem: Mu2Problem, polish: bool) -> Mu2Result:
 
 
 def _certified_upper(s: _Search) -> float:
-    """The upper end of the bracket: ``g`` at the best direction in balls (and ``m0``, the limit at
-    the origin, when no Q-ball was found); an undecidable point leaves the result uncertified."""
+    """The upper end of the bracket: ``g`` at the best direction, evaluated in balls and rounded up
+    (``m0`` itself is no upper bound: in the amplitude domain the lightest direction may be
+    outside it); an undecidable point leaves the result uncertified."""
     p, psi, _ = s.best
     with workprec():
         g = point_upper(p, psi)
         up_best = float_up(g) if g is not None else math.inf
-        m0_up = float_up(to_arb(s.m0, s.rel))
-    if s.witness:
-        if not math.isfinite(up_best):
-            s.complete = False
-            return s.ub
-        return up_best
-    return min(up_best, m0_up)
+    if not math.isfinite(up_best):
+        s.complete = False
+        return max(s.ub, s.m0f)
+    return up_best
 
 
 def _stats(s: _Search) -> dict:
