@@ -22,7 +22,8 @@ from qsym.bridge import check_dps
 from qsym.errors import InputError
 from qsym.results import CONVERGED, REDUCED, Result, latex_pm, number_text
 
-__all__ = ["atlas", "AtlasResult", "atlas_chart", "thick_wall_exponent", "thin_wall_exponent"]
+__all__ = ["atlas", "AtlasResult", "atlas_chart", "thick_wall_exponent", "thick_wall_law_holds",
+           "thin_wall_exponent"]
 
 #: largest dimension accepted (the bounce engine's tails and quadratures are checked up to here)
 MAX_DIM = 10
@@ -47,6 +48,22 @@ def thick_wall_exponent(n: int, dim) -> sp.Rational:
     sol = sp.solve([sp.Eq(al - 2 * be, al + 1), sp.Eq(al * (nn - 1), al + 1)], [al, be], dict=True)[0]
     e = 2 * sol[al] + D * sol[be]
     return sp.nsimplify(e.subs({nn: n, D: dim}))
+
+
+def thick_wall_law_holds(n: int, dim) -> bool:
+    r"""Whether the thick-wall rescaling has a limit: the nonlinearity ``phi^(n-1)`` of the field
+    equation must be below the critical (Sobolev) power, ``n - 1 < (D+2)/(D-2)``, for the scaled
+    bounce of ``psi^2/2 - psi^n`` to exist in D dimensions (always for D <= 2).
+
+    .. math:: n < rac{2D}{D-2} \quad (D > 2)
+
+    Examples
+    --------
+    >>> thick_wall_law_holds(4, 3), thick_wall_law_holds(4, 4), thick_wall_law_holds(6, 2)
+    (True, False, True)
+    """
+    D = sp.Integer(dim)
+    return bool(D <= 2 or sp.Integer(n) < 2 * D / (D - 2))
 
 
 def thin_wall_exponent(dim, degenerate: bool = False) -> sp.Rational:
@@ -110,7 +127,14 @@ def atlas_chart(P, dim: int = 3, dps: int = 15):
     _, chart = _single_chart(P, dps)
     chart.dim = dim
     lead = chart.lead
-    chart.thick_exponent = thick_wall_exponent(lead[0], dim) if lead is not None and lead[1] < 0 else None
+    chart.thick_exponent = None
+    chart.notes = []
+    if lead is not None and lead[1] < 0:
+        if thick_wall_law_holds(lead[0], dim):
+            chart.thick_exponent = thick_wall_exponent(lead[0], dim)
+        else:
+            chart.notes.append(f"no thick-wall power law: the leading term phi^{lead[0]} is (super)critical in "
+                               f"D = {dim} (n >= 2D/(D-2)), the rescaled bounce has no limit")
     chart.thick_slope = float(chart.thick_exponent) if chart.thick_exponent is not None else None
     chart.thin_exponent = thin_wall_exponent(dim, chart.Omega_min2 == 0)
     chart.thin_slope = float(chart.thin_exponent)
@@ -266,7 +290,7 @@ def atlas(P, dim: int = 3, points: int = 100, dps: int = 15, progress=None) -> A
     chart = atlas_chart(P, dim, dps)
     win = window_numeric(P, dps)
     data = classify(atlas_curve(chart, points=points, dps=dps, progress=progress))
-    notes = list(data["notes"])
+    notes = list(chart.notes) + list(data["notes"])
     for end in ("thick_end", "thin_end"):
         exp = chart.thick_exponent if end == "thick_end" else chart.thin_exponent
         data[end]["predicted"] = str(exp) if exp is not None else None
