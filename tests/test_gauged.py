@@ -99,3 +99,11 @@ def test_family_continues_above_the_top_and_ends_at_omega_m():
     assert abs(Q - 764.3928777610) < 1e-6 and abs(w - 0.96158433654) < 1e-9 and E < Q
     with pytest.raises(NoQBallError):
         float_point(co, 1, Fraction(1, 25), 1, 0.63)
+
+
+def test_charge_above_qmax_is_no_qball_naming_qmax(P):
+    """e = 1/2: the family ends (omega -> m) at Q_max ~ 49.8; Q = 60 has no Q-ball (NoQBallError naming it)."""
+    from qsym.api.gauged import qball_charge
+    from qsym.errors import NoQBallError
+    with pytest.raises(NoQBallError, match=r"Q_max = 49\.834"):
+        qball_charge(P, "1/2", 60, dps=15, tol=1e-3)

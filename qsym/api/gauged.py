@@ -226,10 +226,14 @@ def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-7) -> ChargeMaxRe
     last = min(pts, key=lambda t: t[0])
     if Qx < last[2]:                       # extrapolation from too far: keep the proven lower bound
         Qx, dQ, Ex, dE = mpmath.mpf(last[2]), abs(Qx - last[2]), mpmath.mpf(last[3]), dE
+    fam = sorted(pts)
+    dedq = max((abs((b[3] - a[3]) / (b[2] - a[2]) / ((a[1] + b[1]) / 2) - 1)
+                for a, b in zip(fam, fam[1:]) if b[0] - a[0] < 1e-2 * m), default=None)
     return ChargeMaxResult(Qx, last[0], m, Ex, "end of the family (omega -> m)", dQ / Qx, dps,
                            g0_end=(good, bad), status=REDUCED,
                            stats={"Q_last": last[2], "omega_last": last[1], "E_last": last[3],
                                   "monotone": monotone, "points": len(pts), "E_error": dE,
+                                  "dEdQ_minus_omega": dedq,
                                   "family": [(t[0], t[1], t[2], t[3]) for t in pts]})
 
 
@@ -265,12 +269,13 @@ def local_u1_verdict(dps: int = 15) -> tuple:
     stable = all(t[3] < t[2] for t in fam)
     bounded = c.stats["monotone"] and c.omega == 1.0
     worst = max(t[3] / t[2] for t in fam)
+    dedq = c.stats["dEdQ_minus_omega"]
     verdict = "confirmed" if (bounded and stable) else "corrected"
     ev = (rf"$U=\phi^2/2-\phi^3+\phi^4$, $e=1/5$: the gauged family ends at $g(0)\in"
           rf"[{c.g0_end[1]:.4f},{c.g0_end[0]:.4f}]$ where $\omega\to m$; $Q$ grows monotonically along it "
           rf"up to $Q_{{\max}}\approx{float(c.Q_max):.0f}$ (last computed $Q={c.stats['Q_last']:.1f}$ at "
           rf"$\omega={c.stats['omega_last']:.4f}$); no Q-ball of larger charge exists; every computed Q-ball has "
-          rf"$E<mQ$ (max $E/mQ={worst:.4f}$). The 1989 thin-wall estimate gives the end "
+          rf"$E<mQ$ (max $E/mQ={worst:.4f}$); $dE/dQ=\omega$ along it to {dedq:.0e} (finite differences). The 1989 thin-wall estimate gives the end "
           rf"$Q_{{\rm end}}={float(tw['Q_end']):.0f}$ ($\omega=dE/dQ=m$) and $E=mQ$ only at "
           rf"$Q_{{\rm stab}}={float(tw['Q_stab']):.0f}=(5/3)^{{3/2}}Q_{{\rm end}}$, beyond the end: "
           r"the maximal charge is set by $\omega\to m$, not by $E=mQ$.")
