@@ -85,7 +85,8 @@ def test_spec_points_are_exact_text():
      "unknown parameter"),
     (["--computation", "mssm", "--vary", "A=0:1:2", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach"),
 ])
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, argv, words):
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, argv, words):
+    monkeypatch.setattr("qsym.scan.engine.CONNECT_TIMEOUT", 1.0)
     store = tmp_path / "s.sqlite"
     assert main(["scan", *argv, "--store", str(store), "--json"]) == 2
     out, err = capsys.readouterr()
@@ -220,13 +221,9 @@ def test_separately_started_scheduler_and_worker(serial_cheap, tmp_path):
         procs.append(subprocess.Popen([dask, "worker", address, "--nworkers", "1", "--nthreads", "1",
                                        "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                       env=ENV))
-        path = str(tmp_path / "remote.sqlite")
-        out = subprocess.run([*QSYM, "scan", "--computation", "mu2", "--potential", U3, "--fields", "h,a,b",
-                              "--charges", "0,1,1", "--vary", "A=0:2.4:7", "--store", path,
-                              "--scheduler", address, "--json"], env=ENV, capture_output=True, text=True,
-                             timeout=120)
-        assert out.returncode == 0, out.stderr
-        assert json.loads(out.stdout)["engine"] == f"dask {address}"
+        path = str(tmp_path / "remote.sqlite")                # (the CLI with --scheduler: test above)
+        rep = run_scan(parse_spec(CHEAP), path, scheduler=address)
+        assert rep.engine == f"dask {address}" and rep.computed == 7
         assert table(path) == table(serial_cheap)            # one remote worker == serial == two local workers
     finally:
         for p in reversed(procs):

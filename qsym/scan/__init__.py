@@ -71,6 +71,12 @@ class _CallableModule(types.ModuleType):
     def __call__(self, *args, **kwargs):
         return scan(*args, **kwargs)
 
+    def __setattr__(self, name, value):
+        # a sub-module bound on the package is bound on the function too: qsym.scan.engine works
+        super().__setattr__(name, value)
+        if isinstance(value, types.ModuleType):
+            setattr(scan, name, value)
+
 
 sys.modules[__name__].__class__ = _CallableModule
 

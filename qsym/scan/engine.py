@@ -30,7 +30,10 @@ from qsym.errors import InputError
 from qsym.scan.store import Store
 from qsym.scan.worker import compute
 
-__all__ = ["ScanReport", "run_scan", "connect", "default_workers"]
+__all__ = ["ScanReport", "run_scan", "connect", "default_workers", "CONNECT_TIMEOUT"]
+
+#: seconds to wait for a Dask scheduler before "cannot reach" (exit 2)
+CONNECT_TIMEOUT = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,9 +66,10 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def connect(scheduler: str, timeout: float = 5):
+def connect(scheduler: str, timeout: float | None = None):
     """A ``dask.distributed.Client`` on ``scheduler`` or InputError (exit 2) naming the address."""
     from distributed import Client
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     try:
         return Client(scheduler, timeout=f"{timeout}s")
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
