@@ -247,3 +247,34 @@ def test_errors_are_one_line():
 def test_dps_limits_agree_between_layers():
     from qsym.numeric.kernels import precision
     assert (precision.MIN_DPS, precision.MAX_DPS) == (bridge.MIN_DPS, bridge.MAX_DPS)
+
+
+def test_double_newton_stops_at_the_rounding_floor():
+    """Quadratic convergence never counts as a stall; noise-sized steps do (issue 10:
+    the extreme thin wall of test_charge_1e15 stalled at |dx| ~ 2**-53 R**2)."""
+    from qsym.numeric.bounce1d.double import FLOOR_STALLS, _Floor
+    fl = _Floor()
+    assert not any(fl.stalled(v, v) for v in (1e-2, 1e-4, 1e-8, 1e-16))
+    fl = _Floor()
+    seq = [1e-11, 1e-12, 2e-12, 1e-12, 3e-12, 2e-12]
+    hits = [fl.stalled(v, v) for v in seq]
+    assert hits.index(True) == FLOOR_STALLS + 1 and fl.noise == 3e-12  # after 1e-11, 1e-12
+
+
+def test_step_integrals_by_parts_match_products():
+    """T by parts and U, psi U', psi^2 from the powers of Delta agree with the product form."""
+    from qsym.numeric.bounce1d.shoot import _step_integrals_by_parts, _step_integrals_products
+    from qsym.numeric.kernels import taylor as tay
+    A = tay.Arith(300)
+    M = tay.Model(A, 3, poly=[A.from_float(v) for v in (0, 0, 0.5, -1.0)])
+    N = A.order
+    r0, h = A.from_float(1.5), A.from_float(0.25)
+    out = {}
+    b, Y, c, F = tay.step_coeffs(M, A.from_float(0.7), A.from_float(-0.3), 0, 0, r0, h, N,
+                                 var=False, out=out)
+    s = A.from_float(0.9)
+    W = [A.mul(r0, r0), A.mul(2 * r0, h), A.mul(h, h)]
+    by_parts = _step_integrals_by_parts(A, W, h, s, b, c, out, tay.horner(A, b, s), N)
+    products = _step_integrals_products(A, W, h, s, b, c, F, N)
+    for u, v in zip(by_parts, products):
+        assert abs(A.to_mpf(u) - A.to_mpf(v)) < mpmath.mpf(2) ** -280
