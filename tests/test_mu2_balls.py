@@ -153,6 +153,13 @@ def test_witness_and_upper_in_balls():
         assert not ball_witness(p, [1.0, 0.0], 0.5, Fraction(2))     # along a: mu^2 = 2 + F^2 > 2
 
 
+def test_upper_where_the_quartic_vanishes():
+    p = make_patch(BLOWN, 2, Fraction(2), 20)
+    with workprec():
+        up = point_upper(p, [1.0, 0.0])          # u3 = u4 = 0 along a: g = 2 u2 / c = 2
+        assert up is not None and float_up(up) == 2.0
+
+
 def test_irrational_coefficient_is_a_ball():
     import mpmath
     with workprec():

@@ -182,8 +182,14 @@ def ray_min_ball(u2, u3, u4, c):
 
     >>> ray_min_ball(arb(0.5), arb(-1), arb(1), arb(1))
     0.500000000000000
+    >>> ray_min_ball(arb(1), arb(0), arb(0), arb(1))        # no quartic along this direction
+    2.00000000000000
     """
-    if not (u4 > 0 and c > 0):
+    if not c > 0:
+        return None
+    if u3 >= 0 and u4 >= 0:
+        return _TWO * u2 / c             # the minimum over F >= 0 is at F = 0
+    if not u4 > 0:
         return None
     v = ZERO.max(-u3)
     return _TWO * (u2 - v * v / (_FOUR * u4)) / c
