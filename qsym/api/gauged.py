@@ -17,7 +17,7 @@ import mpmath
 import sympy as sp
 
 from qsym.bridge import check_dps, evaluate, exact_rational, poly_coefficients
-from qsym.results import CONVERGED, REDUCED, Result, latex_pm
+from qsym.results import CONVERGED, REDUCED, UNCERTIFIED, Result, latex_pm
 from qsym.errors import ConvergenceError, InputError, NoQBallError, NoSolutionError
 from qsym.numeric.gauged import float_point, solve_g0
 from qsym.symbolic.potential import Potential, parse_value
@@ -215,6 +215,9 @@ def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-7) -> ChargeMaxRe
     .. math:: Q_{\max} = \lim_{\omega\to m} Q(\omega) = \sup_{g_0} Q(g_0)
 
     ``error`` is relative (quadratic vs. linear extrapolation); status REDUCED (not ``dps`` digits).
+    When the centre value merges with the runaway threshold before omega reaches m (seen for
+    small e, e.g. e = 1/10 at g(0) ~ 0.6532, omega ~ 0.90), the g(0) parametrisation ends: then
+    ``kind`` says so, status is UNCERTIFIED and ``Q_max`` is only the last charge (a lower bound).
     """
     dps = check_dps(dps)
     co, q2, e2, m2, _, ev = _setup(P, e)
@@ -226,11 +229,16 @@ def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-7) -> ChargeMaxRe
     last = min(pts, key=lambda t: t[0])
     if Qx < last[2]:                       # extrapolation from too far: keep the proven lower bound
         Qx, dQ, Ex, dE = mpmath.mpf(last[2]), abs(Qx - last[2]), mpmath.mpf(last[3]), dE
+    kind, status, rel = "end of the family (omega -> m)", REDUCED, dQ / Qx
+    if m - last[1] > max(1e-3, 100 * tol) * m:
+        # the centre value merged with the runaway threshold before omega reached m (small e, thin
+        # walls): the g(0) parametrisation ends there; sup Q is not established, Q_last is a lower bound
+        kind, status = "end of the solved family (omega < m): a lower bound", UNCERTIFIED
+        Qx, Ex, rel = mpmath.mpf(last[2]), mpmath.mpf(last[3]), mpmath.inf
     fam = sorted(pts)
     dedq = max((abs((b[3] - a[3]) / (b[2] - a[2]) / ((a[1] + b[1]) / 2) - 1)
                 for a, b in zip(fam, fam[1:]) if b[0] - a[0] < 1e-2 * m), default=None)
-    return ChargeMaxResult(Qx, last[0], m, Ex, "end of the family (omega -> m)", dQ / Qx, dps,
-                           g0_end=(good, bad), status=REDUCED,
+    return ChargeMaxResult(Qx, last[0], m, Ex, kind, rel, dps, g0_end=(good, bad), status=status,
                            stats={"Q_last": last[2], "omega_last": last[1], "E_last": last[3],
                                   "monotone": monotone, "points": len(pts), "E_error": dE,
                                   "dEdQ_minus_omega": dedq,
@@ -249,7 +257,8 @@ def qmax_curve(P: Potential, es, dps: int = 15, tol: float = 1e-4) -> list:
         tw = thin_wall_numbers(P, e)
         rows.append({"e": float(parse_value(e, "e")), "Q_max": float(c.Q_max), "error": float(c.error),
                      "Q_end_thin": float(tw["Q_end"]), "Q_stab_thin": float(tw["Q_stab"]),
-                     "E_over_mQ": float(c.energy / (c.Q_max * c.omega))})
+                     "E_over_mQ": float(c.energy / (c.Q_max * c.omega)), "kind": c.kind,
+                     "omega_last": c.stats["omega_last"]})
     return rows
 
 
@@ -267,7 +276,7 @@ def local_u1_verdict(dps: int = 15) -> tuple:
     tw = thin_wall_numbers(P, "1/5")
     fam = c.stats["family"]
     stable = all(t[3] < t[2] for t in fam)
-    bounded = c.stats["monotone"] and c.omega == 1.0
+    bounded = c.stats["monotone"] and c.status != UNCERTIFIED
     worst = max(t[3] / t[2] for t in fam)
     dedq = c.stats["dEdQ_minus_omega"]
     verdict = "confirmed" if (bounded and stable) else "corrected"
@@ -301,7 +310,7 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, tol: float = 1e-4) -> Gauged
     co, q2, e2, m2, _, ev = _setup(P, e)
     cm = charge_max(P, e, dps=15, tol=tol)
     Qt = float(evaluate(Qv, 20))
-    if Qt > cm.Q_max * (1 + 10 * cm.error):
+    if cm.status != UNCERTIFIED and Qt > cm.Q_max * (1 + 10 * cm.error):
         raise NoQBallError(f"no gauged Q-ball of charge Q = {Q} (e = {ev}): the family's charge is bounded by "
                            f"Q_max = {mpmath.nstr(cm.Q_max, 8)}, reached where omega -> m "
                            f"(g(0) -> {cm.g0_end[0]:.6f})")
@@ -313,9 +322,8 @@ def qball_charge(P: Potential, e, Q, dps: int = 20, tol: float = 1e-4) -> Gauged
         pts.insert(0, (g, *float_point(co, q2, e2, m2, g)))
         k += 1
     if Qt > pts[-1][2]:
-        raise ConvergenceError(f"Q = {Q} lies between the last computed Q-ball ({pts[-1][2]:.6g}, omega = "
-                               f"{pts[-1][1]:.8f}) and the extrapolated Q_max = {float(cm.Q_max):.8g}: "
-                               "omega within ~1e-4 of m; not resolved")
+        raise ConvergenceError(f"Q = {Q} lies above the last computed Q-ball ({pts[-1][2]:.6g}, omega = "
+                               f"{pts[-1][1]:.8f}; {cm.kind}, Q_max = {float(cm.Q_max):.8g}): not resolved")
     sols = [_refine(co, q2, e2, m2, a, b, Qt, Qv, dps) for a, b in zip(pts, pts[1:])
             if (a[2] - Qt) * (b[2] - Qt) <= 0]
     if not sols:

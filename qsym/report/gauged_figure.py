@@ -29,7 +29,12 @@ def figure_qmax(path, data) -> str:
     rows = sorted(data, key=lambda d: d["e"])
     es = [d["e"] for d in rows]
     fig, ax = plt.subplots(figsize=(4.5, 3.2))
-    ax.loglog(es, [d["Q_max"] for d in rows], "o-", label=r"$Q_{\max}$ (computed, $\omega\to m$)")
+    end = [d for d in rows if not str(d.get("kind", "")).startswith("end of the solved")]
+    low = [d for d in rows if str(d.get("kind", "")).startswith("end of the solved")]
+    ax.loglog([d["e"] for d in end], [d["Q_max"] for d in end], "o-", label=r"$Q_{\max}$ (computed, $\omega\to m$)")
+    if low:
+        ax.loglog([d["e"] for d in low], [d["Q_max"] for d in low], "^", mfc="none",
+                  label=r"lower bound (family not followed to $\omega=m$)")
     ax.loglog(es, [d["Q_end_thin"] for d in rows], "--", label=r"thin wall: $\omega=dE/dQ=m$")
     ax.loglog(es, [d["Q_stab_thin"] for d in rows], ":", label=r"1989: $E=mQ$")
     ax.set_xlabel("gauge coupling $e$")
