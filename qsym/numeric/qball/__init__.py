@@ -5,10 +5,11 @@ Numeric layer (mpmath/numpy only).  It receives the potential as an
 ``U_omega``) and the window ``(omega_min, omega_max)`` from
 :mod:`qsym.symbolic.window`.
 
-For each omega the bounce of ``U_omega`` in d = 3 gives (paper eqs (7)-(8))
+For each omega the bounce of ``U_omega`` in d space dimensions (``chart.dim`` / ``dim``, any
+d >= 2; the paper's d = 3 by default) gives (paper eqs (7)-(8))
 
 .. math::  S_\omega = \int[\tfrac12\phi'^2 + U_\omega],\quad
-           Q = \omega q^2 \int \phi^2 d^3x = -\frac{dS_\omega}{d\omega},\quad
+           Q = \omega q^2 \int \phi^2 d^dx = -\frac{dS_\omega}{d\omega},\quad
            E = S_\omega + \omega Q ,
 
 and dE/dQ = omega holds identically (checked in the tests).  Given Q,
@@ -19,6 +20,8 @@ marches beyond either end when Q lies outside the scanned range, refines the
 extrema of Q(omega) (Q_min, Q_max) to the working precision, brackets every
 crossing (every branch) and refines each at the requested precision.  A
 "no Q-ball" answer states the proven reason (e.g. Q below the refined Q_min).
+:mod:`qsym.numeric.qball.atlas` samples the whole family (every branch, folds, zeros of the
+binding energy) for the stability atlas.
 """
 
 from qsym.numeric.qball.chart import qball_at_u

@@ -10,7 +10,8 @@ import math
 import mpmath
 
 from qsym.errors import ConvergenceError
-from qsym.numeric.qball.chart import CHART_EXTEND_MAX, CHART_EXTEND_STEP, CHART_SLOPE_RTOL, CHART_SPAN, GOLDEN_TOL, MAX_EXTREMUM_ROUNDS, MAX_MARCH, MAX_MARCH_STEP, MAX_ROOT_ITER, RETRY_SHIFTS
+from qsym.numeric.qball.chart import (CHART_EXTEND_MAX, CHART_EXTEND_STEP, CHART_SLOPE_RTOL, CHART_SPAN, GOLDEN_TOL,
+                                      MAX_EXTREMUM_ROUNDS, MAX_MARCH, MAX_MARCH_STEP, MAX_ROOT_ITER, RETRY_SHIFTS)
 from qsym.numeric.qball.result import GUARD
 
 def _scan(curve, scan_points: int):
