@@ -27,7 +27,7 @@ U3 = "h**2 + a**2 + 2*b**2 - 2*A*h*a*b + h**2*a**2 + h**2*b**2 + a**2*b**2 + (h*
 
 
 def spec(n: int):
-    from qsym.scan.spec import parse_spec
+    from qsym.scans.spec import parse_spec
     return parse_spec({"computation": "mu2", "potential": {"text": U3, "fields": ["h", "a", "b"],
                                                          "charges": [0, 1, 1]},
                        "vary": {"A": {"from": 0, "to": "2.9", "points": n}}})
@@ -51,8 +51,8 @@ def compute_seconds(path) -> float:
 
 def on_cluster(s, n_workers: int, d: str, tag: str):
     from distributed import Client, LocalCluster
-    from qsym.scan.engine import run_scan
-    from qsym.scan.worker import compute
+    from qsym.scans.engine import run_scan
+    from qsym.scans.worker import compute
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
             Client(c) as client:
         client.run(lambda: compute(s.to_json(), 0, s.points()[0]))        # warm-up: imports, caches
@@ -66,7 +66,7 @@ def main():
     ap.add_argument("--points", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
-    from qsym.scan.engine import run_scan
+    from qsym.scans.engine import run_scan
     s = spec(a.points)
     d = tempfile.mkdtemp()
     run_scan(spec(2), os.path.join(d, "warm.sqlite"), workers=0)

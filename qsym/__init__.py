@@ -39,7 +39,7 @@ _LAZY = {
     "mu2_minimum": "qsym.api.mu2",
     "threshold_scan": "qsym.api.mu2",
     "gauged_qball": "qsym.api.gauged",
-    "scan": "qsym.scan",
+    "scan": "qsym.scans",
     "atlas": "qsym.api.atlas",
     # exact results
     "series": "qsym.symbolic.thickwall",

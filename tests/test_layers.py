@@ -36,6 +36,7 @@ RULES = {
     "api": (PLOT_LIBS, {"qsym.audit", "qsym.report", "qsym.cli"}),
     "audit": (PLOT_LIBS, {"qsym.report", "qsym.cli"}),
     "report": (set(), {"qsym.cli", "qsym.numeric", "qsym.bridge"}),
+    "scans": (set(), {"qsym.numeric", "qsym.bridge", "qsym.audit", "qsym.report", "qsym.cli"}),
     "cli": (set(), set()),
     # the top-level package is the public facade: it names functions of every layer (imported lazily)
     "package": (NUMERIC_LIBS | PLOT_LIBS, set()),

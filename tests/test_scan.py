@@ -18,9 +18,9 @@ import pytest
 
 from qsym.cli.app import main
 from qsym.errors import InputError
-from qsym.scan import designs
-from qsym.scan.engine import run_scan
-from qsym.scan.spec import parse_spec
+from qsym.scans import designs
+from qsym.scans.engine import run_scan
+from qsym.scans.spec import parse_spec
 
 QSYM = [sys.executable, "-m", "qsym.cli"]
 U3 = "h**2 + a**2 + 2*b**2 - 2*A*h*a*b + h**2*a**2 + h**2*b**2 + a**2*b**2 + (h**2-a**2)**2/8"
@@ -86,7 +86,7 @@ def test_spec_points_are_exact_text():
     (["--computation", "mssm", "--vary", "A=0:1:2", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, argv, words):
-    monkeypatch.setattr("qsym.scan.engine.CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr("qsym.scans.engine.CONNECT_TIMEOUT", 1.0)
     store = tmp_path / "s.sqlite"
     assert main(["scan", *argv, "--store", str(store), "--json"]) == 2
     out, err = capsys.readouterr()
@@ -131,7 +131,7 @@ def test_toy_map_plot_with_bound(tmp_path):
     spec = parse_spec({"computation": "mssm", "vary": {"A": {"values": [0, 3]}, "m_l": {"values": [1, 2]}},
                        "fixed": {"m_L": 1}})
     rep = run_scan(spec, str(tmp_path / "toy.sqlite"), workers=0)
-    from qsym.scan.plots import plot
+    from qsym.scans.plots import plot
     res = plot(rep.store, str(tmp_path / "toy.png"))
     assert res["kind"] == "existence map" and (tmp_path / "toy.png").exists()
 

@@ -367,6 +367,7 @@ LAYERS = [("", "Package: the public API, errors, the result type"),
           ("bridge", "The bridge: SymPy becomes numbers here, and only here"),
           ("numeric", "Numeric layer (mpmath, numpy, gmpy2, python-flint)"),
           ("api", "Potential-level entry points"),
+          ("scans", "Parameter scans (Dask, SQLite store)"),
           ("audit", "The claims audit"),
           ("report", "The report (typesetting, no solving)"),
           ("cli", "Command line")]

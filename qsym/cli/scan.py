@@ -1,6 +1,6 @@
 r"""``qsym scan``: parameter scans on Dask, stored in SQLite, resumable; export and plots.
 
-Run (or resume) the scan of a TOML file (schema: :mod:`qsym.scan.spec`; the
+Run (or resume) the scan of a TOML file (schema: :mod:`qsym.scans.spec`; the
 store defaults to ``SPEC.sqlite`` beside the file), the same scan given by
 flags (``NAME=lo:hi:n`` grid, ``lo:hi:n:log`` log grid, ``lo:hi`` for
 sobol/halton, ``v1,v2,...`` explicit values), export a store, or plot it::
@@ -100,7 +100,7 @@ def _vary(item: str) -> tuple[str, dict]:
 
 def spec_from_flags(args):
     """A ScanSpec from the command-line flags."""
-    from qsym.scan.spec import parse_spec
+    from qsym.scans.spec import parse_spec
     if not args.computation:
         raise InputError("give a scan file (qsym scan SPEC.toml) or --computation with --vary")
     d = {"computation": args.computation, "vary": {}}
@@ -129,8 +129,8 @@ def _progress() -> bool:
 
 
 def _run_scan(args):
-    from qsym.scan.engine import run_scan
-    from qsym.scan.spec import load_spec
+    from qsym.scans.engine import run_scan
+    from qsym.scans.spec import load_spec
     if len(args.target) > 1:
         raise InputError(f"one scan file expected, got {len(args.target)}: {' '.join(args.target)}")
     if args.target:
@@ -164,10 +164,10 @@ def run(args):
         if not args.out:
             raise InputError(f"'qsym scan {action}' needs --out FILE")
         if action == "export":
-            from qsym.scan.export import export
+            from qsym.scans.export import export
             res = export(rest[0], args.out, args.format)
             return res, f"wrote {res['rows']} rows to {res['out']} ({res['format']})"
-        from qsym.scan.plots import plot
+        from qsym.scans.plots import plot
         res = plot(rest[0], args.out, args.x, args.y, args.z)
         return res, f"wrote {res['kind']} of {res['z']} ({res['points']} points) to {res['out']}"
     return _run_scan(args)
