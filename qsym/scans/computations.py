@@ -26,7 +26,7 @@ bracket, default 1e-9; existence is certified at any rtol, and a coarse one, e.g
 
 .. math:: \text{gap} = \min_\phi \mu^2 - \lim_{\phi\to 0}\mu^2 < 0 \iff \text{a Q-ball exists}
 
->>> from qsym.scan.spec import parse_spec
+>>> from qsym.scans.spec import parse_spec
 >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": ["0", "3"]}}})
 >>> run_point(s, {"A": "3"})["qball_exists"], COMPUTATIONS["mssm"].outputs[:2]
 ('true', ('qball_exists', 'mu2_min'))
@@ -156,7 +156,7 @@ def inputs_of(spec) -> list[str]:
 
     .. math:: \text{inputs} = (x_1, \dots, x_k)
 
-    >>> from qsym.scan.spec import parse_spec
+    >>> from qsym.scans.spec import parse_spec
     >>> inputs_of(parse_spec({"computation": "mssm", "vary": {"A": {"values": [1]}}}))
     ['A']
     """
@@ -171,7 +171,7 @@ def check(spec) -> None:
 
     .. math:: \text{names}(\text{vary}) \cup \text{names}(\text{fixed}) \subseteq \text{parameters}
 
-    >>> from qsym.scan.spec import parse_spec
+    >>> from qsym.scans.spec import parse_spec
     >>> parse_spec({"computation": "mssm", "vary": {"B": {"values": [1]}}})
     Traceback (most recent call last):
     ...
@@ -257,7 +257,7 @@ def run_point(spec, point: dict) -> dict:
 
     .. math:: x \mapsto f(x) \text{ at } dps \text{ digits}
 
-    >>> from qsym.scan.spec import parse_spec
+    >>> from qsym.scans.spec import parse_spec
     >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": [0]}}})
     >>> run_point(s, {"A": "0"})["qball_exists"]
     'false'

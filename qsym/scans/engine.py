@@ -1,6 +1,6 @@
 r"""Running a scan: serially, on a local Dask cluster, or on an existing Dask scheduler.
 
-Points are independent tasks (:func:`qsym.scan.worker.compute`); each task
+Points are independent tasks (:func:`qsym.scans.worker.compute`); each task
 receives the spec as JSON text and its point as text, so workers rebuild
 every SymPy object themselves.  Results are written to the store as they
 arrive, in whatever order they finish; the table is keyed by the point's
@@ -11,7 +11,7 @@ died too often (``KilledWorker``) is recorded ``failed`` and retried on resume.
 .. math:: T_N \approx \frac{T_1}{N} + \text{overhead}
 
 >>> import tempfile, os
->>> from qsym.scan.spec import parse_spec
+>>> from qsym.scans.spec import parse_spec
 >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": [0, 3]}}})
 >>> rep = run_scan(s, os.path.join(tempfile.mkdtemp(), "t.sqlite"), workers=0)
 >>> rep.computed, rep.counts
@@ -27,8 +27,8 @@ import sys
 import time
 
 from qsym.errors import InputError
-from qsym.scan.store import Store
-from qsym.scan.worker import compute
+from qsym.scans.store import Store
+from qsym.scans.worker import compute
 
 __all__ = ["ScanReport", "run_scan", "connect", "default_workers", "CONNECT_TIMEOUT"]
 
@@ -134,7 +134,7 @@ def run_scan(spec, store=None, workers: int | None = None, scheduler: str | None
     .. math:: \text{todo} = \{i : \text{status}_i \in \{\text{pending}, \text{failed}\}\}
 
     >>> import tempfile, os
-    >>> from qsym.scan.spec import parse_spec
+    >>> from qsym.scans.spec import parse_spec
     >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": [3]}}})
     >>> f = os.path.join(tempfile.mkdtemp(), "t.sqlite")
     >>> run_scan(s, f, workers=0).computed, run_scan(s, f, workers=0).reused

@@ -8,8 +8,8 @@ with ``float`` or :func:`mpmath.mpf` as needed), so nothing is rounded.
 .. math:: \text{row}_i = (i, x^{(i)}, \text{status}_i, f(x^{(i)}), \dots)
 
 >>> import tempfile, os
->>> from qsym.scan.spec import parse_spec
->>> from qsym.scan.engine import run_scan
+>>> from qsym.scans.spec import parse_spec
+>>> from qsym.scans.engine import run_scan
 >>> d = tempfile.mkdtemp()
 >>> rep = run_scan(parse_spec({"computation": "mssm", "vary": {"A": {"values": [3]}}}),
 ...                os.path.join(d, "t.sqlite"), workers=0)
@@ -23,7 +23,7 @@ import csv
 import os
 
 from qsym.errors import InputError
-from qsym.scan.store import Store
+from qsym.scans.store import Store
 
 __all__ = ["export", "FORMATS", "open_store"]
 

@@ -12,8 +12,8 @@ and a slepton mass, the vertical axis is the ratio ``m_l/m_L`` (or
 is drawn over it.  Other computations get a coloured map of one output.
 
 >>> import tempfile, os
->>> from qsym.scan.spec import parse_spec
->>> from qsym.scan.engine import run_scan
+>>> from qsym.scans.spec import parse_spec
+>>> from qsym.scans.engine import run_scan
 >>> d = tempfile.mkdtemp()
 >>> rep = run_scan(parse_spec({"computation": "mssm", "vary": {"A": {"values": [0, 3]}}}),
 ...                os.path.join(d, "t.sqlite"), workers=0)
@@ -28,7 +28,7 @@ import math
 from fractions import Fraction
 
 from qsym.errors import InputError
-from qsym.scan.export import open_store
+from qsym.scans.export import open_store
 
 __all__ = ["plot", "DEFAULT_OUTPUT"]
 

@@ -25,7 +25,7 @@ ones and the precision::
     fields = ["phi"]
     charges = [1]                 # optional, default all 1
 
-    [options]                     # per computation, see qsym.scan.computations
+    [options]                     # per computation, see qsym.scans.computations
     polish = false
 
 Numbers are read exactly (``0.1`` is ``1/10``): a point is the same number on
@@ -51,7 +51,7 @@ import tomllib
 from fractions import Fraction
 
 from qsym.errors import InputError
-from qsym.scan import designs
+from qsym.scans import designs
 
 __all__ = ["Axis", "ScanSpec", "parse_spec", "load_spec", "DESIGNS", "DEFAULT_DPS"]
 
@@ -233,7 +233,7 @@ def parse_spec(d: dict, store: str | None = None) -> ScanSpec:
     r"""A :class:`ScanSpec` from a TOML-like dict, checked (unknown keys, empty ranges, names).
 
     The computation-specific checks (parameter names, potential) are done by
-    :func:`qsym.scan.computations.check`.
+    :func:`qsym.scans.computations.check`.
 
     .. math:: \text{spec} \mapsto \{x^{(i)}\}_{i=0}^{N-1}
 
@@ -273,7 +273,7 @@ def parse_spec(d: dict, store: str | None = None) -> ScanSpec:
     spec = ScanSpec(comp, axes, design, n, seed, tuple(sorted((k, _text(v, k)) for k, v in fixed.items())),
                     _potential(d.get("potential")), tuple(sorted(options.items())), dps,
                     store if store is not None else d.get("store"))
-    from qsym.scan.computations import check
+    from qsym.scans.computations import check
     check(spec)
     return spec
 

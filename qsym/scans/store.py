@@ -15,7 +15,7 @@ scan recomputes only ``pending`` and ``failed`` points.
 .. math:: \text{todo} = \{ i : \text{status}_i \in \{\text{pending}, \text{failed}\} \}
 
 >>> import tempfile, os
->>> from qsym.scan.spec import parse_spec
+>>> from qsym.scans.spec import parse_spec
 >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": [0, 3]}}})
 >>> st = Store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
 >>> st.prepare(s); st.todo()
@@ -88,7 +88,7 @@ class Store:
     def prepare(self, spec) -> None:
         """Create the tables and a ``pending`` row for every point not yet stored."""
         from qsym import __version__
-        from qsym.scan.computations import COMPUTATIONS
+        from qsym.scans.computations import COMPUTATIONS
         self.check(spec)
         inputs, outputs = list(spec.names), list(COMPUTATIONS[spec.computation].outputs)
         clash = sorted(set(inputs) & set(RESERVED))
@@ -124,7 +124,7 @@ class Store:
         return [(r[0], dict(zip(inputs, r[1:]))) for r in self.db.execute(q, REDO)]
 
     def record(self, idx: int, row: dict) -> None:
-        """Write one point's result (a :func:`qsym.scan.worker.compute` row) and commit."""
+        """Write one point's result (a :func:`qsym.scans.worker.compute` row) and commit."""
         _, outputs = self.columns_cache()
         vals = [row.get("outputs", {}).get(n) for n in outputs]
         sets = ", ".join(f"{_q(n)} = ?" for n in ["status", *outputs, "message", "seconds", "qsym_version",

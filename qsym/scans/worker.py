@@ -8,7 +8,7 @@ error is recorded for that point.
 
 .. math:: (\text{spec}, x_i) \mapsto (\text{status}_i, f(x_i))
 
->>> from qsym.scan.spec import parse_spec
+>>> from qsym.scans.spec import parse_spec
 >>> s = parse_spec({"computation": "mssm", "vary": {"A": {"values": [0]}}})
 >>> row = compute(s.to_json(), 0, {"A": "0"})
 >>> row["status"], row["outputs"]["qball_exists"]
@@ -27,7 +27,7 @@ __all__ = ["compute"]
 
 @functools.lru_cache(maxsize=8)
 def _spec(text: str):
-    from qsym.scan.spec import ScanSpec
+    from qsym.scans.spec import ScanSpec
     return ScanSpec.from_json(text)
 
 
@@ -50,7 +50,7 @@ def compute(spec_json: str, idx: int, point: dict) -> dict:
     row = {"idx": idx, "outputs": {}, "message": None, "version": __version__,
            "worker": f"{socket.gethostname()}:{os.getpid()}"}
     try:
-        from qsym.scan.computations import COMPUTATIONS
+        from qsym.scans.computations import COMPUTATIONS
         spec = _spec(spec_json)
         out, res = COMPUTATIONS[spec.computation].run(spec, dict(point))
         row["outputs"] = out
