@@ -214,7 +214,8 @@ def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-7) -> ChargeMaxRe
 
     .. math:: Q_{\max} = \lim_{\omega\to m} Q(\omega) = \sup_{g_0} Q(g_0)
 
-    ``error`` is relative (quadratic vs. linear extrapolation); status REDUCED (not ``dps`` digits).
+    ``error`` is relative (quadratic vs. linear extrapolation, and vs. the extrapolation without the
+    nearest point); status REDUCED (not ``dps`` digits).
     When the centre value merges with the runaway threshold before omega reaches m (seen for
     small e, e.g. e = 1/10 at g(0) ~ 0.6532, omega ~ 0.90), the g(0) parametrisation ends: then
     ``kind`` says so, status is UNCERTIFIED and ``Q_max`` is only the last charge (a lower bound).
@@ -226,6 +227,10 @@ def charge_max(P: Potential, e, dps: int = 15, tol: float = 1e-7) -> ChargeMaxRe
     qs = [t[2] for t in sorted(pts, key=lambda t: -t[0])]
     monotone = all(b >= a for a, b in zip(qs, qs[1:]))
     (Qx, dQ), (Ex, dE) = _extrapolate(pts, m)
+    if len(pts) >= 4:                      # and against the extrapolation without the nearest point
+        near = sorted(pts, key=lambda t: -t[1])
+        (Qy, _), (Ey, _) = _extrapolate(near[1:], m)
+        dQ, dE = max(dQ, abs(Qx - Qy)), max(dE, abs(Ex - Ey))
     last = min(pts, key=lambda t: t[0])
     if Qx < last[2]:                       # extrapolation from too far: keep the proven lower bound
         Qx, dQ, Ex, dE = mpmath.mpf(last[2]), abs(Qx - last[2]), mpmath.mpf(last[3]), dE
