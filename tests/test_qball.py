@@ -129,3 +129,19 @@ def test_specific_errors():
     assert isinstance(e.value, InputError)
     with pytest.raises(NoQBallError):
         qball(Potential("phi**2/2 - phi**4 + phi**6", ["phi"]), 1, dps=15)
+
+
+def test_qball_in_two_dimensions_obeys_dE_dQ_omega():
+    """D = 2 (one field): the chart solver with the D-dependent asymptotics; dM/dQ = omega by a
+    central difference, the paper's D = 3 formulas marked invalid; several fields refused."""
+    import qsym
+    P = qsym.Potential("phi**2/2 - phi**4 + phi**6", fields="phi")
+    h = mpmath.mpf(1) / 10**4
+    r, rp, rm = (qsym.qball(P, Q, dps=20, dim=2) for Q in ("40", "40.0001", "39.9999"))
+    (s,), (sp_,), (sm,) = r.solutions, rp.solutions, rm.solutions
+    with mpmath.workdps(25):
+        dM = (sp_.mass - sm.mass) / (2 * h)
+        assert abs(dM - s.omega) < 1e-8
+    assert s.error < 1e-15 and not r.thin_wall["valid"] and "D = 3" in r.thick_wall["reason"]
+    with pytest.raises(qsym.InputError):
+        qsym.qball(qsym.Potential("x**2/2 + y**2 - x**3", fields="x,y"), 10, dim=2)

@@ -416,7 +416,7 @@ def _answer(charge, sols, dps, **rest) -> ChargeResult:
                         notes=notes, stats={"branches": len(sols)}, **rest)
 
 
-def qball(P: Potential, Q, dps: int = 20, progress=None) -> ChargeResult:
+def qball(P: Potential, Q, dps: int = 20, progress=None, dim: int = 3) -> ChargeResult:
     r"""Every Q-ball of charge ``Q`` of the potential ``P`` (any number of fields), with the
     thin- and thick-wall comparisons.
 
@@ -435,6 +435,9 @@ def qball(P: Potential, Q, dps: int = 20, progress=None) -> ChargeResult:
         Working precision in decimal digits.
     progress : callable(str) or None
         Receives one line per stage of the multi-field solver.
+    dim : int
+        Space dimensions D >= 2 (one field; the thin- and thick-wall formulas of secs. 2-3
+        are for D = 3 and are marked invalid otherwise).
 
     Examples
     --------
@@ -462,6 +465,8 @@ def qball(P: Potential, Q, dps: int = 20, progress=None) -> ChargeResult:
         raise InputError(f"the charge must be positive, got {Q}")
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
+    if dim != 3:
+        return _qball_in_dim(P, Qr, Qv, dps, dim)
     if len(P.fields) > 1:
         r = qball_multi_charge(P, Qr, dps, progress=progress)
         return _answer(Qr, r["solutions"], dps, window=r["window"], thin_wall=r["thin_wall"],
@@ -471,6 +476,21 @@ def qball(P: Potential, Q, dps: int = 20, progress=None) -> ChargeResult:
     sols = solve_charge_chart(chart, Qv, dps=dps)
     return _answer(Qr, sols, dps, window=win, thin_wall=thin_wall_estimate(P, Qr, dps),
                    thick_wall=thick_wall_estimate(P, Qv, dps), family=fam)
+
+
+def _qball_in_dim(P: Potential, Qr, Qv, dps: int, dim: int) -> ChargeResult:
+    """One field in ``dim`` space dimensions: the chart solver with the D-dependent asymptotics of
+    :func:`qsym.api.atlas.atlas_chart`; the paper's thin/thick-wall formulas are for D = 3."""
+    from qsym.api.atlas import atlas_chart
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        raise InputError(f"dim must be an integer >= 2, got {dim!r}")
+    if len(P.fields) > 1:
+        raise InputError(f"Q-balls of several fields are solved in D = 3 only, got dim = {dim}")
+    chart = atlas_chart(P, dim, dps)
+    sols = solve_charge_chart(chart, Qv, dps=dps)
+    reason = {"valid": False, "reason": f"the formulas of secs. 2-3 are for D = 3 (this is D = {dim})"}
+    return _answer(Qr, sols, dps, window=window_numeric(P, dps + 10), thin_wall=dict(reason),
+                   thick_wall=dict(reason), notes=list(getattr(chart, "notes", [])))
 
 
 def qball_omega(P: Potential, omega, dps: int = 20):

@@ -25,6 +25,7 @@ def add_parser(sub):
     p.add_argument("--gauge-coupling", default=None, metavar="e",
                    help="gauge coupling e >= 0 of a local U(1) (gauged Q-ball, conventions of qsym.symbolic.gauged)")
     p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS - GUARD}, default 20)")
+    p.add_argument("--dim", type=int, default=3, help="space dimensions D >= 2 (one field; default 3)")
     add_json(p)
     return p
 
@@ -53,7 +54,7 @@ def run(args):
     P = potential_from_args(args)
     if getattr(args, "gauge_coupling", None) is not None:
         return _gauged(P, args)
-    res = qball(P, args.charge, dps=args.dps, progress=progress_printer())
+    res = qball(P, args.charge, dps=args.dps, progress=progress_printer(), dim=args.dim)
     sols = res["solutions"]
     best = sols[0]
     d = args.dps
