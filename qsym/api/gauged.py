@@ -267,9 +267,9 @@ def qmax_curve(P: Potential, es, dps: int = 15, tol: float = 1e-4) -> list:
     return rows
 
 
-def local_u1_verdict(dps: int = 15) -> tuple:
+def local_u1_verdict(dps: int = 15, e: str = "1/5") -> tuple:
     r"""Verdict on "in the case of a local symmetry, Q-balls are stable as long as their charge is less
-    than some maximal value" for U = phi^2/2 - phi^3 + phi^4 at e = 1/5: (verdict, evidence LaTeX).
+    than some maximal value" for U = phi^2/2 - phi^3 + phi^4 at gauge coupling ``e`` (text; default 1/5): (verdict, evidence LaTeX).
 
     Computed: the gauged family's end (a double-precision bisection in g(0) to 1e-2 m), Q and
     E/(mQ) on it, the extrapolation of Q to omega = m, and the 1989 thin-wall numbers.
@@ -277,15 +277,15 @@ def local_u1_verdict(dps: int = 15) -> tuple:
     .. math:: Q < Q_{\max} \;\Leftrightarrow\; \exists\ \text{gauged Q-ball}, \qquad E < mQ
     """
     P = Potential("phi**2/2 - phi**3 + phi**4", fields="phi")
-    c = charge_max(P, "1/5", dps=dps, tol=1e-3)
-    tw = thin_wall_numbers(P, "1/5")
+    c = charge_max(P, e, dps=dps, tol=1e-3)
+    tw = thin_wall_numbers(P, e)
     fam = c.stats["family"]
     stable = all(t[3] < t[2] for t in fam)
     bounded = c.stats["monotone"] and c.status != UNCERTIFIED
     worst = max(t[3] / t[2] for t in fam)
     dedq = c.stats["dEdQ_minus_omega"]
     verdict = "confirmed" if (bounded and stable) else "corrected"
-    ev = (rf"$U=\phi^2/2-\phi^3+\phi^4$, $e=1/5$: the gauged family ends at $g(0)\in"
+    ev = (rf"$U=\phi^2/2-\phi^3+\phi^4$, $e={e}$: the gauged family ends at $g(0)\in"
           rf"[{c.g0_end[1]:.4f},{c.g0_end[0]:.4f}]$ where $\omega\to m$; $Q$ grows monotonically along it "
           rf"up to $Q_{{\max}}\approx{float(c.Q_max):.0f}$ (last computed $Q={c.stats['Q_last']:.1f}$ at "
           rf"$\omega={c.stats['omega_last']:.4f}$); no Q-ball of larger charge exists; every computed Q-ball has "
