@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import mpmath
 from mpmath.libmp import MPZ, to_fixed
 
-from qsym.numeric.kernels.relaxed import Relaxed
+from qsym.numeric.kernels.relaxed import Relaxed, kron_mul
 
 _mul = operator.mul
 
@@ -563,31 +563,16 @@ def cauchy(A: Arith, a: list, b: list, n: int) -> list:
 
 
 def kron_cauchy(a: list, b: list, n: int, P: int) -> list:
-    """First n coefficients of the product of two fixed-point series (integers
-    scaled by 2**P), each exactly ``sum a_i b_(k-i) >> P``, by Kronecker
-    substitution: one big-integer product (GMP's subquadratic multiplication)
-    instead of n**2/2 small ones.  Requires n <= len(a), len(b)."""
-    a = [int(v) for v in a[:n]]
-    b = [int(v) for v in b[:n]]
-    ma = max(1, max(abs(v) for v in a).bit_length() + 1)
-    mb = max(1, max(abs(v) for v in b).bit_length() + 1)
-    Ba, Bb = 1 << (ma - 1), 1 << (mb - 1)
-    # offset inputs lie in [0, 2**m); slot values < n 2**(ma+mb) + offsets
-    L = ma + mb + n.bit_length() + 2
-    L = (L + 7) // 8 * 8
-    nb = L // 8
-    X = int.from_bytes(b"".join((v + Ba).to_bytes(nb, "little") for v in a), "little")
-    Z = int.from_bytes(b"".join((v + Bb).to_bytes(nb, "little") for v in b), "little")
-    W = (MPZ(X) * MPZ(Z)) if MPZ is not int else X * Z
-    raw = int(W).to_bytes(2 * n * nb + 8, "little")
-    out = []
-    sa = sb = 0
-    ea, eb, eab = mb - 1, ma - 1, ma + mb - 2
-    fb = int.from_bytes
-    for k in range(n):
-        sa += a[k]
-        sb += b[k]
-        # (a+Ba)(b+Bb)_k = (ab)_k + Bb sum_{i<=k} a_i + Ba sum_{j<=k} b_j + (k+1) Ba Bb
-        v = fb(raw[k * nb:(k + 1) * nb], "little") - (sa << ea) - (sb << eb) - ((k + 1) << eab)
-        out.append(MPZ(v >> P))
-    return out
+    r"""First n coefficients of the product of two fixed-point series (integers scaled by 2**P).
+
+    .. math::  c_k = \Big\lfloor 2^{-P} \sum_{i=0}^{k} a_i b_{k-i} \Big\rfloor, \qquad k < n
+
+    Each exactly, by Kronecker substitution
+    (:func:`qsym.numeric.kernels.relaxed.kron_mul`: one big-integer product,
+    GMP's subquadratic multiplication, instead of n**2/2 small ones).
+    Requires n <= len(a), len(b).
+
+    >>> [int(v) for v in kron_cauchy([4, 2], [4, -6], 2, 2)]   # (1 + x/2)(1 - 3x/2), units 2**-2
+    [4, -4]
+    """
+    return [MPZ(v) >> P for v in kron_mul(a[:n], b[:n])[:n]]
