@@ -310,11 +310,58 @@ class _LazyND:
         return self._fn(*args)
 
 
+class _LazyQuotient:
+    r"""A derivative of order 0, 1 or 2 of ``N/D`` (polynomials) by the quotient rule from the lazy
+    callables of N and D: differentiating a rational function symbolically (the mu^2 of
+    :mod:`qsym.api.mu2`) costs far more than differentiating its numerator and denominator.
+
+    .. math:: \nabla f = \frac{\nabla N - f\nabla D}{D},\quad
+              \nabla\nabla f = \frac{\nabla\nabla N - f\nabla\nabla D - \nabla D\otimes\nabla f
+              - \nabla f\otimes\nabla D}{D}
+
+    >>> a, b = sp.symbols("a b")
+    >>> f = (a**2 + b) / (1 + a**2 + b**2)
+    >>> H = numeric_nd(f, [a, b]).hess(1, 0)
+    >>> exact = sp.hessian(f, (a, b)).subs({a: 1, b: 0})
+    >>> all(abs(float(H[i][j]) - float(exact[i, j])) < 1e-14 for i in range(2) for j in range(2))
+    True
+    """
+
+    __slots__ = ("_parts", "_order")
+
+    def __init__(self, parts, order: int):
+        self._parts, self._order = parts, order
+
+    def __call__(self, *x):
+        (n0, d0), k = self._parts[0], self._order
+        d = d0(*x)
+        f = n0(*x) / d
+        if k == 0:
+            return f
+        gn, gd = (c(*x) for c in self._parts[1])
+        g = [(a - f * b) / d for a, b in zip(gn, gd)]
+        if k == 1:
+            return g
+        hn, hd = (c(*x) for c in self._parts[2])
+        m = len(g)
+        return [[(hn[i][j] - f * hd[i][j] - gd[i] * g[j] - g[i] * gd[j]) / d for j in range(m)]
+                for i in range(m)]
+
+
+def _quotient_parts(expr, vars):
+    """``(N, D)`` when ``expr`` is a ratio of polynomials in ``vars`` with D not constant, else None."""
+    num, den = sp.fraction(expr)
+    if not (den.free_symbols & set(vars)) or not (num.is_polynomial(*vars) and den.is_polynomial(*vars)):
+        return None
+    return num, den
+
+
 def numeric_nd(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericND:
     r"""Make a multi-field potential numeric (all parameters must be set).
 
     The gradient and Hessian are differentiated, and each of the six mpmath /
-    numpy callables lambdified, on its first call.
+    numpy callables lambdified, on its first call.  A ratio of polynomials
+    ``N/D`` is evaluated through N, D and their derivatives (quotient rule).
 
     .. math:: U(\varphi) \mapsto (U,\ \nabla U,\ \nabla\nabla U)
 
@@ -327,8 +374,16 @@ def numeric_nd(expr: sp.Expr, vars: Sequence[sp.Symbol]) -> NumericND:
     extra = expr.free_symbols - set(vars)
     if extra:
         raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
-    src = _NDDerivatives(expr, vars)
-    return NumericND(expr, vars, *[_LazyND(mk, src, k) for mk in (mp_callable, np_callable) for k in range(3)])
+    nd = _quotient_parts(expr, vars)
+    if nd is None:
+        src = _NDDerivatives(expr, vars)
+        return NumericND(expr, vars, *[_LazyND(mk, src, k) for mk in (mp_callable, np_callable) for k in range(3)])
+    srcs = [_NDDerivatives(e, vars) for e in nd]
+    out = []
+    for mk in (mp_callable, np_callable):
+        parts = [tuple(_LazyND(mk, src, k) for src in srcs) for k in range(3)]
+        out += [_LazyQuotient(parts, k) for k in range(3)]
+    return NumericND(expr, vars, *out)
 
 
 def exact_rational(x) -> sp.Rational:

@@ -187,8 +187,9 @@ def _cheb_values(t, n: int, kind: int = 1) -> list:
     [1.0, 0.5, -0.5, -1.0]
     """
     out = [mpmath.mpf(1), kind * t]
+    t2 = 2 * t
     while len(out) < n:
-        out.append(2 * t * out[-1] - out[-2])
+        out.append(t2 * out[-1] - out[-2])
     return out[:n]
 
 
@@ -237,16 +238,24 @@ class EvaporationFamily:
     def _t(self, u):
         return (2 * mpmath.mpf(u) - self.u_lo - self.u_hi) / (self.u_hi - self.u_lo)
 
-    def _eval(self, name, u, deriv=False):
+    def _eval(self, name, u, deriv=False, values=None):
+        """The fit of ``name`` (or its u-derivative) at u; ``values`` = the Chebyshev values at u
+        (``[T_j]``, or ``[U_j]`` with ``deriv``) when the caller already has them."""
         c = self._fit(name)
-        t = self._t(u)
+        if values is None:
+            values = _cheb_values(self._t(u), len(c), 2 if deriv else 1)
         if not deriv:
-            T = _cheb_values(t, len(c), 1)
-            return c[0] / 2 + mpmath.fsum(cj * T[j] for j, cj in enumerate(c) if j) + self._base(name, u)
+            return c[0] / 2 + mpmath.fdot(c[1:], values[1:len(c)]) + self._base(name, u)
         # d T_j/dt = j U_{j-1}(t); dt/du = 2/(u_hi - u_lo)
-        Uv = _cheb_values(t, len(c), 2)
-        return mpmath.fsum(cj * j * Uv[j - 1] for j, cj in enumerate(c) if j) \
+        return mpmath.fdot(self._fit_deriv(name), values[:len(c) - 1]) \
             * 2 / (self.u_hi - self.u_lo) + self._base(name, u, True)
+
+    def _fit_deriv(self, name):
+        """``[j c_j]`` (j >= 1) of :meth:`_fit`: the coefficients of ``sum_j c_j T_j'`` on ``U_{j-1}``."""
+        key = ("d", name)
+        if key not in self._cheb:
+            self._cheb[key] = [j * cj for j, cj in enumerate(self._fit(name)) if j]
+        return self._cheb[key]
 
     def interpolation_error(self, name):
         """Size of the last two Chebyshev coefficients of ``name`` (estimate of the fit error)."""
@@ -295,8 +304,13 @@ class EvaporationFamily:
             tau = Qlo / ((1 - pf) * Glo)
             u_top = self._u_of_Q(Q) if Q < Qhi else mpmath.mpf(self.u_hi)
 
-            def integrand(u):
-                return mpmath.exp(self._eval("Q", u) - self._eval(d, u)) * self._eval("Q", u, True)
+            n = len(self._fit("Q"))
+
+            def integrand(u):     # the Chebyshev values at u computed once for the three fits
+                t = self._t(u)
+                T, Uv = _cheb_values(t, n, 1), _cheb_values(t, n, 2)
+                return mpmath.exp(self._eval("Q", u, values=T) - self._eval(d, u, values=T)) \
+                    * self._eval("Q", u, True, Uv)
             tau += mpmath.quad(integrand, mpmath.linspace(self.u_lo, u_top, 5))
             if Q > Qhi:
                 pt = self.exponents["thin"]

@@ -180,28 +180,15 @@ def _homogeneous_parts(U, fields, signs):
 
 def _kernel_data(psi, u2, u3, u4, c, m0):
     """Kernel of p2 = u2 - m0 c/2 and the rho-bar numerator, or (dim, None, notes)."""
-    n = len(psi)
-    p2 = sp.Add(*[v * sp.Mul(*[x**e for x, e in zip(psi, m)]) for m, v in u2.items()])
-    p2 -= m0 / 2 * sp.Add(*[v * sp.Mul(*[x**e for x, e in zip(psi, m)]) for m, v in c.items()])
-    G = sp.hessian(sp.expand(p2), psi) / 2
-    G = G.applyfunc(sp.nsimplify if any(x.is_Float for x in G) else (lambda z: z))
-    G = G.applyfunc(sp.simplify)
-    rref, pivots = G.rref(simplify=True)
-    rank = len(pivots)
-    kdim = n - rank
+    kdim, basis, note = _kernel_basis(tuple(psi), tuple(u2.items()), tuple(c.items()), m0)
     notes = []
     if kdim == 0:
         return 0, None, notes
-    if rank == 0:     # p2 == 0: every direction is degenerate; rho_bar = 0 iff the cubic is 0
+    if note:
+        return kdim, None, [note]
+    if basis is None:     # p2 == 0: every direction is degenerate; rho_bar = 0 iff the cubic is 0
         return kdim, ({} if not u3 else None), notes
-    B = rref[:rank, :]
-    t = [sp.expand(sum(B[i, j] * psi[j] for j in range(n))) for i in range(rank)]
-    # G = B^T M B with M = (B B^T)^{-1} B G B^T (B B^T)^{-1}
-    BBt_inv = (B * B.T).inv()
-    M = (BBt_inv * B * G * B.T * BBt_inv).applyfunc(sp.simplify)
-    if sp.simplify(B.T * M * B - G) != sp.zeros(n, n):
-        notes.append("could not factor p2 through the kernel")
-        return kdim, None, notes
+    t, M = basis
     p3 = sp.Add(*[v * sp.Mul(*[x**e for x, e in zip(psi, m)]) for m, v in u3.items()])
     if p3 == 0:
         return kdim, {}, notes
@@ -213,6 +200,33 @@ def _kernel_data(psi, u2, u3, u4, c, m0):
     a = sp.Matrix([sp.expand(qq) for qq in quots])
     num = sp.expand((a.T * M.inv() * a)[0, 0])
     return kdim, _poly_dict(num, psi), notes
+
+
+@lru_cache(maxsize=64)
+def _kernel_basis(psi: tuple, u2: tuple, c: tuple, m0):
+    """``(kdim, (t, M) or None, note or None)``: the kernel of ``p2 = u2 - m0 c/2 = t^T M t`` (the
+    quadratic part only: shared by every point of a scan in a cubic or quartic coupling).  No
+    ``(t, M)`` when there is no kernel, when p2 vanishes (rank 0) or when it could not be factored
+    (then ``note`` says so)."""
+    n = len(psi)
+    p2 = sp.Add(*[v * sp.Mul(*[x**e for x, e in zip(psi, m)]) for m, v in u2])
+    p2 -= m0 / 2 * sp.Add(*[v * sp.Mul(*[x**e for x, e in zip(psi, m)]) for m, v in c])
+    G = sp.hessian(sp.expand(p2), psi) / 2
+    G = G.applyfunc(sp.nsimplify if any(x.is_Float for x in G) else (lambda z: z))
+    G = G.applyfunc(sp.simplify)
+    rref, pivots = G.rref(simplify=True)
+    rank = len(pivots)
+    kdim = n - rank
+    if kdim == 0 or rank == 0:
+        return kdim, None, None
+    B = rref[:rank, :]
+    t = [sp.expand(sum(B[i, j] * psi[j] for j in range(n))) for i in range(rank)]
+    # G = B^T M B with M = (B B^T)^{-1} B G B^T (B B^T)^{-1}
+    BBt_inv = (B * B.T).inv()
+    M = (BBt_inv * B * G * B.T * BBt_inv).applyfunc(sp.simplify)
+    if sp.simplify(B.T * M * B - G) != sp.zeros(n, n):
+        return kdim, None, "could not factor p2 through the kernel"
+    return kdim, (tuple(t), sp.ImmutableMatrix(M)), None
 
 
 def ray_data(P, domain: str = "amplitudes") -> RayData:
