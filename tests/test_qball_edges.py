@@ -11,7 +11,6 @@ import functools
 import mpmath
 import pytest
 
-
 from qsym import NoSolutionError, Potential
 from qsym.api.solve import charge_minimum, qball
 
