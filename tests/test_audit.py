@@ -5,6 +5,7 @@ import functools
 import pytest
 
 from qsym.audit.engine import VERDICTS, registry, run_audit
+from qsym.errors import InputError
 
 
 @functools.lru_cache(maxsize=None)
@@ -60,3 +61,19 @@ def test_unchecked_only_with_reason(results):
     for r in results.values():
         if r.verdict == "unchecked":
             assert "not available" in r.evidence or "because" in r.evidence, r
+
+
+def test_parallel_audit_gives_the_same_results_in_the_same_order():
+    """Claims shared between two worker processes (spawned) give the results of one process."""
+    from qsym.audit.engine import SHARED_CACHE, _bins, registry, run_audit
+    ids = ["eq1", "eq2", "eq6", "eq7", "eq8"]
+    strip = lambda rs: [{k: v for k, v in r.as_json().items() if k != "seconds"} for r in rs]  # noqa: E731
+    one, two = run_audit(ids=ids, workers=1), run_audit(ids=ids, workers=2)
+    assert [r.id for r in two] == [c.id for c in registry() if c.id in ids]
+    assert strip(one) == strip(two)
+    # the claims that share cached mu^2 points stay in one process
+    bins = _bins(registry(), 2)
+    for group in SHARED_CACHE:
+        assert sum(any(c.id in group for c in b) for b in bins) == 1
+    with pytest.raises(InputError):
+        run_audit(ids=ids, workers=0)

@@ -38,11 +38,8 @@ def _spherical():
 @claim("sec4-local-u1", "sec. 4 (ref. [10])", "Q-balls of a local $U(1)$ are stable as long as their charge is "
        "below a maximal value.", 4)
 def _local():
-    return _outside(r"deciding it needs the end of the gauged family: qsym solves gauged Q-balls "
-                    r"(\texttt{qsym qball --gauge-coupling}), but for $\varphi^2/2-\varphi^3+\varphi^4$ at "
-                    r"$e = 1/5$ the solved family still continues, with growing $Q$, below the global window of "
-                    r"$\omega$; a continuation of the family to its end (and its fold) is needed before a "
-                    r"maximal charge can be stated or refuted.")
+    from qsym.api.gauged import local_u1_verdict
+    return local_u1_verdict(e="1/2")
 
 
 @claim("sec4-unit-charge", "sec. 4 and footnote 5", "An electrically neutral $SU(2)$-singlet $L = 1$ bead with "

@@ -411,12 +411,99 @@ def _result(c: Claim, verdict: str, evidence_latex: str, correction_latex: str, 
                        plain_text(correction_latex), correction_latex)
 
 
-def run_audit(section: int | None = None, ids=None, progress: Callable | None = None) -> list[ClaimResult]:
+#: rough CPU seconds of the expensive claims on the reference machine; only used to share the claims
+#: between worker processes (anything not listed counts as 0.2 s)
+COST_HINT = {"sec4-local-u1": 6.0, "eq17-dterms": 5.0, "sec2-no-lower-limit": 2.9, "mssm-threshold-nonzero": 2.6,
+             "footnote4": 2.3, "sec4-evaporation": 1.7, "sec4-lbeads": 1.4, "beads-size": 1.2, "eq10": 0.7,
+             "bballs-same": 0.7, "origin-not-local-min": 0.6, "sec2-global": 0.5, "eq14-numeric": 0.5}
+#: claims that read the same cached certified mu^2 points of the toy model: kept in one process
+SHARED_CACHE = ({"eq17-dterms", "mssm-threshold-nonzero", "footnote4", "origin-not-local-min"},)
+#: below this hinted total (s) the claims run in this process (starting a worker costs ~1.5 s)
+PARALLEL_MIN_COST = 8.0
+
+
+def _bins(selected: list, workers: int) -> list:
+    """Share the selected claims between ``workers`` processes (greedy by COST_HINT, groups of
+    SHARED_CACHE kept together)."""
+    units, seen = [], set()
+    for group in SHARED_CACHE:
+        members = [c for c in selected if c.id in group]
+        if members:
+            units.append(members)
+            seen |= {c.id for c in members}
+    units += [[c] for c in selected if c.id not in seen]
+    cost = lambda u: sum(COST_HINT.get(c.id, 0.2) for c in u)  # noqa: E731
+    bins = [[] for _ in range(workers)]
+    for u in sorted(units, key=cost, reverse=True):
+        min(bins, key=lambda b: sum(cost([c]) for c in b)).extend(u)
+    return [b for b in bins if b]
+
+
+def _check_one(c: Claim) -> ClaimResult:
+    t0 = time.perf_counter()
+    try:
+        res = c.check()
+        verdict, evidence = res[0], res[1]
+        correction = res[2] if len(res) > 2 else ""
+        if verdict not in VERDICTS:
+            verdict, evidence, correction = ("unchecked", "check returned invalid verdict "
+                                             + tex_text(repr(verdict)), "")
+    except Exception as exc:  # noqa: BLE001 - a failing check must be visible, not fatal
+        verdict, correction = "unchecked", ""
+        evidence = "check raised " + tex_text(f"{type(exc).__name__}: {exc}")
+    return _result(c, verdict, evidence, correction, time.perf_counter() - t0)
+
+
+def _check_ids(ids: list) -> list:
+    """Worker process: run the claims ``ids`` (the registry is rebuilt by importing the claim modules)."""
+    by_id = {c.id: c for c in registry()}
+    return [_check_one(by_id[i]) for i in ids]
+
+
+def _workers(workers, selected) -> int:
+    import os
+    if workers is None:
+        env = os.environ.get("QSYM_AUDIT_WORKERS")
+        workers = int(env) if env and env.isdigit() else min(2, os.cpu_count() or 1)
+        if sum(COST_HINT.get(c.id, 0.2) for c in selected) < PARALLEL_MIN_COST:
+            workers = 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        from qsym.errors import InputError
+        raise InputError(f"workers must be a positive integer, got {workers!r}")
+    return workers
+
+
+def _run_parallel(selected: list, workers: int, progress) -> list:
+    """The first bin runs here, the others in spawned worker processes at the same time."""
+    import concurrent.futures
+    import multiprocessing
+    bins = _bins(selected, workers)
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(len(bins) - 1, mp_context=ctx) as pool:
+        futures = [pool.submit(_check_ids, [c.id for c in b]) for b in bins[1:]]
+        done = []
+        for c in bins[0]:
+            if progress:
+                progress(c)
+            done.append(_check_one(c))
+        for b, f in zip(bins[1:], futures):
+            for c in b:
+                if progress:
+                    progress(c)
+            done += f.result()
+    order = {c.id: k for k, c in enumerate(selected)}
+    return sorted(done, key=lambda r: order[r.id])
+
+
+def run_audit(section: int | None = None, ids=None, progress: Callable | None = None,
+              workers: int | None = None) -> list[ClaimResult]:
     r"""Run the checks and return their results (nothing is printed).
 
     ``section`` (1-4) and ``ids`` (claim ids) select claims; an unknown section
     or id is an :class:`~qsym.errors.InputError`, never a silently empty list.
-    ``progress(claim)`` is called before each check.  Each claim of the paper is
+    ``progress(claim)`` is called before each check.  ``workers`` processes share the claims
+    (default: one per core, at most 2, when the selection is expensive; ``$QSYM_AUDIT_WORKERS``);
+    the results and their order do not depend on it.  Each claim of the paper is
     re-derived (SymPy) or recomputed (numerics) and compared with the printed
     statement, e.g. the charge of sec. 1,
 
@@ -443,24 +530,14 @@ def run_audit(section: int | None = None, ids=None, progress: Callable | None = 
                              "(qsym verify --json lists the ids)")
         if section is not None and not any(c.id in ids and c.section == section for c in claims):
             raise InputError(f"none of the claim ids {', '.join(ids)} is in section {section}")
+    selected = [c for c in claims if (section is None or c.section == section)
+                and (ids is None or c.id in ids)]
+    n = _workers(workers, selected)
+    if n > 1 and len(selected) > 1:
+        return _run_parallel(selected, n, progress)
     out = []
-    for c in claims:
-        if section is not None and c.section != section:
-            continue
-        if ids is not None and c.id not in ids:
-            continue
+    for c in selected:
         if progress:
             progress(c)
-        t0 = time.perf_counter()
-        try:
-            res = c.check()
-            verdict, evidence = res[0], res[1]
-            correction = res[2] if len(res) > 2 else ""
-            if verdict not in VERDICTS:
-                verdict, evidence, correction = ("unchecked", "check returned invalid verdict "
-                                                 + tex_text(repr(verdict)), "")
-        except Exception as exc:  # noqa: BLE001 - a failing check must be visible, not fatal
-            verdict, correction = "unchecked", ""
-            evidence = "check raised " + tex_text(f"{type(exc).__name__}: {exc}")
-        out.append(_result(c, verdict, evidence, correction, time.perf_counter() - t0))
+        out.append(_check_one(c))
     return out

@@ -21,6 +21,8 @@ def add_parser(sub):
                        description="Check every registered equation and claim of hep-ph/9704273.")
     p.add_argument("--section", type=int, default=None, help="only this section (1-4)")
     p.add_argument("--id", action="append", default=None, help="only this claim id (repeatable)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes sharing the claims (default: one per core, at most 2; $QSYM_AUDIT_WORKERS)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--latex", action="store_true",
                    help="print paste-ready LaTeX of the audit (its preamble lines as %% comments first)")
@@ -49,7 +51,8 @@ def run(args):
     def progress(c):
         count[0] += 1
         printer(f"[{count[0]}/{total}] checking {c.id}")
-    results = run_audit(section=args.section, ids=args.id, progress=progress if printer else None)
+    results = run_audit(section=args.section, ids=args.id, progress=progress if printer else None,
+                        workers=args.workers)
     failed = [r for r in results if r.verdict == "unchecked" and r.evidence.startswith("check raised")]
     payload = {"claims": [{k: v for k, v in r.as_json().items()} for r in results]}
     if failed:
