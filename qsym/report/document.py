@@ -310,11 +310,58 @@ def build_report(section: int | None = None, progress: Callable | None = None,
         body = _numbers(out_dir, say, s_psi)
         if body:
             parts.append(body)
+    if section is None and out_dir is not None:
+        say("beyond the paper: stability atlas, gauged Q_max(e)")
+        parts.append(_beyond(out_dir, say))
     parts.append(audit_section(results))
     parts.append(r"\end{document}")
     payload = {"qsym_version": __version__, "paper": "hep-ph/9704273",
                "claims": [r.as_json() for r in results]}
     return "\n\n".join(parts) + "\n", payload
+
+
+#: the atlas potential of the report (a family with Q_min and Q_s) and its number of points
+ATLAS_POTENTIAL = "phi**2/2 - phi**4 + phi**6"
+ATLAS_POINTS = 40
+#: gauge couplings of the Q_max(e) figure (each costs a few seconds: the family is followed to omega = m)
+QMAX_COUPLINGS = ("1/2", "3/10")
+
+
+def _beyond(out_dir: Path, say) -> str:
+    """Two results the paper only states: the stability atlas of a one-field family, and the maximal
+    charge of gauged Q-balls (sec. 4, ref. [10]) against the coupling."""
+    from qsym.api.atlas import atlas
+    from qsym.api.gauged import qmax_curve
+    from qsym.report.atlas_figure import figure_atlas
+    from qsym.report.gauged_figure import figure_qmax
+    from qsym.symbolic.potential import Potential
+
+    say("  atlas")
+    a = atlas(Potential(ATLAS_POTENTIAL, ["phi"]), points=ATLAS_POINTS)
+    figure_atlas(out_dir / "atlas.pdf", a)
+    say("  gauged Q_max(e)")
+    rows = qmax_curve(Potential("phi**2/2 - phi**3 + phi**4", ["phi"]), QMAX_COUPLINGS, tol=1e-3)
+    figure_qmax(out_dir / "qmax.pdf", rows)
+    qmin, qs = float(a.Q_min), float(a.Q_s)
+    table = " ".join(rf"$e = {r['e']:g}$: $Q_{{\max}} = {r['Q_max']:.1f}$ (thin wall: ${r['Q_end_thin']:.0f}$);"
+                     for r in rows)
+    return "\n\n".join([
+        r"\section{Beyond the paper}\label{sec:beyond}",
+        (r"\emph{Stability atlas.} For $U = \varphi^2/2 - \varphi^4 + \varphi^6$ every Q-ball of the family is "
+         r"computed across the $\omega$ window (figure~\ref{fig:atlas}): the minimal charge is "
+         rf"$Q_{{\min}} = {qmin:.10f}$, and above $Q_s = {qs:.8f}$ the Q-balls are lighter than $Q$ free "
+         r"quanta; the branch with $dQ/d\omega > 0$ is classically unstable."),
+        r"\begin{figure}[H]\centering\includegraphics[width=0.75\textwidth]{atlas.pdf}"
+        r"\caption{$M_Q/(Qm)$ against $Q$ for $U = \varphi^2/2 - \varphi^4 + \varphi^6$: stable (blue), "
+        r"metastable (orange) and classically unstable (dashed red) branches, $Q_{\min}$ and $Q_s$.}"
+        r"\label{fig:atlas}\end{figure}",
+        (r"\emph{Gauged Q-balls (sec.~4, ref.~[10]).} With a local $U(1)$ of coupling $e$ the family of "
+         r"$U = \varphi^2/2 - \varphi^3 + \varphi^4$ ends where $\omega \to m$, at a maximal charge "
+         rf"(figure~\ref{{fig:qmax}}): {table} the 1989 thin-wall bound $E = mQ$ lies beyond the end."),
+        r"\begin{figure}[H]\centering\includegraphics[width=0.6\textwidth]{qmax.pdf}"
+        r"\caption{Maximal charge of gauged Q-balls against $e$, with the thin-wall end and the 1989 "
+        r"estimate.}\label{fig:qmax}\end{figure}",
+    ])
 
 
 def compile_pdf(tex_path: Path, timeout: float = 120.0, max_runs: int = 4) -> tuple[bool, str]:
@@ -344,7 +391,7 @@ def compile_pdf(tex_path: Path, timeout: float = 120.0, max_runs: int = 4) -> tu
 
 #: files a report run writes into its output directory (all of them replaced, or removed when stale)
 REPORT_FILES = ("report.tex", "report.pdf", "report.aux", "report.log", "report.out", "report.toc",
-                "claims.json", "mass_curve.pdf", "profiles.pdf")
+                "claims.json", "mass_curve.pdf", "profiles.pdf", "atlas.pdf", "qmax.pdf")
 
 
 def write_report(out_dir, section: int | None = None, progress: Callable | None = None,
