@@ -292,3 +292,33 @@ def test_relaxed_products_are_exact():
     for k in range(200):
         assert ra.coef(k) == sum(a[i] * b[k - i] for i in range(k + 1))
         assert rs.coef(k) == sum(a[i] * a[k - i] for i in range(k + 1))
+
+
+def test_recorded_shot_first_order_correction():
+    # the recorded shot runs at x with x good to ~0.87 of the digits; T, V, int psi^2, the tail
+    # and the profile are corrected by its own Newton step dx (S stationary with the kappa-psi tail)
+    num = _num(PSI)
+    a, b = solve_bounce(num, dps=80), solve_bounce(num, dps=110)
+    tol = mpmath.mpf(10) ** -78
+    for name in ("action", "action_virial", "kinetic", "potential", "charge_integral", "phi0"):
+        assert _rel(getattr(a, name), getattr(b, name)) < tol, name
+    assert a.error < mpmath.mpf(10) ** -80 and a.profile_error < mpmath.mpf(10) ** -60
+    with mpmath.workdps(80):
+        for r in (0, 3, 10, a.R_match * 0.99, a.R_match * 1.5):
+            assert abs(a.profile(r) - b.profile(r)) <= a.profile_error + b.profile_error
+
+
+def test_sensitivities_match_finite_differences():
+    # dT/dx, dV/dx, d(int psi^2)/dx of the recorded shot (reduced precision, block exponents)
+    from qsym.numeric.bounce1d.problem import PolyPotential, _Problem
+    from qsym.numeric.bounce1d.shoot import _shoot
+    from qsym.numeric.bounce1d.side import _Side
+    side = _Side(_Problem(PolyPotential([0, 0, "1/2", -1]), 3, None, None), 1, 200)
+    x, eps = mpmath.mpf("1.3972276514808397"), mpmath.mpf(10) ** -20
+    with mpmath.workprec(260):
+        q = [_shoot(side, x + t, -40, quad=True, newton=False) for t in (0, eps, -eps)]
+        for k, dk in (("T", "dT"), ("V", "dV"), ("Q", "dQ")):
+            # the shots stop at the same radius only if their step sequences agree
+            assert q[1].R == q[2].R == q[0].R
+            fd = (side.A.to_mpf(q[1].quad[k]) - side.A.to_mpf(q[2].quad[k])) / (2 * eps)
+            assert abs(fd - side.A.to_mpf(q[0].quad[dk])) < 1e-15 * (1 + abs(fd)), k

@@ -16,7 +16,7 @@ from typing import Callable
 import mpmath
 
 from qsym.errors import InputError
-from qsym.numeric.bounce1d.shoot import _Shot
+from qsym.numeric.bounce1d.shoot import _Shot, second_order, sensitivity_bits
 from qsym.numeric.bounce1d.side import _Side
 from qsym.numeric.kernels import tails
 from qsym.results import CONVERGED, REDUCED, Result, latex_pm, latex_rows as _latex_rows, number_text
@@ -84,24 +84,34 @@ class BounceResult(Result):
 
 
 def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps, tol):
-    """Assemble a BounceResult from the final (quadrature) shot (status against ``tol``)."""
+    r"""Assemble a BounceResult from the final (quadrature) shot (status against ``tol``).
+
+    The shot ran at ``x``; the result is that of ``x + dx`` (the last Newton correction)
+    to first order: ``T``, ``V``, ``int psi^2`` plus ``dx`` times their x-derivatives, the
+    tail matched with the slope ``kappa psi`` at the corrected amplitude
+    ``psi(R) + dx y(R)``, the profile ``psi + dx y``.  With that tail ``S = T + V`` is
+    stationary in x, so the remainder is second order (:func:`shoot.second_order`).
+
+    .. math::  \frac{dS}{dx} = R^{d-1}\, y(R)\,\big(\psi'(R) - \kappa \psi(R)\big) = 0 \text{ at the bounce}
+    """
     A = side.A
     d = side.d
     prec = side.prec
     with mpmath.workprec(prec):
         R = A.to_mpf(sh.R)
-        pR, dpR = A.to_mpf(sh.p) + sh.shift, A.to_mpf(sh.dp)
+        pR = A.to_mpf(sh.p) + sh.shift
+        yR = A.to_mpf(sh.y)
         q = {k: A.to_mpf(v) for k, v in sh.quad.items()}
-        tl = tails.tail_integrals(d, R, pR, dpR)
+        tl = tails.tail_integrals(d, R, pR + dx * yR)
         Aamp = tl["A"]
-        T = q["T"] + tl["T"]
-        V = q["V"] + tl["V"]
-        Q2 = q["Q"] + tl["Q"]
+        T = q["T"] + dx * q["dT"] + tl["T"]
+        V = q["V"] + dx * q["dV"] + tl["V"]
+        Q2 = q["Q"] + dx * q["dQ"] + tl["Q"]
         r1 = sh.r_start
         if r1:
             # interior of a thin-wall bubble, psi = psi_t - delta Lambda(r), in closed form
             mu, pt = side.mu, side.psi_t
-            delta = mpmath.exp(x)
+            delta = mpmath.exp(x + dx)
             lam, dlam = side.lam(r1)
             IL2 = tails.regular_sq_integral(d, mu, r1)
             vol = r1 ** d / d
@@ -110,16 +120,26 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps, tol):
             Q2 += pt ** 2 * vol - 2 * pt * delta * r1 ** (d - 1) * dlam / mu ** 2 + delta ** 2 * IL2
         S = T + V
         Sv = 2 * T / d
-        dS = q["dT"] + q["dV"]
-        e_vir = abs(S - Sv) / abs(S)
-        e_x = abs(dS * dx) / abs(S)
-        e_tail = side.c3 * abs(pR) ** 3 * R ** (d - 1) / abs(S)
         P = side.P if side.P else 53
+        e_vir = abs(S - Sv) / abs(S)
+        # second-order remainder of the corrections, and the reduced precision
+        # (sensitivity_bits) of the derivatives they use
+        Pr = sensitivity_bits(P) if side.P else P
+        e_der = (abs(q["dT"]) + abs(q["dV"]) + abs(q["dQ"])) * abs(dx) * mpmath.mpf(2) ** (16 - Pr)
+        e_x = (second_order(side, sh, dx) + e_der) / abs(S)
+        e_tail = side.c3 * abs(pR) ** 3 * R ** (d - 1) / abs(S)
         # rounding: a few units of 2**-P per step, relative to O(1) integrals
         e_round = 4 * mpmath.mpf(sh.steps) * mpmath.mpf(2) ** (-P)
-        # profile: the residual Newton correction times the variation, largest
-        # at R (growing mode), plus rounding; absolute, in units of phi_e
-        prof_err = abs(dx) * max(abs(A.to_mpf(sh.y)), 1) + mpmath.mpf(2) ** (-P) * sh.steps
+        # profile: psi + dx y, second order in dx (growing mode, largest at R), the
+        # reduced precision of y, plus rounding; absolute, in units of phi_e
+        ydx = abs(dx) * max(abs(yR), 1)
+        # (beyond R: the linear tail, relative error ~ c3 psi(R) from the neglected cubic)
+        prof_err = ydx ** 2 + ydx * mpmath.mpf(2) ** (16 - Pr) + mpmath.mpf(2) ** (-P) * sh.steps \
+            + 2 * side.c3 * pR ** 2
+        if not side.P:
+            # floats: dx itself is rounding noise, amplified through the wall like the
+            # growing mode (measured: the correction does not reduce it); first order
+            prof_err += ydx
         # the returned numbers are rounded to dps digits (or to float64)
         e_repr = mpmath.mpf(2) ** (1 - (mpmath.libmp.dps_to_prec(dps) if dps else 53))
         err = e_vir + e_x + e_tail + e_round + e_repr
@@ -130,7 +150,7 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps, tol):
                    Q=omega * ps ** 2 * m ** (-d) * Q2, err=err,
                    phi0=ps * side.psi0(x + dx), R=R / m,
                    perr=abs(ps) * (prof_err + e_repr * abs(side.psi0(x + dx))))
-    prof, dprof = _make_profile(side, sh, Aamp, dps)
+    prof, dprof = _make_profile(side, sh, Aamp, dps, dx)
     if dps is None:
         conv = float
     else:
@@ -145,8 +165,8 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps, tol):
         iterations=counts, status=CONVERGED if out["err"] <= tol else REDUCED, profile=prof, dprofile=dprof)
 
 
-def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
-    """phi(r) and phi'(r) in physical units from the recorded Taylor steps."""
+def _make_profile(side: _Side, sh: _Shot, Aamp, dps, dx=0):
+    """phi(r) and phi'(r) in physical units from the recorded Taylor steps (corrected by ``dx y``)."""
     A = side.A
     steps = sh.store
     prec = side.prec
@@ -180,7 +200,10 @@ def _make_profile(side: _Side, sh: _Shot, Aamp, dps):
                 s = (r - starts[i]) / hs[i]
                 cs = coeffs.get(i)
                 if cs is None:
-                    cs = coeffs[i] = [A.to_mpf(c) for c in st.b]
+                    cs = [A.to_mpf(c) for c in st.b]
+                    if st.Y is not None and dx:
+                        cs = [c + dx * A.to_mpf(v) for c, v in zip(cs, st.Y)]
+                    coeffs[i] = cs
                 if deriv:
                     v = mpmath.polyval([k * cs[k] for k in range(len(cs) - 1, 0, -1)], s) / hs[i]
                 else:

@@ -36,6 +36,9 @@ DEVIATION_FRACTION = 0.5
 DEVIATION_FRACTION_FINAL = 1e-2
 #: largest tail step (units of 1/m) of the recorded shot
 TAIL_STEP = 1.0
+#: fraction of the working bits of the x-derivatives of T, V, int psi^2 (recorded shot;
+#: they multiply a Newton correction below 10**(-0.87 target), solver.PREFINAL_FRACTION)
+SENS_FRACTION = 0.25
 #: safety cap on Taylor steps in one shot
 MAX_STEPS = 200000
 
@@ -88,7 +91,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     stop = _Stop(side, tol_final_log2, newton, newton_trust,
                  DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION)
     M = side.model_shifted if shift else side.model
-    acc = [0] * 5  # T, V, int psi^2, dT/dx, dV/dx
+    acc = [0] * 6  # T, V, int psi^2, dT/dx, dV/dx, d(int psi^2)/dx
     binom = [math.comb(d - 1, j) for j in range(d)]
     # work of one step: the Cauchy products of order N (big integers: ~N^2 limb
     # products of P bits; floats: interpreter overhead ~N^2 / 8)
@@ -115,7 +118,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
         if var:
             yn, dyv = tay.horner(A, Y, s)
         if quad:
-            store.append(Step(r0, h, s, b, shift))
+            store.append(Step(r0, h, s, b, shift, Y))
             bs = [b[0] + shift] + b[1:] if shift else b
             q = _step_integrals(A, d, binom, r0, h, s, bs, Y, c, F, N, powers, (pn, dv))
             acc = [a + v for a, v in zip(acc, q)]
@@ -130,7 +133,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             M = side.model
         if stop.check(A, r0, p, dp, y, dy, h, shift):
             break
-    qd = dict(zip(("T", "V", "Q", "dT", "dV"), acc)) if quad else None
+    qd = dict(zip(("T", "V", "Q", "dT", "dV", "dQ"), acc)) if quad else None
     return _Shot(stop.reason, stop.reached, r0, p, dp, y, dy, steps, stop.min_psi, store, qd,
                  r_start, shift, stop.energy)
 
@@ -268,13 +271,13 @@ def _step_integrals(A: Arith, d, binom, r0, h, s, b, Y, c, F, N, powers=None, en
             return float(np.dot(ser, s ** kk / kk))
 
         return (integ(np.convolve(D, D), N) / (2 * h), h * integ(U_, N), h * integ(np.convolve(b_, b_), N),
-                integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)))
+                integ(np.convolve(D, DY), N) / h, h * integ(np.convolve(F_, Y_), len(F_)),
+                2 * h * integ(np.convolve(b_, Y_), N))
     if powers is not None and not powers["e"]:
         main = _step_integrals_by_parts(A, W, h, s, b, c, powers, end, N)
     else:
         main = _step_integrals_products(A, W, h, s, b, c, F, N)
-    dT, dV = _step_sensitivities(A, d, binom, r0, h, s, b, Y, c, F, N)
-    return main + (dT, dV)
+    return main + _step_sensitivities(A, W, h, s, b, Y, F, N)
 
 
 def _step_integrals_by_parts(A: Arith, W, h, s, b, c, powers, end, N):
@@ -301,28 +304,85 @@ def _step_integrals_products(A: Arith, W, h, s, b, c, F, N):
             A.mul(h, tay.integrate_series(A, tay.cauchy(A, PP, W, N), s)))
 
 
-def _step_sensitivities(A: Arith, d, binom, r0, h, s, b, Y, c, F, N):
-    """dT/dx and dV/dx of one fixed-point step, in floats from the rounded series."""
-    # dT/dx, dV/dx only enter the error estimate: a few digits suffice, so
-    # they are computed in floats from the rounded series
-    # (y grows like exp(r): at high precision the shot runs far enough for it
-    # to leave the float range, so y is scaled by 2**-ey and the result back)
-    Af = Arith(None)
-    fl = [A.to_float(v) for v in (h, s, r0)]
-    ey = max((A.log2abs(v) for v in Y if v), default=0)
-    ey = int(ey) - 8 if ey > 512 else 0
-    Ys = [A.to_float(v >> ey) for v in Y] if ey else [A.to_float(v) for v in Y]
-    dT, dV = _step_integrals(Af, d, binom, fl[2], fl[0], fl[1],
-                             [A.to_float(v) for v in b], Ys,
-                             [A.to_float(v) for v in c[:2]], [A.to_float(v) for v in F], N)[3:]
-    if ey:
-        return A.from_mpf(mpmath.ldexp(_clip(dT), ey)), A.from_mpf(mpmath.ldexp(_clip(dV), ey))
-    return A.from_float(_clip(dT)), A.from_float(_clip(dV))
+def sensitivity_bits(P: int) -> int:
+    """Bits of the x-derivatives of the recorded shot's integrals (fixed point, ``P`` bits).
+
+    They multiply the last Newton correction, below ``10**(-PREFINAL_FRACTION target)``:
+    ``SENS_FRACTION`` of the bits leave a margin of about twice the digits needed.
+    """
+    return min(P, int(P * SENS_FRACTION) + 48)
 
 
-def _clip(v: float) -> float:
-    """A float sensitivity made finite (overflow only inflates the error estimate)."""
-    return math.copysign(1e300, v) if not abs(v) < 1e300 else v
+def _step_sensitivities(A: Arith, W, h, s, b, Y, F, N):
+    r"""dT/dx, dV/dx and d(int psi^2)/dx of one fixed-point step, at reduced precision.
+
+    .. math::  \frac{dT}{dx} = \int \frac{D D_y W}{h} dt, \quad \frac{dV}{dx} = h \int U'(\psi) y W dt,
+               \quad \frac{dQ}{dx} = 2 h \int \psi y W dt
+
+    They multiply the last Newton correction dx (first-order corrections of the
+    recorded shot), which is below 10**(-0.87 target): ``SENS_FRACTION`` of the
+    bits suffice (y itself is known to that many), relative to each series' largest
+    coefficient in the step (block exponents: y grows like ``exp(r)``, psi decays
+    like ``exp(-r)``).  Three Kronecker products.
+    """
+    P = A.P
+    # long tail steps: psi ~ exp(-r) and y ~ exp(r) have coefficients up to
+    # exp(h) times their values, which cancel in the products: those bits on top
+    grow = sum(max(0, _bitlen(v) - _bitlen(v[:1])) for v in (b, Y))
+    Pr = min(P, sensitivity_bits(P) + grow)
+    Ar = Arith(Pr)
+    Yr, ey = _block(Y, Pr)
+    br, eb = _block(b, Pr)
+    Fr, ef = _block(F, Pr)
+    # the products need no more terms than Pr bits (relative) resolve: their terms
+    # decay like the series' (y is zero beyond VAR_FRACTION of the order)
+    n = min(len(Yr), len(br), len(Fr) + 1)
+    while n > 3 and abs(Yr[n - 1]) <= 1 and abs(br[n - 1]) <= 1 and abs(Fr[n - 2]) <= 1:
+        n -= 1
+    Yr, br, Fr = Yr[:n], br[:n + 1], Fr[:n]
+    sh = P - Pr
+    Wr = [v >> sh for v in W]
+    hr, sr = h >> sh, s >> sh
+    D = [k * br[k] for k in range(1, len(br))]
+    DY = [k * Yr[k] for k in range(1, len(Yr))]
+    n = min(len(D), len(DY))
+    dT = Ar.div(tay.integrate_weighted(Ar, tay.kron_cauchy(D, DY, n, Pr), Wr, sr), hr)
+    n = min(len(Fr), len(Yr))
+    dV = Ar.mul(hr, tay.integrate_weighted(Ar, tay.kron_cauchy(Fr, Yr, n, Pr), Wr, sr))
+    n = min(len(br), len(Yr))
+    dQ = 2 * Ar.mul(hr, tay.integrate_weighted(Ar, tay.kron_cauchy(br, Yr, n, Pr), Wr, sr))
+    return tuple(_shift(v, P - Pr - ey - e) for v, e in ((dT, eb), (dV, ef), (dQ, eb)))
+
+
+def _bitlen(v: list) -> int:
+    return int(max(map(abs, v), default=0)).bit_length()
+
+
+def _block(v: list, bits: int):
+    """``(v >> e, e)`` with the largest entry cut to about ``bits`` bits (a block exponent)."""
+    m = _bitlen(v)
+    e = m - bits
+    return [_shift(x, e) for x in v], e
+
+
+def _shift(v, e: int):
+    return v >> e if e >= 0 else v << -e
+
+
+def second_order(side: _Side, sh: _Shot, dx):
+    r"""Bound on the second-order remainder of the first-order corrections in dx (mpf).
+
+    .. math::  R^{d-1}\,\big(y(R)^2 + |y(R)\,(y'(R) - \kappa y(R))|\big)\,dx^2
+
+    (``S`` is stationary in x; ``T``, ``V`` and ``int psi^2`` are corrected to first order,
+    their curvature is dominated by the growing mode at R).
+    """
+    A = side.A
+    with mpmath.workprec(side.prec):
+        R = A.to_mpf(sh.R)
+        y = A.to_mpf(sh.y)
+        dF = A.to_mpf(sh.dy) - side.kappa(R) * y
+        return R ** (side.d - 1) * (y * y + abs(y * dF)) * mpmath.mpf(dx) ** 2
 
 
 def _newton_step(side: _Side, sh: _Shot):

@@ -81,7 +81,7 @@ from qsym.errors import ConvergenceError, InputError
 from qsym.numeric.bounce1d.double import DOUBLE_DIGITS, _double_solve
 from qsym.numeric.bounce1d.problem import MAX_POLY_DEGREE, _Problem
 from qsym.numeric.bounce1d.result import BounceResult, _finish
-from qsym.numeric.bounce1d.shoot import _newton_step, _shoot
+from qsym.numeric.bounce1d.shoot import _newton_step, _shoot, second_order
 from qsym.numeric.bounce1d.side import _Side
 from qsym.numeric.kernels.precision import check_dps
 
@@ -89,18 +89,21 @@ __all__ = ["BounceResult", "solve_bounce", "solve_bounce_double", "MAX_POLY_DEGR
 
 #: extra decimal digits carried beyond the requested ``dps``
 GUARD_DIGITS = 12
-#: the residual Newton correction dx of the recorded shot sits at the rounding floor of x,
-#: and dS/dx there grows like y(R) ~ 10**(0.06 dps) (measured: 1e8 at dps 300, 1e49 at
-#: 1000); the error term |dS/dx dx| needs that many extra digits (beyond GUARD_DIGITS)
-GUARD_PER_DIGIT = 0.06
+#: extra digits per requested digit beyond GUARD_DIGITS.  Was 0.06 while the tail used the
+#: actual slope psi'(R) (dS/dx ~ y(R) ~ 10**(0.06 dps) then multiplied the residual dx);
+#: with the kappa-psi tail S is stationary in x and the remainder is second order
+#: (measured at dps 300: 310 correct digits unrounded at target 312, claimed 1.3e-310)
+GUARD_PER_DIGIT = 0.0
 #: digits gained per high-precision Newton step assumed when planning the
 #: precision ladder (the order is 3/2; the margin makes the planned last
 #: full-precision shot the converged one)
 LADDER_GAIN = 1.4
 #: extra digits of the shot before the recorded one beyond 2/3 of the target
 PREFINAL_MARGIN = 5
-#: fraction of the target digits x must have before the recorded shot
-PREFINAL_FRACTION = 0.8
+#: fraction of the target digits x must have before the recorded shot: its integrals are
+#: corrected to first order in the last Newton step dx, the remainder is ~ R**(d-1) y(R)**2 dx**2
+#: with y(R) ~ 10**(0.35 target), so dx must be below ~10**(-0.85 target)
+PREFINAL_FRACTION = 0.87
 #: the double path raises if its (conservative) relative error estimate exceeds this
 DOUBLE_TOL = 1e-12
 
@@ -121,7 +124,7 @@ def _solve_side_double(prob, sign):
         sh = _shoot(side, x, tol_log2, quad=True)
         counts["newton"] += 1
     dx = float(_newton_step(side, sh))
-    side.x_final = x
+    side.x_final = x + dx
     return side, x, dx, sh, counts
 
 
@@ -136,9 +139,9 @@ def _solve_side_mp(prob, sign, dps):
     counts["mp_newton"] = 0
     prev_final = None
     # precision ladder planned backwards from the target: each Newton step
-    # gains a factor 3/2 in digits (LADDER_GAIN, with margin), so the shot
-    # before the last runs at target/LADDER_GAIN digits and the last
-    # full-precision shot is already the recorded one (quadratures)
+    # gains a factor 3/2 in digits (LADDER_GAIN, with margin); the first
+    # full-precision shot is already the recorded one (quadratures, corrected
+    # to first order in its own Newton step)
     ladder = [float(target)]
     if target > 1.5 * cur_digits + 2:
         # the recorded shot runs to |psi|**3 R**(d-1) ~ 10**-target, where the
@@ -154,9 +157,9 @@ def _solve_side_mp(prob, sign, dps):
         want = ladder.pop(0) if ladder else float(target)
         want = min(target, max(want, min(cur_digits + 2, target)))
         final = want >= target
-        # the recorded shot (with quadratures) once x is expected converged
-        # (x must be converged: the action's error is ~ (dx y(R))**2)
-        quad = final and cur_digits >= target - 2
+        # the recorded shot (with quadratures) once x is good to PREFINAL_FRACTION
+        # (the action's error after the first-order correction is ~ R**(d-1) (dx y(R))**2)
+        quad = final and cur_digits >= PREFINAL_FRACTION * target
         P = _bits(want + 4)
         side = _Side(prob, sign, P)
         tol_log2 = -want * math.log2(10)
@@ -175,9 +178,9 @@ def _solve_side_mp(prob, sign, dps):
                 # converged, or at the rounding floor of x (thin walls: x = ln(delta)
                 # is fixed only to the relative rounding of eta at the start; the
                 # profile is not affected, and dS/dx * dx enters the error estimate)
-                if rel <= mpmath.mpf(10) ** (-target + 2) or (
+                if second_order(side, sh, dx) <= mpmath.mpf(10) ** -target or (
                         prev_final is not None and abs(dx) >= abs(prev_final) / 4):
-                    side.x_final = x
+                    side.x_final = x + dx
                     return side, x, dx, sh, counts
                 prev_final = dx
             x = x + dx

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import operator
+from itertools import repeat
 from dataclasses import dataclass, field
 
 import mpmath
@@ -45,6 +46,7 @@ from mpmath.libmp import MPZ, to_fixed
 from qsym.numeric.kernels.relaxed import Relaxed, kron_mul
 
 _mul = operator.mul
+_add = operator.add
 
 #: fixed-point coefficients below 2**(_NOISE_BITS - P) count as zero
 _NOISE_BITS = 16
@@ -143,6 +145,7 @@ class Step:
     sigma: object   # end of the step in units of h
     b: list         # scaled coefficients (Arith numbers)
     shift: float = 0.0  # the series is of psi - shift
+    Y: list | None = None  # scaled coefficients of y = d psi/dx (first-order profile correction)
 
 
 def taylor_shift_poly(A: Arith, u: list, x0) -> list:
@@ -454,14 +457,24 @@ def step_integrands(A: Arith, b: list, c: list, powers: dict, n: int):
     pw = [[A.one] + [0] * (n - 1)] + [Dj[:n] for Dj in D[1:]]
     pw.append(kron_cauchy(D[JP - 1], D1, n, P) if JP > 2 else kron_cauchy(D1, D1, n, P))
     deg = min(len(c) - 1, len(pw) - 1)
-    U = [sum(c[j] * pw[j][k] for j in range(deg + 1)) >> P for k in range(n)]
+    U = [v >> P for v in _combination(c[:deg + 1], pw, n)]
     p0 = b[0]
-    F = [sum(fc[j] * pw[j][k] for j in range(len(fc))) >> P for k in range(n)]
-    PF = [(p0 * F[k] + sum(fc[j] * pw[j + 1][k] for j in range(len(fc)))) >> P for k in range(n)]
+    F = [v >> P for v in _combination(fc, pw, n)]
+    G = _combination(fc, pw[1:], n)
+    PF = [(p0 * f + g) >> P for f, g in zip(F, G)]
     sq = pw[2]
     PP = [((2 * p0 * D1[k]) >> P) + sq[k] for k in range(n)]
     PP[0] += (p0 * p0) >> P
     return U, PF, PP
+
+
+def _combination(coefs: list, rows: list, n: int) -> list:
+    """``[sum_j coefs[j] rows[j][k] for k < n]`` (exact integers), one C-level pass per row."""
+    acc = [0] * n
+    for cj, row in zip(coefs, rows):
+        if cj:
+            acc = list(map(_add, acc, map(_mul, repeat(cj, n), row[:n])))
+    return acc
 
 
 def radius_factor(A: Arith, b: list, scale_log2: float = 0.0) -> float:
@@ -506,8 +519,8 @@ def integrate_series(A: Arith, q: list, s):
     v = 0
     if A.fixed:
         P = A.P
-        for k in range(len(q) - 1, -1, -1):
-            v = ((v * s) >> P) + q[k] // (k + 1)
+        for t in reversed(list(map(operator.floordiv, q, range(1, len(q) + 1)))):
+            v = ((v * s) >> P) + t
         return (v * s) >> P
     for k in range(len(q) - 1, -1, -1):
         v = v * s + q[k] / (k + 1)
@@ -525,6 +538,15 @@ def integrate_weighted(A: Arith, q: list, W: list, s):
     >>> integrate_weighted(A, [1.0, 2.0], [0.0, 1.0], 1.0)   # int_0^1 t (1 + 2 t) dt
     1.1666666666666665
     """
+    if A.fixed:
+        # fixed point: the product series W q (C-level passes), then one Horner pass
+        P, n = A.P, len(q)
+        r = [0] * (n + len(W) - 1)
+        for j, w in enumerate(W):
+            if w:
+                r[j:j + n] = map(_add, r[j:j + n], map(_mul, repeat(w, n), q))
+        r = [v >> P for v in r]
+        return integrate_series(A, r, s)
     total = 0
     fixed = A.fixed
     P = A.P
