@@ -381,8 +381,13 @@ def second_order(side: _Side, sh: _Shot, dx):
     with mpmath.workprec(side.prec):
         R = A.to_mpf(sh.R)
         y = A.to_mpf(sh.y)
-        dF = A.to_mpf(sh.dy) - side.kappa(R) * y
+        dF = A.to_mpf(sh.dy) - _kappa(side, R) * y
         return R ** (side.d - 1) * (y * y + abs(y * dF)) * mpmath.mpf(dx) ** 2
+
+
+def _kappa(side: _Side, R):
+    """kappa(R) at the side's precision (floats for the double path: no Bessel K for even d)."""
+    return side.kappa(R) if side.P else mpmath.mpf(side.kappa_float(float(R)))
 
 
 def _newton_step(side: _Side, sh: _Shot):
@@ -390,7 +395,7 @@ def _newton_step(side: _Side, sh: _Shot):
     A = side.A
     with mpmath.workprec(side.prec):
         R = A.to_mpf(sh.R)
-        kap = side.kappa(R)
+        kap = _kappa(side, R)
         F = A.to_mpf(sh.dp) - kap * (A.to_mpf(sh.p) + sh.shift)
         dF = A.to_mpf(sh.dy) - kap * A.to_mpf(sh.y)
         if dF == 0:

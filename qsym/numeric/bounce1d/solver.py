@@ -45,16 +45,20 @@ Method (chosen by measurement, see ``benchmarks/bench_bounce.py``):
   the bounce reaches a fraction of the field (beyond, the shot is no longer
   linear in ``x``); convergence is then of order 3/2.
 * High precision: Newton from the double-precision root, each step at the
-  precision its result can have (digits grow by 3/2 per step), until the
-  correction of a full-precision shot is below the tolerance (or at the
-  rounding floor of ``x``, which the error estimate then carries).
+  precision its result can have (digits grow by 3/2 per step), until ``x`` is
+  good to ``PREFINAL_FRACTION`` of the target; the next (first full-precision)
+  shot is the recorded one, corrected to first order in its own Newton step
+  ``dx`` (accepted once the second-order remainder ``R**(d-1) (y(R) dx)**2`` is
+  below the tolerance, or at the rounding floor of ``x``).
 * Integrals: ``T = int phi'^2/2``, ``V = int U`` and ``int phi^2`` over
   ``[0, R]`` exactly from the Taylor series of each step, the interior of a
   thin-wall bubble and the tail beyond ``R`` in closed form (Bessel
-  integrals).  ``S = T + V`` and the Derrick/virial form ``S = (2/d) T`` are
-  returned separately; their difference (first order in any profile error,
-  while ``S`` itself is stationary), the last Newton correction times
-  ``dS/dx``, the neglected cubic tail, a rounding bound and the rounding of
+  integrals), plus ``dx`` times their x-derivatives (reduced precision).  The
+  tail is matched with the slope ``kappa psi``, so ``S = T + V`` is stationary
+  in ``x`` (``dS/dx = R**(d-1) y (psi' - kappa psi)``).  ``S`` and the
+  Derrick/virial form ``S = (2/d) T`` are returned separately; their
+  difference (first order in any profile error), the second-order remainder
+  in ``dx``, the neglected cubic tail, a rounding bound and the rounding of
   the returned number make up the error estimate.
 
 Measured on the 2-core test machine (``benchmarks/bench_bounce.py``): S_psi to

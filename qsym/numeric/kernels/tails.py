@@ -29,6 +29,8 @@ __all__ = ["kappa", "kappa_float", "tail_amplitude", "tail_profile", "tail_integ
 
 #: beyond this argument kappa_float uses the large-argument expansion (even d)
 _ASYMPTOTIC_Z = 200.0
+#: from this argument on kappa_float uses Steed's continued fraction (even d; mpmath below)
+_CF_Z = 2.0
 
 
 def _nu(d: int):
@@ -88,8 +90,40 @@ def kappa_float(d: int, R: float, m: float = 1.0) -> float:
             return (1 + (mu - 1) / (8 * z) + (mu - 1) * (mu - 9) / (128 * z * z)
                     + (mu - 1) * (mu - 9) * (mu - 25) / (3072 * z ** 3))
         return -m * a(m2) / a(m1)
+    if z >= _CF_Z:
+        rho = _k1_over_k0(z)
+        n = 0
+        while n < nu:
+            n += 1
+            rho = 1 / rho + 2 * n / z
+        return -m * rho
     with mpmath.workprec(53):
         return float(kappa(d, mpmath.mpf(z))) * m
+
+
+def _k1_over_k0(x: float) -> float:
+    r"""``K_1(x)/K_0(x)`` in double precision for ``x >= 2`` (Steed's continued fraction).
+
+    .. math::  \frac{K_1(x)}{K_0(x)} = \frac{x + 1/2 - h}{x}
+
+    with ``h`` the continued fraction of Temme's CF2 (Numerical Recipes, ``bessik``, mu = 0).
+
+    >>> abs(_k1_over_k0(3.0) - float(mpmath.besselk(1, 3) / mpmath.besselk(0, 3))) < 1e-15
+    True
+    """
+    b = 2 * (1 + x)
+    dd = 1 / b
+    h = delh = dd
+    a = -0.25
+    for i in range(2, 10000):
+        a -= 2 * (i - 1)
+        b += 2
+        dd = 1 / (b + a * dd)
+        delh = (b * dd - 1) * delh
+        h += delh
+        if abs(delh) < 1e-17 * abs(h):
+            break
+    return (x + 0.5 - 0.25 * h) / x
 
 
 def tail_amplitude(d: int, R, value, m=1):
