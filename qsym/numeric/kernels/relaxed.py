@@ -109,8 +109,12 @@ class Relaxed:
     [3, 5]
     """
 
-    def __init__(self, a: list, b: list, limit: int | None = None, base: int = BASE):
+    def __init__(self, a: list, b: list, limit: int | None = None, base: int = BASE,
+                 tolerance_bits: int | None = None):
         self.a, self.b = a, b
+        # optional: each tile's products only to an absolute error 2**tolerance_bits per
+        # coefficient (operands cut accordingly; not exact then)
+        self.tol = tolerance_bits
         self.square = a is b
         self.base = max(1, int(base))
         self.limit = limit
@@ -121,17 +125,18 @@ class Relaxed:
         """Add the tile a[i0:i0+s] x b[j0:j0+s] (and its mirror) to the accumulator."""
         a, b = self.a, self.b
         A = a[i0:i0 + s]
+        mul = kron_mul if self.tol is None else self._mul_cut
         if self.square:
             if i0 == j0:
-                prod = kron_mul(A, A)
+                prod = mul(A, A)
             else:
-                prod = kron_mul(A, a[j0:j0 + s])
+                prod = mul(A, a[j0:j0 + s])
                 prod = list(map(_add, prod, prod))
         else:
             Bj = b[j0:j0 + s]
-            prod = kron_mul(A, Bj)
+            prod = mul(A, Bj)
             if i0 != j0:
-                prod = list(map(_add, prod, kron_mul(a[j0:j0 + s], b[i0:i0 + s])))
+                prod = list(map(_add, prod, mul(a[j0:j0 + s], b[i0:i0 + s])))
         acc = self.acc
         t0 = i0 + j0
         t1 = t0 + len(prod)
@@ -142,6 +147,30 @@ class Relaxed:
                 t1 = len(acc)
                 prod = prod[:t1 - t0]
         acc[t0:t1] = map(_add, acc[t0:t1], prod)
+
+    def _mul_cut(self, X: list, Y: list) -> list:
+        r"""``kron_mul(X, Y)`` to an absolute error below ``2**tol`` per coefficient.
+
+        .. math::  |X Y - (X \gg t_x)(Y \gg t_y) 2^{t_x + t_y}| \le s (2^{t_x} |Y| + 2^{t_y} |X| + 2^{t_x + t_y})
+
+        (``t_x + t_y <= lim`` needs ``|X| |Y| > 2**lim``; a smaller product is dropped whole)
+
+        Taylor coefficients shrink geometrically, so most of the operands' bits
+        cannot reach the tolerance: they are cut before the multiplication.
+        """
+        mx, my = _maxbits(X), _maxbits(Y)
+        lim = self.tol - len(X).bit_length() - 3
+        if mx + my <= lim:
+            return [0] * (len(X) + len(Y) - 1)
+        tx, ty = max(0, lim - my), max(0, lim - mx)
+        if tx:
+            X = [v >> tx for v in X]
+        if ty:
+            Y = [v >> ty for v in Y]
+        # (a floor shift of a negative number may add a bit)
+        prod = kron_mul(X, Y, bits=max(mx - tx, 0) + max(my - ty, 0) + 2)
+        t = tx + ty
+        return [v << t for v in prod] if t else prod
 
     def _fold(self, t: int):
         """Every tile whose last coefficient has index t (s = 2^p >= base, (t+1) % s == 0)."""

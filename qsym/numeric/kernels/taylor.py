@@ -313,7 +313,9 @@ class _Powers:
         # most of their pairs in big Kronecker multiplications (exact, same sums)
         self.rel = None
         if A.fixed and N >= RELAXED_MIN_ORDER:
-            self.rel = [None, None] + [Relaxed(self.D[j - 1], self.D1, limit=N) for j in range(2, JP)]
+            # (tiles to 2**(P - 8) per coefficient: their sums are shifted by P)
+            self.rel = [None, None] + [Relaxed(self.D[j - 1], self.D1, limit=N, tolerance_bits=self.P - 8)
+                                       for j in range(2, JP)]
 
     def column(self, k: int) -> list:
         """``[(Delta^0)_k, ..., (Delta^(JP-1))_k]`` (needs ``b_k``)."""
