@@ -322,3 +322,26 @@ def test_sensitivities_match_finite_differences():
             assert q[1].R == q[2].R == q[0].R
             fd = (side.A.to_mpf(q[1].quad[k]) - side.A.to_mpf(q[2].quad[k])) / (2 * eps)
             assert abs(fd - side.A.to_mpf(q[0].quad[dk])) < 1e-15 * (1 + abs(fd)), k
+
+
+def test_relaxed_products_with_tolerance():
+    # operands cut to what can reach 2**tol: every coefficient within 2**tol of the exact one,
+    # including blocks whose whole product is below the tolerance and negative floor shifts
+    from qsym.numeric.kernels.relaxed import Relaxed
+    import random
+    rng = random.Random(3)
+    n, P = 300, 1000
+    a = [0] + [rng.randrange(-2**max(1, P - 3 * i), 2**max(1, P - 3 * i)) for i in range(1, n)]
+    grown, exact = [], Relaxed(a, a, limit=n)
+    cut = Relaxed(grown, grown, limit=n, tolerance_bits=P - 8)
+    for k in range(n):
+        grown.append(a[k])
+        assert abs(cut.coef(k) - exact.coef(k)) < 2**(P - 8)
+
+
+def test_kappa_float_even_dimensions():
+    from qsym.numeric.kernels.tails import kappa, kappa_float
+    for d in (2, 4, 6):
+        for z in (0.5, 2.0, 3.7, 40.0, 199.0):
+            ref = float(kappa(d, mpmath.mpf(z)))
+            assert abs(kappa_float(d, z) - ref) <= 1e-15 * abs(ref)
