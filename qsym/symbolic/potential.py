@@ -168,6 +168,7 @@ class Potential:
                 H0.applyfunc(lambda e: bounded_subs(e, vals)))
 
     def _validate(self) -> None:
+        self.U()   # substitutes the values under the size bounds: a huge power is refused here
         u0_at, grad0, H = self._origin_data()
         try:
             u0 = sp.simplify(u0_at())
