@@ -128,3 +128,12 @@ def test_the_checker_sees_every_form():
                                     "qsym.api.solve", "qsym.bridge"}
     finally:
         fake.unlink()
+
+
+def test_no_control_characters_in_sources():
+    """A docstring written through a non-raw string once turned ``\\frac`` into a form feed + "rac"
+    (the LaTeX broke silently); no module may contain control characters other than newline."""
+    for path in MODULES:
+        text = path.read_text()
+        bad = sorted({hex(ord(ch)) for ch in text if ord(ch) < 32 and ch not in "\n"})
+        assert not bad, f"{path.relative_to(ROOT)}: control characters {bad}"

@@ -55,7 +55,7 @@ def thick_wall_law_holds(n: int, dim) -> bool:
     equation must be below the critical (Sobolev) power, ``n - 1 < (D+2)/(D-2)``, for the scaled
     bounce of ``psi^2/2 - psi^n`` to exist in D dimensions (always for D <= 2).
 
-    .. math:: n < rac{2D}{D-2} \quad (D > 2)
+    .. math:: n < \frac{2D}{D-2} \quad (D > 2)
 
     Examples
     --------

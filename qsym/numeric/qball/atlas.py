@@ -155,7 +155,8 @@ def atlas_curve(chart, points: int = 100, dps: int = 15, scan_points: int = CHAR
         ``[{u, omega, charge, mass, error}]``, zeros of ``Q m/|q| - E``, refined;
     ``thick_end`` / ``thin_end``
         measured asymptotic slope of log Q in u, the prediction, the limit of Q;
-    ``failed``, ``notes``.
+    ``failed``, ``notes``
+        chart points whose bounce failed, and what the search could not settle.
 
     .. math:: \frac{dQ}{d\omega} = -2 q^2 \omega\, Q\, \frac{d\log Q}{du}\, \frac{du}{d\Delta},
               \qquad \frac{d^2 M}{dQ^2} = \Big(\frac{dQ}{d\omega}\Big)^{-1}
