@@ -482,8 +482,8 @@ def _qball_in_dim(P: Potential, Qr, Qv, dps: int, dim: int) -> ChargeResult:
     """One field in ``dim`` space dimensions: the chart solver with the D-dependent asymptotics of
     :func:`qsym.api.atlas.atlas_chart`; the paper's thin/thick-wall formulas are for D = 3."""
     from qsym.api.atlas import atlas_chart
-    if isinstance(dim, bool) or not isinstance(dim, int):
-        raise InputError(f"dim must be an integer >= 2, got {dim!r}")
+    if isinstance(dim, bool) or not isinstance(dim, int) or not 2 <= dim <= 10:
+        raise InputError(f"dim must be an integer in [2, 10] (space dimensions of the Q-ball), got {dim!r}")
     if len(P.fields) > 1:
         raise InputError(f"Q-balls of several fields are solved in D = 3 only, got dim = {dim}")
     chart = atlas_chart(P, dim, dps)

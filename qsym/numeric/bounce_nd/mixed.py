@@ -173,17 +173,22 @@ class _MPSystem:
                     fac = (d - 1) * (he / 2) / self.r[g]
                     for k in range(n):
                         F[k, g] = float(mpf((int(d2i[k, e, j - 1]), b2)) + fac * d1[k][j] - c * G[k])
-            for k in range(n):
-                F[k, 0] = float(d1s[0][k][0])
-                for e in range(E - 1):
-                    s = (self.h[e] + self.h[e + 1]) / 4
-                    F[k, (e + 1) * N] = float(s * (2 / self.h[e] * d1s[e][k][N]
-                                                   - 2 / self.h[e + 1] * d1s[e + 1][k][0]))
-            hl = self.h[-1] / 2
-            for j in range(n):
-                F[j, -1] = float(sum(self.O[l][j] * (d1s[-1][l][N] - hl * self.kap[j] * psi[l][-1])
-                                     for l in range(n)))
+            self._boundary_rows(F, d1s, psi, n, E, N)
         return F, d1s
+
+    def _boundary_rows(self, F, d1s, psi, n, E, N):
+        """The rows of F that are not collocation points: psi'(0) = 0, the flux matching at every
+        element interface, and the decaying-tail condition at R (in the mass eigenbasis O)."""
+        for k in range(n):
+            F[k, 0] = float(d1s[0][k][0])
+            for e in range(E - 1):
+                s = (self.h[e] + self.h[e + 1]) / 4
+                F[k, (e + 1) * N] = float(s * (2 / self.h[e] * d1s[e][k][N]
+                                               - 2 / self.h[e + 1] * d1s[e + 1][k][0]))
+        hl = self.h[-1] / 2
+        for j in range(n):
+            F[j, -1] = float(sum(self.O[l][j] * (d1s[-1][l][N] - hl * self.kap[j] * psi[l][-1])
+                                 for l in range(n)))
 
     def to_fixed(self, psi):
         """psi (lists of mpf) as an integer array (n, Np) at scale 2^bits."""
@@ -244,16 +249,7 @@ class _MPSystem:
                     fac = (d - 1) * (he / 2) / self.r[g]
                     for k in range(n):
                         F[k, g] = float(mpmath.fdot(D2[j], segs[k]) + fac * d1[k][j] - c * G[k])
-            for k in range(n):
-                F[k, 0] = float(d1s[0][k][0])
-                for e in range(E - 1):
-                    s = (self.h[e] + self.h[e + 1]) / 4
-                    F[k, (e + 1) * N] = float(s * (2 / self.h[e] * d1s[e][k][N]
-                                                   - 2 / self.h[e + 1] * d1s[e + 1][k][0]))
-            hl = self.h[-1] / 2
-            for j in range(n):
-                F[j, -1] = float(sum(self.O[l][j] * (d1s[-1][l][N] - hl * self.kap[j] * psi[l][-1])
-                                     for l in range(n)))
+            self._boundary_rows(F, d1s, psi, n, E, N)
         return F, d1s
 
     def integrals_of(self, psi):
