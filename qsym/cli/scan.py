@@ -5,7 +5,8 @@ store defaults to ``SPEC.sqlite`` beside the file), the same scan given by
 flags (``NAME=lo:hi:n`` grid, ``lo:hi:n:log`` log grid, ``lo:hi`` for
 sobol/halton, ``v1,v2,...`` explicit values), export a store, or plot it::
 
-    qsym scan SPEC.toml [--store FILE] [--workers N | --scheduler ADDRESS] [--json]
+    qsym scan SPEC.toml [--store FILE] [--workers N | --scheduler ADDRESS] [--point-time-limit S]
+              [--retry-timeouts] [--json]
     qsym scan --computation NAME --vary A=0:3:31 [--vary m_l=0.5:2:11:log] [--fixed k=v ...]
               [--potential TEXT --fields a,b --charges 0,1] [--option k=v ...]
               [--design sobol --points N --seed S] [--dps D] [--store FILE]
@@ -14,7 +15,8 @@ sobol/halton, ``v1,v2,...`` explicit values), export a store, or plot it::
 
 JSON (run): ``store, key, computation, total, computed, reused, counts, seconds, engine``.
 Exit 0 when every point has an answer, 1 when some points failed (re-run to retry
-them), 2 on bad input (nothing is written to the store).
+them) or timed out (``--retry-timeouts`` retries them, with a larger
+``--point-time-limit``), 2 on bad input (nothing is written to the store).
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def add_parser(sub):
                    help="local Dask worker processes (default: one per core; 0: serial, no Dask)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    g.add_argument("--point-time-limit", type=float, default=None, metavar="SECONDS",
+                   help="seconds one point may take (overrides the spec's time_limit, default 3600; 0: none); "
+                        "a point that takes longer is stopped and stored 'timeout'")
+    g.add_argument("--retry-timeouts", action="store_true",
+                   help="recompute the points stored 'timeout' (a re-run keeps them otherwise)")
     s = p.add_argument_group("scan from flags (instead of SPEC)")
     s.add_argument("--computation", default=None, help="mu2 | mssm | mssm_threshold | bounce | qball")
     s.add_argument("--vary", action="append", default=[], metavar="NAME=RANGE",
@@ -142,17 +149,24 @@ def _run_scan(args):
         spec = spec_from_flags(args)
     if args.workers is not None and args.scheduler is not None:
         raise InputError("--workers starts a local cluster; --scheduler uses an existing one: give one of them")
+    if args.point_time_limit is not None:
+        import dataclasses
+        from qsym.scans.spec import _time_limit
+        spec = dataclasses.replace(spec, time_limit=_time_limit(args.point_time_limit))
     if args.time_limit is None and not os.environ.get("QSYM_TIME_LIMIT") and hasattr(signal, "setitimer"):
         signal.setitimer(signal.ITIMER_REAL, 0)     # a scan is resumable: no default wall-time budget
-    rep = run_scan(spec, args.store, workers=args.workers, scheduler=args.scheduler, progress=_progress())
+    rep = run_scan(spec, args.store, workers=args.workers, scheduler=args.scheduler, progress=_progress(),
+                   retry_timeouts=args.retry_timeouts)
     payload = rep.as_json()
-    if rep.counts.get("failed"):
+    if rep.counts.get("failed") or rep.counts.get("timeout"):
         payload["_exit"] = 1
     counts = ", ".join(f"{v} {k}" for k, v in sorted(rep.counts.items()))
     text = (f"scan {rep.key} ({rep.computation}): {rep.total} points, {rep.computed} computed now, "
             f"{rep.reused} already stored; {counts}\nstore: {rep.store}\nengine: {rep.engine}, "
             f"{rep.seconds:.1f} s" + ("\nsome points failed: run the same command again to retry them"
-                                      if rep.counts.get("failed") else ""))
+                                      if rep.counts.get("failed") else "")
+            + ("\nsome points timed out: add --retry-timeouts (and a larger --point-time-limit) to retry them"
+               if rep.counts.get("timeout") else ""))
     return payload, text
 
 

@@ -19,7 +19,8 @@ import pathlib
 __all__ = ["scan"]
 
 
-def scan(spec, store=None, workers: int | None = None, scheduler: str | None = None, progress: bool = False):
+def scan(spec, store=None, workers: int | None = None, scheduler: str | None = None, progress: bool = False,
+         time_limit: float | None = None, retry_timeouts: bool = False):
     r"""Run (or resume) a parameter scan; return its :class:`~qsym.scans.engine.ScanReport`.
 
     Parameters
@@ -35,6 +36,11 @@ def scan(spec, store=None, workers: int | None = None, scheduler: str | None = N
         Address of a running Dask scheduler, e.g. ``"tcp://10.0.0.5:8786"``.
     progress : bool
         A progress bar on stderr.
+    time_limit : float or None
+        Seconds per point (overrides the spec's ``time_limit``; 0: none); a
+        point that takes longer is stopped and stored with status ``timeout``.
+    retry_timeouts : bool
+        Recompute the points stored ``timeout`` (otherwise a re-run keeps them).
 
     Every point's numbers are stored as decimal text of ``dps`` digits; the
     table does not depend on the workers or the order in which points finish.
@@ -59,4 +65,9 @@ def scan(spec, store=None, workers: int | None = None, scheduler: str | None = N
     elif not isinstance(spec, ScanSpec):
         from qsym.errors import InputError
         raise InputError(f"a scan spec is a TOML file, a dict or a ScanSpec, got {type(spec).__name__}")
-    return run_scan(spec, store, workers=workers, scheduler=scheduler, progress=progress)
+    if time_limit is not None:
+        import dataclasses
+        from qsym.scans.spec import _time_limit
+        spec = dataclasses.replace(spec, time_limit=_time_limit(time_limit))
+    return run_scan(spec, store, workers=workers, scheduler=scheduler, progress=progress,
+                    retry_timeouts=retry_timeouts)

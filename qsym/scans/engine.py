@@ -114,7 +114,7 @@ def _on_dask(spec, todo, store, bar, client) -> None:
 
 
 def run_scan(spec, store=None, workers: int | None = None, scheduler: str | None = None,
-             client=None, progress: bool = False) -> ScanReport:
+             client=None, progress: bool = False, retry_timeouts: bool = False) -> ScanReport:
     r"""Compute every point of ``spec`` not yet in the store; return a :class:`ScanReport`.
 
     Parameters
@@ -130,6 +130,9 @@ def run_scan(spec, store=None, workers: int | None = None, scheduler: str | None
         An existing client to use (not closed here).
     progress : bool
         A tqdm bar on stderr (rate, ETA).
+    retry_timeouts : bool
+        Also recompute the points stored ``timeout`` (stopped by the spec's
+        ``time_limit``; raise it first, the scan stays the same).
 
     .. math:: \text{todo} = \{i : \text{status}_i \in \{\text{pending}, \text{failed}\}\}
 
@@ -151,7 +154,7 @@ def run_scan(spec, store=None, workers: int | None = None, scheduler: str | None
         client = own = connect(scheduler)           # unreachable: InputError before the store is touched
     try:
         st.prepare(spec)
-        todo = st.todo()
+        todo = st.todo(("timeout",) if retry_timeouts else ())
         total = sum(st.counts().values())
         n = default_workers() if workers is None else workers
         if client is None and todo and n > 0:

@@ -9,6 +9,8 @@ ones and the precision::
     # points = 256                # sobol / halton only: number of points
     # seed = 1                    # sobol / halton only: reproducible randomisation
     # store = "toy.sqlite"        # default: beside the file, <name>.sqlite
+    # time_limit = 60             # seconds per point (default 3600; 0: none); a point
+                                  # that takes longer is stopped and stored "timeout"
 
     [vary.A]                      # one table per varied parameter
     from = 0
@@ -30,7 +32,8 @@ ones and the precision::
 
 Numbers are read exactly (``0.1`` is ``1/10``): a point is the same number on
 every machine.  The scan's identity (its hash) covers everything but the
-store's file name, so re-running the same file resumes the same scan.
+store's file name and the time limit, so re-running the same file resumes the
+same scan (also with another ``time_limit``).
 
 .. math:: N_{grid} = \prod_k n_k,\qquad N_{sobol} = \text{points}
 
@@ -53,11 +56,14 @@ from fractions import Fraction
 from qsym.errors import InputError
 from qsym.scans import designs
 
-__all__ = ["Axis", "ScanSpec", "parse_spec", "load_spec", "DESIGNS", "DEFAULT_DPS"]
+__all__ = ["Axis", "ScanSpec", "parse_spec", "load_spec", "DESIGNS", "DEFAULT_DPS", "DEFAULT_TIME_LIMIT"]
 
 DESIGNS = ("grid", "sobol", "halton")
 DEFAULT_DPS = 15
-_TOP = {"computation", "dps", "design", "points", "seed", "store", "vary", "fixed", "potential", "options"}
+#: seconds one point may take before it is stopped and stored ``timeout`` (0: no limit)
+DEFAULT_TIME_LIMIT = 3600.0
+_TOP = {"computation", "dps", "design", "points", "seed", "store", "vary", "fixed", "potential", "options",
+        "time_limit"}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -106,11 +112,13 @@ class ScanSpec:
     options: tuple = ()
     dps: int = DEFAULT_DPS
     store: str | None = None
+    time_limit: float = DEFAULT_TIME_LIMIT
 
     def identity(self) -> dict:
-        """Everything that defines the scan's numbers (not the store's name), as plain JSON data."""
+        """Everything that defines the scan's numbers (not the store's name nor the time limit), as JSON data."""
         d = dataclasses.asdict(self)
         d.pop("store")
+        d.pop("time_limit")
         return d
 
     def key(self) -> str:
@@ -229,6 +237,15 @@ def _potential(d):
     return (d["text"], tuple(fields), charges)
 
 
+def _time_limit(v) -> float:
+    """The per-point time limit in seconds (None: the default; 0: none)."""
+    if v is None:
+        return DEFAULT_TIME_LIMIT
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v < float("inf")):
+        raise InputError(f"time_limit must be a number of seconds >= 0 (0: no limit), got {v!r}")
+    return float(v)
+
+
 def parse_spec(d: dict, store: str | None = None) -> ScanSpec:
     r"""A :class:`ScanSpec` from a TOML-like dict, checked (unknown keys, empty ranges, names).
 
@@ -272,7 +289,7 @@ def parse_spec(d: dict, store: str | None = None) -> ScanSpec:
         raise InputError(f"dps must be an integer in 5..1000, got {dps!r}")
     spec = ScanSpec(comp, axes, design, n, seed, tuple(sorted((k, _text(v, k)) for k, v in fixed.items())),
                     _potential(d.get("potential")), tuple(sorted(options.items())), dps,
-                    store if store is not None else d.get("store"))
+                    store if store is not None else d.get("store"), _time_limit(d.get("time_limit")))
     from qsym.scans.computations import check
     check(spec)
     return spec

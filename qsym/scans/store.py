@@ -3,14 +3,15 @@ r"""The results store of a scan: one SQLite file in WAL mode, one row per point.
 Table ``points``: ``idx`` (the point's place in the design), one TEXT column
 per varied parameter (exact text), ``status`` (``pending``, a result status
 ``converged``/``reduced``/``uncertified``, or ``no_solution``, ``bad_input``,
-``failed``), one TEXT column per output (decimal text with the scan's ``dps``
+``failed``, ``timeout``), one TEXT column per output (decimal text with the scan's ``dps``
 digits: bit-identical wherever computed), ``message`` (the error of a point
 that did not give numbers), ``seconds``, ``qsym_version``, ``worker``,
 ``finished_at``.  Table ``meta``: the spec (JSON), its key, the column names.
 
 Each result is committed as it arrives (WAL, ``synchronous=NORMAL``): a
 process killed at any moment loses only the points in flight.  Re-running a
-scan recomputes only ``pending`` and ``failed`` points.
+scan recomputes only ``pending`` and ``failed`` points, and ``timeout`` points
+when asked (``todo(retry=("timeout",))``, ``qsym scan --retry-timeouts``).
 
 .. math:: \text{todo} = \{ i : \text{status}_i \in \{\text{pending}, \text{failed}\} \}
 
@@ -32,13 +33,15 @@ import sqlite3
 
 from qsym.errors import InputError
 
-__all__ = ["Store", "RESERVED", "REDO", "DONE_FAILED"]
+__all__ = ["Store", "RESERVED", "REDO", "DONE_FAILED", "TIMEOUT"]
 
 #: columns every row has besides inputs and outputs
 RESERVED = ("idx", "status", "message", "seconds", "qsym_version", "worker", "finished_at")
 #: statuses that a re-run computes again
 REDO = ("pending", "failed")
 DONE_FAILED = ("no_solution", "bad_input")
+#: a point stopped by the scan's time limit: recomputed only when asked
+TIMEOUT = "timeout"
 
 
 def _q(name: str) -> str:
@@ -116,12 +119,14 @@ class Store:
         m = self.meta()
         return json.loads(m["inputs"]), json.loads(m["outputs"])
 
-    def todo(self) -> list[tuple[int, dict]]:
-        """``(idx, point)`` of every point still to compute (pending or failed), in order."""
+    def todo(self, retry: tuple = ()) -> list[tuple[int, dict]]:
+        """``(idx, point)`` of every point still to compute (pending or failed, and the statuses
+        in ``retry``, e.g. ``("timeout",)``), in order."""
         inputs, _ = self.columns()
+        redo = tuple(REDO) + tuple(retry)
         q = (f"SELECT idx, {', '.join(map(_q, inputs))} FROM points WHERE status IN "
-             f"({', '.join('?' * len(REDO))}) ORDER BY idx")
-        return [(r[0], dict(zip(inputs, r[1:]))) for r in self.db.execute(q, REDO)]
+             f"({', '.join('?' * len(redo))}) ORDER BY idx")
+        return [(r[0], dict(zip(inputs, r[1:]))) for r in self.db.execute(q, redo)]
 
     def record(self, idx: int, row: dict) -> None:
         """Write one point's result (a :func:`qsym.scans.worker.compute` row) and commit."""

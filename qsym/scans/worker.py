@@ -4,7 +4,10 @@ A worker receives the spec as JSON text and the point's parameter values as
 text, rebuilds the spec (cached per process) and the potential (from its
 text), computes, and returns a row: status, outputs (decimal text), message,
 seconds, version, worker.  It never raises for a point's own failure: the
-error is recorded for that point.
+error is recorded for that point.  With a per-point time limit (the spec's
+``time_limit``, default :data:`qsym.scans.spec.DEFAULT_TIME_LIMIT` seconds)
+the point runs in a helper process that is killed when the limit passes
+(:mod:`qsym.scans.runner`): the row is then ``timeout``.
 
 .. math:: (\text{spec}, x_i) \mapsto (\text{status}_i, f(x_i))
 
@@ -22,7 +25,7 @@ import os
 import socket
 import time
 
-__all__ = ["compute"]
+__all__ = ["compute", "compute_here"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -37,11 +40,30 @@ def compute(spec_json: str, idx: int, point: dict) -> dict:
     Status: the result's status (``converged``/``reduced``/``uncertified``), or
     ``no_solution`` / ``bad_input`` (a deterministic answer: not recomputed on
     resume), or ``failed`` (did not converge, budget, or an unexpected error:
-    recomputed on resume).
+    recomputed on resume), or ``timeout`` (the spec's ``time_limit`` passed:
+    recomputed only when asked, ``--retry-timeouts``).
 
     .. math:: \text{row}_i = (\text{status}, f(x_i), t_i)
 
     >>> compute('{"not": "a spec"}', 0, {})["status"]
+    'failed'
+    """
+    try:
+        limit = _spec(spec_json).time_limit
+    except Exception:  # noqa: BLE001 - a spec that does not rebuild: compute_here records why
+        limit = 0
+    if limit:
+        from qsym.scans.runner import run_limited
+        return run_limited(spec_json, idx, point, limit)
+    return compute_here(spec_json, idx, point)
+
+
+def compute_here(spec_json: str, idx: int, point: dict) -> dict:
+    r"""One point computed in this process, without a time limit (see :func:`compute`).
+
+    .. math:: \text{row}_i = (\text{status}, f(x_i), t_i)
+
+    >>> compute_here('{"not": "a spec"}', 0, {})["status"]
     'failed'
     """
     from qsym import __version__
