@@ -31,6 +31,8 @@ class BounceResult(Result):
     ``profile(r)`` and ``dprofile(r)`` evaluate ``phi`` and ``phi'`` at the
     working precision for any ``r >= 0`` (Taylor series inside ``R_match``, the
     asymptotic Bessel form beyond).  ``charge_integral`` is ``int phi^2 d^dx``.
+    ``nodes`` counts the sign changes of the profile (counted on the recorded Taylor steps; the
+    ground-state solver raises ConvergenceError unless it is 0).
     ``iterations`` (also ``stats``) counts the shots of each phase; ``status`` is
     :data:`~qsym.results.CONVERGED` or :data:`~qsym.results.REDUCED` (error above the tolerance).
 
@@ -60,6 +62,8 @@ class BounceResult(Result):
     status: str
     profile: Callable = field(repr=False, compare=False)
     dprofile: Callable = field(repr=False, compare=False)
+    #: sign changes of the profile on (0, inf), counted on the recorded steps (0: the ground state)
+    nodes: int = 0
 
     @property
     def stats(self) -> dict:

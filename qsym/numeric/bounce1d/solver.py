@@ -83,6 +83,7 @@ import mpmath
 
 from qsym.errors import ConvergenceError, InputError
 from qsym.numeric.bounce1d.double import DOUBLE_DIGITS, _double_solve
+from qsym.numeric.bounce1d.nodes import count_sign_changes
 from qsym.numeric.bounce1d.problem import MAX_POLY_DEGREE, _Problem
 from qsym.numeric.bounce1d.result import BounceResult, _finish
 from qsym.numeric.bounce1d.shoot import _newton_step, _shoot, second_order
@@ -198,6 +199,18 @@ def _solve_side_mp(prob, sign, dps):
                            "try a larger dps or report the potential")
 
 
+def _check_ground(side, sh) -> None:
+    r"""The ground state has no node: count the sign changes of the recorded profile
+    (:func:`qsym.numeric.bounce1d.nodes.count_sign_changes`) and refuse anything else.
+
+    .. math::  \#\{r > 0 : \phi(r) = 0\} = 0
+    """
+    found = count_sign_changes(side.A, sh.store or [])
+    if found:
+        raise ConvergenceError(f"the bounce found has {found} node(s), not the ground state; "
+                               "try another dps or use qsym.api.excited for excited states")
+
+
 def _solve(num, dim, dps, sign, progress=None):
     if not hasattr(num, "coeffs") or not hasattr(num, "taylor"):
         raise InputError(f"expected a numeric potential (qsym.bridge.numeric_1d), got "
@@ -213,6 +226,7 @@ def _solve(num, dim, dps, sign, progress=None):
             side, x, dx, sh, counts = _solve_side_mp(prob, s, dps)
         tol = mpmath.mpf(10) ** -dps if dps else DOUBLE_TOL
         res = _finish(prob, side, x, dx, sh, counts, dps, tol)
+        _check_ground(side, sh)
         if not res.error <= REDUCED_FACTOR * tol:
             raise ConvergenceError(f"bounce error estimate {mpmath.nstr(res.error, 3)} exceeds the "
                                    f"tolerance {mpmath.nstr(tol, 3)}; try a larger dps")
