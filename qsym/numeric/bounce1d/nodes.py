@@ -213,6 +213,7 @@ def shoot_nodes(side, x, n: int, tol_final_log2: float, quad: bool = False, newt
         if nd.tail:
             if stop.check(A, r0, p, dp, y, dy, h, shift):
                 reason = stop.reason
+                nd.crossings += reason == "over"    # the (n+1)-th zero, not followed
                 break
             continue
         pf, dpf, rf = A.to_float(p) + shift, A.to_float(dp), A.to_float(r0)
