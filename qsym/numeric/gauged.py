@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import mul
 
 import mpmath
 import numpy as np
@@ -134,6 +135,60 @@ def _integrate(s, t):
     return v * t
 
 
+def _dot(x, y_rev):
+    """sum_i x[i] y_rev[i] (double precision, C loop)."""
+    return sum(map(mul, x, y_rev))
+
+
+def _series_float(r0, st, N, c, q2, e2, integrals: bool):
+    """:func:`_series` in double precision with plain dot products (no exact summation), and without
+    the integrand series when ``integrals`` is False (the under/overshoot classification runs)."""
+    p0, dp0, g0, dg0 = st
+    a = [p0, dp0] + [0.0] * (N - 1)
+    b = [g0, dg0] + [0.0] * (N - 1)
+    deg = len(c) - 1
+    P = [[0.0] * (N + 1) for _ in range(deg + 1)]
+    P[0][0] = 1.0
+    gphi, g2phi, gphi2 = [0.0] * (N + 1), [0.0] * (N + 1), [0.0] * (N + 1)
+    F, H = [0.0] * (N + 1), [0.0] * (N + 1)
+    dc = [j * c[j] for j in range(deg + 1)]
+    for k in range(N + 1):
+        ar = a[k::-1]
+        for j in range(1, deg + 1):
+            P[j][k] = _dot(P[j - 1], ar)
+        gphi[k] = _dot(b, ar)
+        g2phi[k] = _dot(b, gphi[k::-1])
+        gphi2[k] = _dot(gphi, ar)
+        F[k] = sum(dc[j] * P[j - 1][k] for j in range(1, deg + 1)) - q2 * g2phi[k]
+        H[k] = e2 * q2 * gphi2[k]
+        if k + 2 > N:
+            continue
+        if r0 == 0:
+            a[k + 2] = F[k] / ((k + 2) * (k + 3))
+            b[k + 2] = H[k] / ((k + 2) * (k + 3))
+        else:
+            Fm = F[k - 1] if k else 0.0
+            Hm = H[k - 1] if k else 0.0
+            a[k + 2] = (r0 * F[k] + Fm - (k + 1) * (k + 2) * a[k + 1]) / (r0 * (k + 2) * (k + 1))
+            b[k + 2] = (r0 * H[k] + Hm - (k + 1) * (k + 2) * b[k + 1]) / (r0 * (k + 2) * (k + 1))
+    if not integrals:
+        return a, b, None
+    da = [(k + 1) * a[k + 1] for k in range(N)] + [0.0]
+    dphi2 = [_dot(da, da[k::-1]) for k in range(N + 1)]
+    Useries = [sum(c[j] * P[j][k] for j in range(deg + 1)) for k in range(N + 1)]
+    r2a, r2b = r0 * r0, 2 * r0
+
+    def times_r2(s):
+        return [r2a * s[k] + (r2b * s[k - 1] if k >= 1 else 0.0) + (s[k - 2] if k >= 2 else 0.0)
+                for k in range(N + 1)]
+    rho = [q2 * x for x in gphi2]
+    dQ = times_r2(rho)
+    dG = times_r2([dphi2[k] / 2 + Useries[k] for k in range(N + 1)])
+    dK = times_r2([q2 * _dot(b, gphi2[k::-1]) for k in range(N + 1)])
+    dM = times_r2(dQ)
+    return a, b, [dQ, dG, dK, dM]
+
+
 class _Problem:
     def __init__(self, coeffs, q2, e2, m2, mp: bool, dps: int):
         self.mp = mp
@@ -167,8 +222,12 @@ class _Problem:
         r = phi0 * 0
         scale = abs(phi0)
         gscale = abs(g0) + 1
+        need = R is not None or stop_small is not None      # the integrals are read only then
         for _ in range(MAX_STEPS):
-            a, b, d = _series(r, st, self.N, self.c, self.q2, self.e2, self.fsum)
+            if self.mp:
+                a, b, d = _series(r, st, self.N, self.c, self.q2, self.e2, self.fsum)
+            else:
+                a, b, d = _series_float(r, st, self.N, self.c, self.q2, self.e2, need)
             N = self.N
             rho = None
             for s, sc in ((a, scale), (b, gscale)):
@@ -198,7 +257,8 @@ class _Problem:
                 return ("over" if pn < 0 else "under"), r + h, None, None
             gn = _horner(b, h)
             dgn = _horner([(k + 1) * b[k + 1] for k in range(N)], h)
-            I = [I[i] + _integrate(d[i], h) for i in range(4)]
+            if d is not None:
+                I = [I[i] + _integrate(d[i], h) for i in range(4)]
             r = r + h
             st = [pn, dpn, gn, dgn]
             descended = descended or dpn < 0
