@@ -413,7 +413,7 @@ def _result(c: Claim, verdict: str, evidence_latex: str, correction_latex: str, 
 
 #: rough CPU seconds of the expensive claims on the reference machine; only used to share the claims
 #: between worker processes (anything not listed counts as 0.2 s)
-COST_HINT = {"sec4-local-u1": 6.0, "eq17-dterms": 5.0, "sec2-no-lower-limit": 2.9, "mssm-threshold-nonzero": 2.6,
+COST_HINT = {"sec4-local-u1": 1.8, "eq17-dterms": 5.0, "sec2-no-lower-limit": 2.9, "mssm-threshold-nonzero": 2.6,
              "footnote4": 2.3, "sec4-evaporation": 1.7, "sec4-lbeads": 1.4, "beads-size": 1.2, "eq10": 0.7,
              "bballs-same": 0.7, "origin-not-local-min": 0.6, "sec2-global": 0.5, "eq14-numeric": 0.5}
 #: claims that read the same cached certified mu^2 points of the toy model: kept in one process
