@@ -16,13 +16,23 @@ wherever the point ran.
   phi0, error.
 * ``qball`` -- parameters: the potential's, and ``charge``; outputs: omega,
   mass, radius, error, stability.
+* ``atlas`` -- parameters: those of a one-field ``[potential]``; outputs: the
+  atlas quantities of :func:`qsym.api.atlas.atlas`: Q_min, Q_min_omega, Q_s,
+  Q_s_omega, m_per_charge, branches, stable_branches (classically stable),
+  has_stable_branch, error (``[options] dim``, ``points``).
+* ``mssm_winner`` -- parameters: the toy model's and the sneutrino ball's
+  ``m_nuR``, ``A_nu``, ``y_nu`` (defaults ``m_l``, ``A``, ``y``); outputs:
+  winner (``selectron`` | ``sneutrino`` | ``none``), certified, mu2_selectron,
+  mu2_sneutrino, origin_value, selectron_exists, sneutrino_exists, margin,
+  error (:mod:`qsym.scans.winner`).
 
 Options (``[options]``): mu2/mssm ``polish`` (default false: the certified
 bracket decides existence; true polishes ``mu2_min`` to ``dps`` digits),
 ``domain`` (``amplitudes`` | ``real``), ``rtol`` (relative width of the certified
 bracket, default 1e-9; existence is certified at any rtol, and a coarse one, e.g.
-5e-3, makes a large existence map about 1.5x cheaper); mssm_threshold ``parameter``,
-``from``, ``to``, ``rtol``; bounce ``dim``.
+5e-3, makes a large existence map about 1.5x cheaper), the same for mssm_winner;
+mssm_threshold ``parameter``, ``from``, ``to``, ``rtol``; bounce ``dim``; atlas ``dim``
+(default 3), ``points`` (chart points, default 40).
 
 .. math:: \text{gap} = \min_\phi \mu^2 - \lim_{\phi\to 0}\mu^2 < 0 \iff \text{a Q-ball exists}
 
@@ -103,6 +113,26 @@ def _toy_values(spec, point) -> dict:
     return {**model.DEFAULTS, **_values(spec, point)}
 
 
+def _run_winner(spec, point):
+    from qsym.scans.winner import EXTRA_PARAMS, run_winner
+    values = _toy_values(spec, point)
+    for k, default in EXTRA_PARAMS.items():
+        values.setdefault(k, values[default])
+    return run_winner(spec, values, _mu2_on)
+
+
+def _run_atlas(spec, point):
+    from qsym.api.atlas import atlas
+    res = atlas(_potential(spec, _values(spec, point)), dim=int(spec.option("dim", 3)),
+                points=int(spec.option("points", 40)), dps=spec.dps)
+    stable = [b for b in res.branches if b.get("classically_stable")]
+    return {"Q_min": _num(res.Q_min, spec.dps), "Q_min_omega": _num(res.Q_min_omega, spec.dps),
+            "Q_s": _num(res.Q_s, spec.dps), "Q_s_omega": _num(res.Q_s_omega, spec.dps),
+            "m_per_charge": _num(res.m_per_charge, spec.dps), "branches": str(len(res.branches)),
+            "stable_branches": str(len(stable)), "has_stable_branch": "true" if stable else "false",
+            "error": _num(res.error, 3)}, res
+
+
 def _run_mssm(spec, point):
     from qsym.models import mssm as model
     return _mu2_on(model.potential_object(_toy_values(spec, point)), spec)
@@ -148,6 +178,11 @@ COMPUTATIONS = {c.name: c for c in [
                 options=("parameter", "from", "to", "rtol"), potential=False),
     Computation("bounce", ("action", "phi0", "error"), _run_bounce, inputs=("omega",), options=("dim",)),
     Computation("qball", ("omega", "mass", "radius", "error", "stability"), _run_qball, inputs=("charge",)),
+    Computation("atlas", ("Q_min", "Q_min_omega", "Q_s", "Q_s_omega", "m_per_charge", "branches",
+                          "stable_branches", "has_stable_branch", "error"), _run_atlas, options=("dim", "points")),
+    Computation("mssm_winner", ("winner", "certified", "mu2_selectron", "mu2_sneutrino", "origin_value",
+                                "selectron_exists", "sneutrino_exists", "margin", "error"), _run_winner,
+                options=("polish", "domain", "rtol"), potential=False),
 ]}
 
 
@@ -204,6 +239,9 @@ def _check_options(opts: dict) -> None:
         bad("domain", "must be \"amplitudes\" or \"real\"")
     if "dim" in opts and (isinstance(opts["dim"], bool) or not isinstance(opts["dim"], int) or opts["dim"] < 2):
         bad("dim", "must be an integer >= 2")
+    if "points" in opts and (isinstance(opts["points"], bool) or not isinstance(opts["points"], int)
+                             or not 5 <= opts["points"] <= 10000):
+        bad("points", "must be an integer in [5, 10000]")
     if "rtol" in opts:
         try:
             r = float(opts["rtol"])
@@ -223,9 +261,13 @@ def _check_toy(spec, comp, names) -> None:
     from qsym.models import mssm as model
     if spec.potential is not None:
         raise InputError(f"{comp.name} is the fixed toy model of eq (17); remove the [potential] table")
-    bad = sorted(names - set(model.PARAMS))
+    known = list(model.PARAMS)
+    if comp.name == "mssm_winner":
+        from qsym.scans.winner import EXTRA_PARAMS
+        known += list(EXTRA_PARAMS)
+    bad = sorted(names - set(known))
     if bad:
-        raise InputError(f"unknown parameter(s) {bad} of the mssm toy model; known: {', '.join(model.PARAMS)}")
+        raise InputError(f"unknown parameter(s) {bad} of the mssm toy model; known: {', '.join(known)}")
     if comp.name == "mssm_threshold":
         par = spec.option("parameter", "A")
         if par not in model.PARAMS:
@@ -233,7 +275,11 @@ def _check_toy(spec, comp, names) -> None:
         if par in names:
             raise InputError(f"{par!r} is the parameter whose threshold is sought; do not vary or fix it")
     point = spec.points()[0]
-    model.potential_object(_toy_values(spec, point))     # values parse, masses are valid
+    values = _toy_values(spec, point)
+    model.potential_object({k: values[k] for k in model.PARAMS})     # values parse, masses are valid
+    if comp.name == "mssm_winner":
+        from qsym.scans.winner import EXTRA_PARAMS, sneutrino_potential
+        sneutrino_potential({**{k: values[d] for k, d in EXTRA_PARAMS.items()}, **values})
 
 
 def _check_potential(spec, comp, names) -> None:

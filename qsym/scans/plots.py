@@ -9,7 +9,11 @@ and a slepton mass, the vertical axis is the ratio ``m_l/m_L`` (or
 
 .. math:: |A| \le m_H + \sqrt{|m_l^2 - m_L^2|} \;\Rightarrow\; \text{no L-ball},
 
-is drawn over it.  Other computations get a coloured map of one output.
+is drawn over it.  A ``mssm_winner`` scan gives the winner map: each point
+coloured by the lighter L-ball (selectron, sneutrino, none), hollow where the
+winner is not certified, the boundaries between the regions, and the same
+bound (it holds for both balls with the sneutrino's default parameters).
+Other computations get a coloured map of one output.
 
 >>> import tempfile, os
 >>> from qsym.scans.spec import parse_spec
@@ -30,12 +34,15 @@ from fractions import Fraction
 from qsym.errors import InputError
 from qsym.scans.export import open_store
 
-__all__ = ["plot", "DEFAULT_OUTPUT"]
+__all__ = ["plot", "DEFAULT_OUTPUT", "WINNER_COLOURS"]
 
 #: output plotted by default, per computation
 DEFAULT_OUTPUT = {"mu2": "gap", "mssm": "gap", "mssm_threshold": "threshold", "bounce": "action",
-                  "qball": "mass"}
+                  "qball": "mass", "mssm_winner": "winner", "atlas": "Q_min"}
 _EXISTENCE = ("mu2", "mssm")
+_TOY = ("mssm", "mssm_winner")
+#: colours of the winner map's categories
+WINNER_COLOURS = {"selectron": "#d62728", "sneutrino": "#2ca02c", "none": "#9aa7b8"}
 
 
 def _float(t):
@@ -99,7 +106,8 @@ def plot(store, out, x: str | None = None, y: str | None = None, z: str | None =
             kind = _map(fig, ax, comp, spec, good, x, y, z)
         _no_answer(ax, comp, spec, [r for r in rows if r.get(z) in (None, "") and r["status"] not in
                                     ("pending", "failed")], x, y)
-        ax.set_title(f"qsym scan: {comp} ({len(good)} of {len(rows)} points)")
+        shown = f", {z}" if comp == "mssm_winner" and y is not None else ""
+        ax.set_title(f"qsym scan: {comp}{shown} ({len(good)} of {len(rows)} points)")
         fig.tight_layout()
         fig.savefig(str(out), dpi=150)
     finally:
@@ -111,7 +119,16 @@ def _curve(ax, comp, rows, x, z) -> str:
     rows = sorted(rows, key=lambda r: _float(r[x]))
     xs, zs = [_float(r[x]) for r in rows], [_float(r[z]) for r in rows]
     ax.plot(xs, zs, "-", color="0.3", lw=1)
-    if comp in _EXISTENCE:
+    if comp == "mssm_winner":
+        zs = [_float(r["margin"]) for r in rows]
+        ax.lines[-1].set_ydata(zs)
+        for name, colour in WINNER_COLOURS.items():
+            ax.scatter([a for a, r in zip(xs, rows) if r["winner"] == name],
+                       [b for b, r in zip(zs, rows) if r["winner"] == name], c=colour, s=14, label=name, zorder=3)
+        ax.axhline(0, color="k", lw=0.5)
+        ax.legend(loc="best", fontsize=8)
+        z = "margin"
+    elif comp in _EXISTENCE:
         yes = [r.get("qball_exists") == "true" for r in rows]
         ax.scatter([a for a, e in zip(xs, yes) if e], [b for b, e in zip(zs, yes) if e], c="C3", s=14,
                    label="Q-ball exists", zorder=3)
@@ -122,7 +139,8 @@ def _curve(ax, comp, rows, x, z) -> str:
     else:
         ax.scatter(xs, zs, s=10, zorder=3)
     ax.set_xlabel(x)
-    ax.set_ylabel(z + (r" = $\min\mu^2 - \mu^2(0)$" if z == "gap" else ""))
+    ax.set_ylabel(z + (r" = $\min\mu^2 - \mu^2(0)$" if z == "gap" else
+                       r" = $\min\mu^2_{\tilde\nu} - \min\mu^2_{\tilde e}$" if z == "margin" else ""))
     return "curve"
 
 
@@ -130,7 +148,7 @@ def _no_answer(ax, comp, spec, rows, x, y) -> None:
     """Points with a definite non-numeric answer (bad_input: e.g. a deeper vacuum; no_solution): grey x."""
     if not rows or y is None:
         return
-    ratio = _toy_ratio(spec, x, y) if comp == "mssm" else None
+    ratio = _toy_ratio(spec, x, y) if comp in _TOY else None
     div = ratio[1] if ratio else 1.0
     ax.scatter([_float(r[x]) for r in rows], [_float(r[y]) / div for r in rows], marker="x", c="0.4", s=16,
                label="no answer (deeper vacuum, ...)", zorder=3)
@@ -149,18 +167,23 @@ def _toy_ratio(spec, x, y):
 
 def _map(fig, ax, comp, spec, rows, x, y, z) -> str:
     xs, ys = [_float(r[x]) for r in rows], [_float(r[y]) for r in rows]
-    ratio = _toy_ratio(spec, x, y) if comp == "mssm" else None
+    ratio = _toy_ratio(spec, x, y) if comp in _TOY else None
     ylabel = y
     if ratio:
         other, m_other, m_h = ratio
         ys = [v / m_other for v in ys]
         ylabel = f"{y}/{other}"
-    if comp in _EXISTENCE:
-        _existence_map(ax, xs, ys, [1.0 if r.get("qball_exists") == "true" else 0.0 for r in rows])
+    exists = ("qball_exists" if comp in _EXISTENCE else z if comp == "mssm_winner" and z.endswith("_exists")
+              else None)
+    if exists or (comp == "mssm_winner" and z == "winner"):
+        if exists:
+            _existence_map(ax, xs, ys, [1.0 if r.get(exists) == "true" else 0.0 for r in rows])
+        else:
+            winner_map(ax, xs, ys, [r["winner"] for r in rows], [r.get("certified") == "true" for r in rows])
         if ratio:
             _toy_bound(ax, xs, ys, m_other, m_h)
-        ax.legend(loc="best", fontsize=8)
-        kind = "existence map"
+        ax.legend(loc="best", fontsize=7, framealpha=0.85)
+        kind = "existence map" if exists else "winner map"
     else:
         zs = [_float(r[z]) for r in rows]
         sc = ax.scatter(xs, ys, c=zs, s=18, cmap="viridis")
@@ -185,6 +208,41 @@ def _existence_map(ax, xs, ys, ind) -> None:
             cs.collections[0].set_label("boundary (interpolated)") if hasattr(cs, "collections") else None
         except (ValueError, RuntimeError):     # collinear points: no triangulation, the dots remain
             pass
+
+
+def winner_map(ax, xs, ys, winners, certified) -> None:
+    r"""Draw the winner map on ``ax``: categorical colours, hollow uncertified points, region boundaries.
+
+    .. math:: W(x, y) \in \{\tilde e, \tilde\nu, \text{none}\}
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> winner_map(ax, [0, 1, 0, 1], [0, 0, 1, 1], ["none", "selectron", "sneutrino", "none"], [True] * 4)
+    >>> plt.close(fig)
+    """
+    import matplotlib.tri as mtri
+    for name, colour in WINNER_COLOURS.items():
+        for sure in (True, False):
+            pts = [(a, b) for a, b, w, c in zip(xs, ys, winners, certified) if w == name and c == sure]
+            if not pts:
+                continue
+            label = ({"selectron": "selectron ball lighter", "sneutrino": "sneutrino ball lighter",
+                      "none": "no L-ball (free quanta lighter)"}[name] + ("" if sure else " (uncertified)"))
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=12, zorder=3, label=label,
+                       c=colour if sure else "none", edgecolors=colour, linewidths=0.8)
+    if len(xs) < 3:
+        return
+    try:
+        tri = mtri.Triangulation(xs, ys)
+    except (ValueError, RuntimeError):         # collinear points: the dots remain
+        return
+    for name, colour in WINNER_COLOURS.items():
+        ind = [1.0 if w == name else 0.0 for w in winners]
+        if 0 < sum(ind) < len(ind):
+            ax.tricontourf(tri, ind, levels=[0.5, 1.5], colors=[colour + "33"], zorder=1)
+            if name != "none":
+                ax.tricontour(tri, ind, levels=[0.5], colors=[colour], linewidths=1.2, zorder=2)
 
 
 def _toy_bound(ax, xs, ys, m_other, m_h) -> None:

@@ -3,7 +3,7 @@ r"""The description of a parameter scan: TOML schema, validation and the list of
 A scan file (TOML) names a computation, the parameters that vary, the fixed
 ones and the precision::
 
-    computation = "mssm"          # mu2 | mssm | mssm_threshold | bounce | qball
+    computation = "mssm"          # mu2 | mssm | mssm_threshold | mssm_winner | bounce | qball | atlas
     dps = 15                      # digits of the stored numbers
     design = "grid"               # grid (Cartesian product) | sobol | halton
     # points = 256                # sobol / halton only: number of points
@@ -266,7 +266,7 @@ def parse_spec(d: dict, store: str | None = None) -> ScanSpec:
     comp = d.get("computation")
     if not isinstance(comp, str):
         raise InputError("the scan spec needs computation = \"mu2\" | \"mssm\" | \"mssm_threshold\" | "
-                         "\"bounce\" | \"qball\"")
+                         "\"mssm_winner\" | \"bounce\" | \"qball\" | \"atlas\"")
     design, n, seed = _design(d)
     vary = d.get("vary") or {}
     if not isinstance(vary, dict) or not vary:
