@@ -220,12 +220,7 @@ class _Family:
                                          f"{mpmath.nstr(mpmath.sqrt(m2 / q2), 10)}): outside the Q-ball window")
             Q, S, phi0, err = _quadratures(self.fam.at(wv), wv, q2, dps)
             E = S + wv * Q
-            dQ = None
-            if derivative:
-                h = wv * mpmath.mpf(10) ** -int(DQ_STEP_DIGITS * dps + 2)
-                qp = _quadratures(self.fam.at(wv + h), wv + h, q2, dps)[0]
-                qm = _quadratures(self.fam.at(wv - h), wv - h, q2, dps)[0]
-                dQ = (qp - qm) / (2 * h)
+            dQ = self._dq_domega(wv, q2, m2, dps) if derivative else None
             cf = self._closed(wv, dps) if closed else None
         with mpmath.workdps(dps):
             out = QBall1D(omega=+wv, charge=+Q, mass=+E, action=+S, phi0=+phi0, error=err, dps=dps,
@@ -234,6 +229,28 @@ class _Family:
                           absolutely_stable=bool(E < Q * mpmath.sqrt(m2 / q2)), closed_form=cf,
                           status=CONVERGED if err <= mpmath.mpf(10) ** -dps else REDUCED)
         return out
+
+    def _dq_domega(self, wv, q2, m2, dps):
+        """dQ/domega by a central difference in ``u = log(Delta/(Dw - Delta))`` (well conditioned at
+        both ends of the window), or in omega when the window is not known (non-polynomial U)."""
+        rel = mpmath.mpf(10) ** -int(DQ_STEP_DIGITS * dps + 2)
+        try:
+            om = mpmath.mpf(self.window()["omega_min"])
+        except InputError:
+            om = None
+        if om is None:
+            h = min(wv * rel, (mpmath.sqrt(m2 / q2) - wv) / 4)
+            qs = [_quadratures(self.fam.at(wv + s * h), wv + s * h, q2, dps)[0] for s in (1, -1)]
+            return (qs[0] - qs[1]) / (2 * h)
+        Dw = m2 - q2 * om ** 2
+        delta = m2 - q2 * wv ** 2
+        u = mpmath.log(delta / (Dw - delta))
+        hu = rel * max(1, abs(u))
+        qs = []
+        for s in (1, -1):
+            w = mpmath.sqrt((m2 - Dw / (1 + mpmath.exp(-(u + s * hu)))) / q2)
+            qs.append(_quadratures(self.fam.at(w), w, q2, dps)[0])
+        return (qs[0] - qs[1]) / (2 * hu) * Dw / (delta * (Dw - delta)) * (-2 * q2 * wv)
 
     def _closed(self, wv, dps):
         from qsym.bridge import exact_rational
@@ -336,8 +353,10 @@ def qball_1d(P, Q, dps: int = 20) -> Charge1D:
                                     tol=mpmath.mpf(10) ** -(2 * dps + 4))
             qb = fam.solve(_u_omega(fam, u, wd), wd)
         with mpmath.workdps(dps):
-            sols.append(qb.replace(dps=dps, **{k: +getattr(qb, k) for k in QBall1D.VALUES
-                                               if getattr(qb, k) is not None}))
+            # the answer rounded to dps digits: that rounding enters the error
+            err = max(mpmath.mpf(qb.error), mpmath.mpf(10) ** (1 - dps))
+            sols.append(qb.replace(dps=dps, error=err, **{k: +getattr(qb, k) for k in QBall1D.VALUES
+                                                          if getattr(qb, k) is not None}))
     sols.sort(key=lambda s: s.mass)
     err = max(s.error for s in sols)
     return Charge1D(charge=Qr, solutions=tuple(sols), error=err, dps=dps,
