@@ -354,7 +354,7 @@ def qball_1d(P, Q, dps: int = 20) -> Charge1D:
             qb = fam.solve(_u_omega(fam, u, wd), wd)
         with mpmath.workdps(dps):
             # the answer rounded to dps digits: that rounding enters the error
-            err = max(mpmath.mpf(qb.error), mpmath.mpf(10) ** (1 - dps))
+            err = max(mpmath.mpf(qb.error), mpmath.mpf(2) ** (1 - mpmath.libmp.dps_to_prec(dps)))
             sols.append(qb.replace(dps=dps, error=err, **{k: +getattr(qb, k) for k in QBall1D.VALUES
                                                           if getattr(qb, k) is not None}))
     sols.sort(key=lambda s: s.mass)
