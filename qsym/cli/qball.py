@@ -1,4 +1,4 @@
-"""``qsym qball --potential EXPR --field phi --charge Q [--charge-of phi=1] [--param k=v] [--dps 20]``."""
+"""``qsym qball --potential EXPR --field phi --charge Q [--charge-of phi=1] [--param k=v] [--dps 20] [--dim D] [--nodes N]``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from qsym.bridge import MAX_DPS, MIN_DPS
 from qsym.numeric.qball import GUARD
 
 from qsym.cli.common import add_charge_args, add_json, potential_from_args
+from qsym.errors import InputError
+
+#: largest number of space dimensions (qsym.api.atlas.MAX_DIM)
+MAX_DIM = 10
 
 
 def add_parser(sub):
@@ -25,7 +29,10 @@ def add_parser(sub):
     p.add_argument("--gauge-coupling", default=None, metavar="e",
                    help="gauge coupling e >= 0 of a local U(1) (gauged Q-ball, conventions of qsym.symbolic.gauged)")
     p.add_argument("--dps", type=int, default=20, help=f"decimal digits ({MIN_DPS}..{MAX_DPS - GUARD}, default 20)")
-    p.add_argument("--dim", type=int, default=3, help="space dimensions D >= 2 (one field; default 3)")
+    p.add_argument("--dim", type=int, default=3,
+                   help=f"space dimensions D in [1, {MAX_DIM}] (one field; default 3; D = 1 by quadrature)")
+    p.add_argument("--nodes", type=int, default=0, metavar="N",
+                   help="radially excited Q-ball with N nodes (one field, D >= 2; default 0: the ground state)")
     add_json(p)
     return p
 
@@ -52,8 +59,21 @@ def run(args):
     from qsym.api.solve import qball
 
     P = potential_from_args(args)
+    dim, nodes = args.dim, getattr(args, "nodes", 0)
+    if not 1 <= dim <= MAX_DIM:
+        raise InputError(f"dim must be an integer in [1, {MAX_DIM}] (space dimensions of the Q-ball), got {dim}")
+    if nodes < 0:
+        raise InputError(f"--nodes must be an integer >= 0, got {nodes}")
     if getattr(args, "gauge_coupling", None) is not None:
+        if nodes or dim != 3:
+            raise InputError("--gauge-coupling solves the ground state in D = 3 (no --nodes, no --dim)")
         return _gauged(P, args)
+    if dim == 1:
+        if nodes:
+            raise InputError("excited states (--nodes) are solved in D >= 2; D = 1 gives the ground state")
+        return _dim1(P, args)
+    if nodes:
+        return _excited(P, args)
     res = qball(P, args.charge, dps=args.dps, progress=progress_printer(), dim=args.dim)
     sols = res["solutions"]
     best = sols[0]
@@ -105,4 +125,56 @@ def _gauged(P, args):
              f"(relative error {s['error']}; " + ("E < Q m: stable against decay into quanta" if
                                                    s["stable_against_quanta"] else "E >= Q m: unstable") + ")"
              for s in sols]
+    return payload, "\n".join(lines)
+
+
+def _dim1(P, args):
+    """``--dim 1``: the quadrature path of :mod:`qsym.api.dim1` (closed form alongside)."""
+    from qsym.api.dim1 import qball_1d
+    res = qball_1d(P, args.charge, dps=args.dps)
+    d = args.dps
+    sols = res.solutions
+
+    def one(s):
+        return {"omega": fmt(s.omega, d), "mass": fmt(s.mass, d), "action": fmt(s.action, d),
+                "phi0": fmt(s.phi0, d), "error": fmt(s.error, 3), "dQ_domega": fmt(s.dQ_domega, 10),
+                "classically_stable": s.classically_stable, "absolutely_stable": s.absolutely_stable,
+                "closed_form": None if s.closed_form is None else
+                {k: fmt(v, d) for k, v in s.closed_form.items()}}
+    best = one(sols[0])
+    payload = {"charge": str(args.charge).strip(), "dim": 1, "dps": d, "method": "quadrature", **best,
+               "branches": [one(s) for s in sols]}
+    cf = best["closed_form"]
+    lines = [f"Q = {payload['charge']} (D = 1): omega = {best['omega']}, M_Q = {best['mass']} "
+             f"(relative error {best['error']}; " + ("classically stable" if best["classically_stable"]
+                                                     else "classically unstable") + ")",
+             "  closed form: " + (f"M_Q = {cf['mass']}" if cf else "none (U_omega/phi^2 is not a quadratic "
+                                                                   "in phi or phi^2)")]
+    if len(sols) > 1:
+        lines.append(f"  {len(sols)} branches; the others: " + "; ".join(
+            f"omega = {b['omega']}, M_Q = {b['mass']}" for b in payload["branches"][1:]))
+    return payload, "\n".join(lines)
+
+
+def _excited(P, args):
+    """``--nodes N``: the radially excited Q-ball(s) of :func:`qsym.api.excited.excited_qball`."""
+    from qsym.api.excited import excited_qball
+    res = excited_qball(P, args.charge, args.nodes, dps=args.dps, dim=args.dim)
+    d = args.dps
+
+    def one(s):
+        return {"omega": fmt(s.omega, d), "mass": fmt(s.mass, d), "action": fmt(s.action, d),
+                "phi0": fmt(s.phi0, d), "error": fmt(s.error, 3), "nodes": s.nodes,
+                "dQ_domega": fmt(s.dQ_domega, 10), "negative_modes_L_plus": s.negative_modes_L_plus,
+                "negative_directions": s.negative_directions, "classically_stable": s.classically_stable,
+                "stability_note": s.stability_note}
+    best = one(res.solutions[0])
+    payload = {"charge": str(args.charge).strip(), "dim": args.dim, "dps": d, **best,
+               "branches": [one(s) for s in res.solutions]}
+    lines = [f"Q = {payload['charge']}, {args.nodes} node(s) (D = {args.dim}): omega = {best['omega']}, "
+             f"M_Q = {best['mass']} (relative error {best['error']})",
+             f"  stability: {best['stability_note']}"]
+    if len(res.solutions) > 1:
+        lines.append(f"  {len(res.solutions)} branches; the others: " + "; ".join(
+            f"omega = {b['omega']}, M_Q = {b['mass']}" for b in payload["branches"][1:]))
     return payload, "\n".join(lines)
