@@ -311,7 +311,7 @@ def build_report(section: int | None = None, progress: Callable | None = None,
         if body:
             parts.append(body)
     if section is None and out_dir is not None:
-        say("beyond the paper: stability atlas, gauged Q_max(e)")
+        say("beyond the paper: stability atlas, gauged Q_max(e), parameter-scan maps")
         parts.append(_beyond(out_dir, say))
     parts.append(audit_section(results))
     parts.append(r"\end{document}")
@@ -342,6 +342,8 @@ def _beyond(out_dir: Path, say) -> str:
     say("  gauged Q_max(e)")
     rows = qmax_curve(Potential("phi**2/2 - phi**3 + phi**4", ["phi"]), QMAX_COUPLINGS, tol=1e-3)
     figure_qmax(out_dir / "qmax.pdf", rows)
+    say("  parameter scans: existence and winner maps")
+    scans = _scan_part(out_dir)
     qmin, qs = float(a.Q_min), float(a.Q_s)
     table = " ".join(rf"$e = {r['e']:g}$: $Q_{{\max}} = {r['Q_max']:.1f}$ (thin wall: ${r['Q_end_thin']:.0f}$);"
                      for r in rows)
@@ -361,7 +363,23 @@ def _beyond(out_dir: Path, say) -> str:
         r"\begin{figure}[H]\centering\includegraphics[width=0.6\textwidth]{qmax.pdf}"
         r"\caption{Maximal charge of gauged Q-balls against $e$, with the thin-wall end and the 1989 "
         r"estimate.}\label{fig:qmax}\end{figure}",
+        *scans,
     ])
+
+
+def _scan_part(out_dir: Path) -> list:
+    """The scan paragraph and its two figures (one small ``qsym scan`` of the toy model)."""
+    from qsym.report.scan_figure import figure_scans, scan_paragraph
+    s = figure_scans(out_dir)
+    return [scan_paragraph(s),
+            r"\begin{figure}[H]\centering\includegraphics[width=0.7\textwidth]{scan_existence.pdf}"
+            r"\caption{L-ball existence in the toy model (17) over $(A, m_l/m_L)$ from the certified minimum of "
+            r"$\mu^2$ at each point, its interpolated boundary, and the exact sum-of-squares bound (dashed): no "
+            r"L-ball inside it.}\label{fig:scanexist}\end{figure}",
+            r"\begin{figure}[H]\centering\includegraphics[width=0.7\textwidth]{scan_winner.pdf}"
+            r"\caption{The lighter L-ball: selectron (red), sneutrino (green) or none (grey), hollow where the "
+            r"certified brackets do not separate the two; the same bound (dashed).}\label{fig:scanwinner}"
+            r"\end{figure}"]
 
 
 def compile_pdf(tex_path: Path, timeout: float = 120.0, max_runs: int = 4) -> tuple[bool, str]:
@@ -391,7 +409,8 @@ def compile_pdf(tex_path: Path, timeout: float = 120.0, max_runs: int = 4) -> tu
 
 #: files a report run writes into its output directory (all of them replaced, or removed when stale)
 REPORT_FILES = ("report.tex", "report.pdf", "report.aux", "report.log", "report.out", "report.toc",
-                "claims.json", "mass_curve.pdf", "profiles.pdf", "atlas.pdf", "qmax.pdf")
+                "claims.json", "mass_curve.pdf", "profiles.pdf", "atlas.pdf", "qmax.pdf", "scan_existence.pdf",
+                "scan_winner.pdf")
 
 
 def write_report(out_dir, section: int | None = None, progress: Callable | None = None,
