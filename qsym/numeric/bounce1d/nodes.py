@@ -122,7 +122,26 @@ class _Nodes:
         self.sign = 1          # sign of psi = sign * chi
         self.inward = True     # chi decreasing (towards zero)
         self.tail = n == 0     # past the last apex: the ground-state rules decide
-        self.y_changes = 0
+
+    def reflect(self, state: tuple) -> tuple:
+        """The state after a zero of psi, ``-(chi, chi', y, y')``; counts the crossing."""
+        self.sign, self.crossings, self.inward = -self.sign, self.crossings + 1, False
+        return tuple(-v for v in state)
+
+    def classify(self, A: Arith, p, dp, r0, h, shift) -> str | None:
+        """``under`` when chi turns away from zero before crossing; marks the apex after a crossing
+        (and the hand-over to the ground-state rules after the n-th); None: go on."""
+        pf, dpf, rf = A.to_float(p) + shift, A.to_float(dp), A.to_float(r0)
+        if not (math.isfinite(pf) and math.isfinite(dpf) and A.to_float(h) > 0):
+            raise _Overflow(f"the shot overflowed near r = {rf:.3g}/m")
+        if rf > 1e7:
+            raise ConvergenceError("excited-state integration ran past r = 1e7 m^-1")
+        if self.inward and dpf > 0:
+            return "under"
+        if not self.inward and dpf < 0:
+            self.inward = True
+            self.tail = self.crossings == self.n
+        return None
 
 
 def shoot_nodes(side, x, n: int, tol_final_log2: float, quad: bool = False, newton: bool = True,
@@ -198,35 +217,25 @@ def shoot_nodes(side, x, n: int, tol_final_log2: float, quad: bool = False, newt
         y, dy = yn, (A.div(dyv, h) if var else 0)
         h = A.mul(h, A.from_float(grow))
         if shift and A.to_float(p) + shift < 0.5 * shift:
-            p = p + A.from_float(shift) if A.fixed else p + shift
+            p = p + shift                   # floats only (fixed point never shifts)
             shift = 0.0
             M = side.model
         if crossed:
             # reflect: integrate chi = |psi| with the same analytic model
-            p, dp, y, dy = -p, -dp, -y, -dy
-            nd.sign, nd.crossings, nd.inward = -nd.sign, nd.crossings + 1, False
+            p, dp, y, dy = nd.reflect((p, dp, y, dy))
             beta = None
             if nd.crossings > n:
                 reason = "over"
                 break
-            continue
-        if nd.tail:
+        elif nd.tail:
             if stop.check(A, r0, p, dp, y, dy, h, shift):
                 reason = stop.reason
                 nd.crossings += reason == "over"    # the (n+1)-th zero, not followed
                 break
-            continue
-        pf, dpf, rf = A.to_float(p) + shift, A.to_float(dp), A.to_float(r0)
-        if not (math.isfinite(pf) and math.isfinite(dpf) and A.to_float(h) > 0):
-            raise _Overflow(f"the shot overflowed near r = {rf:.3g}/m")
-        if rf > 1e7:
-            raise ConvergenceError("excited-state integration ran past r = 1e7 m^-1")
-        if nd.inward and dpf > 0:
-            reason = "under"            # turned away from zero before crossing it
-            break
-        if not nd.inward and dpf < 0:
-            nd.inward = True            # the apex after a crossing
-            nd.tail = nd.crossings == n
+        else:
+            reason = nd.classify(A, p, dp, r0, h, shift)
+            if reason:
+                break
     sh = _Shot(reason, stop.reached, r0, p, dp, y, dy, steps, stop.min_psi, store,
                dict(zip(("T", "V", "Q", "dT", "dV", "dQ"), acc)) if quad else None, r_start, shift,
                stop.energy if reason == stop.reason else 0.0)
