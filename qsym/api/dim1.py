@@ -76,8 +76,19 @@ class QBall1D(Result):
     classically_stable: bool | None = None
     absolutely_stable: bool | None = None
     closed_form: dict | None = None
+    #: the paper's radius ``(m^2 - q^2 omega^2)^(-1/2)`` (the decay length of the profile in D = 1)
+    radius: object = None
     status: str = CONVERGED
     stats: dict = field(default_factory=dict)
+
+    @property
+    def stability(self) -> str:
+        """``stable`` / ``metastable`` / ``unstable`` / ``unknown``, as :attr:`qsym.numeric.qball.QBall.stability`."""
+        if self.classically_stable is None:
+            return "unknown"
+        if not self.classically_stable:
+            return "unstable"
+        return "stable" if self.absolutely_stable else "metastable"
 
     def to_json(self, dps: int | None = None) -> dict:
         out = super().to_json(dps)
@@ -227,6 +238,7 @@ class _Family:
                           dQ_domega=None if dQ is None else +dQ,
                           classically_stable=None if dQ is None else bool(dQ < 0),
                           absolutely_stable=bool(E < Q * mpmath.sqrt(m2 / q2)), closed_form=cf,
+                          radius=1 / mpmath.sqrt(m2 - q2 * wv ** 2),
                           status=CONVERGED if err <= mpmath.mpf(10) ** -dps else REDUCED)
         return out
 
@@ -355,7 +367,7 @@ def qball_1d(P, Q, dps: int = 20) -> Charge1D:
         with mpmath.workdps(dps):
             # the answer rounded to dps digits: that rounding enters the error
             err = max(mpmath.mpf(qb.error), mpmath.mpf(2) ** (1 - mpmath.libmp.dps_to_prec(dps)))
-            sols.append(qb.replace(dps=dps, error=err, **{k: +getattr(qb, k) for k in QBall1D.VALUES
+            sols.append(qb.replace(dps=dps, error=err, **{k: +getattr(qb, k) for k in QBall1D.VALUES + ("radius",)
                                                           if getattr(qb, k) is not None}))
     sols.sort(key=lambda s: s.mass)
     err = max(s.error for s in sols)

@@ -137,7 +137,8 @@ def _dim1(P, args):
 
     def one(s):
         return {"omega": fmt(s.omega, d), "mass": fmt(s.mass, d), "action": fmt(s.action, d),
-                "phi0": fmt(s.phi0, d), "error": fmt(s.error, 3), "dQ_domega": fmt(s.dQ_domega, 10),
+                "radius": fmt(s.radius, d), "phi0": fmt(s.phi0, d), "error": fmt(s.error, 3),
+                "dQ_domega": fmt(s.dQ_domega, 10), "stability": s.stability,
                 "classically_stable": s.classically_stable, "absolutely_stable": s.absolutely_stable,
                 "closed_form": None if s.closed_form is None else
                 {k: fmt(v, d) for k, v in s.closed_form.items()}}
