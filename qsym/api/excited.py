@@ -304,8 +304,13 @@ def _scan(br, gt):
             break
         us = sorted(set(us + ext))
     span = f"[{math.exp(min(g for _, g in pts)):.6g}, {math.exp(max(g for _, g in pts)):.6g}]"
-    raise NoQBallError(f"no Q-ball with the requested node count and charge {math.exp(gt):.6g} on the scanned "
-                       f"window: Q(omega) of that branch spans {span} there (not a proof beyond the scan)")
+    k = min(range(len(pts)), key=lambda i: pts[i][1])
+    where = ""
+    if 0 < k < len(pts) - 1 and gt < pts[k][1]:
+        where = (f"; its smallest charge on the scan is Q = {math.exp(pts[k][1]):.6g} at omega = "
+                 f"{mpmath.nstr(br.omega(pts[k][0], 15), 8)} (an interior minimum of Q(omega))")
+    raise NoQBallError(f"no Q-ball with {br.nodes} node(s) and charge {math.exp(gt):.6g} on the scanned "
+                       f"window: Q(omega) of that branch spans {span} there{where} (not a proof beyond the scan)")
 
 
 def _refine(br, a, b, gt, Qt, dps):
