@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from flint import arb
 
-__all__ = ["taylor_coefficients"]
+__all__ = ["taylor_coefficients", "variational_coefficients"]
 
 
 def _cauchy(x: list, y: list, k: int):
@@ -88,3 +88,45 @@ def taylor_coefficients(n: list, d: int, t, a0, a1, order: int) -> list:
                 num += F[k - 1]
             a.append(num / (t * ((k + 2) * (k + 1))))
     return a[:order + 1]
+
+
+def variational_coefficients(n: list, d: int, t, a: list, b0, b1, order: int) -> list:
+    r"""``[b_0, ..., b_order]``: Taylor coefficients at ``t`` of the variation
+    :math:`y = \partial\phi/\partial\phi_0`, the solution of the linearised equation along
+    :math:`\phi = \sum a_k s^k` (``a`` known to ``order``) with :math:`y(t) = b_0`, :math:`y'(t) = b_1`:
+
+    .. math::  (t+s)\,y'' + (d-1)\,y' = (t+s)\, f'(\phi)\, y, \qquad
+               b_{k+2} = \frac{t G_k + G_{k-1} - (k+1)(k+d-1) b_{k+1}}{t(k+2)(k+1)},
+
+    :math:`G = f'(\phi) y` (at ``t = 0``: :math:`b_{k+2} = G_k/((k+2)(k+d))`).
+
+    >>> from flint import arb
+    >>> a = taylor_coefficients([arb(1)], 3, arb(1), arb(1), arb(-2), 6)
+    >>> b = variational_coefficients([arb(1)], 3, arb(1), a, arb(1), arb(-2), 6)
+    >>> all((x - y).contains(0) for x, y in zip(a, b))      # a linear equation: y = phi
+    True
+    """
+    p = len(n)
+    origin = t.is_zero() if isinstance(t, arb) else t == 0
+    # f'(phi) = sum_j j n_j phi^(j-1): the powers of phi to order ``order``
+    fp = [n[0]] + [arb(0)] * order
+    pw = list(a[:order + 1])
+    for j in range(2, p + 1):
+        c = j * n[j - 1]
+        for k in range(order + 1):
+            fp[k] = fp[k] + c * pw[k]
+        if j < p:
+            pw = [_cauchy(pw, a, k) for k in range(order + 1)]
+    b = [b0, b1]
+    G = []
+    for k in range(order - 1):
+        Gk = _cauchy(fp, b, k)
+        G.append(Gk)
+        if origin:
+            b.append(Gk / ((k + 2) * (k + d)))
+        else:
+            num = t * Gk - (k + 1) * (k + d - 1) * b[k + 1]
+            if k:
+                num += G[k - 1]
+            b.append(num / (t * ((k + 2) * (k + 1))))
+    return b[:order + 1]

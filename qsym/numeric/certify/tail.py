@@ -41,7 +41,7 @@ from flint import arb
 from qsym.errors import ConvergenceError
 
 __all__ = ["Linear", "Contraction", "TailError", "linear_at", "contraction", "match_residual",
-           "amplitude", "tail_action"]
+           "amplitude", "tail_action", "tail_kinetic"]
 
 #: iterations of rho <- A(rho) (with a 1 % margin) before the self-map test
 RHO_ITER = 6
@@ -166,4 +166,18 @@ def tail_action(prob, lin: Linear, con: Contraction, c):
     for k in range(3, len(prob.u)):
         Jk = lin.K ** (k - 1) / (2 * m * m * (k - 1) * lin.I)
         err += abs(prob.u[k]) * ((1 + rho) * ca) ** k * Jk
+    return main + arb(0, err.upper())
+
+
+def tail_kinetic(prob, lin: Linear, con: Contraction, c):
+    r"""Enclosure of :math:`\int_R^\infty r^{d-1}\phi'^2/2` (T2 and the exact
+    :math:`\int_R^\infty r^{d-1}K'^2 = -R^{d-1}KK' - m^2 J_2`, integration by parts).
+
+    .. math::  \tfrac12 c^2 \int K'^2 \pm c^2 J_2 (\kappa_R \rho' + \rho'^2/2)
+    """
+    d, m = prob.dim, prob.m
+    rho1 = lin.kappa * con.A + m * con.B
+    main = c * c * (-lin.R ** (d - 1) * lin.K * lin.dK - m * m * lin.J2) / 2
+    ca = arb(abs(c).upper())
+    err = ca * ca * lin.J2 * (lin.kappa * rho1 + rho1 * rho1 / 2)
     return main + arb(0, err.upper())
