@@ -52,7 +52,8 @@ def add_parser(sub):
     g.add_argument("--retry-timeouts", action="store_true",
                    help="recompute the points stored 'timeout' (a re-run keeps them otherwise)")
     s = p.add_argument_group("scan from flags (instead of SPEC)")
-    s.add_argument("--computation", default=None, help="mu2 | mssm | mssm_threshold | mssm_winner | bounce | qball | atlas")
+    s.add_argument("--computation", default=None,
+                   help="mu2 | mssm | mssm_threshold | mssm_winner | bounce | qball | atlas")
     s.add_argument("--vary", action="append", default=[], metavar="NAME=RANGE",
                    help="lo:hi:n (grid), lo:hi:n:log, lo:hi (sobol/halton), or v1,v2,... (repeatable)")
     s.add_argument("--fixed", action="append", default=[], metavar="k=v", help="fixed parameter (repeatable)")
