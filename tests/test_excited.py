@@ -122,3 +122,14 @@ def test_cli_qball_nodes(capsys):
     code = main(["qball", "--potential", "phi**2/2 - phi**3 + phi**4", "--field", "phi", "--charge", "3",
                  "--nodes", "-1", "--json"])
     assert code == 2 and json.loads(capsys.readouterr().out)["kind"] == "input"
+
+
+def test_large_centre_value_keeps_full_precision():
+    """psi(0) ~ 10-18 phi_e (quartic 1-node, quintic): the first Taylor step from the centre is
+    rescaled, so the recorded sensitivities stay O(1) and the action reaches the requested digits."""
+    for coeffs, n in (([0, 0, "1/2", 0, -1], 1), ([0, 0, "1/2", 0, 0, -1], 1), ([0, 0, "1/2", 0, 0, -1], 0)):
+        a, _ = solve_excited(PolyPotential(coeffs), n, dps=26)
+        b, _ = solve_excited(PolyPotential(coeffs), n, dps=40)
+        assert a.status == b.status == "converged"
+        assert abs(a.action - b.action) < 1e-25 * b.action
+        assert abs(b.action - b.action_virial) < 1e-39 * b.action

@@ -41,6 +41,8 @@ __all__ = ["count_sign_changes", "shoot_nodes", "sign_samples", "CROSSING_ITER"]
 CROSSING_ITER = 200
 #: sample points per step (besides its ends) when counting sign changes of a recorded profile
 SAMPLES_PER_STEP = 4
+#: the first step is redone with a smaller trial scale when its step is below this fraction of it
+FIRST_STEP_RESCALE = 0.25
 #: values below this many units of 2**-P (fixed point) or 2**-40 (floats) carry no sign
 NOISE_ULPS = 2 ** 20
 
@@ -187,6 +189,13 @@ def shoot_nodes(side, x, n: int, tol_final_log2: float, quad: bool = False, newt
         powers = {} if quad and A.fixed and M.poly is not None else None
         b, Y, c, F = tay.step_coeffs(M, p, dp, y, dy, r0, h, N, var=var, beta=beta, out=powers)
         sig, grow = _step_scale(A, b, h, shift, quad and stop.reached)
+        if not r0 and sig < FIRST_STEP_RESCALE:
+            # the first step from the centre with its trial scale h = 1 far above the radius of
+            # convergence (large phi(0)): coefficients up to 2**(hundreds) lose the reduced-precision
+            # sensitivities of the recorded shot; redo it with h = sig so that they are O(1)
+            h = A.mul(h, A.from_float(sig))
+            steps -= 1
+            continue
         if beta is not None or not side.prob.poly:
             beta, redo = _next_beta(A, b, sig, grow, beta)
             if redo:
