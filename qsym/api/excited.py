@@ -293,8 +293,8 @@ def _scan(br, gt):
         brs = [(a[0], b[0]) for a, b in zip(pts, pts[1:]) if (a[1] - gt) * (b[1] - gt) <= 0]
         if brs:
             return brs, pts
-        (u0, g0), (u1, g1) = pts[0], pts[1]
-        (v1, h1), (v0, h0) = pts[-2], pts[-1]
+        g0, g1 = pts[0][1], pts[1][1]
+        h1, h0 = pts[-2][1], pts[-1][1]
         ext = []
         if (g1 - g0) * (gt - g0) < 0:      # gt lies beyond the thick-wall end of the trend
             ext.append(us[0] - SCAN_EXTEND)
