@@ -46,8 +46,10 @@ __all__ = ["Certificate", "certify_action", "working_prec", "CertificateError"]
 GUARD_BITS = 40
 #: the shooting half-width is this multiple of |H| / |dH/dphi0| at the centre (H's ball included)
 DELTA_FACTOR = 3
-#: Newton steps on phi(0) (slope from the variational equation)
-NEWTON_STEPS = 1
+#: most Newton steps on phi(0) (slope from the variational equation); they stop once a step is
+#: below 2**(-NEWTON_STOP prec) (the engine's guess at dps + 15 digits needs one)
+NEWTON_STEPS = 6
+NEWTON_STOP = 0.6
 #: widenings of the shooting interval (x DELTA_GROW) before the sign test is given up
 DELTA_TRIES = 3
 DELTA_GROW = 64
@@ -88,12 +90,17 @@ def _slope(lin, run):
 
 
 def _newton(prob, lin, x, R, eta, stats):
-    """Newton steps on phi(0) with the variational slope (no proof needed: the signs decide)."""
+    """Newton steps on phi(0) with the variational slope (no proof needed: the signs decide),
+    until the step is below ``2**(-NEWTON_STOP prec)`` or ``NEWTON_STEPS`` are done."""
+    small = arb(2) ** (-int(NEWTON_STOP * prob.prec))
     for _ in range(NEWTON_STEPS):
         run = integrate(prob, x, R, eta, quad=False, variational=True)
         stats["runs"] += 1
         g = arb(run.dphi.mid()) + lin.kappa.mid() * arb(run.phi.mid())
-        x = arb((x - g / _slope(lin, run)).mid())
+        step = arb((g / _slope(lin, run)).mid())
+        x = arb((x - step).mid())
+        if abs(step) < small:
+            break
     return x
 
 

@@ -76,7 +76,7 @@ def certify_polynomial_bounce(coeffs, dim: int, dps: int, sign: int, phi0, ampli
         prec = working_prec(dps, m * R)
         prob = CertProblem.from_coefficients(coeffs, dim, prec, sign=sign, rel=rel)
         try:
-            cert = certify_action(prob, abs(phi0), R, **breakers)
+            cert = certify_action(prob, -phi0 if phi0 < 0 else phi0, R, **breakers)
         except (TailError, StepFailure) as exc:
             if fixed:
                 raise
