@@ -153,6 +153,8 @@ class Numeric1D:
     dU_np: Callable
     d2U_np: Callable
     _derivs: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the Arb program of U (non-polynomial U that Arb can expand), or None
+    program: object = field(default=None, repr=False, compare=False)
 
     def derivative(self, k: int) -> Callable:
         """mpmath callable of ``d^k U / dphi^k`` (cached).
@@ -168,11 +170,14 @@ class Numeric1D:
         """``[U^(j)(x0)/j!]_{j<n}`` as mpf at the caller's precision.
 
         Exact rational coefficients (polynomial U) are shifted exactly; any
-        other U goes through Taylor-mode automatic differentiation
-        (:func:`series_callable`), cost ``O(size(U) n^2)``.
+        other U goes through Taylor-mode automatic differentiation: Arb's power-series
+        recurrences on the program of :func:`arb_program` (C speed), else the mpmath
+        recurrences of :func:`series_callable`; cost ``O(size(U) n^2)``.
         """
         if "series" not in self._derivs:
-            self._derivs["series"] = series_callable(self.expr, self.var)
+            prog = arb_program(self.expr, self.var)
+            self._derivs["series"] = _arb_series_fn(prog) if prog is not None else \
+                series_callable(self.expr, self.var)
         return self._derivs["series"](x0, n)
 
     def origin(self, dps: int = 50):
@@ -245,8 +250,18 @@ def numeric_1d(expr: sp.Expr, var: sp.Symbol) -> Numeric1D:
     extra = expr.free_symbols - {var}
     if extra:
         raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
-    return Numeric1D(expr, var, poly_coefficients(expr, var),
-                     *[_LazyCallable(mk, expr, var, k) for mk in (mp_callable, np_callable) for k in range(3)])
+    coeffs = poly_coefficients(expr, var)
+    prog = arb_program(expr, var) if coeffs is None else None
+    if prog is not None:
+        # U, U', U'' from the Arb program (C speed: the landscape scans call them thousands of times)
+        mps = [_arb_value_fn(prog, k) for k in range(3)]
+    else:
+        mps = [_LazyCallable(mp_callable, expr, var, k) for k in range(3)]
+    out = Numeric1D(expr, var, coeffs, *mps, *[_LazyCallable(np_callable, expr, var, k) for k in range(3)],
+                    program=prog)
+    if prog is not None:
+        out._derivs["series"] = _arb_series_fn(prog)
+    return out
 
 
 @dataclass(frozen=True)
@@ -661,3 +676,97 @@ def series_callable(expr: sp.Expr, var: sp.Symbol) -> Callable:
         out = root(x0, n)
         return out[:n]
     return series
+
+
+# --------------------------------------------------------------------------
+# Arb programs: U as a straight-line program on Arb balls / Arb power series
+# --------------------------------------------------------------------------
+_ARB_FUNCS = {"exp", "log", "sin", "cos", "tan", "atan", "asin", "acos", "sinh", "cosh", "tanh",
+              "asinh", "atanh"}
+
+
+def arb_program(expr: sp.Expr, var: sp.Symbol):
+    r"""``expr(var)`` as an :class:`qsym.numeric.kernels.arbprog.ArbProgram`, or None when it uses
+    a function Arb's series arithmetic does not have (the mpmath series of
+    :func:`series_callable` is then used).
+
+    Common subexpressions are compiled once; constants are exact (``Fraction``) or evaluated
+    at the precision of each call.
+
+    .. math:: U(\varphi) \mapsto (\text{op}_1, \dots, \text{op}_k)
+
+    >>> x = sp.Symbol("x")
+    >>> p = arb_program(x**2/2 - x**3*sp.exp(-x), x)
+    >>> [round(float(c), 12) for c in p.series(0, 5)]
+    [0.0, 0.0, 0.5, -1.0, 1.0]
+    """
+    from qsym.numeric.kernels.arbprog import ArbProgram
+    code: list = []
+    seen: dict = {}
+
+    def emit(ins):
+        code.append(ins)
+        if len(code) > MAX_SERIES_NODES:
+            raise InputError(f"U has more than {MAX_SERIES_NODES} nodes: too large for the series evaluator")
+        return len(code) - 1
+
+    def const(e):
+        if e.is_Integer:
+            return emit(("const", int(e)))
+        if e.is_Rational:
+            return emit(("const", Fraction(int(e.p), int(e.q))))
+        if not (e.is_real or e.is_real is None):
+            raise _NotAnalytic("complex constant")
+        return emit(("const", lambda prec, e=e: to_mpf(e, min(int(prec / 3.32) + 5, _MAX_WORK_DPS))))
+
+    def comp(e):
+        if e in seen:
+            return seen[e]
+        if e == var:
+            r = emit(("var",))
+        elif not e.has(var):
+            r = const(e)
+        elif e.is_Add or e.is_Mul:
+            args = [comp(a) for a in e.args]
+            r = emit(("add" if e.is_Add else "mul", *args))
+        elif e.is_Pow:
+            base, ex = e.args
+            if ex.has(var):
+                r = comp(sp.exp(ex * sp.log(base), evaluate=False))
+            elif ex.is_Integer:
+                r = emit(("powi", comp(base), int(ex)))
+            elif ex == sp.Rational(1, 2):
+                r = emit(("fn", "sqrt", comp(base)))
+            else:
+                r = emit(("pow", comp(base), const(ex)))
+        elif isinstance(e, sp.Function) and len(e.args) == 1 and type(e).__name__ in _ARB_FUNCS:
+            r = emit(("fn", type(e).__name__, comp(e.args[0])))
+        else:
+            raise _NotAnalytic(type(e).__name__)
+        seen[e] = r
+        return r
+
+    try:
+        comp(expr)
+    except _NotAnalytic:
+        return None
+    return ArbProgram(code)
+
+
+def _arb_series_fn(prog):
+    """``f(x0, n)`` of an Arb program with the interface of :func:`series_callable`."""
+    from qsym.numeric.kernels.arbprog import NotAnalyticHere
+
+    def series(x0, n: int):
+        try:
+            return prog.series(x0, max(int(n), 2))
+        except NotAnalyticHere as exc:
+            raise _NotAnalytic(str(exc)) from None
+    return series
+
+
+def _arb_value_fn(prog, k: int):
+    """``f(x) = U^(k)(x)`` (mpf at the caller's precision) from an Arb program."""
+    def value(x):
+        return prog.value(x, k)
+    return value

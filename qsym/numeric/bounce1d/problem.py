@@ -41,6 +41,10 @@ ROOT_BRACKET = 1e-9
 #: field scale where U departs from m^2 phi^2/2), SCAN_PER_DECADE points per decade
 SCAN_DECADES = 8
 SCAN_PER_DECADE = 200
+#: the scan of a non-polynomial U first tries blocks of this many grid points (doubled after a
+#: block is proven of one sign by a ball enclosure, up to MAX_SCAN_BLOCK)
+SCAN_BLOCK = 8
+MAX_SCAN_BLOCK = 512
 #: root refinement (safeguarded Newton) iteration cap
 MAX_ROOT_ITER = 400
 #: polynomial degree limit (the integrator's cost per step grows with the degree)
@@ -374,10 +378,24 @@ class _Problem:
             ys = np.logspace(-SCAN_DECADES, SCAN_DECADES, SCAN_PER_DECADE * 2 * SCAN_DECADES + 1)
             prev = None
             first = True
-            for y in ys:
-                x = s * ps * mpmath.mpf(float(y))
+            i, block, next_try = 0, SCAN_BLOCK, 0
+            while i < len(ys):
+                x = s * ps * mpmath.mpf(float(ys[i]))
                 if beyond is not None and abs(x) <= abs(beyond):
+                    i += 1
                     continue
+                # a block of grid points on which a ball enclosure proves the sign -want: all of
+                # them would set prev (the point-wise loop below gives the same answer)
+                j = min(i + block, len(ys)) - 1
+                if i >= next_try and j > i and self._block_sign(s * ps * mpmath.mpf(float(ys[i])),
+                                              s * ps * mpmath.mpf(float(ys[j])), k, sgn) == -want:
+                    self.charge(SCAN_COST)
+                    prev, first = s * ps * mpmath.mpf(float(ys[j])), False
+                    i, block = j + 1, min(2 * block, MAX_SCAN_BLOCK)
+                    continue
+                if i >= next_try:       # the block failed: point-wise for a while
+                    block, next_try = max(block // 4, SCAN_BLOCK), i + SCAN_BLOCK
+                i += 1
                 self.charge(SCAN_COST)
                 v = self._eval(x, k)
                 if v is None:
@@ -398,6 +416,15 @@ class _Problem:
                     prev = x
                 first = False
             return None
+
+    def _block_sign(self, a, b, k, sgn):
+        """``sgn * sign(U^(k))`` on the whole interval between a and b when an Arb enclosure
+        (the program of a non-polynomial U) proves it, else 0."""
+        prog = getattr(self.num, "program", None)
+        if prog is None:
+            return 0
+        lo, hi = (a, b) if a <= b else (b, a)
+        return sgn * prog.sign_on(lo, hi, k, prec=int(SCALE_DPS * 3.33) + 16)
 
     def _landscape_scan(self, s):
         pe = self._scan_crossing(s, 0)

@@ -170,7 +170,7 @@ def _next_beta(A: Arith, b: list, sig: float, grow: float, beta):
     if beta is not None and bsum > beta:
         return None, True
     beta = 2 * bsum * max(1.0, grow / sig)
-    return (beta if beta < 0.9 else None), False
+    return beta, False
 
 
 class _Stop:
