@@ -233,6 +233,7 @@ class _Family:
             E = S + wv * Q
             dQ = self._dq_domega(wv, q2, m2, dps) if derivative else None
             cf = self._closed(wv, dps) if closed else None
+        err = max(err, mpmath.mpf(2) ** (1 - mpmath.libmp.dps_to_prec(dps)))   # rounding to dps digits
         with mpmath.workdps(dps):
             out = QBall1D(omega=+wv, charge=+Q, mass=+E, action=+S, phi0=+phi0, error=err, dps=dps,
                           dQ_domega=None if dQ is None else +dQ,

@@ -219,7 +219,8 @@ def _result(b, info, w, Q, E, dps, dQ, stable, k, note, error=None):
             return None
         with mpmath.workdps(dps):
             return +mpmath.mpf(v)
-    err = mpmath.mpf(b.error if error is None else error)
+    # the numbers are returned rounded to dps digits: that rounding is part of the error
+    err = max(mpmath.mpf(b.error if error is None else error), mpmath.mpf(2) ** (1 - mpmath.libmp.dps_to_prec(dps)))
     return ExcitedQBall(nodes=info["nodes"], omega=rd(w), charge=rd(Q), mass=rd(E), action=rd(b.action),
                         phi0=rd(b.phi0), error=err, dps=dps, negative_modes_L_plus=info["negative_modes_L_plus"],
                         negative_directions=k, classically_stable=stable, stability_note=note,
