@@ -21,6 +21,9 @@ def add_parser(subparsers):
     p.add_argument("--dim", type=int, default=3, help="Euclidean dimension d >= 2 (default 3)")
     p.add_argument("--dps", type=int, default=30,
                    help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 30)")
+    p.add_argument("--certify", action="store_true",
+                   help="prove an enclosure of the action in ball arithmetic (polynomial U, one field, "
+                        "d >= 3; docs/certified.md)")
     add_json(p)
     return p
 
@@ -38,13 +41,37 @@ def _run_multi(pot, args):
     return payload, text
 
 
+def _run_certify(pot, args):
+    from qsym.api.certify import certify_bounce
+    res = certify_bounce(pot, omega=args.omega, dim=args.dim, dps=args.dps)
+    payload = res.to_json()
+    lo, hi = res.enclosure
+    text = (f"certified bounce in d = {res.dim}: {res.status}\n"
+            f"  S in [{lo},\n        {hi}]\n"
+            f"  CGM upper bound {res.cgm_upper}\n"
+            f"  phi(0) in [{res.phi0_interval[0]}, {res.phi0_interval[1]}]\n"
+            f"  relative half-width {payload['error']}")
+    if not res.certified:
+        text += f"\n  not certified: {res.stats.get('reason')}"
+        payload["_exit"] = 1
+    return payload, text
+
+
 def run(args):
     from qsym.api.bounce import bounce
     names = field_names(args)
+    if getattr(args, "certify", False):
+        if len(names) > 1:
+            from qsym.api.certify import POLY_ONLY
+            raise InputError(f"{POLY_ONLY} (got {len(names)} fields)")
+        if getattr(args, "charges", None) or getattr(args, "charge_of", None):
+            raise InputError("--certify takes no charges (one field: U_omega = U - omega^2 phi^2/2)")
     pot = potential_from_args(args)
     if pot.free_parameters():
         names = ", ".join(p.name for p in pot.free_parameters())
         raise InputError(f"parameters without values: {names} (give them with --param k=v)")
+    if getattr(args, "certify", False):
+        return _run_certify(pot, args)
     if len(names) > 1:
         return _run_multi(pot, args)
     from qsym.cli.app import progress_printer
