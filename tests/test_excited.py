@@ -133,3 +133,14 @@ def test_large_centre_value_keeps_full_precision():
         assert a.status == b.status == "converged"
         assert abs(a.action - b.action) < 1e-25 * b.action
         assert abs(b.action - b.action_virial) < 1e-39 * b.action
+
+
+def test_thin_wall_limit_radius_ratio_2n_plus_1():
+    """(Q_n/Q_0)^(1/3) at equal omega -> R_n/R_0 = 2n + 1 as omega -> omega_0 = 1/sqrt(2)."""
+    from qsym.api.excited import thin_wall_radius_ratio
+    dev = []
+    for w in ("0.72", "0.708"):
+        q = [excited_bounce(PAPER, n, omega=w, dps=15, stability=False).charge for n in (0, 1, 2)]
+        dev.append([abs((q[n] / q[0]) ** (mpmath.mpf(1) / 3) - thin_wall_radius_ratio(n)) for n in (1, 2)])
+    assert all(d < 1e-3 for d in dev[1])
+    assert all(b < a / 10 for a, b in zip(*dev))          # converging towards the limit

@@ -43,7 +43,8 @@ from qsym.errors import ConvergenceError, InputError, NoQBallError, OutsideWindo
 from qsym.numeric.bounce1d.excited import solve_excited
 from qsym.results import CONVERGED, REDUCED, Result, latex_pm
 
-__all__ = ["excited_bounce", "excited_qball", "ExcitedQBall", "ExcitedCharge", "stability_statement"]
+__all__ = ["excited_bounce", "excited_qball", "ExcitedQBall", "ExcitedCharge", "stability_statement",
+           "thin_wall_radius_ratio"]
 
 #: guard digits of the excited-state solves beyond the requested dps
 GUARD = 6
@@ -57,6 +58,28 @@ SCAN_EXTEND = 3.5
 MAX_EXTEND = 4
 #: secant iterations of the root Q(omega) = Q at the working precision
 MAX_SECANT = 30
+
+
+def thin_wall_radius_ratio(nodes: int) -> int:
+    r"""Radius of the n-node Q-ball over the ground state's at the same omega, thin-wall limit.
+
+    Derivation (mechanical analogy, ``E = psi'^2/2 - U_omega`` with ``dE/dr = -(D-1) psi'^2/r``):
+    the ground state leaves the hilltop ``phi_0`` (height ``eps = -U_omega(phi_0)``) at ``R_0`` and
+    loses ``eps`` to friction in one wall, ``eps = (D-1) sigma/R_0``.  Friction only removes energy,
+    so after a node the field can never again wait near ``|phi| = phi_0``: the n-node profile is the
+    same plateau, then ``2n + 1`` wall crossings of ``[0, phi_0]`` (down, and ``n`` times out to
+    ``|phi| -> phi_0`` and back) at the same radius, each costing ``(D-1) sigma/R``:
+
+    .. math:: \frac{R_n}{R_0} = 2n + 1, \qquad \frac{Q_n}{Q_0} \to (2n+1)^D \quad (\omega \to \omega_0)
+
+    Examples
+    --------
+    >>> thin_wall_radius_ratio(1), thin_wall_radius_ratio(2)
+    (3, 5)
+    """
+    if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 0:
+        raise InputError(f"nodes must be an integer >= 0, got {nodes!r}")
+    return 2 * nodes + 1
 
 
 def stability_statement(nodes: int, n_lplus: int, dQ_domega=None) -> tuple:
