@@ -208,7 +208,8 @@ def solve_excited(num, nodes: int, dim: int = 3, dps: int | None = 30, sign: int
 
     Returns ``(BounceResult, info)``; ``info`` has ``nodes`` (counted on the profile),
     ``negative_modes_L_plus`` (:func:`negative_modes`) and ``crossings`` (of the shot).
-    The profile's sign alternates: ``phi(0)`` has the sign of ``sign``; beyond ``R_match`` the
+    The profile's sign alternates: ``phi(0)`` has the sign of ``sign`` (``sign = -1``: the
+    potential is ``U(-|phi|)``, the escape towards negative field); beyond ``R_match`` the
     tail has the sign of the last segment.
 
     .. math::  \phi'' + \frac{d-1}{r}\phi' = \frac{d U(|\phi|)}{d\phi}, \qquad \#\{\phi = 0\} = n
