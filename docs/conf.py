@@ -18,10 +18,14 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
     "numpydoc",
+    "myst_parser",        # certified.md (the proofs page) is Markdown
     "qsym_docs",          # _ext/qsym_docs.py: CLI reference, claims table, README sections
 ]
 
 exclude_patterns = ["_build"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+myst_enable_extensions = ["dollarmath"]
+myst_heading_anchors = 3
 root_doc = "index"
 html_theme = "alabaster"
 html_theme_options = {"description": "Q-ball physics, derived and checked", "fixed_sidebar": True}
