@@ -30,11 +30,88 @@ __all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball
 
 
 def window_numeric(P: Potential, dps: int = 30) -> dict:
-    """The omega window as mpf numbers, with the direction of the mu^2 minimum."""
-    win = qball_window(P)
-    return {"omega_min": evaluate(sp.sqrt(win["omega_min2"]), dps),
-            "omega_max": evaluate(sp.sqrt(win["omega_max2"]), dps),
-            "phi_at_min": evaluate(win["phi_at_min"], dps), "exact": win}
+    r"""The omega window as mpf numbers, with the field of the mu^2 minimum.
+
+    Exact (SymPy) when mu^2 is rational in the field; otherwise the limits of mu^2 at 0 and
+    infinity are SymPy's and its minimum in between comes from the certified branch and bound of
+    :mod:`qsym.numeric.qball.window`.  Keys: ``omega_min``, ``omega_max`` (``inf`` when mu^2
+    grows without bound at the origin), ``phi_at_min`` (None when the infimum is approached at
+    infinity and not attained, e.g. ``omega_min = 0`` for a logarithmic plateau: Q-balls exist
+    for every ``0 < omega < omega_max``, with Q -> infinity as omega -> 0), ``certified``,
+    ``attained``, ``notes`` and ``exact`` (the dict of :func:`qsym.symbolic.window.qball_window`
+    form, with Floats where the value is numeric).
+
+    .. math:: \omega_{\min}^2 = \inf_{\phi>0} \frac{2U}{q^2\phi^2}, \qquad
+              \omega_{\max}^2 = \lim_{\phi\to 0^+} \frac{2U}{q^2\phi^2}
+
+    >>> import qsym
+    >>> w = window_numeric(qsym.Potential("log(1 + phi**2)", fields="phi"), 15)
+    >>> float(w["omega_min"]), float(w["omega_max"])**2, w["phi_at_min"], w["attained"]
+    (0.0, 2.0, None, False)
+    """
+    from qsym.symbolic.window import is_rational_mu2
+    if len(P.fields) != 1 or is_rational_mu2(P):
+        win = qball_window(P)
+        return {"omega_min": evaluate(sp.sqrt(win["omega_min2"]), dps),
+                "omega_max": evaluate(sp.sqrt(win["omega_max2"]), dps),
+                "phi_at_min": evaluate(win["phi_at_min"], dps), "exact": win, "certified": True,
+                "attained": True, "notes": ()}
+    return _numeric_window(P, dps)
+
+
+#: decades of field below / above the field scale searched by the branch and bound of mu^2
+WINDOW_DECADES = (6, 10)
+
+
+def _numeric_window(P: Potential, dps: int) -> dict:
+    """The window of a non-polynomial one-field U: SymPy limits, Arb branch and bound between."""
+    from qsym.bridge import arb_program
+    from qsym.errors import NoSolutionError
+    from qsym.numeric.qball.window import mu2_minimum
+    from qsym.symbolic.window import window_limits
+    lim = window_limits(P)
+    prog = arb_program(lim["mu2"], lim["phi"])
+    if prog is None:
+        raise InputError("U uses a function the ball arithmetic cannot evaluate: the Q-ball window "
+                         "is undecided")
+    scale = float(evaluate(lim["scale"], 15))
+    a, b = scale * 10.0 ** -WINDOW_DECADES[0], scale * 10.0 ** WINDOW_DECADES[1]
+    r = mu2_minimum(prog, a, b, dps + 10)
+    if r["mu2_min"] is None:
+        raise InputError("mu^2 cannot be evaluated on phi > 0: the Q-ball window is undecided")
+    top, tail = lim["omega_max2"], lim["mu2_inf"]
+    notes = []
+    if not r["certified"]:
+        notes.append("the minimum of mu^2 is not certified by the ball arithmetic (found by sampling)")
+    with mpmath.workdps(dps + 10):
+        topv = mpmath.inf if top == sp.oo else evaluate(top, dps + 10)
+        tailv = mpmath.inf if tail == sp.oo else evaluate(tail, dps + 10)
+        vmin, at = r["mu2_min"], r["at"]
+        low = r["lower"] if r["lower"] is not None else vmin
+        attained = True
+        if r["edge"] == "hi" and tailv <= vmin:
+            # mu^2 still falls at the end of the range: the infimum is its limit at infinity
+            vmin, at, attained, low = tailv, None, False, tailv
+            notes.append(f"inf mu^2 = {tail} is approached as phi -> infinity and not attained: Q-balls "
+                         "exist down to omega_min (excluded), with Q -> infinity there")
+        if low < 0 and vmin < 0:
+            raise InputError(f"U < 0 at phi = {mpmath.nstr(mpmath.mpf(at), 6)} (U has a vacuum deeper than "
+                             "the origin): no Q-ball can be stable")
+        if r["edge"] == "lo" or not vmin < topv:
+            raise NoSolutionError(f"no Q-ball window: inf mu^2 is not below its origin value {top} "
+                                  "(U_omega never has a bounce)")
+        if top == sp.oo:
+            notes.append("mu^2 -> infinity at the origin: omega_max is infinite (no mass gap; U has no "
+                         "Taylor series at phi = 0)")
+        om2 = sp.Integer(0) if (not attained and tail == 0) else (
+            tail if not attained else sp.Float(mpmath.nstr(vmin, dps + 10), dps + 10))
+        exact = {"omega_min2": om2, "omega_max2": top,
+                 "phi_at_min": sp.Float(mpmath.nstr(mpmath.mpf(at), dps + 10), dps + 10) if attained else sp.oo,
+                 "charge": lim["charge"], "mu2": lim["mu2"]}
+        return {"omega_min": mpmath.sqrt(vmin), "omega_max": mpmath.sqrt(topv),
+                "phi_at_min": mpmath.mpf(at) if attained else None, "exact": exact,
+                "certified": bool(r["certified"]), "attained": attained, "notes": tuple(notes),
+                "mu2_lower": low}
 
 
 def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
@@ -52,7 +129,10 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
     >>> round(float(t["mass"]), 6), round(float(t["mass_surface_corrected"]), 4)
     (707.106781, 752.3418)
     """
-    win = qball_window(P)
+    win = window_numeric(P, dps + 10)["exact"] if len(P.fields) == 1 else qball_window(P)
+    if win["phi_at_min"] == sp.oo:
+        return {"valid": False, "reason": "mu^2 has no minimum (its infimum is approached at infinite field, "
+                "a plateau): eqs (10)-(11) do not apply; see qsym.symbolic.flatdir for the plateau law"}
     if win["omega_min2"] == 0:
         return {"valid": False, "reason": "degenerate vacuum (min mu^2 = 0): the thin-wall limit omega -> 0 "
                 "has U(phi_0) = 0, so eqs (10)-(11) give no radius"}
@@ -215,9 +295,12 @@ class DeltaChart:
         else:
             self.thick_slope = None
             self._cn = None
-        self._phi_scale = evaluate(win["phi_at_min"], prec)
-        # thin wall: R ~ 1/(Omega^2 - Omega_min^2) and Q ~ R^3; with Omega_min = 0, Q ~ Omega R^3, R ~ 1/Omega^2
-        self.thin_slope = 3.0 if Om2 != 0 else 2.5
+        pam = win["phi_at_min"]
+        plateau = pam == sp.oo          # inf mu^2 approached at infinite field (not attained)
+        self._phi_scale = evaluate(pam, prec) if not plateau else mpmath.mpf(1)
+        # thin wall: R ~ 1/(Omega^2 - Omega_min^2) and Q ~ R^3; with Omega_min = 0, Q ~ Omega R^3, R ~ 1/Omega^2;
+        # a plateau (mu^2 -> 0 at infinite field, sec. flat directions): Q ~ omega^-4 ~ exp(2u)
+        self.thin_slope = 3.0 if Om2 != 0 else (2.0 if plateau else 2.5)
         try:
             self._coeffs = sp.Poly(sp.expand(U), var).all_coeffs()[::-1]
             if not all(c.is_Rational for c in self._coeffs):

@@ -19,7 +19,7 @@ import sympy as sp
 from qsym.errors import InputError, NoSolutionError
 from qsym.symbolic.potential import Potential
 
-__all__ = ["qball_window"]
+__all__ = ["qball_window", "window_limits", "is_rational_mu2"]
 
 #: digits at which a sign that SymPy cannot decide exactly is evaluated (then doubled once)
 SIGN_DIGITS = 50
@@ -85,7 +85,8 @@ def qball_window(P: Potential) -> dict:
     else:
         cands = [r for r in sp.nroots(num, n=30) if r.is_real and r > 0] if poly is not None else []
         if poly is None:
-            raise InputError("the Q-ball window needs mu^2 with polynomial stationarity conditions")
+            raise InputError("mu^2 is not rational in the field (non-polynomial U): its window is found "
+                             "numerically by qsym.api.solve.window_numeric (limits from window_limits)")
     lead_inf = sp.limit(mu2, phi, sp.oo)
     if lead_inf == -sp.oo or (lead_inf.is_finite and lead_inf < 0):
         raise InputError("U is unbounded below (or negative) at large field: the origin is not the "
@@ -104,3 +105,75 @@ def qball_window(P: Potential) -> dict:
         if _sign(v - vmin) < 0:
             vmin, at = v, r
     return {"omega_min2": vmin, "omega_max2": top, "phi_at_min": at, "charge": q, "mu2": mu2}
+
+
+def is_rational_mu2(P: Potential) -> bool:
+    """True when mu^2 of a one-field potential is a rational function of the field (U a
+    polynomial or rational function): then :func:`qball_window` decides the window exactly."""
+    var, U = P.single_field()
+    return bool(sp.cancel(U).is_rational_function(var))
+
+
+def _field_scale(U, phi):
+    """Where U departs from its quadratic term: ``min_k (c_2/|c_k|)^(1/(k-2))`` over the first
+    Taylor coefficients at the origin, or 1 when U has no Taylor series there."""
+    try:
+        ser = sp.series(U, phi, 0, 9).removeO()
+        p = sp.Poly(ser, phi)
+    except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
+        return sp.Integer(1)
+    c = {k[0]: v for k, v in zip(p.monoms(), p.coeffs())}
+    c2 = c.get(2, 0)
+    if not (c2.is_number and c2 > 0):
+        return sp.Integer(1)
+    cands = [(c2 / abs(v)) ** sp.Rational(1, k - 2) for k, v in c.items() if k >= 3 and v.is_number and v != 0]
+    return min(cands, key=lambda v: float(v)) if cands else sp.Integer(1)
+
+
+def window_limits(P: Potential) -> dict:
+    r"""The analytic ends of the window of any one-field potential: ``mu^2`` and its limits.
+
+    Returns ``mu2`` (in the positive symbol ``phi``), ``omega_max2 = lim_{phi->0+} mu^2``
+    (``oo`` for a potential such as ``phi^2 log phi^2`` with no mass term: every omega is below
+    it), ``mu2_inf = lim_{phi->oo} mu^2`` (0 for a logarithmic plateau: the infimum of mu^2 is
+    then approached, never attained), ``charge``, ``phi`` and ``scale`` (the field scale where U
+    departs from its quadratic form, 1 when U has no Taylor series at the origin).
+
+    Raises InputError when U is unbounded below or negative at large field (mu^2 -> -oo or a
+    negative limit) or when the origin is not a minimum (a negative limit at 0).
+
+    .. math:: \omega_{\max}^2 = \lim_{\phi\to 0^+} \frac{2U}{q^2\phi^2}, \qquad
+              \mu^2_\infty = \lim_{\phi\to\infty} \frac{2U}{q^2\phi^2}
+
+    >>> from sympy import oo
+    >>> w = window_limits(Potential("log(1 + phi**2)", fields="phi"))
+    >>> w["omega_max2"], w["mu2_inf"]
+    (2, 0)
+    """
+    if len(P.fields) != 1:
+        raise InputError("window_limits handles one field; use qsym.mu2_minimum for several")
+    if P.free_parameters():
+        raise InputError("parameters without values: " + ", ".join(p.name for p in P.free_parameters()))
+    phi = sp.Symbol(P.fields[0].name, positive=True)
+    U = P.U().subs(P.fields[0], phi)
+    q = P.charges[0]
+    if q == 0:
+        raise InputError("the field carries no U(1) charge")
+    mu2 = sp.expand(2 * U / (q**2 * phi**2))
+    try:
+        top = sp.limit(mu2, phi, 0, "+")
+        tail = sp.limit(mu2, phi, sp.oo)
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        raise InputError(f"the limits of mu^2 = 2U/(q^2 phi^2) at 0 and infinity cannot be decided "
+                         f"({type(exc).__name__}): the window is undecided") from None
+    for name, v in (("0", top), ("infinity", tail)):
+        if isinstance(v, sp.AccumBounds) or v is sp.nan or not (v.is_extended_real or v.is_number):
+            raise InputError(f"mu^2 = 2U/(q^2 phi^2) has no limit at phi -> {name} ({v}): the window is undecided")
+    if tail == -sp.oo or (tail.is_finite and _sign(tail) < 0):
+        raise InputError("U is unbounded below (or negative) at large field: the origin is not the "
+                         "global minimum, so no Q-ball is stable")
+    if top == -sp.oo or (top.is_finite and _sign(top) <= 0):
+        raise InputError(f"lim mu^2 at the origin is {top}: the origin is not a minimum of U with a "
+                         "positive mass, no Q-ball window")
+    return {"mu2": mu2, "omega_max2": top, "mu2_inf": tail, "charge": q, "phi": phi, "U": U,
+            "scale": _field_scale(U, phi)}
