@@ -136,7 +136,7 @@ def certify_action(prob, phi0_guess, R, *, delta=None, scale=1, max_order=None, 
             delta = DELTA_FACTOR * abs(Hc).upper() / abs(_slope(lin, centre))
         delta = arb(arb(delta).upper())
         cert = None
-        for _ in range(DELTA_TRIES if newton else 1):
+        for _ in range(DELTA_TRIES if newton and not shift else 1):
             cert = _attempt(prob, lin, con, x + shift * delta, delta, centre if not shift else None,
                             Rb, eta, dict(scale=scale, max_order=max_order), stats)
             if cert.certified or "sign" not in cert.reason:
