@@ -37,7 +37,7 @@ from qsym.errors import BudgetError, InputError, QsymError, error_kind
 __all__ = ["main", "COMMANDS", "DEFAULT_TIME_LIMIT", "progress_printer"]
 
 #: command modules in ``qsym.cli``; each adds one sub-command
-COMMANDS = ["series", "verify", "reproduce", "bounce", "qball", "mu2", "mssm", "scan", "atlas"]
+COMMANDS = ["series", "verify", "reproduce", "bounce", "qball", "mu2", "mssm", "scan", "atlas", "models"]
 #: default wall-time budget of one command, seconds
 DEFAULT_TIME_LIMIT = 1800
 

@@ -7,7 +7,7 @@ import os
 
 from qsym.errors import InputError
 
-from qsym.cli.common import add_charge_args, add_json, potential_from_args
+from qsym.cli.common import add_charge_args, add_json, add_model_arg, potential_from_args
 
 
 def add_parser(sub):
@@ -16,8 +16,9 @@ def add_parser(sub):
                                    "of Q(omega) (cusps of M(Q)), Q_min and Q_s refined; classical, fission "
                                    "and quanta stability per branch.  --out DIR writes DIR/atlas.pdf and "
                                    "DIR/atlas.json.")
-    p.add_argument("--potential", required=True, help="SymPy text of U (a polynomial in the field)")
-    p.add_argument("--field", required=True, help="name of the field")
+    p.add_argument("--potential", default=None, help="SymPy text of U (or --model NAME)")
+    add_model_arg(p)
+    p.add_argument("--field", default=None, help="name of the field (not with --model)")
     add_charge_args(p)
     p.add_argument("--param", action="append", default=[], metavar="k=v", help="parameter value, repeatable")
     p.add_argument("--dim", default="3", help="number of space dimensions D >= 2 (default 3)")

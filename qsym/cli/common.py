@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qsym.errors import InputError
+from qsym.models.catalogue import get_model, model_potential, names as model_names
 from qsym.symbolic.potential import Potential
 
 
@@ -11,15 +12,24 @@ def add_json(parser) -> None:
 
 
 def add_potential_args(parser, multi: bool = True) -> None:
-    parser.add_argument("--potential", required=True, help="SymPy text of U")
+    """``--potential TEXT`` with ``--field``/``--fields``, or ``--model NAME``; ``--param k=v``."""
+    parser.add_argument("--potential", default=None, help="SymPy text of U (or --model NAME)")
+    add_model_arg(parser)
     if multi:
-        g = parser.add_mutually_exclusive_group(required=True)
+        g = parser.add_mutually_exclusive_group()
         g.add_argument("--field", help="name of the single field")
         g.add_argument("--fields", help="comma-separated field names")
     else:
-        parser.add_argument("--field", required=True, help="name of the field")
+        parser.add_argument("--field", default=None, help="name of the field")
     parser.add_argument("--param", action="append", default=[], metavar="k=v",
                         help="parameter value, repeatable")
+
+
+def add_model_arg(parser) -> None:
+    """``--model NAME``: a reference potential of :mod:`qsym.models.catalogue` instead of ``--potential``."""
+    parser.add_argument("--model", default=None, metavar="NAME",
+                        help="a reference potential instead of --potential: " + ", ".join(model_names())
+                        + " (--param overrides its parameters; `qsym models` lists them)")
 
 
 def parse_params(items) -> dict:
@@ -38,19 +48,35 @@ def parse_params(items) -> dict:
 
 
 def field_names(args) -> list[str]:
-    names = args.fields.split(",") if getattr(args, "fields", None) else [args.field]
-    names = [n.strip() for n in names]
+    model = getattr(args, "model", None)
+    given = getattr(args, "fields", None) or getattr(args, "field", None)
+    if model:
+        m = get_model(model)
+        if given and [n.strip() for n in given.split(",")] != list(m.fields):
+            raise InputError(f"model {m.name!r} has the field(s) {', '.join(m.fields)}, not {given!r}")
+        return list(m.fields)
+    if not given:
+        raise InputError("name the field(s) of the potential: --field NAME (or --fields a,b)")
+    names = [n.strip() for n in given.split(",")]
     if not all(names):
         raise InputError("empty field name")
     return names
 
 
 def potential_from_args(args, charges=None) -> Potential:
-    """Build a validated Potential from --potential, --field(s), --param and the charge flags."""
+    """Build a validated Potential from --potential or --model, --field(s), --param and the charge flags."""
+    model = getattr(args, "model", None)
+    text = getattr(args, "potential", None)
+    if model and text:
+        raise InputError("give --potential or --model, not both")
+    if not model and not text:
+        raise InputError("give the potential: --potential TEXT (with --field) or --model NAME")
     names = field_names(args)
     if charges is None:
         charges = charges_from_args(args, names)
-    return Potential(args.potential, names, charges, parse_params(args.param))
+    if model:
+        return model_potential(model, parse_params(args.param), charges)
+    return Potential(text, names, charges, parse_params(args.param))
 
 
 def add_charge_args(parser, charge_of: bool = True) -> None:

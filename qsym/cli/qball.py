@@ -7,7 +7,7 @@ import mpmath
 from qsym.bridge import MAX_DPS, MIN_DPS
 from qsym.numeric.qball import GUARD
 
-from qsym.cli.common import add_charge_args, add_json, potential_from_args
+from qsym.cli.common import add_charge_args, add_json, add_model_arg, potential_from_args
 from qsym.errors import InputError
 
 #: largest number of space dimensions (qsym.api.atlas.MAX_DIM)
@@ -19,8 +19,9 @@ def add_parser(sub):
                        description="Solve for the Q-ball(s) of charge Q of a one-field potential: omega, "
                                    "mass, radius, error, every branch, and the thin- and thick-wall "
                                    "approximations for comparison.")
-    p.add_argument("--potential", required=True, help="SymPy text of U")
-    g = p.add_mutually_exclusive_group(required=True)
+    p.add_argument("--potential", default=None, help="SymPy text of U (or --model NAME)")
+    add_model_arg(p)
+    g = p.add_mutually_exclusive_group()
     g.add_argument("--field", help="name of the field")
     g.add_argument("--fields", help="several fields, comma-separated (use --charges)")
     add_charge_args(p)
