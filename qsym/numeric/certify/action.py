@@ -151,17 +151,18 @@ def _attempt(prob, lin, con, x, delta, centre, Rb, eta, kw, stats) -> Certificat
     """The sign test at x -+ delta, the variational run over the interval, the action, the CGM bound."""
     d = prob.dim
     lo, hi = arb((x - delta).lower()), arb((x + delta).upper())
+    # the ball x + D holds [lo, hi] (lo, hi are x -+ delta rounded outward)
+    D = arb(0, max((x - lo).upper(), (hi - x).upper()))
     if centre is None:
         centre = integrate(prob, x, Rb, eta, quad=True, **kw)
         stats["runs"] += 1
     run_lo = integrate(prob, lo, Rb, eta, quad=False, **kw)
     run_hi = integrate(prob, hi, Rb, eta, quad=False, **kw)
-    var = integrate(prob, x + arb(0, delta.upper()), Rb, eta, quad=False, variational=True, **kw)
+    var = integrate(prob, x + D, Rb, eta, quad=False, variational=True, **kw)
     stats["runs"] += 3
     stats.update(steps=var.steps, terms=var.terms)
     H_lo = match_residual(lin, con, run_lo.phi, run_lo.dphi)
     H_hi = match_residual(lin, con, run_hi.phi, run_hi.dphi)
-    D = arb(0, delta.upper())
     p = centre.phi + D * var.y                                  # (A1): phi(R; phi0*)
     T = centre.T + D * var.dT
     dS = lin.R ** (d - 1) * (centre.dphi + D * var.dy) * var.y  # d(T_R + V_R)/dphi0 in closed form
@@ -183,6 +184,6 @@ def _attempt(prob, lin, con, x, delta, centre, Rb, eta, kw, stats) -> Certificat
     elif not direct.overlaps(virial):
         reason = "inconsistent: the direct and Derrick (virial) enclosures of S are disjoint"
     S = direct.intersection(virial) if direct.overlaps(virial) else direct
-    if not reason and not (S.lower() <= cgm):
+    if not reason and cgm is not None and not (S.lower() <= cgm):
         reason = "inconsistent: the lower end exceeds the CGM upper bound"
     return Certificate(not reason, S, direct, virial, cgm, lo, hi, H_lo, H_hi, reason, {})

@@ -41,7 +41,7 @@ def reduced_action(T, V, d: int):
 def trial_upper(prob, lin, T_in, V_in, p):
     r"""Upper end of :math:`S_{\rm red}` of the trial profile (IVP solution on [0, R], then
     :math:`\tilde cK`), from the enclosures ``T_in``, ``V_in`` of its interior integrals
-    (without :math:`\Omega_d`) and its value ``p`` at R.
+    (without :math:`\Omega_d`) and its value ``p`` at R; None when :math:`V < 0` is not proven.
 
     .. math::  \int_R^\infty r^{d-1}K'^2 = -R^{d-1}KK' - m^2 J_2, \qquad
                0 \le \int_R^\infty r^{d-1} K^k \le \frac{K(R)^{k-1}}{2m^2(k-1)I(R)}
@@ -54,5 +54,7 @@ def trial_upper(prob, lin, T_in, V_in, p):
     for k in range(3, len(prob.u)):
         Jk = lin.K ** (k - 1) / (2 * m * m * (k - 1) * lin.I)
         V += prob.u[k] * c ** k * arb(Jk / 2, Jk / 2)
+    if not (V < 0 and T > 0):
+        return None                           # V < 0 not proven: no bound from this trial
     S = reduced_action(prob.omega_d * T, prob.omega_d * V, d)
     return arb(S.upper())

@@ -106,7 +106,7 @@ def _result(cert, prob, dim, dps, sign, R, target, engine_action, tries) -> Cert
         sgn = (lambda x: -x) if sign < 0 else (lambda x: x)
         ends = sorted([sgn(cert.phi0_lo), sgn(cert.phi0_hi)], key=lambda b: float(b.mid()))
         phi0 = (decimal_down(ends[0], digits), decimal_up(ends[1], digits))
-        cgm = decimal_up(cert.cgm_upper, digits)
+        cgm = decimal_up(cert.cgm_upper, digits) if cert.cgm_upper is not None else None
     if not cert.certified:
         status = UNCERTIFIED
     else:

@@ -96,7 +96,7 @@ class CertifiedBounceResult(Result):
     action: object
     error: object
     enclosure: tuple
-    cgm_upper: str
+    cgm_upper: object
     phi0_interval: tuple
     engine_action: object
     dim: int
