@@ -76,6 +76,12 @@ def test_quartic_with_omega_contains_twice_the_precision():
     assert res.certified and _inside(res, bounce(P, omega="1/2", dim=3, dps=30).action, 30)
 
 
+def test_irrational_omega_is_a_ball():
+    """omega = sqrt(1/2): the coefficient of phi^2 is an mpf taken as a ball (relative radius)."""
+    res = certify_bounce(PSI, omega="sqrt(1/2)", dim=3, dps=15)
+    assert res.certified and _inside(res, bounce(PSI, omega="sqrt(1/2)", dim=3, dps=30).action, 30)
+
+
 def test_mirrored_potential_gives_the_same_enclosure():
     a = certify_bounce(PSI, dps=15)
     b = certify_bounce(Potential("phi**2/2 + phi**3", ["phi"]), dps=15)
