@@ -121,7 +121,10 @@ class CertifiedBounceResult(Result):
 
     def latex_rows_spec(self) -> list:
         lo, hi = self.enclosure
-        return [("S", rf"[{lo},\ {hi}]"), (r"S_{\rm CGM}", rf"\le {self.cgm_upper}")]
+        rows = [(r"S \in", rf"[{lo},\ {hi}]")]
+        if self.cgm_upper is not None:
+            rows.append((r"S \le S_{\rm CGM}", str(self.cgm_upper)))
+        return rows
 
     def _repr_latex_(self) -> str:
         return latex_rows(self.latex_rows_spec(), f"certified bounce in d = {self.dim}, {self.status}")
