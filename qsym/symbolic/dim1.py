@@ -33,9 +33,20 @@ square root (``c = 0``).
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy as sp
 
 __all__ = ["closed_form", "reduced_integrals"]
+
+
+def _expr(v):
+    """A SymPy number or expression from a SymPy object, int or Fraction (no text: never parsed here)."""
+    if isinstance(v, sp.Basic):
+        return v
+    if isinstance(v, (int, Fraction)):
+        return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.Integer(v)
+    raise TypeError(f"expected a SymPy expression or an exact number, got {type(v).__name__}")
 
 
 def reduced_integrals(a, b, c, kmax: int) -> list:
@@ -48,7 +59,7 @@ def reduced_integrals(a, b, c, kmax: int) -> list:
     >>> reduced_integrals(1, -1, 0, 1)
     [2, 4/3]
     """
-    a, b, c = (sp.sympify(v) for v in (a, b, c))
+    a, b, c = (_expr(v) for v in (a, b, c))
     disc = b**2 - 4 * a * c
     if c == 0:
         I = [-2 * sp.sqrt(a) / b]
@@ -83,7 +94,7 @@ def closed_form(U, phi: sp.Symbol, omega, q2=1):
     >>> sp.N(cf["Q"], 12), cf["variable"]
     (0.227600375064, 'phi')
     """
-    U = sp.expand(sp.sympify(U))
+    U = sp.expand(_expr(U))
     try:
         p = sp.Poly(U, phi)
     except sp.PolynomialError:
