@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from flint import arb
 
-from qsym.results import CONVERGED, Result, latex_rows, number_text
+from qsym.results import CONVERGED, Result, number_text
 
 __all__ = ["CertifiedBounceResult", "decimal_down", "decimal_up", "exact_fraction"]
 
@@ -121,13 +121,19 @@ class CertifiedBounceResult(Result):
 
     def latex_rows_spec(self) -> list:
         lo, hi = self.enclosure
-        rows = [(r"S \in", rf"[{lo},\ {hi}]")]
+        rows = [("S", rf"[{lo},\ {hi}]")]
         if self.cgm_upper is not None:
-            rows.append((r"S \le S_{\rm CGM}", str(self.cgm_upper)))
+            rows.append((r"S_{\rm CGM}", str(self.cgm_upper)))
         return rows
 
     def _repr_latex_(self) -> str:
-        return latex_rows(self.latex_rows_spec(), f"certified bounce in d = {self.dim}, {self.status}")
+        """Jupyter: :math:`S \\in [lo, hi]` and the CGM bound, in one aligned block."""
+        lo, hi = self.enclosure
+        body = rf"S &\in [{lo},\ {hi}]"
+        if self.cgm_upper is not None:
+            body += rf" \\ S &\le S_{{\rm CGM}} = {self.cgm_upper}"
+        return (rf"$$\begin{{aligned}} {body} \end{{aligned}}\quad"
+                rf"\text{{(certified bounce in d = {self.dim}, {self.status})}}$$")
 
     @property
     def converged(self) -> bool:
