@@ -41,6 +41,10 @@ _LAZY = {
     "gauged_qball": "qsym.api.gauged",
     "scan": "qsym.scans",
     "atlas": "qsym.api.atlas",
+    "excited_bounce": "qsym.api.excited",
+    "excited_qball": "qsym.api.excited",
+    "law_errors": "qsym.api.laws",
+    "model_potential": "qsym.models.catalogue",
     # exact results
     "series": "qsym.symbolic.thickwall",
     "thin_wall": "qsym.symbolic.thinwall",
