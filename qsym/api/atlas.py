@@ -92,7 +92,7 @@ def _validate(P, dim):
             raise InputError(f"the dimension must be an integer >= 2, got {dim!r}") from None
     if dim < 2 or dim > MAX_DIM:
         raise InputError(f"the atlas needs 2 <= D <= {MAX_DIM} space dimensions, got D = {dim}"
-                         + (" (D = 1 Q-balls need the quadrature path, not implemented)" if dim == 1 else ""))
+                         + (" (D = 1 Q-balls by quadrature: qsym qball --dim 1, or qsym.api.dim1)" if dim == 1 else ""))
     if len(P.fields) != 1:
         raise InputError(f"the atlas handles one field, got {len(P.fields)} ({', '.join(map(str, P.fields))})")
     var, U = P.single_field()
