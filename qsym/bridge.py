@@ -251,7 +251,7 @@ def numeric_1d(expr: sp.Expr, var: sp.Symbol) -> Numeric1D:
     if extra:
         raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
     coeffs = poly_coefficients(expr, var)
-    prog = arb_program(expr, var) if coeffs is None else None
+    prog = arb_program(expr, var, derivatives=2) if coeffs is None else None
     if prog is not None:
         # U, U', U'' from the Arb program (C speed: the landscape scans call them thousands of times)
         mps = [_arb_value_fn(prog, k) for k in range(3)]
@@ -685,13 +685,14 @@ _ARB_FUNCS = {"exp", "log", "sin", "cos", "tan", "atan", "asin", "acos", "sinh",
               "asinh", "atanh"}
 
 
-def arb_program(expr: sp.Expr, var: sp.Symbol):
+def arb_program(expr: sp.Expr, var: sp.Symbol, derivatives: int = 0):
     r"""``expr(var)`` as an :class:`qsym.numeric.kernels.arbprog.ArbProgram`, or None when it uses
     a function Arb's series arithmetic does not have (the mpmath series of
     :func:`series_callable` is then used).
 
     Common subexpressions are compiled once; constants are exact (``Fraction``) or evaluated
-    at the precision of each call.
+    at the precision of each call.  With ``derivatives = n`` the program also computes
+    ``U', ..., U^(n)`` (SymPy derivatives sharing the nodes of U) as further outputs.
 
     .. math:: U(\varphi) \mapsto (\text{op}_1, \dots, \text{op}_k)
 
@@ -747,10 +748,14 @@ def arb_program(expr: sp.Expr, var: sp.Symbol):
         return r
 
     try:
-        comp(expr)
+        outs = [comp(expr)]
+        d = expr
+        for _ in range(derivatives):
+            d = sp.diff(d, var)
+            outs.append(comp(d))
     except _NotAnalytic:
         return None
-    return ArbProgram(code)
+    return ArbProgram(code, outputs=outs)
 
 
 def _arb_series_fn(prog):

@@ -141,6 +141,7 @@ class _Problem:
             raise InputError(f"U has degree {len(self.coeffs) - 1}; the bounce solver accepts "
                              f"polynomials up to degree MAX_POLY_DEGREE = {MAX_POLY_DEGREE}")
         self.work = 0
+        self.online = None        # the online program of a non-polynomial U (built by _Side)
         self._check_analytic()
         # the origin: exact (SymPy) decisions where possible, else ORIGIN_DPS digits
         u0, du0, m2 = num.origin(ORIGIN_DPS)

@@ -20,12 +20,18 @@ import numpy as np
 
 from qsym.numeric.bounce1d.problem import _Problem, _fnum
 from qsym.numeric.kernels import tails
+from qsym.numeric.kernels.online import OnlineProgram
 from qsym.numeric.kernels.taylor import Arith, Model
 
 #: floats integrate psi - psi_t when the centre is this close to psi_t
 SHIFT_DELTA = 0.1
 #: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
 SERIES_START = 16
+#: floats use the online Taylor arithmetic of U when its series loses at most this many guard
+#: bits at the origin (omega close to m cancels digits in U'' that doubles cannot spare)
+ONLINE_MAX_GUARD = 24
+#: ... and the field scale and mass lie in this range (doubles hold the scaled products)
+ONLINE_RANGE = (1e-60, 1e60)
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,13 +97,39 @@ class _Side:
                 self.poly = self.poly_shifted = None
             # |U'''(0)|/6 in scaled units: size of the neglected cubic tail
             self.c3 = abs(self.deriv_scaled(3, mpmath.mpf(0))) / 6
+        online = self._online(prob, P)
         self.model = Model(self.A, self.d, poly=self.poly,
-                           derivs=None if prob.poly else self._derivs)
+                           derivs=None if prob.poly else self._derivs,
+                           online=online[:5] + (mpmath.mpf(0), online[5]) if online else None)
         # the same potential about psi_t (chi = psi - psi_t), used inside a
         # thin-wall bubble by the float path; the tail goes back to psi, whose
         # small values floats hold with relative precision
         self.model_shifted = Model(self.A, self.d, poly=self.poly_shifted,
-                                   derivs=None if prob.poly else self._derivs_shifted)
+                                   derivs=None if prob.poly else self._derivs_shifted,
+                                   online=online[:5] + (self.shift, online[5]) if online else None)
+
+    def _online(self, prob, P):
+        """Floats, non-polynomial U with an Arb program and little cancellation at the origin:
+        ``(OnlineProgram, xscale, f_scale, g_scale, u_scale)`` for the online Taylor arithmetic
+        (:mod:`qsym.numeric.kernels.online`), else None (the Taylor expansion of U at each step)."""
+        prog = getattr(prob.num, "program", None)
+        if prog is None or len(prog.outputs) < 3:
+            return None
+        if P is None and prob.guard_bits > ONLINE_MAX_GUARD:
+            return None
+        with mpmath.workprec(self.prec_u):
+            ps, m2 = self.phi_s, self.m ** 2
+            scales = (ps, 1 / (m2 * ps), 1 / m2, 1 / (m2 * ps * ps))
+        if P is None and not all(ONLINE_RANGE[0] < abs(v) < ONLINE_RANGE[1] for v in scales):
+            return None
+        if prob.online is None:
+            prob.online = OnlineProgram(prog)
+        if P is not None and not prob.online.fixed_ok():
+            return None
+        # fixed point: the scalings and the cancellation at the origin cost bits on top of P
+        big = max(abs(int(mpmath.log(abs(v), 2))) for v in scales if v)
+        Pw = (P + prob.guard_bits + big + 16) if P is not None else None
+        return (prob.online,) + scales + (Pw,)
 
     # scaled potential: U~(psi) = U(phi_s psi) / (m^2 phi_s^2)
     def deriv_scaled(self, k, psi):

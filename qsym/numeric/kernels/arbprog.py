@@ -101,11 +101,13 @@ def _to_mpf(x: arb):
 class ArbProgram:
     """A compiled one-variable expression (see the module docstring for the instruction set)."""
 
-    def __init__(self, code: list):
+    def __init__(self, code: list, outputs: list | None = None):
         for ins in code:
             if ins[0] == "fn" and ins[1] not in FUNCTIONS:
                 raise ValueError(f"unknown function {ins[1]!r}")
         self.code = list(code)
+        #: indices of the results (the first is U; :mod:`qsym.numeric.kernels.online` reads U, U', U'')
+        self.outputs = list(outputs) if outputs is not None else [len(code) - 1]
         self._consts: dict = {}
 
     def _const(self, k: int, c, prec: int):
@@ -121,7 +123,7 @@ class ArbProgram:
 
     def _run(self, x, prec: int):
         regs = []
-        for k, ins in enumerate(self.code):
+        for k, ins in enumerate(self.code[:self.outputs[0] + 1]):
             op = ins[0]
             if op == "var":
                 v = x
@@ -142,7 +144,7 @@ class ArbProgram:
             else:
                 v = FUNCTIONS[ins[1]](regs[ins[2]])
             regs.append(v)
-        return regs[-1]
+        return regs[self.outputs[0]]
 
     def series(self, x0, n: int, prec: int | None = None) -> list:
         """``[U^(j)(x0)/j!]_{j<n}`` as mpf (midpoints of Arb balls computed at ``prec`` bits,
@@ -186,7 +188,7 @@ class ArbProgram:
         ``[inf l, sup h]``): Arb's midpoint-radius balls cannot hold a range such as
         ``exp([270, 300])`` without losing its sign, pairs of ends can."""
         regs = []
-        for k, ins in enumerate(self.code):
+        for k, ins in enumerate(self.code[:self.outputs[0] + 1]):
             op = ins[0]
             if op == "var":
                 v = (lo, hi)
@@ -226,7 +228,7 @@ class ArbProgram:
                 b = FUNCTIONS[ins[1]](regs[ins[2]][0].union(regs[ins[2]][1]))
                 v = (b, b)
             regs.append(v)
-        return regs[-1]
+        return regs[self.outputs[0]]
 
     def enclose(self, lo, hi, k: int = 0, prec: int = 64) -> arb:
         """An enclosure of ``U^(k)`` over the interval ``[lo, hi]`` (mpf or float ends).

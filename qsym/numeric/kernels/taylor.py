@@ -173,6 +173,9 @@ class Model:
     poly: list | None = None
     derivs: object = None
     deriv_cache: dict = field(default_factory=dict)
+    #: floats, non-polynomial U: ``(OnlineProgram, xscale, f_scale, g_scale, u_scale, shift)`` for the
+    #: online evaluation of U', U'' along the series (:mod:`qsym.numeric.kernels.online`)
+    online: tuple | None = None
 
     def taylor(self, x0, n: int, beta=None) -> list:
         """``[U^(j)(x0)/j!]`` for ``j < n``; for a non-polynomial U the list may
@@ -203,6 +206,8 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     ([1.0, 0.0, -0.3333333333333333], -2.0)
     """
     A = M.A
+    if M.online is not None:
+        return _step_online(M, p0, dp0, y0, dy0, r0, h, N, var)
     c, fc, gc, e = _derivative_columns(M, p0, N, beta)
     JP = max(len(fc), len(gc), 2)
     fixed, P = A.fixed, A.P
@@ -230,6 +235,45 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     if out is not None:
         out.update(D=pw.D, fc=fc, e=e)
     return b, (Y if var else None), c, F
+
+
+def _step_online(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
+    """:func:`step_coeffs` in floats with U', U'' evaluated online along the series (a
+    non-polynomial U: no Taylor expansion of U at p0, no powers of Delta)."""
+    A = M.A
+    prog, xs, fs, gs, us, shift, Pw = M.online
+    fixed, P = A.fixed, A.P
+    if fixed:
+        run = prog.start_fixed(P, Pw, shift, xs, fs, gs)
+        b = [p0, (h * dp0) >> P]
+        Y = [y0, (h * dy0) >> P]
+    else:
+        run = prog.start(p0, float(shift), float(xs), float(fs), float(gs))
+        b = [p0, h * dp0]
+        Y = [y0, h * dy0]
+    rec = _Recurrence(A, M.d, r0, h)
+    F, G = [], []
+    u0 = 0
+    GYprev = 0
+    for k in range(N - 1):
+        Fk, Gk, Uk = run.advance(b[k])
+        if k == 0:
+            u0 = (Uk * _fixed_of(us, Pw)) >> (2 * Pw - P) if fixed else Uk * float(us)
+        F.append(Fk)
+        b.append(rec.next_b(k, Fk, F[k - 1] if k else 0, b[k + 1]))
+        if var:
+            G.append(Gk)
+            GY = sum(map(_mul, G, Y[k::-1]))
+            if fixed:
+                GY >>= P
+            Y.append(rec.next_y(k, GY, GYprev, Y[k + 1]))
+            GYprev = GY
+    return b, (Y if var else None), [u0], F
+
+
+def _fixed_of(v, P: int):
+    """An mpf as a fixed-point integer with P fraction bits (exactly, whatever the global precision)."""
+    return MPZ(to_fixed(v._mpf_ if isinstance(v, mpmath.mpf) else mpmath.mpf(v)._mpf_, P))
 
 
 def _derivative_columns(M: Model, p0, N: int, beta):
