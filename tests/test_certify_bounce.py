@@ -22,7 +22,7 @@ from qsym.numeric.certify.problem import CertProblem
 from qsym.numeric.certify.result import decimal_down, decimal_up, exact_fraction
 from qsym.numeric.certify.series import taylor_coefficients, variational_coefficients
 from qsym.numeric.certify.steps import integrate
-from qsym.numeric.certify.tail import TailError, linear_at
+from qsym.numeric.certify.tail import TailError, _bessel, linear_at
 from qsym.results import UNCERTIFIED
 from qsym.symbolic.potential import Potential
 
@@ -94,8 +94,8 @@ def test_input_outside_the_certified_class_is_refused():
         certify_bounce(Potential("phi**2/2 - phi**3 + sin(phi)**4", ["phi"]), dps=15)
     with pytest.raises(InputError, match="polynomial single-field"):
         certify_bounce(Potential("a**2/2 - a**3 + b**2", ["a", "b"]), dps=15)
-    with pytest.raises(InputError, match="d >= 3"):
-        certify_bounce(PSI, dim=2, dps=15)
+    with pytest.raises(InputError, match="d >= 2"):
+        certify_bounce(PSI, dim=1, dps=15)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,9 +136,9 @@ def test_variational_coefficients_are_the_derivative_in_phi0():
                 assert abs(((a2[k] - a[k]) / e - b[k]).mid()) < 1e-20
 
 
-@pytest.mark.parametrize("d", [3, 4, 5])
-def test_linear_solutions_and_the_tail_lemmas(d):
-    """Wronskian K I' - K' I = r^(1-d) and the lemmas (L1)-(L4) at sample radii."""
+@pytest.mark.parametrize("d", [2, 3, 4, 5])
+def test_linear_solutions_and_the_tail_facts(d):
+    """Wronskian K I' - K' I = r^(1-d), (L1), (L2), (W) and the exact tail integrals at sample radii."""
     with flint.ctx.workprec(128):
         P = CertProblem.from_coefficients(CUBIC, d, 128)
         nu = arb(d - 2) / 2
@@ -146,15 +146,23 @@ def test_linear_solutions_and_the_tail_lemmas(d):
         for r in (arb(1) / 4, arb(1), arb(3), arb(10), arb(40)):
             lin = linear_at(P, r)
             assert (lin.K * lin.dI - lin.dK * lin.I).overlaps(r ** (1 - d))
-            assert r.bessel_k(nu + 1) >= r.bessel_k(nu)                       # (L1)
-            assert r.bessel_i(nu + 1) <= r.bessel_i(nu) and lin.dI > 0        # (L2)
-            assert r * r.bessel_i(nu) * r.bessel_k(nu) <= arb(1) / 2           # (L3)
-            ratio = r.bessel_k(nu + 1) / r.bessel_k(nu)
-            assert prev is None or ratio <= prev                               # (L4)
-            prev = ratio
-            J2 = mpmath.quad(lambda s: s ** (d - 1) * (s ** (-(d - 2) / 2) * mpmath.besselk((d - 2) / 2, s)) ** 2,
-                             [float(r.mid()), mpmath.inf])
-            assert abs(J2 - float(lin.J2.mid())) < 1e-12 * max(1.0, abs(J2)) + 1e-300
+            assert _bessel(r, nu + 1, "k") >= _bessel(r, nu, "k") and lin.kappa >= P.m  # (L1)
+            assert lin.dI > 0 and (prev is None or r ** (d - 1) * lin.I > prev)    # (L2)
+            prev = r ** (d - 1) * lin.I
+            assert r ** (d - 1) * lin.I * lin.K <= 1 / P.m                          # (W)
+
+            # the closed forms: d/dR J2 = -R^(d-1) K^2, d/dR J_K' = -R^(d-1) K'^2 (both vanish at infinity)
+            h = arb(2) ** -30
+            lp, lm = linear_at(P, r + h), linear_at(P, r - h)
+            assert abs(((lp.J2 - lm.J2) / (2 * h) + r ** (d - 1) * lin.K ** 2) / lin.J2) < 1e-12 * r
+            assert abs(((lp.JdK - lm.JdK) / (2 * h) + r ** (d - 1) * lin.dK ** 2) / lin.JdK) < 1e-12 * r
+            assert lin.J2.rad() < 1e-25 * abs(lin.J2) and lin.JKdK >= r ** (d - 1) * lin.K ** 2 / 2
+
+
+def test_d2_bounce_contains_twice_the_precision():
+    res = certify_bounce(PSI, dim=2, dps=15)
+    assert res.certified and _inside(res, bounce(PSI, dim=2, dps=30).action, 30)
+    assert res.cgm_upper is None                      # no rescaling maximum in d = 2
 
 
 def test_reduced_action_formula_from_sympy():

@@ -56,7 +56,7 @@ def certify_bounce(potential, omega=None, dim: int = 3, dps: int = 50, R=None) -
                \qquad U(0) = U'(0) = 0 < U''(0)
 
     ``omega`` certifies the bounce of :math:`U_\omega = U - \omega^2\phi^2/2` (the Q-ball
-    profile equation).  ``dim`` is an integer >= 3; ``R`` fixes the matching radius (default:
+    profile equation).  ``dim`` is an integer >= 2; ``R`` fixes the matching radius (default:
     chosen for a relative width of about ``10**-(dps - 8)``).  The result's ``enclosure``
     holds outward-rounded decimal strings; ``status`` is ``converged``/``reduced`` when proven,
     ``uncertified`` (with ``stats["reason"]``) when an ingredient did not close.
@@ -70,8 +70,8 @@ def certify_bounce(potential, omega=None, dim: int = 3, dps: int = 50, R=None) -
         raise InputError(f"expected a qsym.symbolic.potential.Potential, got {type(potential).__name__}")
     if len(potential.fields) != 1:
         raise InputError(f"{POLY_ONLY} (got {len(potential.fields)} fields)")
-    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 3:
-        raise InputError(f"--certify needs an integer dimension d >= 3, got {dim!r}")
+    if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
+        raise InputError(f"--certify needs an integer dimension d >= 2, got {dim!r}")
     dps = bridge.check_dps(dps)
     var, expr = potential.single_field()
     if omega is not None:

@@ -23,7 +23,7 @@ def add_parser(subparsers):
                    help=f"decimal digits ({MIN_DPS}..{MAX_DPS}, default 30)")
     p.add_argument("--certify", action="store_true",
                    help="prove an enclosure of the action in ball arithmetic (polynomial U, one field, "
-                        "d >= 3; docs/certified.md)")
+                        "d >= 2; docs/certified.md)")
     add_json(p)
     return p
 

@@ -44,15 +44,16 @@ def trial_upper(prob, lin, T_in, V_in, p):
     (without :math:`\Omega_d`) and its value ``p`` at R; None when :math:`V < 0` is not proven.
 
     .. math::  \int_R^\infty r^{d-1}K'^2 = -R^{d-1}KK' - m^2 J_2, \qquad
-               0 \le \int_R^\infty r^{d-1} K^k \le \frac{K(R)^{k-1}}{2m^2(k-1)I(R)}
+               0 \le \int_R^\infty r^{d-1} K^k \le \frac{K(R)^{k-1}}{m^2(k-1)I(R)}
     """
     d, m = prob.dim, prob.m
+    if d < 3:
+        return None                           # d = 2: no maximum over the rescalings
     c = p / lin.K
-    TK = (-lin.R ** (d - 1) * lin.K * lin.dK - m * m * lin.J2) / 2
-    T = T_in + c * c * TK
+    T = T_in + c * c * lin.JdK / 2
     V = V_in + c * c * m * m * lin.J2 / 2
     for k in range(3, len(prob.u)):
-        Jk = lin.K ** (k - 1) / (2 * m * m * (k - 1) * lin.I)
+        Jk = lin.K ** (k - 1) / (m * m * (k - 1) * lin.I)
         V += prob.u[k] * c ** k * arb(Jk / 2, Jk / 2)
     if not (V < 0 and T > 0):
         return None                           # V < 0 not proven: no bound from this trial

@@ -52,8 +52,8 @@ class CertProblem:
     @classmethod
     def from_coefficients(cls, coeffs, dim: int, prec: int, sign: int = 1, rel: float = 0.0) -> "CertProblem":
         """From ``[u_0, u_1, u_2, ...]`` (Fraction/int exact, mpf with relative radius ``rel``)."""
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 3:
-            raise InputError(f"--certify needs an integer dimension d >= 3, got {dim!r}")
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
+            raise InputError(f"--certify needs an integer dimension d >= 2, got {dim!r}")
         cs = list(coeffs)
         while len(cs) > 3 and cs[-1] == 0:
             cs.pop()

@@ -9,25 +9,26 @@ For :math:`r \ge R` write :math:`f(\phi) = m^2\phi + \mathcal N(\phi)`,
 The decaying solutions are the fixed points of
 :math:`\phi = cK + \mathcal T\phi`,
 :math:`(\mathcal T\phi)(r) = \int_r^\infty s^{d-1}\,[K(r) I(s) - I(r) K(s)]\,\mathcal N(\phi(s))\,ds`.
-With the lemmas (d >= 3, :math:`\nu \ge 1/2`; elementary for d = 3, see docs/certified.md)
+Elementary facts used (d >= 2, docs/certified.md):
 
-- (L1) :math:`K(s) \le K(r) e^{-m(s-r)}` for :math:`s \ge r` (:math:`K_{\nu+1} \ge K_\nu`),
-- (L2) :math:`0 < I'/I \le m` (:math:`I_{\nu+1} \le I_\nu`),
-- (L3) :math:`s^{d-1} I(s) K(s) = s I_\nu K_\nu(ms) \le 1/(2m)`,
-- (L4) :math:`|K'/K| = m K_{\nu+1}/K_\nu(mr)` decreases in r,
+- (L1) :math:`K_{\nu+1} \ge K_\nu` (:math:`K_\mu = \int_0^\infty e^{-x\cosh t}\cosh \mu t\,dt`), so
+  :math:`|K'/K| = m K_{\nu+1}/K_\nu \ge m` and :math:`K(s) \le K(r) e^{-m(s-r)}` for :math:`s \ge r`;
+- (L2) I and :math:`r^{d-1} I` increase (power series in :math:`r^2` with positive coefficients);
+- (W) from the Wronskian, :math:`s^{d-1} I K = 1/(I'/I + |K'|/K) \le 1/m`.
 
 :math:`\mathcal T` maps :math:`X_\rho = \{|\phi - cK| \le \rho |c| K\}` into itself when
 :math:`A(\rho) \le \rho` and is a contraction (weighted norm :math:`\sup|u|/K`) when
-:math:`L(\rho) < 1`, where, with :math:`\varepsilon = |c| K(R)`,
+:math:`L(\rho) < 1/2`, where, with :math:`\varepsilon = |c| K(R)`,
 
-.. math::  A = \sum_{k\ge2} \frac{|n_k| (1+\rho)^k \varepsilon^{k-1}}{2m^2 (k-1)}, \quad
-           B = \sum_{k\ge2} \frac{|n_k| (1+\rho)^k \varepsilon^{k-1}}{2m^2 k}, \quad
-           L = \sum_{k\ge2} \frac{k |n_k| (1+\rho)^{k-1} \varepsilon^{k-1}}{2m^2 (k-1)} .
+.. math::  A = \sum_{k\ge2} \frac{|n_k| (1+\rho)^k \varepsilon^{k-1}}{m^2 (k-1)}, \qquad
+           L = \sum_{k\ge2} \frac{k |n_k| (1+\rho)^{k-1} \varepsilon^{k-1}}{m^2 (k-1)} .
 
-Then (**T1**) :math:`|\phi_c(r) - cK(r)| \le A |c| K(r)`, (**T2**)
-:math:`|\phi_c'(r) - cK'(r)| \le |c| K(r)\,(\kappa_R A + m B)` for :math:`r \ge R`
-(:math:`\kappa_R = |K'(R)|/K(R)`), and at R itself the sharper
-:math:`|\phi_c'(R) - cK'(R)| \le |c|(|K'(R)| A + I'(R) K(R) B / I(R))`.
+Then (**T1**) :math:`|\phi_c(r) - cK(r)| \le A |c| K(r)` and, from
+:math:`(r^{d-1} e')' = r^{d-1}(m^2 e + \mathcal N)` for :math:`e = \phi_c - cK`, (**T2**)
+
+.. math::  |\phi_c'(r) - cK'(r)| \le |c|\big(\rho |K'(r)| + \beta K(r)\big), \quad
+           \beta = \sum_{k\ge2} \frac{|n_k| (1+\rho)^k \varepsilon^{k-2} c_{\max}}{m^2 (k-1) R^{d-1} I(R)},
+           \quad r \ge R .
 
 Numeric layer: python-flint only.
 """
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import flint
 from flint import arb
 
 from qsym.errors import ConvergenceError
@@ -55,7 +57,9 @@ class TailError(ConvergenceError):
 
 @dataclass(frozen=True)
 class Linear:
-    """K, K', I, I' at R, kappa = |K'|/K, and the exact integral J2 = int_R^oo r^(d-1) K^2."""
+    r"""K, K', I, I' at R, :math:`\kappa = |K'|/K`, and the exact integrals
+    :math:`J_2 = \int_R^\infty r^{d-1} K^2`, :math:`J_K' = \int_R^\infty r^{d-1} K'^2` and the bound
+    :math:`J_{KK'} \ge \int_R^\infty r^{d-1} K |K'|`."""
 
     R: object
     K: object
@@ -64,49 +68,61 @@ class Linear:
     dI: object
     kappa: object
     J2: object
+    JdK: object
+    JKdK: object
 
 
 @dataclass(frozen=True)
 class Contraction:
-    """The proven radius rho = A(rho) bound, B, L and the amplitude bound eps = c_max K(R)."""
+    """The proven radius rho >= A(rho), A, L, beta (T2) and the amplitude bound eps = c_max K(R)."""
 
     rho: object
     A: object
-    B: object
     L: object
+    beta: object
     eps: object
     c_max: object
 
 
 def linear_at(prob, R) -> Linear:
-    r"""The linear solutions at R (Arb Bessel functions; d = 3 is elementary).
+    r"""The linear solutions at R (Arb Bessel functions) and their exact tail integrals.
 
-    .. math::  J_2 = \int_R^\infty r^{d-1} K^2 dr = \frac{X^2}{2m^2}\big(K_{\nu-1}K_{\nu+1} - K_\nu^2\big)(X),
-               \quad X = mR
+    .. math::  J_2 = \frac{X^2}{2m^2}\big(K_{\nu-1}K_{\nu+1} - K_\nu^2\big)(X), \quad
+               \int_R^\infty r^{d-1}K'^2 = -R^{d-1}KK' - m^2 J_2, \quad
+               \int_R^\infty r^{d-1}K|K'| = \tfrac12 R^{d-1}K^2 + \tfrac{d-1}{2}\int_R^\infty r^{d-2}K^2
     """
-    m = prob.m
-    nu = arb(prob.dim - 2) / 2
+    m, d = prob.m, prob.dim
+    nu = arb(d - 2) / 2
     X = m * R
     s = R ** (-nu)
-    Kn, Kn1, Knm = X.bessel_k(nu), X.bessel_k(nu + 1), X.bessel_k(nu - 1)
+    Kn, Kn1, Knm = (_bessel(X, mu, "k") for mu in (nu, nu + 1, abs(nu - 1)))     # K_{-mu} = K_mu
     K, dK = s * Kn, -m * s * Kn1
-    I, dI = s * X.bessel_i(nu), m * s * X.bessel_i(nu + 1)
+    I, dI = s * _bessel(X, nu, "i"), m * s * _bessel(X, nu + 1, "i")
     J2 = X * X / (2 * m * m) * (Knm * Kn1 - Kn * Kn)
-    return Linear(R, K, dK, I, dI, -dK / K, J2)
+    JdK = -R ** (d - 1) * K * dK - m * m * J2
+    JKdK = R ** (d - 1) * K * K / 2 + (d - 1) * J2 / (2 * R)        # int r^(d-2) K^2 <= J2 / R
+    return Linear(R, K, dK, I, dI, -dK / K, J2, JdK, JKdK)
+
+
+def _bessel(X, nu, kind):
+    """K_nu(X) or I_nu(X) as a ball, evaluated with 3 X extra bits (Arb's integer-order K loses up
+    to ~2.9 X bits for moderate X); the ball is valid at any precision."""
+    with flint.ctx.workprec(flint.ctx.prec + int(3 * float(X.upper())) + 20):
+        return X.bessel_k(nu) if kind == "k" else X.bessel_i(nu)
 
 
 def _sums(prob, rho, eps):
     m2 = prob.m * prob.m
-    A = B = L = arb(0)
+    A = L = G = arb(0)
     for k in range(2, prob.p + 1):
         nk = abs(prob.n[k - 1])
         if nk == 0:
             continue
-        t = nk * (1 + rho) ** k * eps ** (k - 1) / (2 * m2)
-        A += t / (k - 1)
-        B += t / k
-        L += k * t / ((1 + rho) * (k - 1))
-    return arb(A.upper()), arb(B.upper()), arb(L.upper())
+        t = nk * (1 + rho) ** k / (m2 * (k - 1))
+        A += t * eps ** (k - 1)
+        L += k * t * eps ** (k - 1) / (1 + rho)
+        G += t * eps ** (k - 2)
+    return arb(A.upper()), arb(L.upper()), G
 
 
 def contraction(prob, lin: Linear, c_max, rho_scale=1) -> Contraction:
@@ -114,19 +130,21 @@ def contraction(prob, lin: Linear, c_max, rho_scale=1) -> Contraction:
 
     .. math::  A(\rho) \le \rho, \qquad L(\rho) < 1/2
     """
+    c_max = arb(arb(c_max).upper())
     eps = arb((c_max * lin.K).upper())
     rho = arb(0)
     for _ in range(RHO_ITER):
         A, _, _ = _sums(prob, rho, eps)
         rho = arb((A * arb(101) / 100).upper())
     rho = rho * rho_scale
-    A, B, L = _sums(prob, rho, eps)
+    A, L, G = _sums(prob, rho, eps)
     if not (A <= rho):
         raise TailError(f"tail contraction: A(rho) = {A.upper()} > rho = {rho.upper()} (|c| K(R) = "
                         f"{eps.upper()}): R too small")
     if not (L < L_MAX):
         raise TailError(f"tail contraction: Lipschitz constant {L.upper()} >= 1/2: R too small")
-    return Contraction(rho, A, B, L, eps, c_max)
+    beta = arb((G * c_max / (lin.R ** (prob.dim - 1) * lin.I)).upper())
+    return Contraction(rho, A, L, beta, eps, c_max)
 
 
 def amplitude(lin: Linear, con: Contraction, p):
@@ -142,42 +160,42 @@ def amplitude(lin: Linear, con: Contraction, p):
 def match_residual(lin: Linear, con: Contraction, p, q):
     r"""A ball containing :math:`H = \phi'(R) - \phi_c'(R)` for the c with :math:`\phi_c(R) = p`.
 
-    .. math::  \phi_c'(R) \in cK'(R) \pm |c|\big(|K'(R)| A + I'(R) K(R) B / I(R)\big)
+    .. math::  \phi_c'(R) \in cK'(R) \pm |c|\big(\rho |K'(R)| + \beta K(R)\big)
     """
     c = amplitude(lin, con, p)
-    sig = abs(lin.dK) * con.A + lin.dI * lin.K * con.B / lin.I
+    sig = con.rho * abs(lin.dK) + con.beta * lin.K
     return q - (c * lin.dK + arb(0, (abs(c) * sig).upper()))
+
+
+def _derivative_error(lin: Linear, con: Contraction):
+    r""":math:`\int_R^\infty r^{d-1}(|K'||e'| + e'^2/2) / c^2` bounded with T2 and the exact integrals."""
+    rho, beta = con.rho, con.beta
+    return rho * lin.JdK + beta * lin.JKdK + rho * rho * lin.JdK + beta * beta * lin.J2
 
 
 def tail_action(prob, lin: Linear, con: Contraction, c):
     r"""Enclosure of :math:`\int_R^\infty r^{d-1}(\phi'^2/2 + U(\phi))\,dr` for the tail with amplitude c.
 
-    .. math::  c^2\Big(-\tfrac12 R^{d-1} K K'\Big) \pm c^2 J_2 \big(\kappa_R\rho' + \rho'^2/2 + m^2\rho
-               + m^2\rho^2/2\big) \pm \sum_{k\ge3} |u_k| \big((1+\rho)|c|\big)^k J_k,
+    .. math::  c^2\Big(-\tfrac12 R^{d-1} K K'\Big) \pm c^2 \big(\rho J_{K'} + \beta J_{KK'}
+               + \rho^2 J_{K'} + \beta^2 J_2 + m^2\rho J_2 + m^2\rho^2 J_2/2\big)
+               \pm \sum_{k\ge3} |u_k| \big((1+\rho)|c|\big)^k J_k,
 
-    :math:`\rho' = \kappa_R A + m B`, :math:`J_k \le K(R)^{k-1} / (2m^2 (k-1) I(R))` (L1, L3).
+    :math:`J_k \le K(R)^{k-1} / (m^2 (k-1) I(R))` (L1, W).
     """
-    d, m = prob.dim, prob.m
-    rho = con.rho
-    rho1 = lin.kappa * con.A + m * con.B
-    main = -c * c * lin.R ** (d - 1) * lin.K * lin.dK / 2
+    m, rho = prob.m, con.rho
+    main = -c * c * lin.R ** (prob.dim - 1) * lin.K * lin.dK / 2
     ca = arb(abs(c).upper())
-    err = ca * ca * lin.J2 * (lin.kappa * rho1 + rho1 * rho1 / 2 + m * m * rho + m * m * rho * rho / 2)
+    err = ca * ca * (_derivative_error(lin, con) + m * m * lin.J2 * (rho + rho * rho / 2))
     for k in range(3, len(prob.u)):
-        Jk = lin.K ** (k - 1) / (2 * m * m * (k - 1) * lin.I)
+        Jk = lin.K ** (k - 1) / (m * m * (k - 1) * lin.I)
         err += abs(prob.u[k]) * ((1 + rho) * ca) ** k * Jk
     return main + arb(0, err.upper())
 
 
 def tail_kinetic(prob, lin: Linear, con: Contraction, c):
-    r"""Enclosure of :math:`\int_R^\infty r^{d-1}\phi'^2/2` (T2 and the exact
-    :math:`\int_R^\infty r^{d-1}K'^2 = -R^{d-1}KK' - m^2 J_2`, integration by parts).
+    r"""Enclosure of :math:`\int_R^\infty r^{d-1}\phi'^2/2` (T2 and the exact :math:`J_{K'}`).
 
-    .. math::  \tfrac12 c^2 \int K'^2 \pm c^2 J_2 (\kappa_R \rho' + \rho'^2/2)
+    .. math::  \tfrac12 c^2 J_{K'} \pm c^2 \big(\rho J_{K'} + \beta J_{KK'} + \rho^2 J_{K'} + \beta^2 J_2\big)
     """
-    d, m = prob.dim, prob.m
-    rho1 = lin.kappa * con.A + m * con.B
-    main = c * c * (-lin.R ** (d - 1) * lin.K * lin.dK - m * m * lin.J2) / 2
     ca = arb(abs(c).upper())
-    err = ca * ca * lin.J2 * (lin.kappa * rho1 + rho1 * rho1 / 2)
-    return main + arb(0, err.upper())
+    return c * c * lin.JdK / 2 + arb(0, (ca * ca * _derivative_error(lin, con)).upper())
