@@ -46,9 +46,9 @@ def _run_certify(pot, args):
     res = certify_bounce(pot, omega=args.omega, dim=args.dim, dps=args.dps)
     payload = res.to_json()
     lo, hi = res.enclosure
+    cgm = f"  CGM upper bound {res.cgm_upper}\n" if res.cgm_upper is not None else ""
     text = (f"certified bounce in d = {res.dim}: {res.status}\n"
-            f"  S in [{lo},\n        {hi}]\n"
-            f"  CGM upper bound {res.cgm_upper}\n"
+            f"  S in [{lo},\n        {hi}]\n{cgm}"
             f"  phi(0) in [{res.phi0_interval[0]}, {res.phi0_interval[1]}]\n"
             f"  relative half-width {payload['error']}")
     if not res.certified:
