@@ -44,6 +44,7 @@ _LAZY = {
     "excited_bounce": "qsym.api.excited",
     "excited_qball": "qsym.api.excited",
     "law_errors": "qsym.api.laws",
+    "certify_bounce": "qsym.api.certify",
     "model_potential": "qsym.models.catalogue",
     # exact results
     "series": "qsym.symbolic.thickwall",
