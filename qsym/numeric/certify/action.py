@@ -38,7 +38,7 @@ from qsym.errors import ConvergenceError
 from qsym.numeric.certify.cgm import trial_upper
 from qsym.numeric.certify.steps import integrate
 from qsym.numeric.certify.tail import (amplitude, contraction, linear_at, match_residual, tail_action,
-                                       tail_kinetic)
+                                       tail_charge, tail_charge_identity, tail_kinetic)
 
 __all__ = ["Certificate", "certify_action", "working_prec", "CertificateError"]
 
@@ -74,6 +74,7 @@ class Certificate:
     H_hi: object
     reason: str = ""
     stats: dict = field(default_factory=dict)
+    charge: object = None          # ball: int_0^oo r^(d-1) phi^2 (with ``charge=True``; part 3)
 
 
 def working_prec(dps: int, R: float) -> int:
@@ -105,7 +106,7 @@ def _newton(prob, lin, x, R, eta, stats):
 
 
 def certify_action(prob, phi0_guess, R, *, delta=None, scale=1, max_order=None, rho_scale=1,
-                   newton: bool = True, shift=0) -> Certificate:
+                   newton: bool = True, shift=0, charge: bool = False, charge_scale=1) -> Certificate:
     r"""Certify the bounce of ``prob`` (a :class:`~qsym.numeric.certify.problem.CertProblem`) with
     matching radius ``R``, starting from the shooting guess ``phi0_guess`` (an mpf or decimal text).
 
@@ -127,7 +128,7 @@ def certify_action(prob, phi0_guess, R, *, delta=None, scale=1, max_order=None, 
         x = arb(x.mid())
         if newton:
             x = _newton(prob, lin, x, Rb, eta, stats)
-        centre = integrate(prob, x, Rb, eta, quad=True, variational=True)
+        centre = integrate(prob, x, Rb, eta, quad=True, variational=True, charge=charge)
         stats["runs"] += 1
         c_max = 2 * abs(centre.phi).upper() / lin.K
         con = contraction(prob, lin, c_max, rho_scale=rho_scale)
@@ -138,7 +139,8 @@ def certify_action(prob, phi0_guess, R, *, delta=None, scale=1, max_order=None, 
         cert = None
         for _ in range(DELTA_TRIES if newton and not shift else 1):
             cert = _attempt(prob, lin, con, x + shift * delta, delta, centre if not shift else None,
-                            Rb, eta, dict(scale=scale, max_order=max_order), stats)
+                            Rb, eta, dict(scale=scale, max_order=max_order), stats,
+                            charge=(charge_scale if charge else None))
             if cert.certified or "sign" not in cert.reason:
                 break
             delta = delta * DELTA_GROW
@@ -147,18 +149,19 @@ def certify_action(prob, phi0_guess, R, *, delta=None, scale=1, max_order=None, 
         return cert
 
 
-def _attempt(prob, lin, con, x, delta, centre, Rb, eta, kw, stats) -> Certificate:
-    """The sign test at x -+ delta, the variational run over the interval, the action, the CGM bound."""
+def _attempt(prob, lin, con, x, delta, centre, Rb, eta, kw, stats, charge=None) -> Certificate:
+    """The sign test at x -+ delta, the variational run over the interval, the action, the CGM bound
+    (and with ``charge`` not None, the charge integral, its tail scaled by ``charge``)."""
     d = prob.dim
     lo, hi = arb((x - delta).lower()), arb((x + delta).upper())
     # the ball x + D holds [lo, hi] (lo, hi are x -+ delta rounded outward)
     D = arb(0, max((x - lo).upper(), (hi - x).upper()))
     if centre is None:
-        centre = integrate(prob, x, Rb, eta, quad=True, **kw)
+        centre = integrate(prob, x, Rb, eta, quad=True, charge=charge is not None, **kw)
         stats["runs"] += 1
     run_lo = integrate(prob, lo, Rb, eta, quad=False, **kw)
     run_hi = integrate(prob, hi, Rb, eta, quad=False, **kw)
-    var = integrate(prob, x + D, Rb, eta, quad=False, variational=True, **kw)
+    var = integrate(prob, x + D, Rb, eta, quad=False, variational=True, charge=charge is not None, **kw)
     stats["runs"] += 3
     stats.update(steps=var.steps, terms=var.terms)
     H_lo = match_residual(lin, con, run_lo.phi, run_lo.dphi)
@@ -186,4 +189,21 @@ def _attempt(prob, lin, con, x, delta, centre, Rb, eta, kw, stats) -> Certificat
     S = direct.intersection(virial) if direct.overlaps(virial) else direct
     if not reason and cgm is not None and not (S.lower() <= cgm):
         reason = "inconsistent: the lower end exceeds the CGM upper bound"
-    return Certificate(not reason, S, direct, virial, cgm, lo, hi, H_lo, H_hi, reason, {})
+    W = None
+    if charge is not None:
+        W, why = _charge(prob, lin, con, centre, var, D, p, c, charge)
+        reason = reason or why
+    return Certificate(not reason, S, direct, virial, cgm, lo, hi, H_lo, H_hi, reason, {}, W)
+
+
+def _charge(prob, lin, con, centre, var, D, p, c, scale):
+    r"""The charge integral :math:`W = \int_0^\infty r^{d-1}\phi^2` of the bounce (part 3, Q1-Q3):
+    the mean-value form :math:`W_R(\phi_0^*) \in W_R(x) + D\,2\int_0^R r^{d-1}\phi y`, the tail
+    from T1 intersected with its second form from the equation (disjoint: a broken ingredient)."""
+    q = centre.dphi + D * var.dy                        # phi'(R; phi0*)
+    WR = centre.W + D * var.dW
+    Wt = tail_charge(lin, con, c, scale)
+    Wt2 = tail_charge_identity(prob, lin, con, c, p, q)
+    if not Wt.overlaps(Wt2):
+        return WR + Wt, "inconsistent: the two enclosures of the charge tail int_R^oo r^(d-1) phi^2 are disjoint"
+    return WR + Wt.intersection(Wt2), ""

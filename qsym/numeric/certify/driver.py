@@ -28,7 +28,7 @@ from qsym.numeric.certify.steps import StepFailure
 from qsym.numeric.certify.tail import TailError
 from qsym.results import CONVERGED, REDUCED, UNCERTIFIED
 
-__all__ = ["certify_polynomial_bounce", "DIGITS_SHORT"]
+__all__ = ["certify_polynomial_bounce", "prove", "DIGITS_SHORT"]
 
 #: the target relative width is 10**-(dps - DIGITS_SHORT) (dps 50: ~1e-42, dps 100: ~1e-92)
 DIGITS_SHORT = 8
@@ -63,14 +63,39 @@ def certify_polynomial_bounce(coeffs, dim: int, dps: int, sign: int, phi0, ampli
 
     .. math::  S \in [\mathrm{lo}, \mathrm{hi}] \subseteq [S_{\rm direct}] \cap [\tfrac2d T]
     """
+    cert, prob, R, target, tries = prove(coeffs, dim, dps, sign, phi0, amplitude, engine_action,
+                                         rel=rel, R=R, **breakers)
+    return _result(cert, prob, dim, dps, sign, R, target, engine_action, tries)
+
+
+def _relative_width(cert, prob) -> float:
+    """The largest relative width of the enclosures (the action, and the charge integral if present)."""
+    with flint.ctx.workprec(prob.prec):
+        out = 0.0
+        for b in (cert.action, cert.charge):
+            if b is not None:
+                w = float((b.upper() - b.lower()).mid())
+                out = max(out, w / max(abs(float(b.mid())), 1e-300))
+        return out
+
+
+def prove(coeffs, dim: int, dps: int, sign: int, phi0, amplitude: Callable, engine_action,
+          rel: float = 0.0, R: float | None = None, **breakers):
+    r"""The certificate (:class:`~qsym.numeric.certify.action.Certificate`) with the matching radius
+    chosen as in the module text, and ``(cert, prob, R, target, tries)``; ``breakers`` (and
+    ``charge=True``) go to :func:`~qsym.numeric.certify.action.certify_action`.
+
+    .. math::  w(R) \le 10^{-(\mathrm{dps} - 8)} |S|
+    """
     u2 = coeffs[2]
     m = math.sqrt(2 * float(u2))
     with mpmath.workdps(dps + 10):
         S_abs = abs(mpmath.mpf(engine_action))
-    target = float(10.0 ** (-(dps - DIGITS_SHORT)) * max(float(S_abs), 1e-300))
+    rel_target = 10.0 ** (-(dps - DIGITS_SHORT))
+    target = float(rel_target * max(float(S_abs), 1e-300))
     fixed = R is not None
     R = float(R) if fixed else _initial_R(m, amplitude, target)
-    cert = None
+    cert = prob = None
     tries = []
     for _ in range(1 if fixed else R_TRIES):
         prec = working_prec(dps, m * R)
@@ -83,15 +108,14 @@ def certify_polynomial_bounce(coeffs, dim: int, dps: int, sign: int, phi0, ampli
             tries.append(f"R = {R:.4g}: {exc}")
             R += 5 / m
             continue
-        with flint.ctx.workprec(prec):
-            width = float((cert.action.upper() - cert.action.lower()).mid())
-        tries.append(f"R = {R:.4g}: width {width:.3g}")
-        if fixed or not cert.certified or width <= target:
+        rw = _relative_width(cert, prob)
+        tries.append(f"R = {R:.4g}: relative width {rw:.3g}")
+        if fixed or not cert.certified or rw <= rel_target:
             break
-        R += math.log(width / target) / (3 * m) + 0.5 / m
+        R += math.log(rw / rel_target) / (3 * m) + 0.5 / m
     if cert is None:
         raise TailError("; ".join(tries))
-    return _result(cert, prob, dim, dps, sign, R, target, engine_action, tries)
+    return cert, prob, R, target, tries
 
 
 def _result(cert, prob, dim, dps, sign, R, target, engine_action, tries) -> CertifiedBounceResult:

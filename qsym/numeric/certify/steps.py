@@ -78,7 +78,8 @@ class Integration:
 
     ``T, V``: :math:`\\int_0^R r^{d-1}\\phi'^2/2` and :math:`\\int_0^R r^{d-1}U(\\phi)`;
     with the variation ``y, dy`` (:math:`y(R), y'(R)`) and ``dT, dV``
-    (:math:`\\int_0^R r^{d-1}\\phi' y'`, :math:`\\int_0^R r^{d-1} f(\\phi) y`).
+    (:math:`\\int_0^R r^{d-1}\\phi' y'`, :math:`\\int_0^R r^{d-1} f(\\phi) y`); with ``charge``
+    ``W`` (:math:`\\int_0^R r^{d-1}\\phi^2`) and ``dW`` (:math:`2\\int_0^R r^{d-1}\\phi y`).
     """
 
     phi: object
@@ -89,6 +90,8 @@ class Integration:
     V: object = None
     dT: object = None
     dV: object = None
+    W: object = None
+    dW: object = None
     steps: int = 0
     terms: int = 0
     max_remainder: object = None
@@ -119,8 +122,11 @@ def _integral(poly: arb_poly, t0, h, d):
     return (w * poly).integral()(h)
 
 
-def _quad(prob, pc: _Piece, quad, variational):
-    """The step's integrals (S4): exact polynomial parts plus the remainder bounds."""
+def _quad(prob, pc: _Piece, quad, variational, charge=False):
+    """The step's integrals (S4): exact polynomial parts plus the remainder bounds; with ``charge``
+    also :math:`\int r^{d-1}\phi^2` (with ``quad``) and :math:`2\int r^{d-1}\phi y` (with
+    ``variational``), remainders :math:`|P^2 - \phi^2| \le E_1(2|Y| + E_1)` and
+    :math:`|Pq - \phi y| \le E_1|Y_y| + E_{y1}|Y \pm E_1|` (docs/certified.md, part 3, Q1)."""
     d, h = prob.dim, pc.h
     wh = h * (pc.t0 + h) ** (d - 1)
     P = arb_poly(pc.a)
@@ -145,6 +151,14 @@ def _quad(prob, pc: _Piece, quad, variational):
         edT = wh * (pc.E2 * abs(pc.Ydy).upper() + pc.Ey2 * abs(Ydw).upper())
         edV = wh * (pc.E1 * abs(prob.df(Yw) * pc.Yy).upper() + pc.Ey1 * abs(prob.f(Yw)).upper())
         out += [dT + arb(0, edT.upper()), dV + arb(0, edV.upper())]
+    if charge and quad:
+        W = _integral(P * P, pc.t0, h, d)
+        eW = wh * pc.E1 * (2 * abs(pc.Yphi).upper() + pc.E1)
+        out.append(W + arb(0, eW.upper()))
+    if charge and variational:
+        dW = 2 * _integral(P * arb_poly(pc.b), pc.t0, h, d)
+        edW = 2 * wh * (pc.E1 * abs(pc.Yy).upper() + pc.Ey1 * abs(Yw).upper())
+        out.append(dW + arb(0, edW.upper()))
     return out
 
 
@@ -274,7 +288,7 @@ def _advance(pc: _Piece, variational):
 
 
 def integrate(prob, phi0, R, eta, quad: bool = True, variational: bool = False, keep: bool = False,
-              scale=1, max_order: int | None = None) -> Integration:
+              scale=1, max_order: int | None = None, charge: bool = False) -> Integration:
     r"""Validated integration from the origin to ``R`` (all in balls): the state at R and, with
     ``quad``, the enclosures of :math:`\int_0^R r^{d-1}\phi'^2/2` and :math:`\int_0^R r^{d-1}U(\phi)`.
 
@@ -284,9 +298,10 @@ def integrate(prob, phi0, R, eta, quad: bool = True, variational: bool = False, 
     :math:`y = \partial\phi/\partial\phi_0` and its integrals; ``keep`` records the pieces.
     ``scale`` multiplies every remainder bound and ``max_order`` caps the Taylor order (both
     only to break the proof in tests: a remainder scaled below 1 is no longer a bound).
+    ``charge`` adds the charge integral ``W`` (with ``quad``) and its variation ``dW``.
     """
     pc = _origin(prob, phi0, eta, variational, scale)
-    acc = _quad(prob, pc, quad, variational)
+    acc = _quad(prob, pc, quad, variational, charge)
     state = _advance(pc, variational)
     out = Integration(*state[:2], steps=1, terms=len(pc.a), max_remainder=max(pc.E1, pc.E2))
     if keep:
@@ -306,7 +321,7 @@ def integrate(prob, phi0, R, eta, quad: bool = True, variational: bool = False, 
             if h < 1e-6:
                 raise StepFailure(f"step at r = {float(t.mid()):.4g} could not be validated")
             continue
-        acc = [x + y for x, y in zip(acc, _quad(prob, pc, quad, variational))]
+        acc = [x + y for x, y in zip(acc, _quad(prob, pc, quad, variational, charge))]
         state = _advance(pc, variational)
         if keep:
             out.pieces.append(pc)
@@ -320,7 +335,8 @@ def integrate(prob, phi0, R, eta, quad: bool = True, variational: bool = False, 
     out.phi, out.dphi = state[:2]
     if variational:
         out.y, out.dy = state[2:]
-    names = (["T", "V"] if quad else []) + (["dT", "dV"] if variational else [])
+    names = ((["T", "V"] if quad else []) + (["dT", "dV"] if variational else [])
+             + (["W"] if charge and quad else []) + (["dW"] if charge and variational else []))
     for name, val in zip(names, acc):
         setattr(out, name, val)
     return out

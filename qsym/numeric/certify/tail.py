@@ -43,7 +43,7 @@ from flint import arb
 from qsym.errors import ConvergenceError
 
 __all__ = ["Linear", "Contraction", "TailError", "linear_at", "contraction", "match_residual",
-           "amplitude", "tail_action", "tail_kinetic"]
+           "amplitude", "tail_action", "tail_kinetic", "tail_charge", "tail_charge_identity"]
 
 #: iterations of rho <- A(rho) (with a 1 % margin) before the self-map test
 RHO_ITER = 6
@@ -199,3 +199,34 @@ def tail_kinetic(prob, lin: Linear, con: Contraction, c):
     """
     ca = arb(abs(c).upper())
     return c * c * lin.JdK / 2 + arb(0, (ca * ca * _derivative_error(lin, con)).upper())
+
+
+def tail_charge(lin: Linear, con: Contraction, c, scale=1):
+    r"""Enclosure of :math:`\int_R^\infty r^{d-1}\phi^2` from T1 (:math:`|\phi - cK| \le A|c|K`),
+    (**Q2**, docs/certified.md part 3); ``scale`` multiplies it (only to break it in tests).
+
+    .. math::  \int_R^\infty r^{d-1}\phi^2 \in c^2 J_2 \pm c^2 (2A + A^2) J_2
+    """
+    ca = arb(abs(c).upper())
+    A = con.A
+    return scale * (c * c * lin.J2 + arb(0, (ca * ca * (2 * A + A * A) * lin.J2).upper()))
+
+
+def tail_charge_identity(prob, lin: Linear, con: Contraction, c, p, q):
+    r"""A second enclosure of :math:`\int_R^\infty r^{d-1}\phi^2` (**Q3**): multiplying
+    :math:`(r^{d-1}\phi')' = r^{d-1} f(\phi)` by :math:`\phi` and integrating over :math:`[R, \infty)`,
+
+    .. math::  m^2 \int_R^\infty r^{d-1}\phi^2 = -R^{d-1}\phi(R)\phi'(R) - 2\int_R^\infty r^{d-1}\tfrac12\phi'^2
+               - \int_R^\infty r^{d-1}\phi\,\mathcal N(\phi),
+
+    with ``p``, ``q`` enclosures of :math:`\phi(R)`, :math:`\phi'(R)`, the kinetic tail from T2 and
+    :math:`|\int r^{d-1}\phi\mathcal N| \le \sum_k |n_k| ((1+\rho)|c|)^{k+1} J_{k+1}`.
+    """
+    m, rho = prob.m, con.rho
+    ca = arb(abs(c).upper())
+    G = arb(0)
+    for k in range(2, prob.p + 1):
+        Jk1 = lin.K ** k / (m * m * k * lin.I)           # J_(k+1) <= K^k / (m^2 k I)
+        G += abs(prob.n[k - 1]) * ((1 + rho) * ca) ** (k + 1) * Jk1
+    T = tail_kinetic(prob, lin, con, c)
+    return (-lin.R ** (prob.dim - 1) * p * q - 2 * T + arb(0, G.upper())) / (m * m)
