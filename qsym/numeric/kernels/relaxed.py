@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import operator
 
 try:  # pragma: no cover - gmpy2 is a hard dependency of mpmath's fast backend
@@ -36,7 +37,7 @@ except ImportError:  # pragma: no cover
     gmpy2 = None
     _MPZ = int
 
-__all__ = ["Relaxed", "BASE", "kron_mul"]
+__all__ = ["Relaxed", "BASE", "kron_mul", "cut_mul"]
 
 _mul = operator.mul
 _add = operator.add
@@ -54,12 +55,19 @@ def _unpack_py(x, L, n):
     return [int.from_bytes(raw[i * nb:(i + 1) * nb], "little") for i in range(n)]
 
 
+@functools.lru_cache(maxsize=512)
+def _bias(n: int, L: int):
+    """``sum_{i<n} 2^(L-1) 2^(i L)`` (the offset that makes signed slots non-negative)."""
+    H = _MPZ(1) << (L - 1)
+    return _pack([H] * n, L) if gmpy2 is not None else _pack_py([H] * n, L)
+
+
 def _signed_pack(vals, L):
     """``sum v_i 2^(i L)`` for signed ``|v_i| < 2^(L-1)``."""
     H = _MPZ(1) << (L - 1)
     if gmpy2 is not None:
-        return _pack([v + H for v in vals], L) - _pack([H] * len(vals), L)
-    return _pack_py([v + H for v in vals], L) - _pack_py([H] * len(vals), L)
+        return _pack([v + H for v in vals], L) - _bias(len(vals), L)
+    return _pack_py([v + H for v in vals], L) - _bias(len(vals), L)
 
 
 def _maxbits(seq) -> int:
@@ -82,17 +90,50 @@ def kron_mul(a: list, b: list, bits: int | None = None) -> list:
         bits = _maxbits(a) + _maxbits(b)
     L = bits + min(len(a), len(b)).bit_length() + 2
     L = (L + 7) // 8 * 8
-    W = _signed_pack(a, L) * _signed_pack(b, L)
+    X = _signed_pack(a, L)
+    # a square (same list): one pack, GMP's squaring
+    W = X * X if a is b else X * _signed_pack(b, L)
     H = _MPZ(1) << (L - 1)
+    W += _bias(n, L)
     if gmpy2 is not None:
-        W += _pack([H] * n, L)
         raw = _unpack(W, L)
     else:
-        W += _pack_py([H] * n, L)
         raw = _unpack_py(W, L, n)
     if len(raw) < n:
         raw += [0] * (n - len(raw))
     return [v - H for v in raw[:n]]
+
+
+def cut_mul(X: list, Y: list, tol: int) -> list:
+    r"""``kron_mul(X, Y)`` to an absolute error below ``2**tol`` per coefficient.
+
+    .. math::  |X Y - (X \gg t_x)(Y \gg t_y) 2^{t_x + t_y}| \le s (2^{t_x} |Y| + 2^{t_y} |X| + 2^{t_x + t_y})
+
+    (``s = min(#X, #Y)``; ``t_x + t_y <= lim`` needs ``|X| |Y| > 2**lim``; a smaller product is
+    dropped whole).  Taylor coefficients shrink geometrically, so most of the operands' bits
+    cannot reach the tolerance: they are cut before the multiplication.  ``X is Y`` squares.
+
+    >>> X = [3 << 40, -(5 << 38), 7 << 20]
+    >>> exact = kron_mul(X, X)
+    >>> max(abs(u - v) for u, v in zip(cut_mul(X, X, 30), exact)) < 2**30
+    True
+    """
+    mx, my = _maxbits(X), _maxbits(Y)
+    lim = tol - min(len(X), len(Y)).bit_length() - 3
+    if mx + my <= lim:
+        return [0] * (len(X) + len(Y) - 1)
+    tx, ty = max(0, lim - my), max(0, lim - mx)
+    same = X is Y and tx == ty
+    if tx:
+        X = [v >> tx for v in X]
+    if ty:
+        Y = X if same else [v >> ty for v in Y]
+    elif same:
+        Y = X
+    # (a floor shift of a negative number may add a bit)
+    prod = kron_mul(X, Y, bits=max(mx - tx, 0) + max(my - ty, 0) + 2)
+    t = tx + ty
+    return [v << t for v in prod] if t else prod
 
 
 class Relaxed:
@@ -107,6 +148,15 @@ class Relaxed:
     >>> r = Relaxed(a, b, base=1)
     >>> [r.coef(0), r.coef(1)]
     [3, 5]
+
+    With ``tolerance_bits`` (decaying fixed-point coefficients, as in a Taylor step) every tile
+    and head sum is cut to the bits that reach ``2**tol``:
+
+    >>> c = [(-1) ** i * ((1 << 800) // 7 ** i) for i in range(200)]     # 7**-i, 800 bits
+    >>> r = Relaxed(c, c, limit=199, tolerance_bits=790)
+    >>> exact = [sum(c[i] * c[k - i] for i in range(k + 1)) for k in range(200)]
+    >>> max(abs(r.coef(k) - exact[k]) for k in range(200)) < 2**795
+    True
     """
 
     def __init__(self, a: list, b: list, limit: int | None = None, base: int = BASE,
@@ -120,6 +170,7 @@ class Relaxed:
         self.limit = limit
         self.acc = [0] * (limit + 1) if limit is not None else []
         self.done = -1  # tiles completing at times <= done are folded in
+        self._heads = ({}, {})  # (tolerance) cut copies of a[:S0], b[:S0] by shift
 
     def _tile(self, i0: int, j0: int, s: int):
         """Add the tile a[i0:i0+s] x b[j0:j0+s] (and its mirror) to the accumulator."""
@@ -128,7 +179,7 @@ class Relaxed:
         mul = kron_mul if self.tol is None else self._mul_cut
         if self.square:
             if i0 == j0:
-                prod = mul(A, A)
+                prod = mul(A, A)  # (the same list: squared)
             else:
                 prod = mul(A, a[j0:j0 + s])
                 prod = list(map(_add, prod, prod))
@@ -149,28 +200,8 @@ class Relaxed:
         acc[t0:t1] = map(_add, acc[t0:t1], prod)
 
     def _mul_cut(self, X: list, Y: list) -> list:
-        r"""``kron_mul(X, Y)`` to an absolute error below ``2**tol`` per coefficient.
-
-        .. math::  |X Y - (X \gg t_x)(Y \gg t_y) 2^{t_x + t_y}| \le s (2^{t_x} |Y| + 2^{t_y} |X| + 2^{t_x + t_y})
-
-        (``t_x + t_y <= lim`` needs ``|X| |Y| > 2**lim``; a smaller product is dropped whole)
-
-        Taylor coefficients shrink geometrically, so most of the operands' bits
-        cannot reach the tolerance: they are cut before the multiplication.
-        """
-        mx, my = _maxbits(X), _maxbits(Y)
-        lim = self.tol - len(X).bit_length() - 3
-        if mx + my <= lim:
-            return [0] * (len(X) + len(Y) - 1)
-        tx, ty = max(0, lim - my), max(0, lim - mx)
-        if tx:
-            X = [v >> tx for v in X]
-        if ty:
-            Y = [v >> ty for v in Y]
-        # (a floor shift of a negative number may add a bit)
-        prod = kron_mul(X, Y, bits=max(mx - tx, 0) + max(my - ty, 0) + 2)
-        t = tx + ty
-        return [v << t for v in prod] if t else prod
+        """``kron_mul(X, Y)`` to an absolute error below ``2**tol`` per coefficient (:func:`cut_mul`)."""
+        return cut_mul(X, Y, self.tol)
 
     def _fold(self, t: int):
         """Every tile whose last coefficient has index t (s = 2^p >= base, (t+1) % s == 0)."""
@@ -183,7 +214,7 @@ class Relaxed:
             s *= 2
 
     def coef(self, k: int):
-        """The coefficient ``k`` of the product (exact integer)."""
+        """The coefficient ``k`` of the product (exact integer; to ``2**tol`` per tile with a tolerance)."""
         while self.done < k - 1:
             self.done += 1
             self._fold(self.done)
@@ -192,7 +223,32 @@ class Relaxed:
         if k < 2 * S0:
             return sum(map(_mul, a[:k + 1], b[k::-1]))
         # pairs with min(i, j) < S0: i < S0 or j < S0 (disjoint for k >= 2 S0)
-        s = sum(map(_mul, a[:S0], b[k:k - S0:-1]))
-        s2 = sum(map(_mul, b[:S0], a[k:k - S0:-1]))
+        if self.tol is None:
+            s = sum(map(_mul, a[:S0], b[k:k - S0:-1]))
+            # (a square: the mirrored pairs are the same sum)
+            s2 = s if self.square else sum(map(_mul, b[:S0], a[k:k - S0:-1]))
+        else:
+            s = self._head_sum(a, b, k, S0, 0)
+            s2 = s if self.square else self._head_sum(b, a, k, S0, 1)
         acc = self.acc
         return (acc[k] if k < len(acc) else 0) + s + s2
+
+    def _head_sum(self, a: list, b: list, k: int, S0: int, which: int):
+        r"""``sum_{i < S0} a_i b_{k-i}`` to ``2**(tol-2)``: the head ``a[:S0]`` cut to the bits that reach it.
+
+        .. math::  \Big|\sum_i a_i b_{k-i} - 2^t \sum_i (a_i \gg t) b_{k-i}\Big| \le S_0 2^t \max_i |b_{k-i}| \le 2^{tol - 2}
+
+        The cut ``t`` is rounded down to a multiple of 32 bits, so that a few cut copies of the
+        head serve all columns.
+        """
+        win = b[k:k - S0:-1]
+        mb = max(max(win), -min(win))
+        t = self.tol - 2 - S0.bit_length() - int(mb).bit_length() - 1
+        if t < 32:
+            return sum(map(_mul, a[:S0], win))
+        t &= ~31
+        heads = self._heads[which]
+        head = heads.get(t)
+        if head is None:
+            head = heads[t] = [v >> t for v in a[:S0]]
+        return sum(map(_mul, head, win)) << t
