@@ -138,7 +138,6 @@ def test_cli_json_and_figure(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,code,words", [
-    (["--potential", "phi**2/2 - phi**3*exp(-phi)", "--field", "phi"], 2, "polynomial"),
     (["--potential", CUBIC, "--field", "phi", "--dim", "1"], 2, "D = 1"),
     (["--potential", CUBIC, "--field", "phi", "--dim", "two"], 2, "integer"),
     (["--potential", "phi**2/2 + phi**4", "--field", "phi"], 1, "no Q-ball window"),

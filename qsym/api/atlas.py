@@ -82,6 +82,31 @@ def thin_wall_exponent(dim, degenerate: bool = False) -> sp.Rational:
     return sp.Integer(dim) - (sp.Rational(1, 2) if degenerate else 0)
 
 
+def plateau_thin_exponent(dim) -> sp.Rational:
+    r"""The slope of log Q in ``u`` at the ``omega -> 0`` end of a flat direction (mu^2 -> 0 at large field).
+
+    A plateau ball of radius R holds a free field, ``omega R = const``, and the plateau energy
+    ``V_0 R^D``: ``E(R) = c_1 Q/R + c_2 V_0 R^D`` is stationary at ``R^{D+1} \propto Q``, so
+    ``M_Q \propto Q^{D/(D+1)}``, ``omega = dM/dQ \propto Q^{-1/(D+1)}`` and, with
+    ``omega^2 \propto e^{-u}``, ``log Q \simeq (D+1) u/2`` (SymPy solves the stationarity).  A logarithmic
+    plateau (gauge mediation) adds a slowly varying ``V_0 ~ log Q``: the slope approaches this value
+    from below, with corrections of relative order ``1/log Q``.
+
+    .. math:: \frac{d\log Q}{du} \to \frac{D+1}{2}
+
+    Examples
+    --------
+    >>> plateau_thin_exponent(3), plateau_thin_exponent(2)
+    (2, 3/2)
+    """
+    D = sp.Integer(dim)
+    Rr, Qq, c1, c2, V0 = sp.symbols("R Q c_1 c_2 V_0", positive=True)
+    Rstar = sp.solve(sp.diff(c1 * Qq / Rr + c2 * V0 * Rr**D, Rr), Rr)[0]
+    omega = sp.diff((c1 * Qq / Rr + c2 * V0 * Rr**D).subs(Rr, Rstar), Qq)      # dM/dQ
+    k = sp.simplify(Qq * sp.diff(sp.log(omega), Qq))                            # omega ~ Q^k
+    return sp.nsimplify(-1 / (2 * k))                                          # log Q ~ -(1/k) log omega
+
+
 def _validate(P, dim):
     from qsym.symbolic.potential import require_potential
     require_potential(P, "atlas")
@@ -98,12 +123,9 @@ def _validate(P, dim):
     var, U = P.single_field()
     if U.free_symbols - {var}:
         raise InputError("parameters without values: " + ", ".join(sorted(map(str, U.free_symbols - {var}))))
-    if not U.is_polynomial(var):
-        bad = [t for t in sp.Add.make_args(sp.expand(U)) if not t.is_polynomial(var)]
-        raise InputError(f"the atlas needs a polynomial U({var}): the term {bad[0] if bad else U} is not a "
-                         "polynomial (the Q-ball window and the chart's rescaling need polynomial U)")
-    from qsym.api.solve import _check_degree
-    _check_degree(P)
+    if U.is_polynomial(var):
+        from qsym.api.solve import _check_degree
+        _check_degree(P)
     return dim
 
 
@@ -137,8 +159,21 @@ def atlas_chart(P, dim: int = 3, dps: int = 15):
                                f"D = {dim} (n >= 2D/(D-2)), the rescaled bounce has no limit")
     chart.thick_slope = float(chart.thick_exponent) if chart.thick_exponent is not None else None
     chart.thin_exponent = thin_wall_exponent(dim, chart.Omega_min2 == 0)
+    if not _u_polynomial(P):
+        from qsym.api.solve import window_numeric
+        win = window_numeric(P, dps)
+        if not win.get("attained", True) and win["omega_min"] == 0:
+            chart.thin_exponent = plateau_thin_exponent(dim)
+            chart.notes.append("flat direction: mu^2 -> 0 at large field, the omega -> 0 end is the plateau "
+                               "law (M_Q ~ Q^(D/(D+1)))")
     chart.thin_slope = float(chart.thin_exponent)
     return chart
+
+
+def _u_polynomial(P) -> bool:
+    """Whether the one-field U is a polynomial in its field."""
+    var, U = P.single_field()
+    return bool(U.is_polynomial(var))
 
 
 @dataclass(frozen=True)
@@ -250,7 +285,7 @@ def _q_s(data, notes):
 
 
 def atlas(P, dim: int = 3, points: int = 100, dps: int = 15, progress=None) -> AtlasResult:
-    r"""The stability atlas of the Q-balls of a one-field polynomial potential in ``dim`` space dimensions.
+    r"""The stability atlas of the Q-balls of a one-field potential (polynomial or not) in ``dim`` space dimensions.
 
     Q(omega) and E(omega) over the whole window (every branch, double precision at ``points``
     chart points), the folds of Q(omega) = cusps of M(Q) and ``Q_min`` refined to ``dps`` digits,
@@ -264,7 +299,7 @@ def atlas(P, dim: int = 3, points: int = 100, dps: int = 15, progress=None) -> A
     Parameters
     ----------
     P : Potential
-        One field, polynomial U with values for every parameter.
+        One field, U with values for every parameter (polynomial, analytic, or a flat direction).
     dim : int
         Number of space dimensions D >= 2.
     points : int
