@@ -34,6 +34,9 @@ def add_parser(sub):
                    help=f"space dimensions D in [1, {MAX_DIM}] (one field; default 3; D = 1 by quadrature)")
     p.add_argument("--nodes", type=int, default=0, metavar="N",
                    help="radially excited Q-ball with N nodes (one field, D >= 2; default 0: the ground state)")
+    p.add_argument("--certify", action="store_true",
+                   help="also prove enclosures of M_Q, omega and Q in ball arithmetic (one field, polynomial U, "
+                        "D = 3; docs/certified.md part 3)")
     add_json(p)
     return p
 
@@ -65,6 +68,8 @@ def run(args):
         raise InputError(f"dim must be an integer in [1, {MAX_DIM}] (space dimensions of the Q-ball), got {dim}")
     if nodes < 0:
         raise InputError(f"--nodes must be an integer >= 0, got {nodes}")
+    if getattr(args, "certify", False):
+        _certify_check(P, args)
     if getattr(args, "gauge_coupling", None) is not None:
         if nodes or dim != 3:
             raise InputError("--gauge-coupling solves the ground state in D = 3 (no --nodes, no --dim)")
@@ -108,7 +113,35 @@ def run(args):
     if len(sols) > 1:
         lines.append(f"  {len(sols)} branches; the others: " + "; ".join(
             f"omega = {b['omega']}, M_Q = {b['mass']}" for b in branches[1:]))
+    if getattr(args, "certify", False):
+        _add_certificate(P, args, payload, lines)
     return payload, "\n".join(lines)
+
+
+def _certify_check(P, args):
+    """``--certify``: one field, D = 3, no excited state, no gauge field (else exit 2, one line)."""
+    from qsym.api.certify import check_qball_input
+    if args.dim != 3 or getattr(args, "nodes", 0) or getattr(args, "gauge_coupling", None) is not None:
+        raise InputError("--certify proves ground-state Q-balls in D = 3 (no --dim, --nodes, --gauge-coupling)")
+    check_qball_input(P)
+
+
+def _add_certificate(P, args, payload, lines):
+    """The proven enclosures of M_Q, omega, Q (qsym.api.certify.certify_qball) into the payload."""
+    from qsym.api.certify import certify_qball
+    res = certify_qball(P, args.charge, dps=args.dps)
+    payload.update(enclosure=list(res.enclosure), omega_enclosure=list(res.omega_enclosure),
+                   charge_enclosure=list(res.charge_enclosure), certified=res.certified,
+                   certificate={"status": res.status, "assumption": res.assumption,
+                                "reason": res.stats.get("reason", ""),
+                                "phi0_interval": list(res.phi0_interval)})
+    lines += [f"  certified ({res.status}): M_Q in [{res.enclosure[0]}, {res.enclosure[1]}]",
+              f"    omega in [{res.omega_enclosure[0]}, {res.omega_enclosure[1]}]",
+              f"    Q(omega_lo), Q(omega_hi) bracket Q: [{res.charge_enclosure[0]}, {res.charge_enclosure[1]}]",
+              f"    assumes {res.assumption}"]
+    if not res.certified:
+        lines.append(f"  not certified: {res.stats.get('reason')}")
+        payload["_exit"] = 1
 
 
 def _gauged(P, args):

@@ -19,7 +19,7 @@ from flint import arb
 
 from qsym.results import CONVERGED, Result, number_text
 
-__all__ = ["CertifiedBounceResult", "decimal_down", "decimal_up", "exact_fraction"]
+__all__ = ["CertifiedBounceResult", "CertifiedQBallResult", "decimal_down", "decimal_up", "exact_fraction"]
 
 
 def exact_fraction(x: arb) -> Fraction:
@@ -138,3 +138,66 @@ class CertifiedBounceResult(Result):
     @property
     def converged(self) -> bool:
         return self.status == CONVERGED
+
+
+@dataclass(frozen=True)
+class CertifiedQBallResult(Result):
+    r"""A Q-ball with a proof (docs/certified.md, part 3), at given omega or at given charge.
+
+    ``enclosure`` contains the energy :math:`E = S_\omega + \omega Q` (at given charge: :math:`M_Q`),
+    ``charge_enclosure`` the charge (at given charge: the hull of the certified
+    :math:`Q(\omega_{\rm lo})`, :math:`Q(\omega_{\rm hi})`, which brackets Q), ``omega_enclosure``
+    :math:`\omega` (at given charge: :math:`[\omega_{\rm lo}, \omega_{\rm hi}] \ni \omega^*`),
+    ``action_enclosure`` :math:`S_\omega` (at given omega; None at given charge).  All are
+    outward-rounded decimal strings.  ``omega``, ``charge``, ``mass`` are midpoints, ``error`` the
+    largest relative half-width; ``engine`` holds the uncertified engine's values.  ``assumption``
+    names what the theorem assumes beyond the balls (at given charge: the family assumption F).
+
+    .. math::  E \in [\mathrm{lo}, \mathrm{hi}], \qquad Q \in \texttt{charge\_enclosure}
+    """
+
+    VALUES = ("omega", "charge", "mass")
+
+    omega: object
+    charge: object
+    mass: object
+    error: object
+    enclosure: tuple
+    charge_enclosure: tuple
+    omega_enclosure: tuple
+    action_enclosure: tuple | None
+    phi0_interval: tuple
+    engine: dict
+    R_match: float
+    dps: int
+    status: str
+    stats: dict
+    assumption: str = ""
+
+    @property
+    def certified(self) -> bool:
+        """True when the enclosures are proven (status converged or reduced)."""
+        return self.status != "uncertified"
+
+    def to_json(self, dps: int | None = None) -> dict:
+        """JSON: omega, charge, mass, error, enclosure, charge_enclosure, omega_enclosure, certified, ..."""
+        out = super().to_json(dps)
+        out.update(enclosure=list(self.enclosure), charge_enclosure=list(self.charge_enclosure),
+                   omega_enclosure=list(self.omega_enclosure), certified=self.certified,
+                   phi0_interval=list(self.phi0_interval), R_match=number_text(self.R_match, 6),
+                   engine={k: number_text(v, self.dps) for k, v in self.engine.items()})
+        if self.action_enclosure is not None:
+            out["action_enclosure"] = list(self.action_enclosure)
+        if self.assumption:
+            out["assumption"] = self.assumption
+        return out
+
+    def latex_rows_spec(self) -> list:
+        return [(r"\omega", r"[{},\ {}]".format(*self.omega_enclosure)),
+                ("Q", r"[{},\ {}]".format(*self.charge_enclosure)),
+                ("E", r"[{},\ {}]".format(*self.enclosure))]
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the three enclosures in one aligned block."""
+        body = r" \\ ".join(rf"{k} &\in {v}" for k, v in self.latex_rows_spec())
+        return rf"$$\begin{{aligned}} {body} \end{{aligned}}\quad\text{{(certified Q-ball, {self.status})}}$$"
