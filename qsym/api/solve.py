@@ -254,6 +254,11 @@ def _leading_nonlinearity(U, var):
     return None
 
 
+#: Taylor terms of a non-polynomial U kept near the thick-wall end (see DeltaChart._taylor_scaled)
+TAYLOR_TERMS = 40
+#: largest scaled field the truncated Taylor polynomial must represent there
+TAYLOR_PSI_MAX = 8
+
 #: below this size the single small coupling of the rescaled problem is handled by interpolation
 #: (:class:`qsym.numeric.qball._SmallModel`): the engine's landscape analysis fails below ~1e-8
 SMALL_EPS = 1e-6
@@ -316,6 +321,38 @@ class DeltaChart:
                 self.small_power = others[0]
                 self.small_sign = 1 if self._coeffs[others[0]] > 0 else -1
         self._cache: dict = {}
+        self._series = None
+
+    def _taylor_scaled(self, ar, d, a, delta):
+        r"""Near the thick-wall end (tiny field scale ``a``) a non-polynomial analytic U is its
+        Taylor polynomial: ``V(psi) = psi^2/2 + sum_k c_k a^(k-2)/Delta psi^k``, truncated where
+        ``|c_k| (a psi_max)^k/(a^2 Delta)`` is below ``10^-(2 dps)`` for ``psi <= TAYLOR_PSI_MAX``
+        (exact rational coefficients: the polynomial engine, no cancellation of
+        ``U - m^2 phi^2/2`` in floating point).  None when the series does not converge fast
+        enough there."""
+        if self._series is None:
+            try:
+                ser = sp.series(self.U, self.var, 0, TAYLOR_TERMS).removeO()
+                p = sp.Poly(ser, self.var)
+                cs = dict(zip((k[0] for k in p.monoms()), p.coeffs()))
+                ok = all(c.is_Rational for c in cs.values()) and not p.free_symbols - {self.var}
+            except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
+                ok = False
+            self._series = cs if ok else {}
+        cs = self._series
+        if not cs or max(cs) < 3:
+            return None
+        tol = mpmath.mpf(10) ** -(2 * mpmath.mp.dps + 20)
+        x = abs(a) * TAYLOR_PSI_MAX
+        with mpmath.workdps(30):
+            scale = 1 / (a**2 * mpmath.mpf(delta))
+            terms = [(k, c) for k, c in sorted(cs.items()) if k >= 3]
+            tail = [abs(mpmath.mpf(c.p) / c.q) * x**k * scale for k, c in terms[-3:]]
+            if max(tail) > tol:
+                return None
+        psi = self.psi
+        return psi**2 / 2 + sp.Add(*[c * ar ** (k - 2) / d * psi**k for k, c in terms
+                                     if abs(mpmath.mpf(c.p) / c.q) * x**k * scale > tol / 100])
 
     def base(self, eps):
         """Numeric1D of ``psi^2/2 - psi^n + eps psi^k`` (eps an mpf, taken exactly)."""
@@ -348,7 +385,9 @@ class DeltaChart:
                 expr = psi**2 / 2 + sp.Add(*[c * ar ** (k - 2) / d * psi**k
                                             for k, c in enumerate(self._coeffs) if k >= 3 and c != 0])
             else:
-                expr = (self.U.subs(self.var, ar * psi) - (self.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
+                expr = self._taylor_scaled(ar, d, a, delta)
+                if expr is None:
+                    expr = (self.U.subs(self.var, ar * psi) - (self.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
             self._cache[d] = ("direct", numeric_1d(expr, psi), a)
         return self._cache[d]
 

@@ -163,6 +163,7 @@ class _Run:
         self.shift, self.xscale, self.fs, self.gs = shift, xscale, fs, gs
         self.c = [[] for _ in prog.nodes]
         self.aux = [None] * len(prog.nodes)
+        self.wt: dict = {}
         self.k = 0
 
     def advance(self, bk: float):
@@ -191,7 +192,10 @@ class _Run:
         if op == "const":
             return nd.val if k == 0 else 0.0
         if op == "add":
-            return sum(c[j][k] for j in a)
+            v = c[a[0]][k]
+            for j in a[1:]:
+                v += c[j][k]
+            return v
         if op == "scale":
             return nd.val * c[a[0]][k]
         if op == "mul":
@@ -202,21 +206,32 @@ class _Run:
         if op == "recip":
             if k == 0:
                 return 1.0 / A[0]
-            return -sum(A[j] * ci[k - j] for j in range(1, k + 1)) / A[0]
+            return -sum(map(_mul, A[1:k + 1], ci[k - 1::-1])) / A[0]
         if op == "exp":
-            return math.exp(A[0]) if k == 0 else _wconv(A, ci, k) / k
+            return math.exp(A[0]) if k == 0 else sum(map(_mul, self._w(a[0], k)[1:k + 1], ci[k - 1::-1])) / k
         if op == "log":
             if k == 0:
                 return math.log(A[0])
-            return (A[k] - sum(j * ci[j] * A[k - j] for j in range(1, k)) / k) / A[0]
+            s = sum(map(_mul, self._w(i, k - 1)[1:k], A[k - 1:0:-1])) if k > 1 else 0.0
+            return (A[k] - s / k) / A[0]
         if op in ("pow", "sqrt"):
             r = nd.val if op == "pow" else 0.5
             if k == 0:
                 return A[0] ** r
-            return sum(((r + 1) * j - k) * A[j] * ci[k - j] for j in range(1, k + 1)) / (k * A[0])
+            sw = sum(map(_mul, self._w(a[0], k)[1:k + 1], ci[k - 1::-1]))
+            s0 = sum(map(_mul, A[1:k + 1], ci[k - 1::-1]))
+            return ((r + 1) * sw - k * s0) / (k * A[0])
         if op in ("sin", "cos", "sinh", "cosh", "tan", "tanh"):
             return self._trig(i, op, A, k)
         return self._inverse(i, op, A, k)
+
+    def _w(self, i, k):
+        """``[j c_j]`` of node i up to index k (cached, extended on demand)."""
+        w = self.wt.setdefault(i, [])
+        ci = self.c[i]
+        while len(w) <= k:
+            w.append(len(w) * ci[len(w)])
+        return w
 
     def _trig(self, i, op, A, k):
         hyp = op in ("sinh", "cosh", "tanh")
@@ -311,6 +326,7 @@ class RunFixed:
         self.xs, self.fs, self.gs = xscale, fs, gs
         self.c = [[] for _ in prog.nodes]
         self.aux = [None] * len(prog.nodes)
+        self.wt: dict = {}
         self.k = 0
 
     def advance(self, bk):
@@ -337,7 +353,10 @@ class RunFixed:
         if op == "const":
             return self.consts[i] if k == 0 else 0
         if op == "add":
-            return sum(c[j][k] for j in a)
+            v = c[a[0]][k]
+            for j in a[1:]:
+                v += c[j][k]
+            return v
         if op == "scale":
             return (self.consts[i] * c[a[0]][k]) >> Pw
         if op == "mul":
@@ -348,19 +367,23 @@ class RunFixed:
         if k == 0:
             return self._start(i, nd, A[0])
         if op == "recip":
-            return -((sum(A[j] * ci[k - j] for j in range(1, k + 1)) >> Pw) << Pw) // A[0]
+            return -(sum(map(_mul, A[1:k + 1], ci[k - 1::-1])) // A[0])
         if op == "exp":
-            return (_wconv(A, ci, k) >> Pw) // k
+            return (sum(map(_mul, self._w(a[0], k)[1:k + 1], ci[k - 1::-1])) >> Pw) // k
         if op == "log":
-            s = (sum(j * ci[j] * A[k - j] for j in range(1, k)) >> Pw) // k
+            s = (sum(map(_mul, self._w(i, k - 1)[1:k], A[k - 1:0:-1])) >> Pw) // k if k > 1 else 0
             return ((A[k] - s) << Pw) // A[0]
         if op in ("pow", "sqrt"):
             r1 = self.consts[i]               # (r + 1) in fixed point
-            s = sum(((r1 * j) - (k << Pw)) * A[j] * ci[k - j] for j in range(1, k + 1)) >> (2 * Pw)
+            sw = sum(map(_mul, self._w(a[0], k)[1:k + 1], ci[k - 1::-1]))
+            s0 = sum(map(_mul, A[1:k + 1], ci[k - 1::-1]))
+            s = (r1 * sw - (k << Pw) * s0) >> (2 * Pw)
             return (s << Pw) // (k * A[0])
         if op in ("sin", "cos", "sinh", "cosh", "tan", "tanh"):
             return self._trig(i, op, A, k)
         raise ArithmeticError(f"online fixed point: {op} not supported")
+
+    _w = _Run._w
 
     def _start(self, i, nd, a0):
         """The constant term of a non-linear node, from mpmath at Pw bits."""

@@ -173,5 +173,5 @@ def mu2_minimum(mu2, a, b, dps: int = 30) -> dict:
         ref = _point(mu2, a)
         scale = max(abs(best), abs(ref) if ref is not None else 0, mpmath.mpf(10) ** -(dps + 5))
         ok = low is not None and best - low <= scale * CERT_REL
-    return {"mu2_min": +best if isinstance(best, mpmath.mpf) else mpmath.mpf(best), "at": at,
+    return {"mu2_min": best if isinstance(best, mpmath.mpf) else mpmath.mpf(best), "at": at,
             "lower": low, "certified": bool(ok), "edge": edge, "boxes": boxes}

@@ -1,0 +1,48 @@
+"""Non-polynomial U: CPU time of one Q-ball against a polynomial one at the same digits (issue
+target: ratio <= 2), and one gauge-mediated (log plateau) Q-ball at Q = 10^6.
+
+CPU time (time.process_time, best of REPS after a warm-up): the machine is shared, wall time is noise.
+
+Run:  .venv/bin/python benchmarks/bench_nonpoly.py [reps]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import mpmath
+
+import qsym
+
+POLY = "phi**2/2 - phi**3 + phi**4"
+NONPOLY = "phi**2/2 - phi**3*exp(-phi)"
+PLATEAU = "log(1 + phi**2)"
+Q, DPS = 100, 20
+
+
+def cpu(text, charge, reps):
+    P = qsym.Potential(text, fields="phi")
+    qsym.qball(P, charge, dps=DPS)                  # warm-up (SymPy caches, imports)
+    best, r = float("inf"), None
+    for _ in range(reps):
+        t = time.process_time()
+        r = qsym.qball(P, charge, dps=DPS)
+        best = min(best, time.process_time() - t)
+    return best, r
+
+
+def main(reps: int = 3) -> None:
+    tp, rp = cpu(POLY, Q, reps)
+    tn, rn = cpu(NONPOLY, Q, reps)
+    print(f"Q = {Q}, dps = {DPS}, CPU s (best of {reps}):")
+    print(f"  polynomial     {POLY:32s} {tp:7.2f} s   M = {mpmath.nstr(rp.solutions[0].mass, 15)}")
+    print(f"  non-polynomial {NONPOLY:32s} {tn:7.2f} s   M = {mpmath.nstr(rn.solutions[0].mass, 15)}")
+    print(f"  ratio non-polynomial / polynomial = {tn / tp:.2f}   (target <= 2)")
+    tg, rg = cpu(PLATEAU, 10**6, 1)
+    print(f"  log plateau {PLATEAU}, Q = 1e6: {tg:.2f} s CPU, "
+          f"{len(rg.solutions)} branch(es), M = {[mpmath.nstr(s.mass, 12) for s in rg.solutions]}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
