@@ -219,13 +219,13 @@ def _engine_root(potential, Q, dps):
     return best, best.dQ_domega
 
 
-def _omega_pair(w, hw, dps):
-    """Exact rationals omega* -+ hw (decimal, dps + 12 digits)."""
+def _omega_pair(w, hw, dps, offset=0):
+    """Exact rationals omega* + (offset -+ 1) hw (decimal, dps + 12 digits)."""
     with mpmath.workdps(dps + 20):
-        return tuple(Fraction(mpmath.nstr(mpmath.mpf(w) + s * hw, dps + 12)) for s in (-1, 1))
+        return tuple(Fraction(mpmath.nstr(mpmath.mpf(w) + (offset + s) * hw, dps + 12)) for s in (-1, 1))
 
 
-def certify_qball(potential, Q, dps: int = 30, spread=None, **breakers) -> CertifiedQBallResult:
+def certify_qball(potential, Q, dps: int = 30, spread=None, offset=0, **breakers) -> CertifiedQBallResult:
     r"""A proven enclosure of the mass :math:`M_Q` and of :math:`\omega^*` of the Q-ball of charge
     ``Q`` (the engine's lowest-energy branch; D = 3, one field, polynomial U).
 
@@ -237,7 +237,8 @@ def certify_qball(potential, Q, dps: int = 30, spread=None, **breakers) -> Certi
     .. math::  M_Q \in E(\omega_{\rm lo}) + [\omega_{\rm lo}, \omega_{\rm hi}]\,(Q - Q(\omega_{\rm lo}))
 
     ``spread`` fixes the half-width of the omega interval (default: ``OMEGA_SPREAD`` target
-    widths of Q over the engine's :math:`|dQ/d\omega|`); ``breakers`` go to the point certificates.
+    widths of Q over the engine's :math:`|dQ/d\omega|`); ``offset`` moves the interval by that many
+    half-widths and ``breakers`` go to the point certificates (both only to break it in tests).
 
     >>> from qsym.symbolic.potential import Potential
     >>> r = certify_qball(Potential("phi**2/2 - phi**3 + phi**4", ["phi"]), 12, dps=15)  # doctest: +SKIP
@@ -260,8 +261,8 @@ def certify_qball(potential, Q, dps: int = 30, spread=None, **breakers) -> Certi
     else:
         hw = OMEGA_SPREAD * rel_target * float(best.omega)
     tries = []
-    for _ in range(1 if spread is not None else OMEGA_TRIES):
-        w_lo, w_hi = _omega_pair(best.omega, hw, dps)
+    for _ in range(1 if spread is not None or offset else OMEGA_TRIES):
+        w_lo, w_hi = _omega_pair(best.omega, hw, dps, offset)
         lo, e_lo, sign = _point(potential, sp.Rational(w_lo.numerator, w_lo.denominator), dps, **breakers)
         hi, e_hi, _ = _point(potential, sp.Rational(w_hi.numerator, w_hi.denominator), dps, **breakers)
         prec = max(lo.prob.prec, hi.prob.prec)

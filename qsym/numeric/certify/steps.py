@@ -123,7 +123,7 @@ def _integral(poly: arb_poly, t0, h, d):
 
 
 def _quad(prob, pc: _Piece, quad, variational, charge=False):
-    """The step's integrals (S4): exact polynomial parts plus the remainder bounds; with ``charge``
+    r"""The step's integrals (S4): exact polynomial parts plus the remainder bounds; with ``charge``
     also :math:`\int r^{d-1}\phi^2` (with ``quad``) and :math:`2\int r^{d-1}\phi y` (with
     ``variational``), remainders :math:`|P^2 - \phi^2| \le E_1(2|Y| + E_1)` and
     :math:`|Pq - \phi y| \le E_1|Y_y| + E_{y1}|Y \pm E_1|` (docs/certified.md, part 3, Q1)."""
