@@ -267,6 +267,9 @@ def certify_qball(potential, Q, dps: int = 30, spread=None, offset=0, **breakers
         hi, e_hi, _ = _point(potential, sp.Rational(w_hi.numerator, w_hi.denominator), dps, **breakers)
         prec = max(lo.prob.prec, hi.prob.prec)
         M, om, ok, why = charge_root(lo, hi, Qf, prec)
+        if ok and dQ is not None and dQ != 0 and (lo.Q < hi.Q) != (dQ > 0):
+            ok, M, why = False, None, ("inconsistent with F: Q(omega_hi) - Q(omega_lo) and the engine's "
+                                       "dQ/domega have opposite signs")
         tries.append(f"omega half-width {float(hw):.3g}: " + (why or "proven"))
         if ok or "sign change" not in why or not (lo.certified and hi.certified):
             break
@@ -286,7 +289,8 @@ def _charge_result(best, Qf, lo, hi, M, om, ok, why, sign, dps, tries) -> Certif
                    charge_enclosure=_dec(Qh, dps), omega_enclosure=_dec(om, dps), action_enclosure=None,
                    phi0_interval=phi0)
     engine = {"omega": best.omega, "mass": best.mass, "charge": best.charge}
-    stats = dict(reason=why, attempts=tries, omega_lo=str(lo.omega.mid()), omega_hi=str(hi.omega.mid()),
+    stats = dict(reason=why, attempts=tries, engine_dQ_domega=str(best.dQ_domega),
+                 omega_lo=str(lo.omega.mid()), omega_hi=str(hi.omega.mid()),
                  cpu=lo.cert.stats.get("cpu", 0) + hi.cert.stats.get("cpu", 0),
                  R=(lo.R, hi.R), charge_lo=_dec(lo.Q, dps), charge_hi=_dec(hi.Q, dps))
     return CertifiedQBallResult(**out, engine=engine, R_match=max(lo.R, hi.R), dps=dps,
