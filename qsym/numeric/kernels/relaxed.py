@@ -30,6 +30,8 @@ from __future__ import annotations
 import functools
 import operator
 
+import flint
+
 try:  # pragma: no cover - gmpy2 is a hard dependency of mpmath's fast backend
     import gmpy2
     _pack, _unpack, _MPZ = gmpy2.pack, gmpy2.unpack, gmpy2.mpz
@@ -37,12 +39,18 @@ except ImportError:  # pragma: no cover
     gmpy2 = None
     _MPZ = int
 
-__all__ = ["Relaxed", "BASE", "kron_mul", "cut_mul"]
+__all__ = ["Relaxed", "BASE", "kron_mul", "cut_mul", "mul_low_shift"]
 
 _mul = operator.mul
 _add = operator.add
 #: pairs (i, j) with min(i, j) < BASE are summed directly (small tiles do not pay)
 BASE = 16
+#: products of two different sequences with at least this many terms each, and at least
+#: FLINT_MIN_BITS bits per term product, go through python-flint's fmpz_poly multiplication
+#: (measured 1.15-1.5x faster than one GMP Kronecker product there, conversions included;
+#: GMP's squaring stays faster for squares)
+FLINT_MIN_LEN = 64
+FLINT_MIN_BITS = 2000
 
 
 def _pack_py(vals, L):
@@ -88,6 +96,8 @@ def kron_mul(a: list, b: list, bits: int | None = None) -> list:
     n = len(a) + len(b) - 1
     if bits is None:
         bits = _maxbits(a) + _maxbits(b)
+    if a is not b and min(len(a), len(b)) >= FLINT_MIN_LEN and bits >= FLINT_MIN_BITS:
+        return _flint_mul(a, b, n)
     L = bits + min(len(a), len(b)).bit_length() + 2
     L = (L + 7) // 8 * 8
     X = _signed_pack(a, L)
@@ -134,6 +144,40 @@ def cut_mul(X: list, Y: list, tol: int) -> list:
     prod = kron_mul(X, Y, bits=max(mx - tx, 0) + max(my - ty, 0) + 2)
     t = tx + ty
     return [v << t for v in prod] if t else prod
+
+
+def _flint_mul(a: list, b: list, n: int) -> list:
+    """The full product (``n`` terms) by python-flint's fmpz_poly multiplication."""
+    c = (flint.fmpz_poly(list(map(int, a))) * flint.fmpz_poly(list(map(int, b)))).coeffs()
+    out = list(map(_MPZ, map(int, c)))
+    return out + [_MPZ(0)] * (n - len(out))
+
+
+def mul_low_shift(a: list, b: list, n: int, P: int) -> list:
+    r"""The first n coefficients of the product, each floor-divided by ``2**P`` (exact).
+
+    .. math::  c_k = \Big\lfloor 2^{-P} \sum_{i=0}^{k} a_i b_{k-i} \Big\rfloor, \qquad k < n
+
+    python-flint's truncated product (``fmpz_poly.mul_low``) for long sequences of big terms,
+    one Kronecker product (:func:`kron_mul`) otherwise.
+
+    >>> [int(v) for v in mul_low_shift([4, 2], [4, -6], 2, 2)]   # (1 + x/2)(1 - 3x/2), units 2**-2
+    [4, -4]
+    >>> import random; random.seed(1)
+    >>> a = [random.randint(-2**1100, 2**1100) >> (3 * i) for i in range(80)]
+    >>> b = [random.randint(-2**1100, 2**1100) >> (3 * i) for i in range(80)]
+    >>> mul_low_shift(a, b, 80, 1100) == [sum(a[i] * b[k - i] for i in range(k + 1)) >> 1100 for k in range(80)]
+    True
+    """
+    same = a is b
+    a, b = a[:n], b[:n]
+    if min(len(a), len(b)) >= FLINT_MIN_LEN and _maxbits(a) + _maxbits(b) >= FLINT_MIN_BITS:
+        pa = flint.fmpz_poly(list(map(int, a)))
+        pb = pa if same else flint.fmpz_poly(list(map(int, b)))
+        # (the floor shift in Python: fmpz_poly // fmpz truncates small negative terms)
+        out = [_MPZ(int(v)) >> P for v in pa.mul_low(pb, n).coeffs()]
+        return out + [_MPZ(0)] * (n - len(out))
+    return [_MPZ(v) >> P for v in kron_mul(a, b)[:n]]
 
 
 class Relaxed:
