@@ -50,6 +50,7 @@ def at_0901():
 # ---------------------------------------------------------------------------------------------
 # Q and E at given omega
 # ---------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_qball_omega_encloses_the_engine_at_twice_the_precision(at_09):
     r = at_09
     assert r.status == "converged" and r.certified
@@ -62,6 +63,7 @@ def test_qball_omega_encloses_the_engine_at_twice_the_precision(at_09):
     assert j["certified"] is True and len(j["charge_enclosure"]) == 2 and "action_enclosure" in j
 
 
+@pytest.mark.slow
 def test_dE_dQ_is_omega_across_two_nearby_omegas(at_09, at_0901):
     """E(w2) - E(w1) = int w dQ: with Q monotone the quotient lies in [w1, w2]; the proven
     enclosures of the quotient (width ~1e-11) must meet that interval (width 1e-3)."""
@@ -75,6 +77,7 @@ def test_dE_dQ_is_omega_across_two_nearby_omegas(at_09, at_0901):
     assert ratio[-1] >= Fraction(9, 10) and ratio[0] <= Fraction(901, 1000)
 
 
+@pytest.mark.slow
 def test_irrational_omega_and_a_charged_field():
     """omega = sqrt(3)/2 enters as a ball; a field of charge q = 2 (U_omega = U - 2 omega^2 phi^2)."""
     r = certify_qball_omega(PAPER, "sqrt(3)/2", dps=15)
