@@ -251,7 +251,7 @@ def _toy_bound(ax, xs, ys, m_other, m_h) -> None:
     n = 200
     rs = [lo + (hi - lo) * k / (n - 1) for k in range(n)]
     a = [m_h + m_other * math.sqrt(abs(r * r - 1)) for r in rs]
-    ax.plot(a, rs, "--", color="k", lw=1.2, label=r"$|A| = m_H + \sqrt{|m_l^2 - m_L^2|}$ (no L-ball inside)")
+    ax.plot(a, rs, "--", color="k", lw=1.2, zorder=5, label=r"$|A| = m_H + \sqrt{|m_l^2 - m_L^2|}$ (no L-ball inside)")
     if min(xs) < 0:
-        ax.plot([-v for v in a], rs, "--", color="k", lw=1.2)
+        ax.plot([-v for v in a], rs, "--", color="k", lw=1.2, zorder=5)
     ax.set_xlim(min(xs), max(xs))
