@@ -188,6 +188,10 @@ class Numeric1D:
         SymPy could not decide and it evaluates to zero at ``dps`` digits.
         """
         key = ("origin", dps)
+        known = self._derivs.get("origin_exact")
+        if known is not None and key not in self._derivs:
+            with mpmath.workdps(dps):
+                self._derivs[key] = tuple(0 if v == 0 else to_mpf(v, dps) for v in known)
         if key not in self._derivs:
             out = []
             for k in range(3):
@@ -234,10 +238,14 @@ class _LazyCallable:
         return self._fn(*args)
 
 
-def numeric_1d(expr: sp.Expr, var: sp.Symbol) -> Numeric1D:
+def numeric_1d(expr: sp.Expr, var: sp.Symbol, origin: tuple | None = None,
+               derivatives: tuple | None = None) -> Numeric1D:
     r"""Make a one-field potential ``expr(var)`` numeric (all parameters must be set).
 
     The mpmath and numpy callables of ``U, U', U''`` are built lazily, on their first call.
+    ``origin``: the exact ``(U(0), U'(0), U''(0))`` when the caller knows them by construction
+    (SymPy then need not decide them again for every member of a family); ``derivatives``:
+    ``(U', U'')`` as expressions when the caller has them without differentiating.
 
     .. math:: U(\varphi) \mapsto (c_k,\ U,\ U',\ U'')
 
@@ -251,7 +259,7 @@ def numeric_1d(expr: sp.Expr, var: sp.Symbol) -> Numeric1D:
     if extra:
         raise InputError("parameters without values: " + ", ".join(sorted(s.name for s in extra)))
     coeffs = poly_coefficients(expr, var)
-    prog = arb_program(expr, var, derivatives=2) if coeffs is None else None
+    prog = arb_program(expr, var, derivatives=2, derivative_exprs=derivatives) if coeffs is None else None
     if prog is not None:
         # U, U', U'' from the Arb program (C speed: the landscape scans call them thousands of times)
         mps = [_arb_value_fn(prog, k) for k in range(3)]
@@ -261,6 +269,8 @@ def numeric_1d(expr: sp.Expr, var: sp.Symbol) -> Numeric1D:
                     program=prog)
     if prog is not None:
         out._derivs["series"] = _arb_series_fn(prog)
+    if origin is not None:
+        out._derivs["origin_exact"] = tuple(sp.sympify(v) for v in origin)
     return out
 
 
@@ -685,14 +695,15 @@ _ARB_FUNCS = {"exp", "log", "sin", "cos", "tan", "atan", "asin", "acos", "sinh",
               "asinh", "atanh"}
 
 
-def arb_program(expr: sp.Expr, var: sp.Symbol, derivatives: int = 0):
+def arb_program(expr: sp.Expr, var: sp.Symbol, derivatives: int = 0, derivative_exprs=None):
     r"""``expr(var)`` as an :class:`qsym.numeric.kernels.arbprog.ArbProgram`, or None when it uses
     a function Arb's series arithmetic does not have (the mpmath series of
     :func:`series_callable` is then used).
 
     Common subexpressions are compiled once; constants are exact (``Fraction``) or evaluated
     at the precision of each call.  With ``derivatives = n`` the program also computes
-    ``U', ..., U^(n)`` (SymPy derivatives sharing the nodes of U) as further outputs.
+    ``U', ..., U^(n)`` (SymPy derivatives sharing the nodes of U, or the caller's
+    ``derivative_exprs``) as further outputs.
 
     .. math:: U(\varphi) \mapsto (\text{op}_1, \dots, \text{op}_k)
 
@@ -750,8 +761,8 @@ def arb_program(expr: sp.Expr, var: sp.Symbol, derivatives: int = 0):
     try:
         outs = [comp(expr)]
         d = expr
-        for _ in range(derivatives):
-            d = sp.diff(d, var)
+        for k in range(derivatives):
+            d = derivative_exprs[k] if derivative_exprs else sp.diff(d, var)
             outs.append(comp(d))
     except _NotAnalytic:
         return None

@@ -322,6 +322,7 @@ class DeltaChart:
                 self.small_sign = 1 if self._coeffs[others[0]] > 0 else -1
         self._cache: dict = {}
         self._series = None
+        self._dU = None
 
     def _taylor_scaled(self, ar, d, a, delta):
         r"""Near the thick-wall end (tiny field scale ``a``) a non-polynomial analytic U is its
@@ -388,6 +389,14 @@ class DeltaChart:
                 expr = self._taylor_scaled(ar, d, a, delta)
                 if expr is None:
                     expr = (self.U.subs(self.var, ar * psi) - (self.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
+                    if self._dU is None:
+                        self._dU = (sp.diff(self.U, self.var), sp.diff(self.U, self.var, 2))
+                    at = {self.var: ar * psi}
+                    ders = (self._dU[0].subs(at) / (ar * d) - (self.m2_exact - d) * psi / d,
+                            self._dU[1].subs(at) / d - (self.m2_exact - d) / d)
+                    # V(0) = V'(0) = 0, V''(0) = 1 by construction: not decided again by SymPy
+                    self._cache[d] = ("direct", numeric_1d(expr, psi, origin=(0, 0, 1), derivatives=ders), a)
+                    return self._cache[d]
             self._cache[d] = ("direct", numeric_1d(expr, psi), a)
         return self._cache[d]
 

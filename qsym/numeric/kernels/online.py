@@ -98,6 +98,17 @@ class OnlineProgram:
                 need.add(i)
                 stack.extend(self.nodes[i].args)
         self.need = sorted(need)
+        need_f = set()
+        stack = [self.out[1]]
+        while stack:
+            i = stack.pop()
+            if i not in need_f:
+                need_f.add(i)
+                stack.extend(self.nodes[i].args)
+        #: the nodes U' alone reads (the variational series may stop before the main one)
+        self.need_f = sorted(need_f)
+        #: floats, k >= 1: (node, fast closure or None) for the nodes U' and U'' read
+        self.plan = [(i, _fast_float(self.nodes[i])) for i in self.need]
 
     def _emit(self, op, args, val=None) -> int:
         self.nodes.append(_Node(op, args, val))
@@ -157,6 +168,25 @@ class OnlineProgram:
         return _Run(self, x0, shift, xscale, f_scale, g_scale)
 
 
+def _fast_float(nd):
+    """A closure ``f(c, k, x)`` for the k >= 1 coefficient of the simple nodes (floats), or None."""
+    op, a = nd.op, nd.args
+    if op == "var":
+        return lambda c, k, x: x
+    if op == "const":
+        return lambda c, k, x: 0.0
+    if op == "add" and len(a) == 2:
+        i, j = a
+        return lambda c, k, x: c[i][k] + c[j][k]
+    if op == "scale":
+        i, v = a[0], nd.val
+        return lambda c, k, x: v * c[i][k]
+    if op in ("mul", "sq"):
+        i, j = a[0], a[-1]
+        return lambda c, k, x: sum(map(_mul, c[i][:k + 1], c[j][k::-1]))
+    return None
+
+
 class _Run:
     def __init__(self, prog: OnlineProgram, x0, shift, xscale, fs, gs):
         self.p = prog
@@ -180,8 +210,8 @@ class _Run:
             return self.fs * c[i1][0], self.gs * c[i2][0], c[iu][0]
         x = self.xscale * bk
         nodes, coef = self.p.nodes, self._coef
-        for i in self.p.need:
-            c[i].append(coef(i, nodes[i], k, x))
+        for i, fast in self.p.plan:
+            c[i].append(fast(c, k, x) if fast is not None else coef(i, nodes[i], k, x))
         return self.fs * c[i1][k], self.gs * c[i2][k], None
 
     def _coef(self, i, nd, k, x):  # noqa: C901 - one branch per operation
@@ -329,7 +359,9 @@ class RunFixed:
         self.wt: dict = {}
         self.k = 0
 
-    def advance(self, bk):
+    def advance(self, bk, with_g: bool = True):
+        """``(F_k, G_k, U_0 or None)``; with ``with_g`` False only U' is advanced (G_k None; once
+        off it stays off: the nodes of U'' are not extended any more)."""
         c, k, Pw, P = self.c, self.k, self.Pw, self.P
         self.k += 1
         b = bk << (Pw - P)
@@ -338,11 +370,14 @@ class RunFixed:
         x = (self.xs * b) >> Pw
         iu, i1, i2 = self.p.out
         nodes = self.p.nodes
-        for i in (range(len(nodes)) if k == 0 else self.p.need):
-            c[i].append(self._coef(i, nodes[i], k, x))
+        todo = range(len(nodes)) if k == 0 else (self.p.need if with_g else self.p.need_f)
+        for i in todo:
+            ci = c[i]
+            if len(ci) == k:
+                ci.append(self._coef(i, nodes[i], k, x))
         sh = 2 * Pw - P
         F = (self.fs * c[i1][k]) >> sh
-        G = (self.gs * c[i2][k]) >> sh
+        G = (self.gs * c[i2][k]) >> sh if with_g else None
         return F, G, (c[iu][0] if k == 0 else None)
 
     def _coef(self, i, nd, k, x):  # noqa: C901 - one branch per operation

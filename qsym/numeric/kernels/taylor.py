@@ -255,19 +255,25 @@ def _step_online(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
     F, G = [], []
     u0 = 0
     GYprev = 0
+    # fixed point: y feeds only the Newton derivative and needs a fraction of the digits
+    # (as _ReducedVariational): its series stops at that order, later coefficients are zero
+    Nv = _ReducedVariational.order(N) if fixed and VAR_FRACTION < 1 else N - 1
     for k in range(N - 1):
-        Fk, Gk, Uk = run.advance(b[k])
+        wg = var and k < Nv
+        Fk, Gk, Uk = run.advance(b[k], wg) if fixed else run.advance(b[k])
         if k == 0:
             u0 = (Uk * _fixed_of(us, Pw)) >> (2 * Pw - P) if fixed else Uk * float(us)
         F.append(Fk)
         b.append(rec.next_b(k, Fk, F[k - 1] if k else 0, b[k + 1]))
-        if var:
+        if wg:
             G.append(Gk)
             GY = sum(map(_mul, G, Y[k::-1]))
             if fixed:
                 GY >>= P
             Y.append(rec.next_y(k, GY, GYprev, Y[k + 1]))
             GYprev = GY
+        elif var:
+            Y.append(0)
     return b, (Y if var else None), [u0], F
 
 
