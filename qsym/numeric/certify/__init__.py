@@ -1,6 +1,8 @@
 """Certified single-field bounce actions in Arb ball arithmetic (python-flint).
 
-The proof and where each inequality is evaluated: docs/certified.md, part 2.
+The proof and where each inequality is evaluated: docs/certified.md, part 2 (bounces) and part 3
+(Q-balls: the charge integral rides along with ``charge=True``; :mod:`~qsym.numeric.certify.qball`
+assembles Q, E and the bracket in omega).
 :mod:`~qsym.numeric.certify.series` (Taylor recurrences), :mod:`~qsym.numeric.certify.steps`
 (validated steps and quadrature), :mod:`~qsym.numeric.certify.tail` (contraction beyond R),
 :mod:`~qsym.numeric.certify.action` (shooting interval, matching, assembly),
