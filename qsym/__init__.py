@@ -45,6 +45,8 @@ _LAZY = {
     "excited_qball": "qsym.api.excited",
     "law_errors": "qsym.api.laws",
     "certify_bounce": "qsym.api.certify",
+    "certify_qball": "qsym.api.certify",
+    "certify_qball_omega": "qsym.api.certify",
     "model_potential": "qsym.models.catalogue",
     # exact results
     "series": "qsym.symbolic.thickwall",

@@ -19,7 +19,7 @@ PUBLIC = sorted([
     "OMEGA", "Potential", "Result", "__version__",
     "BudgetError", "ConvergenceError", "DeeperVacuumError", "InputError", "NoFalseVacuumError", "NoQBallError",
     "NoSolutionError", "NotAnalyticError", "OutsideWindowError", "QsymError", "UnboundedBelowError",
-    "atlas", "bounce", "certify_bounce", "charge_minimum", "derive_section1", "excited_bounce", "excited_qball", "gauged_qball",
+    "atlas", "bounce", "certify_bounce", "certify_qball", "certify_qball_omega", "charge_minimum", "derive_section1", "excited_bounce", "excited_qball", "gauged_qball",
     "law_errors", "model_potential", "mu2_minimum", "qball", "qball_omega",
     "qball_window", "reproduce", "s_psi", "scan", "series", "thick_wall_estimate", "thin_wall", "thin_wall_estimate",
     "threshold_scan", "verify",
