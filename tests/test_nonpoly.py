@@ -154,3 +154,16 @@ def test_log_plateau_api_and_cli():
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert data and "1044.22" in json.dumps(data)
+
+
+def test_rational_plateau_is_a_window_not_a_false_no_solution():
+    # mu^2 = 1/(1 + phi^2) has no stationary point: its infimum 0 is approached at infinite field, so
+    # every 0 < omega < 1 has a Q-ball (it was answered "no Q-ball window")
+    from qsym import Potential
+    from qsym.api.solve import window_numeric
+    from qsym.symbolic.window import qball_window
+    P = Potential("phi**2/(2*(1 + phi**2))", fields="phi")
+    w = qball_window(P)
+    assert w["omega_min2"] == 0 and w["omega_max2"] == 1 and w["attained"] is False
+    n = window_numeric(P, 15)
+    assert n["phi_at_min"] is None and not n["attained"] and "not attained" in n["notes"][0]

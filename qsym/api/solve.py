@@ -52,10 +52,14 @@ def window_numeric(P: Potential, dps: int = 30) -> dict:
     from qsym.symbolic.window import is_rational_mu2
     if len(P.fields) != 1 or is_rational_mu2(P):
         win = qball_window(P)
+        attained = win.get("attained", True)
+        notes = () if attained else (f"inf mu^2 = {win['omega_min2']} is approached as phi -> infinity and not "
+                                     "attained: Q-balls exist down to omega_min (excluded), with Q -> infinity "
+                                     "there",)
         return {"omega_min": evaluate(sp.sqrt(win["omega_min2"]), dps),
                 "omega_max": evaluate(sp.sqrt(win["omega_max2"]), dps),
-                "phi_at_min": evaluate(win["phi_at_min"], dps), "exact": win, "certified": True,
-                "attained": True, "notes": ()}
+                "phi_at_min": None if win["phi_at_min"] == sp.oo else evaluate(win["phi_at_min"], dps),
+                "exact": win, "certified": True, "attained": attained, "notes": notes}
     return _numeric_window(P, dps)
 
 

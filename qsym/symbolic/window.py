@@ -97,6 +97,10 @@ def qball_window(P: Potential) -> dict:
         r = neg[0][1]
         raise InputError(f"U < 0 at phi = {sp.N(r, 6)} (U has a vacuum deeper than the origin): "
                          "no Q-ball can be stable")
+    if lead_inf.is_finite and _sign(lead_inf - top) < 0 and all(_sign(v - lead_inf) >= 0 for v, _ in vals):
+        # mu^2 falls towards its limit at infinity (a plateau of U/phi^2): the infimum is not attained
+        return {"omega_min2": lead_inf, "omega_max2": top, "phi_at_min": sp.oo, "charge": q, "mu2": mu2,
+                "attained": False}
     if not vals or all(_sign(v - top) >= 0 for v, _ in vals):
         raise NoSolutionError(f"no Q-ball window: min mu^2 is not below its origin value {top} "
                               "(U_omega never has a bounce)")
