@@ -73,3 +73,10 @@ def test_models_command_lists_the_catalogue(capsys):
     assert main(["models", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [m["name"] for m in out["models"]] == names()
+
+
+def test_gravity_model_is_refused_with_its_reason_and_has_exact_gaussons(capsys):
+    assert main(["qball", "--model", "gravity", "--charge", "10"]) == 2
+    assert "not analytic at phi = 0" in capsys.readouterr().err
+    from qsym.symbolic.flatdir import gausson
+    assert gausson(3)                     # the closed form the message points to exists

@@ -55,6 +55,8 @@ class CatalogueModel:
     fields: tuple = ("phi",)
     charges: tuple = (1,)
     extra: dict = field(default_factory=dict)
+    #: why the numeric engines cannot take this model yet (None: they can)
+    unsupported: str | None = None
 
     def describe(self) -> dict:
         """Plain data for ``--json`` and the documentation.
@@ -64,7 +66,7 @@ class CatalogueModel:
         """
         return {"name": self.name, "potential": self.potential, "fields": list(self.fields),
                 "params": dict(self.params), "title": self.title, "literature": self.literature,
-                "notes": self.notes}
+                "notes": self.notes, "numeric_engines": self.unsupported is None}
 
 
 CATALOGUE = {
@@ -85,7 +87,11 @@ CATALOGUE = {
         "gravity", "m**2*phi**2/2*(1 + K*log(phi**2/(2*M**2)))", {"m": "1", "K": "-1/10", "M": "1"},
         "gravity-mediated flat direction (one-loop logarithm, K < 0)",
         "Enqvist, McDonald, Phys. Lett. B425 (1998) 309; U_lit = m^2 |Phi|^2 (1 + K log(|Phi|^2/M^2))",
-        "not analytic at phi = 0; with U_omega the Q-ball equation has Gaussian solutions"),
+        "not analytic at phi = 0; with U_omega the Q-ball equation has Gaussian solutions (qsym.symbolic.flatdir."
+        "gausson); unbounded below at large field without the non-renormalisable terms",
+        unsupported="the gravity-mediated direction is not analytic at phi = 0 (U ~ phi^2 log phi^2): the "
+                    "engines need a Taylor series of U at the origin (not yet); its exact Gaussian Q-balls are "
+                    "qsym.symbolic.flatdir.gausson"),
 }
 
 
@@ -125,6 +131,8 @@ def model_potential(name: str, params: dict | None = None, charges=None) -> Pote
     phi**6 - 3*phi**4/2 + phi**2/2
     """
     m = get_model(name)
+    if m.unsupported:
+        raise InputError(m.unsupported)
     params = dict(params or {})
     unknown = sorted(set(params) - set(m.params))
     if unknown:
