@@ -270,7 +270,7 @@ def numeric_1d(expr: sp.Expr, var: sp.Symbol, origin: tuple | None = None,
     if prog is not None:
         out._derivs["series"] = _arb_series_fn(prog)
     if origin is not None:
-        out._derivs["origin_exact"] = tuple(sp.sympify(v) for v in origin)
+        out._derivs["origin_exact"] = tuple(v if isinstance(v, sp.Basic) else sp.Integer(v) for v in origin)
     return out
 
 
