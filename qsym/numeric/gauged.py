@@ -70,6 +70,22 @@ class GaugedQBall(Result):
                 (r"E_{\mathrm{field}}", latex_pm(self.field_energy, self.error, dps=self.dps))]
 
 
+def _next_coefficients(a: list, b: list, F: list, H: list, k: int, r0) -> None:
+    r"""One step of the Taylor recurrence, in place: ``a[k+2]``, ``b[k+2]`` of phi and g from ``F_k = U'(phi) -
+    q^2 g^2 phi`` and ``H_k = e^2 q^2 g phi^2`` (the radial Laplacian in 3D, at the origin or at ``r0 > 0``).
+
+    .. math:: a_{k+2} = \frac{r_0 F_k + F_{k-1} - (k+1)(k+2) a_{k+1}}{r_0 (k+2)(k+1)}
+    """
+    if r0 == 0:
+        a[k + 2] = F[k] / ((k + 2) * (k + 3))
+        b[k + 2] = H[k] / ((k + 2) * (k + 3))
+    else:
+        Fm = F[k - 1] if k else 0 * F[k]
+        Hm = H[k - 1] if k else 0 * H[k]
+        a[k + 2] = (r0 * F[k] + Fm - (k + 1) * (k + 2) * a[k + 1]) / (r0 * (k + 2) * (k + 1))
+        b[k + 2] = (r0 * H[k] + Hm - (k + 1) * (k + 2) * b[k + 1]) / (r0 * (k + 2) * (k + 1))
+
+
 def _series(r0, st, N, c, q2, e2, fsum):
     """Taylor coefficients (in t = r - r0) of phi, g and of the integrands of Q, G, K, M2."""
     p0, dp0, g0, dg0 = st
@@ -92,16 +108,8 @@ def _series(r0, st, N, c, q2, e2, fsum):
         gphi2[k] = fsum(gphi[i] * a[k - i] for i in range(k + 1))
         F[k] = fsum(j * c[j] * P[j - 1][k] for j in range(1, deg + 1)) - q2 * g2phi[k]
         H[k] = e2 * q2 * gphi2[k]
-        if k + 2 > N:
-            continue
-        if r0 == 0:
-            a[k + 2] = F[k] / ((k + 2) * (k + 3))
-            b[k + 2] = H[k] / ((k + 2) * (k + 3))
-        else:
-            Fm = F[k - 1] if k else 0
-            Hm = H[k - 1] if k else 0
-            a[k + 2] = (r0 * F[k] + Fm - (k + 1) * (k + 2) * a[k + 1]) / (r0 * (k + 2) * (k + 1))
-            b[k + 2] = (r0 * H[k] + Hm - (k + 1) * (k + 2) * b[k + 1]) / (r0 * (k + 2) * (k + 1))
+        if k + 2 <= N:
+            _next_coefficients(a, b, F, H, k, r0)
     da = [(k + 1) * a[k + 1] for k in range(N)] + [0]
     dphi2 = [fsum(da[i] * da[k - i] for i in range(k + 1)) for k in range(N + 1)]
     Useries = [fsum(c[j] * P[j][k] for j in range(deg + 1)) for k in range(N + 1)]
@@ -161,16 +169,8 @@ def _series_float(r0, st, N, c, q2, e2, integrals: bool):
         gphi2[k] = _dot(gphi, ar)
         F[k] = sum(dc[j] * P[j - 1][k] for j in range(1, deg + 1)) - q2 * g2phi[k]
         H[k] = e2 * q2 * gphi2[k]
-        if k + 2 > N:
-            continue
-        if r0 == 0:
-            a[k + 2] = F[k] / ((k + 2) * (k + 3))
-            b[k + 2] = H[k] / ((k + 2) * (k + 3))
-        else:
-            Fm = F[k - 1] if k else 0.0
-            Hm = H[k - 1] if k else 0.0
-            a[k + 2] = (r0 * F[k] + Fm - (k + 1) * (k + 2) * a[k + 1]) / (r0 * (k + 2) * (k + 1))
-            b[k + 2] = (r0 * H[k] + Hm - (k + 1) * (k + 2) * b[k + 1]) / (r0 * (k + 2) * (k + 1))
+        if k + 2 <= N:
+            _next_coefficients(a, b, F, H, k, r0)
     if not integrals:
         return a, b, None
     da = [(k + 1) * a[k + 1] for k in range(N)] + [0.0]

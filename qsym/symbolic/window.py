@@ -46,6 +46,20 @@ def _sign(x) -> int:
     raise InputError(f"cannot decide the sign of {x} (an exact value at the edge of the window)")
 
 
+def _one_charged_field(P: Potential, who: str):
+    """``(phi, U(phi), q)`` of a one-field potential with values for every parameter and a nonzero charge
+    (``phi`` a positive symbol); InputError naming the problem otherwise."""
+    if len(P.fields) != 1:
+        raise InputError(f"{who} handles one field; use qsym.mu2_minimum for several")
+    if P.free_parameters():
+        raise InputError("parameters without values: " + ", ".join(p.name for p in P.free_parameters()))
+    phi = sp.Symbol(P.fields[0].name, positive=True)
+    q = P.charges[0]
+    if q == 0:
+        raise InputError("the field carries no U(1) charge")
+    return phi, P.U().subs(P.fields[0], phi), q
+
+
 def qball_window(P: Potential) -> dict:
     r"""``omega_min^2``, ``omega_max^2`` (exact where SymPy can), ``phi_at_min``, ``charge``.
 
@@ -61,15 +75,7 @@ def qball_window(P: Potential) -> dict:
     >>> w["omega_min2"], w["omega_max2"], w["phi_at_min"]
     (1/2, 1, 1/2)
     """
-    if len(P.fields) != 1:
-        raise InputError("qball_window handles one field; use qsym.mu2_minimum for several")
-    if P.free_parameters():
-        raise InputError("parameters without values: " + ", ".join(p.name for p in P.free_parameters()))
-    phi = sp.Symbol(P.fields[0].name, positive=True)
-    U = P.U().subs(P.fields[0], phi)
-    q = P.charges[0]
-    if q == 0:
-        raise InputError("the field carries no U(1) charge")
+    phi, U, q = _one_charged_field(P, "qball_window")
     mu2 = sp.cancel(2 * U / (q**2 * phi**2))
     top = P.mu2_origin()
     # stationary points of mu^2 on phi > 0, then the global minimum among them and the ends
@@ -154,15 +160,7 @@ def window_limits(P: Potential) -> dict:
     >>> w["omega_max2"], w["mu2_inf"]
     (2, 0)
     """
-    if len(P.fields) != 1:
-        raise InputError("window_limits handles one field; use qsym.mu2_minimum for several")
-    if P.free_parameters():
-        raise InputError("parameters without values: " + ", ".join(p.name for p in P.free_parameters()))
-    phi = sp.Symbol(P.fields[0].name, positive=True)
-    U = P.U().subs(P.fields[0], phi)
-    q = P.charges[0]
-    if q == 0:
-        raise InputError("the field carries no U(1) charge")
+    phi, U, q = _one_charged_field(P, "window_limits")
     mu2 = sp.expand(2 * U / (q**2 * phi**2))
     try:
         top = sp.limit(mu2, phi, 0, "+")
