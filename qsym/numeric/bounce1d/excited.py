@@ -41,10 +41,9 @@ from qsym.numeric.bounce1d.double import MAX_ITER, MAX_PSI0, NEWTON_PSI, NEWTON_
 from qsym.numeric.bounce1d.nodes import count_sign_changes, shoot_nodes
 from qsym.numeric.bounce1d.problem import _Problem
 from qsym.numeric.bounce1d.result import BounceResult, _finish
-from qsym.numeric.bounce1d.shoot import _kappa, _newton_step, _Overflow, second_order
+from qsym.numeric.bounce1d.shoot import _kappa, _newton_step, _Overflow
 from qsym.numeric.bounce1d.side import _Side
-from qsym.numeric.bounce1d.solver import (DOUBLE_TOL, GUARD_DIGITS, LADDER_GAIN, PREFINAL_FRACTION,
-                                          PREFINAL_MARGIN, REDUCED_FACTOR, _bits)
+from qsym.numeric.bounce1d.solver import DOUBLE_TOL, REDUCED_FACTOR, newton_ladder
 from qsym.numeric.kernels.precision import check_dps
 
 __all__ = ["solve_excited", "negative_modes", "MAX_NODES"]
@@ -146,46 +145,11 @@ def _solve_double(prob, sign, n):
 
 
 def _solve_mp(prob, sign, n, dps):
-    """The Newton ladder of :func:`qsym.numeric.bounce1d.solver._solve_side_mp` with node-aware shots."""
-    dside, x, dx, _, counts, dxa = _solve_double(prob, sign, n)
-    x = mpmath.mpf(x)
-    cur = min(13.0, max(1.0, -math.log10(max(dxa, 1e-300) / max(1.0, abs(float(x))))))
-    target = dps + GUARD_DIGITS
-    ladder = [float(target)]
-    if target > 1.5 * cur + 2:
-        ladder.append(PREFINAL_FRACTION * target + PREFINAL_MARGIN)
-    while ladder[-1] > LADDER_GAIN * cur + 2:
-        ladder.append((ladder[-1] - 2) / LADDER_GAIN)
-    ladder = ladder[::-1]
-    counts["mp_newton"] = 0
-    prev_final = None
-    for _ in range(40):
-        want = ladder.pop(0) if ladder else float(target)
-        want = min(target, max(want, min(cur + 2, target)))
-        final = want >= target
-        quad = final and cur >= PREFINAL_FRACTION * target
-        side = _Side(prob, sign, _bits(want + 4))
-        sh = shoot_nodes(side, x, n, -want * math.log2(10), quad=quad)
-        counts["mp_newton"] += 1
-        if sh.reason in ("over", "under") and not sh.linear:
-            raise ConvergenceError(f"high-precision Newton left the basin of the {n}-node solution; "
-                                   "try a smaller dps")
-        with mpmath.workprec(side.prec):
-            dx = _newton_step(side, sh)
-            rel = side.dx_rel(x, dx)
-            if quad and sh.reason == "final":
-                if second_order(side, sh, dx) <= mpmath.mpf(10) ** -target or (
-                        prev_final is not None and abs(dx) >= abs(prev_final) / 4):
-                    side.x_final = x + dx
-                    return side, x, dx, sh, counts
-                prev_final = dx
-            x = x + dx
-        gained = 1.5 * float(-mpmath.log10(rel)) if rel else target
-        cur = max(cur, min(want, gained))
-        if final and sh.reason == "final":
-            cur = target
-    raise ConvergenceError(f"high-precision shooting of the {n}-node solution did not converge "
-                           f"(dps={dps}); try a smaller dps")
+    """The Newton ladder of :func:`qsym.numeric.bounce1d.solver.newton_ladder` with node-aware shots."""
+    _, x, _, _, counts, dxa = _solve_double(prob, sign, n)
+    return newton_ladder(prob, sign, x, dxa, counts, dps,
+                         lambda side, x, tol_log2, quad: shoot_nodes(side, x, n, tol_log2, quad=quad),
+                         what=f"the {n}-node solution")
 
 
 def negative_modes(side: _Side, sh) -> int:

@@ -138,6 +138,19 @@ def _solve_side_mp(prob, sign, dps):
     # double-precision start
     dside = _Side(prob, sign, None)
     x, dxa, _, counts = _double_solve(dside)
+    return newton_ladder(prob, sign, x, dxa, counts, dps, _shoot)
+
+
+def newton_ladder(prob, sign, x, dxa, counts: dict, dps: int, shoot, what: str = "the double-precision start"):
+    r"""The high-precision Newton ladder from a double-precision start ``x`` (error ``dxa``): shots at growing
+    precision, each gaining :data:`LADDER_GAIN` in digits, the last one recorded with quadratures and
+    corrected to first order in its own Newton step.  ``shoot(side, x, tol_log2, quad)`` is the shot (the
+    ground state's :func:`_shoot`, or a node-aware one for excited states); ``what`` names the basin in
+    the messages.  Returns ``(side, x, dx, shot, counts)``.
+
+    .. math:: x_{k+1} = x_k - \frac{\eta(x_k)}{\eta'(x_k)}, \qquad \text{digits}_{k+1} \approx
+              \tfrac32\,\text{digits}_k
+    """
     x = mpmath.mpf(x)
     cur_digits = max(1.0, -math.log10(max(dxa, 1e-300) / max(1.0, abs(float(x)))))
     cur_digits = min(cur_digits, 13.0)
@@ -172,11 +185,11 @@ def _solve_side_mp(prob, sign, dps):
         if prob.progress is not None:
             prob.progress(f"bounce: Newton step {it + 1} at {want:.0f} digits "
                           f"(~{cur_digits:.0f} of {target} converged)")
-        sh = _shoot(side, x, tol_log2, quad=quad)
+        sh = shoot(side, x, tol_log2, quad)
         counts["mp_newton"] += 1
         if sh.reason in ("over", "under") and not sh.linear:
-            raise ConvergenceError("high-precision Newton left the basin of the double-precision "
-                                   "start; try a smaller dps or check the potential")
+            raise ConvergenceError(f"high-precision Newton left the basin of {what}; try a smaller dps "
+                                   "or check the potential")
         with mpmath.workprec(side.prec):
             dx = _newton_step(side, sh)
             rel = side.dx_rel(x, dx)
