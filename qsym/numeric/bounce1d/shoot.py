@@ -203,9 +203,14 @@ class _Stop:
             return True
         if self.reached:
             # final: neglected cubic tail below tolerance
-            lg = 3 * math.log2(max(apf, 1e-300)) + (side.d - 1) * math.log2(max(rf, 1.0)) \
-                + math.log2(float(side.c3) + 1)
-            if apf == 0.0 or lg <= self.tol:
+            # (fixed point: log2 |psi| from the integer; beyond dps ~900 the tolerance
+            # needs |psi| below the float range, where to_float gives 0)
+            if A.fixed and not shift:
+                lp = A.log2abs(p)
+            else:
+                lp = math.log2(apf) if apf else -math.inf
+            lg = 3 * lp + (side.d - 1) * math.log2(max(rf, 1.0)) + math.log2(float(side.c3) + 1)
+            if lg <= self.tol:
                 self.reason = "final"
                 return True
             if self.newton and self._deviates(A, rf, pf, dpf, apf, y, dy):

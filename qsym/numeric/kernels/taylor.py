@@ -43,18 +43,27 @@ from dataclasses import dataclass, field
 import mpmath
 from mpmath.libmp import MPZ, to_fixed
 
-from qsym.numeric.kernels.relaxed import Relaxed, kron_mul
+from qsym.numeric.kernels.fixedstep import cubic_step
+from qsym.numeric.kernels.relaxed import Relaxed, mul_low_shift
 
 _mul = operator.mul
 _add = operator.add
 
 #: fixed-point coefficients below 2**(_NOISE_BITS - P) count as zero
 _NOISE_BITS = 16
+#: how far below the order radius_factor looks for coefficients above the noise
+_RADIUS_WINDOW = 96
+#: integrate_weighted (fixed point, full steps): the floors of its quotients stay below
+#: 2**-_IW_GUARD units of 2**-P
+_IW_GUARD = 8
 #: a step never grows by more than this factor over the previous one
 _MAX_GROWTH = 3.0
-#: fixed point from this order on (dps ~750): relaxed products (qsym.numeric.kernels.relaxed);
-#: below, the naive products of the shrinking coefficients are as fast (measured)
-RELAXED_MIN_ORDER = 900
+#: fixed point from this order on (dps ~420): relaxed products with operand cuts (qsym.numeric.kernels.relaxed);
+#: below, the naive products of the shrinking coefficients are as fast (measured at N = 370, 421, 567)
+RELAXED_MIN_ORDER = 500
+#: fixed point, U of degree <= 3, naive products: the whole step in one loop
+#: (qsym.numeric.kernels.fixedstep, the same integers)
+FUSED_CUBIC = True
 #: fixed point: fraction of the working bits (and of the order) with which the
 #: variational series y is computed (Newton needs the derivative to only a
 #: third of the digits when each step gains a factor 3/2; half is safe)
@@ -197,7 +206,7 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     the origin.  Returns ``(b, Y, c, F)``: the coefficients of psi and y, the
     Taylor coefficients ``c`` of U at ``p0`` and those of ``U'(psi(s))``.
     With a dict ``out``, also stores the powers of ``Delta = psi - p0``
-    (``out["D"]``, columns ``0..N-2``), ``out["fc"]`` and the scale exponent ``out["e"]``.
+    (``out["D"]``, columns ``0..N-2``), ``out["fc"]``, the scale exponent ``out["e"]`` and ``out["F"]``.
 
     >>> A = Arith(None)
     >>> M = Model(A, 3, poly=[0.0, 0.0, 0.5, -1.0])      # U = psi^2/2 - psi^3
@@ -211,6 +220,13 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
     c, fc, gc, e = _derivative_columns(M, p0, N, beta)
     JP = max(len(fc), len(gc), 2)
     fixed, P = A.fixed, A.P
+    if (FUSED_CUBIC and fixed and M.poly is not None and JP <= 3 and N < RELAXED_MIN_ORDER
+            and (not var or (VAR_FRACTION < 1 and _ReducedVariational.order(N) < N - 1))):
+        b, Y, F, D = cubic_step(P, M.d, fc, gc, p0, dp0, y0, dy0, r0, h, N, var,
+                                _ReducedVariational.bits(P), _ReducedVariational.order(N))
+        if out is not None:
+            out.update(D=D, fc=fc, e=e, F=F)
+        return b, (Y if var else None), c, F
     if fixed:
         b = [p0, (h * dp0) >> P]
         Y = [y0, (h * dy0) >> P]
@@ -233,7 +249,7 @@ def step_coeffs(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool = True, bet
         if vs is not None:
             vs.advance(k, col, rec)
     if out is not None:
-        out.update(D=pw.D, fc=fc, e=e)
+        out.update(D=pw.D, fc=fc, e=e, F=F)
     return b, (Y if var else None), c, F
 
 
@@ -438,7 +454,8 @@ class _ReducedVariational:
     def __init__(self, A: Arith, Y: list, gc: list, N: int, rel):
         P = A.P
         self.A, self.Y, self.gc = A, Y, gc
-        Pv = int(P * VAR_FRACTION) + 32
+        Pv = self.bits(P)
+        self.Pv = Pv
         self.Nv = self.order(N)
         self.sg = max(0, P - Pv)
         self.sy = max(0, max(abs(int(Y[0])).bit_length(), abs(int(Y[1])).bit_length()) - Pv)
@@ -448,6 +465,11 @@ class _ReducedVariational:
         self.GYprev = 0
         self.relaxed = rel is not None
         self.rel = None
+
+    @staticmethod
+    def bits(P: int) -> int:
+        """Bits of the variational series (relative to its size at the step's start)."""
+        return int(P * VAR_FRACTION) + 32
 
     @staticmethod
     def order(N: int) -> int:
@@ -461,7 +483,8 @@ class _ReducedVariational:
             self.Gs.append(s >> (self.A.P + self.sg))
             if self.relaxed:
                 if k == 0:
-                    self.rel = Relaxed(self.Gs, self.Ys, limit=self.Nv)
+                    # (to 2**(Pv - 8) per coefficient: Gs and Ys carry Pv bits)
+                    self.rel = Relaxed(self.Gs, self.Ys, limit=self.Nv, tolerance_bits=self.Pv - 8)
                 s = self.rel.coef(k)
             else:
                 s = sum(map(_mul, self.Gs, self.Ys[k::-1]))
@@ -509,10 +532,24 @@ def step_integrands(A: Arith, b: list, c: list, powers: dict, n: int):
     pw = [[A.one] + [0] * (n - 1)] + [Dj[:n] for Dj in D[1:]]
     pw.append(kron_cauchy(D[JP - 1], D1, n, P) if JP > 2 else kron_cauchy(D1, D1, n, P))
     deg = min(len(c) - 1, len(pw) - 1)
-    U = [v >> P for v in _combination(c[:deg + 1], pw, n)]
+    # the products c_m (Delta^m)_k once: U = sum_m c_m Delta^m and, as f_j = (j+1) c_{j+1},
+    # G = sum_j f_j Delta^(j+1) = sum_m m c_m Delta^m (the same integers)
+    rows = [list(map(_mul, repeat(c[m], n), pw[m][:n])) if c[m] else None for m in range(deg + 1)]
+    U = [0] * n
+    G = [0] * n
+    for m, row in enumerate(rows):
+        if row is not None:
+            U = list(map(_add, U, row))
+            if m:
+                G = list(map(_add, G, map(_mul, repeat(m, n), row)))
+    U = [v >> P for v in U]
     p0 = b[0]
-    F = [v >> P for v in _combination(fc, pw, n)]
-    G = _combination(fc, pw[1:], n)
+    Fs = powers.get("F")
+    if Fs is not None and len(Fs) == n - 1:
+        # the step's own U'(psi) coefficients, and the last one
+        F = Fs + [sum(f * row[n - 1] for f, row in zip(fc, pw)) >> P]
+    else:
+        F = [v >> P for v in _combination(fc, pw, n)]
     PF = [(p0 * f + g) >> P for f, g in zip(F, G)]
     sq = pw[2]
     PP = [((2 * p0 * D1[k]) >> P) + sq[k] for k in range(n)]
@@ -534,17 +571,33 @@ def radius_factor(A: Arith, b: list, scale_log2: float = 0.0) -> float:
 
     ``rho/h`` is estimated from the last four coefficients as
     ``min_k (|b_k| / 2**scale_log2)**(-1/k)`` (absolute tolerance in the
-    field unit ``2**scale_log2``).
+    field unit ``2**scale_log2``).  Fixed point: coefficients within
+    ``2**_NOISE_BITS`` ulps of zero are rounding noise; when the last ones are
+    (the trial scale is already about right: ``b_N ~ 2**-P`` by design), the
+    four highest coefficients above ``2**(2 _NOISE_BITS)`` ulps among the
+    last :data:`_RADIUS_WINDOW` give the estimate.
     """
     N = len(b) - 1
     est = math.inf
-    # fixed point: coefficients within 2**_NOISE_BITS ulps of zero are rounding noise
     floor = -A.P + _NOISE_BITS if A.fixed else -math.inf
     for k in range(max(2, N - 3), N + 1):
         lg = A.log2abs(b[k]) - scale_log2
         if lg <= floor:
             continue
         est = min(est, 2.0 ** (-lg / k))
+    if est == math.inf and A.fixed:
+        floor2 = -A.P + 2 * _NOISE_BITS
+        found = 0
+        for k in range(N - 4, max(1, N - _RADIUS_WINDOW), -1):
+            lg = A.log2abs(b[k]) - scale_log2
+            if lg <= floor2:
+                if found:
+                    break
+                continue
+            est = min(est, 2.0 ** (-lg / k))
+            found += 1
+            if found == 4:
+                break
     return est * A.step_fraction
 
 
@@ -554,6 +607,9 @@ def horner(A: Arith, b: list, s):
     dv = 0
     if A.fixed:
         P = A.P
+        if s == A.one:
+            # a full step (common): the same sums without the multiplications by 2**P
+            return sum(b), sum(map(_mul, b[1:], range(1, len(b))))
         for k in range(len(b) - 1, 0, -1):
             v = ((v * s) >> P) + b[k]
             dv = ((dv * s) >> P) + k * b[k]
@@ -571,6 +627,8 @@ def integrate_series(A: Arith, q: list, s):
     v = 0
     if A.fixed:
         P = A.P
+        if s == A.one:
+            return sum(map(operator.floordiv, q, range(1, len(q) + 1)))
         for t in reversed(list(map(operator.floordiv, q, range(1, len(q) + 1)))):
             v = ((v * s) >> P) + t
         return (v * s) >> P
@@ -589,10 +647,26 @@ def integrate_weighted(A: Arith, q: list, W: list, s):
     >>> A = Arith(None)
     >>> integrate_weighted(A, [1.0, 2.0], [0.0, 1.0], 1.0)   # int_0^1 t (1 + 2 t) dt
     1.1666666666666665
+    >>> F = Arith(80)                  # fixed point: int_0^s (1 + 2 t)(1/3 + t) dt = 11/6, 11/24
+    >>> [abs(integrate_weighted(F, [F.one, 2 * F.one], [F.one // 3, F.one], s) - (v << 80) // 24) < 4
+    ...  for s, v in ((F.one, 44), (F.one // 2, 11))]
+    [True, True]
     """
     if A.fixed:
-        # fixed point: the product series W q (C-level passes), then one Horner pass
         P, n = A.P, len(q)
+        if s == A.one:
+            # a full step (the common case): sum_j W_j sum_k q_k / (k + j + 1), small
+            # divisions instead of the products W_j q_k; the quotients carry guard bits
+            # so that their floors (n per weight term) stay below 2**-_IW_GUARD units of 2**-P
+            wb = max(0, max(int(abs(w)).bit_length() for w in W) - P)
+            G = _IW_GUARD + wb + n.bit_length() + len(W).bit_length()
+            qg = [v << G for v in q]
+            tot = 0
+            for j, w in enumerate(W):
+                if w:
+                    tot += w * sum(map(operator.floordiv, qg, range(j + 1, j + 1 + n)))
+            return tot >> (P + G)
+        # fixed point: the product series W q (C-level passes), then one Horner pass
         r = [0] * (n + len(W) - 1)
         for j, w in enumerate(W):
             if w:
@@ -641,12 +715,12 @@ def kron_cauchy(a: list, b: list, n: int, P: int) -> list:
 
     .. math::  c_k = \Big\lfloor 2^{-P} \sum_{i=0}^{k} a_i b_{k-i} \Big\rfloor, \qquad k < n
 
-    Each exactly, by Kronecker substitution
-    (:func:`qsym.numeric.kernels.relaxed.kron_mul`: one big-integer product,
-    GMP's subquadratic multiplication, instead of n**2/2 small ones).
+    Each exactly, by one subquadratic product instead of n**2/2 small ones
+    (:func:`qsym.numeric.kernels.relaxed.mul_low_shift`: python-flint's truncated
+    polynomial product, or one GMP Kronecker product for short or small series).
     Requires n <= len(a), len(b).
 
     >>> [int(v) for v in kron_cauchy([4, 2], [4, -6], 2, 2)]   # (1 + x/2)(1 - 3x/2), units 2**-2
     [4, -4]
     """
-    return [MPZ(v) >> P for v in kron_mul(a[:n], b[:n])[:n]]
+    return mul_low_shift(a, b, n, P)
