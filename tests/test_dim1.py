@@ -103,3 +103,11 @@ def test_cli_dim1(capsys):
                      "--dim", dim, "--json"])
         out = json.loads(capsys.readouterr().out)
         assert code == 2 and "[1, 10]" in out["error"]
+
+
+def test_qsym_qball_routes_dim_1_to_the_quadrature():
+    import qsym
+    from qsym.api.dim1 import qball_1d
+    P = qsym.Potential("phi**2/2 - phi**3 + phi**4", fields="phi")
+    a, b = qsym.qball(P, 10, dps=15, dim=1), qball_1d(P, 10, 15)
+    assert a["solutions"][0].mass == b["solutions"][0].mass

@@ -24,98 +24,10 @@ from qsym.numeric.qball import qball_at_omega, solve_charge_chart
 from qsym.symbolic.thinwall import Q as Qsym
 from qsym.symbolic.thinwall import thin_wall
 from qsym.symbolic.window import qball_window
+from qsym.api.window import window_numeric  # noqa: F401  (re-exported: qsym.api.solve.window_numeric)
 
 __all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball", "qball_omega",
            "ChargeResult", "qball_multi_charge", "s_psi_moments", "DeltaChart", "charge_minimum"]
-
-
-def window_numeric(P: Potential, dps: int = 30) -> dict:
-    r"""The omega window as mpf numbers, with the field of the mu^2 minimum.
-
-    Exact (SymPy) when mu^2 is rational in the field; otherwise the limits of mu^2 at 0 and
-    infinity are SymPy's and its minimum in between comes from the certified branch and bound of
-    :mod:`qsym.numeric.qball.window`.  Keys: ``omega_min``, ``omega_max`` (``inf`` when mu^2
-    grows without bound at the origin), ``phi_at_min`` (None when the infimum is approached at
-    infinity and not attained, e.g. ``omega_min = 0`` for a logarithmic plateau: Q-balls exist
-    for every ``0 < omega < omega_max``, with Q -> infinity as omega -> 0), ``certified``,
-    ``attained``, ``notes`` and ``exact`` (the dict of :func:`qsym.symbolic.window.qball_window`
-    form, with Floats where the value is numeric).
-
-    .. math:: \omega_{\min}^2 = \inf_{\phi>0} \frac{2U}{q^2\phi^2}, \qquad
-              \omega_{\max}^2 = \lim_{\phi\to 0^+} \frac{2U}{q^2\phi^2}
-
-    >>> import qsym
-    >>> w = window_numeric(qsym.Potential("log(1 + phi**2)", fields="phi"), 15)
-    >>> float(w["omega_min"]), round(float(w["omega_max"])**2, 12), w["phi_at_min"], w["attained"]
-    (0.0, 2.0, None, False)
-    """
-    from qsym.symbolic.window import is_rational_mu2
-    if len(P.fields) != 1 or is_rational_mu2(P):
-        win = qball_window(P)
-        attained = win.get("attained", True)
-        notes = () if attained else (f"inf mu^2 = {win['omega_min2']} is approached as phi -> infinity and not "
-                                     "attained: Q-balls exist down to omega_min (excluded), with Q -> infinity "
-                                     "there",)
-        return {"omega_min": evaluate(sp.sqrt(win["omega_min2"]), dps),
-                "omega_max": evaluate(sp.sqrt(win["omega_max2"]), dps),
-                "phi_at_min": None if win["phi_at_min"] == sp.oo else evaluate(win["phi_at_min"], dps),
-                "exact": win, "certified": True, "attained": attained, "notes": notes}
-    return _numeric_window(P, dps)
-
-
-#: decades of field below / above the field scale searched by the branch and bound of mu^2
-WINDOW_DECADES = (6, 10)
-
-
-def _numeric_window(P: Potential, dps: int) -> dict:
-    """The window of a non-polynomial one-field U: SymPy limits, Arb branch and bound between."""
-    from qsym.bridge import arb_program
-    from qsym.errors import NoSolutionError
-    from qsym.numeric.qball.window import mu2_minimum
-    from qsym.symbolic.window import window_limits
-    lim = window_limits(P)
-    prog = arb_program(lim["mu2"], lim["phi"])
-    if prog is None:
-        raise InputError("U uses a function the ball arithmetic cannot evaluate: the Q-ball window "
-                         "is undecided")
-    scale = float(evaluate(lim["scale"], 15))
-    a, b = scale * 10.0 ** -WINDOW_DECADES[0], scale * 10.0 ** WINDOW_DECADES[1]
-    r = mu2_minimum(prog, a, b, dps + 10)
-    if r["mu2_min"] is None:
-        raise InputError("mu^2 cannot be evaluated on phi > 0: the Q-ball window is undecided")
-    top, tail = lim["omega_max2"], lim["mu2_inf"]
-    notes = []
-    if not r["certified"]:
-        notes.append("the minimum of mu^2 is not certified by the ball arithmetic (found by sampling)")
-    with mpmath.workdps(dps + 10):
-        topv = mpmath.inf if top == sp.oo else evaluate(top, dps + 10)
-        tailv = mpmath.inf if tail == sp.oo else evaluate(tail, dps + 10)
-        vmin, at = r["mu2_min"], r["at"]
-        low = r["lower"] if r["lower"] is not None else vmin
-        attained = True
-        if r["edge"] == "hi" and tailv <= vmin:
-            # mu^2 still falls at the end of the range: the infimum is its limit at infinity
-            vmin, at, attained, low = tailv, None, False, tailv
-            notes.append(f"inf mu^2 = {tail} is approached as phi -> infinity and not attained: Q-balls "
-                         "exist down to omega_min (excluded), with Q -> infinity there")
-        if low < 0 and vmin < 0:
-            raise InputError(f"U < 0 at phi = {mpmath.nstr(mpmath.mpf(at), 6)} (U has a vacuum deeper than "
-                             "the origin): no Q-ball can be stable")
-        if r["edge"] == "lo" or not vmin < topv:
-            raise NoSolutionError(f"no Q-ball window: inf mu^2 is not below its origin value {top} "
-                                  "(U_omega never has a bounce)")
-        if top == sp.oo:
-            notes.append("mu^2 -> infinity at the origin: omega_max is infinite (no mass gap; U has no "
-                         "Taylor series at phi = 0)")
-        om2 = sp.Integer(0) if (not attained and tail == 0) else (
-            tail if not attained else sp.Float(mpmath.nstr(vmin, dps + 10), dps + 10))
-        exact = {"omega_min2": om2, "omega_max2": top,
-                 "phi_at_min": sp.Float(mpmath.nstr(mpmath.mpf(at), dps + 10), dps + 10) if attained else sp.oo,
-                 "charge": lim["charge"], "mu2": lim["mu2"]}
-        return {"omega_min": mpmath.sqrt(vmin), "omega_max": mpmath.sqrt(topv),
-                "phi_at_min": mpmath.mpf(at) if attained else None, "exact": exact,
-                "certified": bool(r["certified"]), "attained": attained, "notes": tuple(notes),
-                "mu2_lower": low}
 
 
 def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
@@ -571,8 +483,8 @@ def qball(P: Potential, Q, dps: int = 20, progress=None, dim: int = 3) -> Charge
     progress : callable(str) or None
         Receives one line per stage of the multi-field solver.
     dim : int
-        Space dimensions D >= 2 (one field; the thin- and thick-wall formulas of secs. 2-3
-        are for D = 3 and are marked invalid otherwise).
+        Space dimensions D >= 1 (one field; D = 1 by quadrature, :mod:`qsym.api.dim1`; the thin-
+        and thick-wall formulas of secs. 2-3 are for D = 3 and are marked invalid otherwise).
 
     Examples
     --------
@@ -600,6 +512,9 @@ def qball(P: Potential, Q, dps: int = 20, progress=None, dim: int = 3) -> Charge
         raise InputError(f"the charge must be positive, got {Q}")
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
+    if dim == 1 and not isinstance(dim, bool):
+        from qsym.api.dim1 import qball_1d          # D = 1: by quadrature (closed form alongside)
+        return qball_1d(P, Qr, dps)
     if dim != 3:
         return _qball_in_dim(P, Qr, Qv, dps, dim)
     if len(P.fields) > 1:
@@ -617,8 +532,8 @@ def _qball_in_dim(P: Potential, Qr, Qv, dps: int, dim: int) -> ChargeResult:
     """One field in ``dim`` space dimensions: the chart solver with the D-dependent asymptotics of
     :func:`qsym.api.atlas.atlas_chart`; the paper's thin/thick-wall formulas are for D = 3."""
     from qsym.api.atlas import atlas_chart
-    if isinstance(dim, bool) or not isinstance(dim, int) or not 2 <= dim <= 10:
-        raise InputError(f"dim must be an integer in [2, 10] (space dimensions of the Q-ball), got {dim!r}")
+    if isinstance(dim, bool) or not isinstance(dim, int) or not 1 <= dim <= 10:
+        raise InputError(f"dim must be an integer in [1, 10] (space dimensions of the Q-ball), got {dim!r}")
     if len(P.fields) > 1:
         raise InputError(f"Q-balls of several fields are solved in D = 3 only, got dim = {dim}")
     chart = atlas_chart(P, dim, dps)
