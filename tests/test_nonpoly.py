@@ -167,3 +167,14 @@ def test_rational_plateau_is_a_window_not_a_false_no_solution():
     assert w["omega_min2"] == 0 and w["omega_max2"] == 1 and w["attained"] is False
     n = window_numeric(P, 15)
     assert n["phi_at_min"] is None and not n["attained"] and "not attained" in n["notes"][0]
+
+
+def test_cli_states_that_the_plateau_infimum_is_not_attained(capsys):
+    import json
+
+    from qsym.cli.app import main
+    assert main(["qball", "--potential", "phi**2/(2*(1 + phi**2))", "--field", "phi", "--charge", "1000",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert any("not attained" in n for n in out["notes"])
+    assert float(out["window"]["omega_min"]) == 0 and 0 < float(out["omega"]) < 1

@@ -108,6 +108,8 @@ def run(args):
              "  thick wall: " + (f"M_Q = {payload['thick_wall'].get('mass')}" if res["thick_wall"].get("valid")
                                   else str(res["thick_wall"].get("reason")))]
     notes = [str(n) for n in res.get("notes", [])]
+    win = res["window"] if isinstance(res["window"], dict) else {}
+    notes += [str(n) for n in win.get("notes", ()) if str(n) not in notes]     # e.g. a plateau: inf not attained
     payload["notes"] = notes
     lines += [f"  note: {n}" for n in notes]
     if len(sols) > 1:
