@@ -333,8 +333,10 @@ def _scan(br, gt):
     if 0 < k < len(pts) - 1 and gt < pts[k][1]:
         where = (f"; its smallest charge on the scan is Q = {math.exp(pts[k][1]):.6g} at omega = "
                  f"{mpmath.nstr(br.omega(pts[k][0], 15), 8)} (an interior minimum of Q(omega))")
-    raise NoQBallError(f"no Q-ball with {br.nodes} node(s) and charge {math.exp(gt):.6g} on the scanned "
-                       f"window: Q(omega) of that branch spans {span} there{where} (not a proof beyond the scan)")
+    # not proven absent (only beyond the scanned range): a convergence answer, not "no solution"
+    raise ConvergenceError(f"no Q-ball with {br.nodes} node(s) and charge {math.exp(gt):.6g} found on the "
+                           f"scanned window: Q(omega) of that branch spans {span} there{where} (not proven "
+                           "absent beyond the scan)")
 
 
 def _refine(br, a, b, gt, Qt, dps):
@@ -394,8 +396,8 @@ def excited_qball(potential, Q, nodes: int, dps: int = 20, dim: int = 3) -> Exci
     Q(omega) of the n-node branch is scanned in double precision over
     ``u = log(Delta/(Dw - Delta))`` (extended at an end while ``Q`` lies beyond it), each crossing
     refined by secant steps at ``dps``; the mass is corrected to the exact charge with
-    ``dE/dQ = omega``.  Raises NoQBallError when the scanned branch never reaches ``Q`` (the
-    message gives its range; not a proof beyond the scan).
+    ``dE/dQ = omega``.  Raises ConvergenceError when the scanned branch never reaches ``Q`` (the
+    message gives its range; absence beyond the scan is not proven, so it is not a "no Q-ball").
 
     .. math:: Q(\omega) = \omega q^2 \int \phi_n^2\, d^Dx = Q_*
 
