@@ -23,10 +23,12 @@ callables) and runs the certified branch and bound of
 from __future__ import annotations
 
 import functools
+import itertools
 from fractions import Fraction
 from typing import Callable
 
 import numpy as np
+import sympy as sp
 
 from qsym import bridge
 from qsym.errors import DeeperVacuumError, InputError, UnboundedBelowError
@@ -34,7 +36,7 @@ from qsym.numeric.mu2.branch_bound import DEFAULT_RTOL, MAX_BOXES, minimize
 from qsym.numeric.mu2.problem import Mu2Problem, OrthantData
 from qsym.numeric.mu2.result import Mu2Result, ThresholdResult
 from qsym.numeric.mu2.threshold import bisect_threshold, confirm_continuous
-from qsym.symbolic.rays import RayData, ray_data
+from qsym.symbolic.rays import DOMAINS, RayData, ray_data
 
 __all__ = ["mu2_minimum", "threshold_scan", "continuous_threshold_result", "mu2_problem"]
 
@@ -147,8 +149,88 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
     """
     dps = bridge.check_dps(dps)
     rtol = _check_options(P, rtol, max_boxes, progress)
+    if domain in DOMAINS and not _is_polynomial(P, domain):
+        return _mu2_minimum_nonpoly(P, dps, domain, rtol, None if max_boxes == MAX_BOXES else int(max_boxes),
+                                    polish, progress)
     problem = mu2_problem(ray_data(P, domain), dps)
     return minimize(problem, dps, rtol, int(max_boxes), polish, progress)
+
+
+def _is_polynomial(P, domain: str) -> bool:
+    """Whether U is a polynomial in the amplitudes of every orthant of ``domain`` (the ray decomposition's
+    path: ``|phi|^3``-type terms are polynomials there); parameters count as numbers."""
+    n = len(P.fields)
+    psi = sp.symbols(f"psi0:{n}", positive=True)
+    patterns = [(1,) * n] if domain == "amplitudes" else itertools.product((1, -1), repeat=n)
+    U = P.U()
+    for signs in patterns:
+        e = U.subs({f: s * p for f, s, p in zip(P.fields, signs, psi)}, simultaneous=True)
+        if not sp.expand(e).is_polynomial(*psi):
+            return False
+    return True
+
+
+#: most fields of the non-polynomial minimiser (its boxes live in n dimensions: ray length x direction)
+MAX_FIELDS_NP = 4
+
+
+def _origin_premise(U, fields) -> None:
+    """U(0) = 0 and grad U(0) = 0, decided by SymPy (the Taylor bound about the origin needs them)."""
+    zero = {f: 0 for f in fields}
+    for name, v in [("U(0)", U.subs(zero))] + [(f"dU/d{f}(0)", sp.diff(U, f).subs(zero)) for f in fields]:
+        v = sp.simplify(v)
+        if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise InputError(f"{name} is not finite: U has no Taylor series at the origin, which the "
+                             "multi-field mu^2 minimiser needs")
+        if v != 0:
+            raise InputError(f"{name} = {v}, not 0: the origin must be a stationary point with U(0) = 0")
+
+
+def _mu2_numeric_factory(U, fields, charges):
+    """``make(signs)``: mpmath callables of mu^2 in the amplitudes of an orthant (for the Newton polish)."""
+    psi = sp.symbols(f"psi0:{len(fields)}", positive=True)
+
+    def make(signs):
+        e = U.subs({f: s * p for f, s, p in zip(fields, signs, psi)}, simultaneous=True)
+        return bridge.numeric_nd(2 * e / sum(q ** 2 * p ** 2 for q, p in zip(charges, psi)), psi)
+    return make
+
+
+def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polish: bool, progress) -> Mu2Result:
+    """:func:`mu2_minimum` for a non-polynomial U: SymPy decides the large-field behaviour and the premise
+    at the origin, :func:`qsym.numeric.mu2.nonpoly.minimize_nonpoly` the rest in Arb balls."""
+    from qsym.bridge.arbnd import arb_program_nd, large_field
+    from qsym.numeric.mu2.nonpoly import MAX_BOXES_NP, NonPolyProblem, minimize_nonpoly
+    free = P.free_parameters()
+    if free:
+        raise InputError("parameters without values: " + ", ".join(sorted(p.name for p in free)))
+    fields, U = tuple(P.fields), P.U()
+    if len(fields) > MAX_FIELDS_NP:
+        raise InputError(f"{len(fields)} fields: the mu^2 minimiser of a non-polynomial U handles at most "
+                         f"{MAX_FIELDS_NP} (its boxes live in n dimensions)")
+    _origin_premise(U, fields)
+    prog = arb_program_nd(U, fields)
+    if prog is None:
+        raise InputError("U uses a function the ball arithmetic cannot evaluate (allowed: + * **, exp, log, "
+                         "sqrt, trigonometric and hyperbolic functions and their inverses): mu^2 is undecided")
+    signs = ((1,) * len(fields),) if domain == "amplitudes" else \
+        tuple(itertools.product((1, -1), repeat=len(fields)))
+    if progress:
+        progress("mu^2 at large field: SymPy's limits along rays")
+    inf = large_field(U, fields, P.charges, signs)
+    if inf["kind"] == "finite":
+        inf = dict(inf, value=bridge.to_mpf(inf["value"], dps + 10))
+    m0 = P.mu2_origin()
+    try:
+        m0 = bridge.to_fraction(m0)
+    except InputError:
+        m0 = bridge.to_mpf(m0, max(dps, 40) + 20)
+    q2 = tuple(_exact(q ** 2, dps + 10) for q in P.charges)
+    problem = NonPolyProblem(tuple(f.name for f in fields), q2, m0, prog, signs, inf,
+                             _mu2_numeric_factory(U, fields, P.charges),
+                             ("U is not a polynomial: the minimum is searched for |phi|_inf <= 2^40 in Arb "
+                              "balls, beyond by SymPy's limits along rays",))
+    return minimize_nonpoly(problem, dps, rtol, max_boxes or MAX_BOXES_NP, polish, progress)
 
 
 def _decider(make_potential: Callable, parameter: str, domain: str, progress) -> Callable:

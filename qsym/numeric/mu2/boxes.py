@@ -1,0 +1,232 @@
+r"""Certified bounds of mu^2 on a box of (ray length, direction) for a non-polynomial multi-field U.
+
+A box is ``F in [F_lo, F_hi]`` times a box of directions on the face ``psi_k = 1`` of the unit cube
+(``0 <= psi_j <= 1``, ``j != k``) in the orthant ``phi = s psi F``.  With
+``c(psi) = sum_j q_j^2 psi_j^2`` three lower bounds of ``mu^2 = 2U/(F^2 c)`` are taken in Arb balls
+(:class:`~qsym.numeric.mu2.program.ProgramND`) and the largest is kept:
+
+.. math::
+
+    \text{(direct)}\quad & \mu^2 \ge 2\,\underline U / (F^2 c) \text{ at the worst ends}, \\
+    \text{(origin)}\quad & U(F\psi)/F^2 \in u_2(\psi) + F u_3(\psi) + F^2 R_4,\quad
+        R_4 \ni \tfrac{1}{24}\partial_F^4 U(\xi\psi),\ \xi\in[0, F_{hi}], \\
+    \text{(centred)}\quad & \mu^2 \ge \mu^2(m) - \sum_i |\partial_i\mu^2(B)|\,r_i .
+
+The origin form needs ``U(0) = 0`` and ``grad U(0) = 0`` (the premise of eq (9)); it is the one
+that bounds the boxes touching ``F = 0``.  The split direction is the one with the largest
+contribution to the gap (the centred form's terms), else the widest side.
+
+Numeric layer: python-flint / mpmath only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import flint
+from flint import arb, arb_series
+
+from qsym.numeric.kernels.arbprog import NotAnalyticHere
+from qsym.numeric.kernels.balls import float_down, float_up
+from qsym.numeric.mu2.program import ProgramND, series_along
+
+__all__ = ["Box", "BoxBound", "bound_box", "point_value", "PREC"]
+
+#: bits of the ball arithmetic of the box bounds
+PREC = 128
+#: boxes with F_hi below this are bounded (and split) by the Taylor form about the origin
+ORIGIN_F = 1e-2
+
+
+@dataclass
+class Box:
+    """``F in [f_lo, f_hi]``, the free direction components ``v in [lo, hi]`` on the face ``psi_k = 1``
+    of the orthant ``signs``."""
+
+    signs: tuple
+    k: int
+    f_lo: float
+    f_hi: float
+    lo: tuple
+    hi: tuple
+
+
+@dataclass
+class BoxBound:
+    """The certified lower bound ``lb`` of mu^2 on a box (``-inf`` when none), the side to split
+    (``-1``: F, ``j``: the free component j), and the sampled midpoint with the upper end of its
+    ball value ``ub`` (None when it could not be evaluated)."""
+
+    lb: float
+    split: int
+    point: tuple | None
+    ub: float | None
+    ball: object = None
+
+
+def _psi(box: Box, n: int, lo: bool | None):
+    """Direction components as arb balls (``lo``: True the lower ends, False the upper, None the box)."""
+    out, it = [], 0
+    for j in range(n):
+        if j == box.k:
+            out.append(arb(1))
+            continue
+        a, b = box.lo[it], box.hi[it]
+        it += 1
+        out.append(arb(a) if lo is True else arb(b) if lo is False else arb(a).union(arb(b)))
+    return out
+
+
+def _c(q2: list, psi: list):
+    v = arb(0)
+    for q, p in zip(q2, psi):
+        if q:
+            v += q * p * p
+    return v
+
+
+def _ratio_lower(V_lo: arb, c_lo: arb, c_hi: arb) -> float:
+    """``min 2V/c`` over ``V >= V_lo``, ``c in [c_lo, c_hi]`` (c > 0), rounded down."""
+    if V_lo >= 0:
+        return float_down(2 * V_lo / c_hi) if c_hi > 0 else math.inf
+    if not c_lo > 0:
+        return -math.inf
+    return float_down(2 * V_lo / c_lo)
+
+
+def _direct(prog, q2, box, n) -> float:
+    """The interval bound of U over the box divided by the worst ``F^2 c``."""
+    if not box.f_lo > 0:
+        return -math.inf
+    plo, phi = _psi(box, n, True), _psi(box, n, False)
+    Flo, Fhi = arb(box.f_lo), arb(box.f_hi)
+    pairs = []
+    for s, a, b in zip(box.signs, plo, phi):
+        l, h = a * Flo, b * Fhi
+        pairs.append((l, h) if s > 0 else (-h, -l))
+    l, _ = prog.interval(pairs, PREC)
+    if not l.is_finite():
+        return -math.inf
+    U_lo = l.lower()
+    if U_lo >= 0:
+        return _ratio_lower(U_lo / (Fhi * Fhi), _c(q2, plo), _c(q2, phi))
+    return _ratio_lower(U_lo / (Flo * Flo), _c(q2, plo), _c(q2, phi))
+
+
+def _origin(prog, q2, box, n) -> tuple:
+    """The Taylor bound about ``F = 0``: ``(lb, spread of 2 u_2/c, size of the F terms)``."""
+    psi = _psi(box, n, None)
+    slope = [s * p for s, p in zip(box.signs, psi)]
+    zero = [arb(0)] * n
+    c0 = series_along(prog, zero, slope, 4, PREC)
+    T = arb(0).union(arb(box.f_hi))
+    r4 = series_along(prog, [T * a for a in slope], slope, 5, PREC)[4]
+    F = arb(box.f_lo).union(arb(box.f_hi))
+    rest = F * (c0[3] + F * r4)
+    V = c0[2] + rest
+    if not V.is_finite():
+        return -math.inf, math.inf, math.inf
+    c = _c(q2, psi)
+    lb = _ratio_lower(V.lower(), _c(q2, _psi(box, n, True)), _c(q2, _psi(box, n, False)))
+    # what the direction width costs (the spread of u_2/c and of F u_3) against what the F width costs
+    spread = float((2 * (c0[2] + box.f_hi * c0[3]) / c).rad()) if c > 0 else math.inf
+    fterm = float((abs(c0[3]) * (box.f_hi - box.f_lo) + abs(r4) * box.f_hi ** 2).upper())
+    return lb, spread, fterm
+
+
+def point_value(prog, q2, signs, k, F: float, v: tuple, prec: int = PREC):
+    """mu^2 at one point of a face chart as an arb ball (not finite where U is undefined)."""
+    n = len(signs)
+    psi, it = [], 0
+    for j in range(n):
+        if j == k:
+            psi.append(arb(1))
+        else:
+            psi.append(arb(v[it]))
+            it += 1
+    with flint.ctx.workprec(prec):
+        Fa = arb(F)
+        U = prog.run([s * p * Fa for s, p in zip(signs, psi)], prec)
+        return 2 * U / (Fa * Fa * _c(q2, psi))
+
+
+def _centred(prog, q2, box, n, mid_val) -> tuple:
+    """The mean-value bound about the midpoint: ``(lb, [|g_i| r_i])`` (F first, then the free v)."""
+    psi = _psi(box, n, None)
+    F = arb(box.f_lo).union(arb(box.f_hi))
+    terms = []
+    cap = flint.ctx.cap
+    flint.ctx.cap = 2
+    try:
+        with flint.ctx.workprec(PREC):
+            # d/dF: phi = s psi (F + t), denominator (F + t)^2 c
+            xs = [arb_series([s * p * F, s * p], prec=2) for s, p in zip(box.signs, psi)]
+            Ft = arb_series([F, 1], prec=2)
+            g = (2 * prog.run(xs, PREC) / (Ft * Ft * _c(q2, psi))).coeffs()
+            terms.append(abs(g[1]) * (box.f_hi - box.f_lo) / 2 if len(g) > 1 else arb(0))
+            free = [j for j in range(n) if j != box.k]
+            for it, j in enumerate(free):
+                xs = [arb_series([s * p * F], prec=2) for s, p in zip(box.signs, psi)]
+                xs[j] = arb_series([box.signs[j] * psi[j] * F, box.signs[j] * F], prec=2)
+                pj = arb_series([psi[j], 1], prec=2)
+                cc = _c([q for i, q in enumerate(q2) if i != j], [p for i, p in enumerate(psi) if i != j])
+                den = F * F * (cc + q2[j] * pj * pj)
+                g = (2 * prog.run(xs, PREC) / den).coeffs()
+                terms.append(abs(g[1]) * (box.hi[it] - box.lo[it]) / 2 if len(g) > 1 else arb(0))
+            total = sum(terms, arb(0))
+            lb = mid_val - total
+    finally:
+        flint.ctx.cap = cap
+    if not lb.is_finite():
+        return -math.inf, None
+    return float_down(lb), [float(t.upper()) for t in terms]
+
+
+def bound_box(prog: ProgramND, q2: list, box: Box) -> BoxBound:
+    """The certified lower bound of mu^2 on ``box``, the side to split and the midpoint sample."""
+    n = len(box.signs)
+    Fm = math.sqrt(box.f_lo * box.f_hi) if box.f_lo > 0 and box.f_hi > 4 * box.f_lo else \
+        (box.f_lo + box.f_hi) / 2
+    vm = tuple((a + b) / 2 for a, b in zip(box.lo, box.hi))
+    point, ub, val = (Fm, vm), None, None
+    try:
+        val = point_value(prog, q2, box.signs, box.k, Fm, vm)
+        ub = float_up(val) if val.is_finite() else None
+    except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+        val = None
+    lbs, split, widths = [-math.inf], None, None
+    try:
+        lbs.append(_direct(prog, q2, box, n))
+    except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+        pass
+    if box.f_lo == 0 or box.f_hi < ORIGIN_F:
+        try:
+            lb, spread, fterm = _origin(prog, q2, box, n)
+            lbs.append(lb)
+            split = _widest(box, free_only=True) if spread > fterm and box.lo else -1
+        except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+            pass
+    if box.f_lo > 0 and val is not None and val.is_finite():
+        try:
+            lb, widths = _centred(prog, q2, box, n, val)
+            lbs.append(lb)
+        except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+            widths = None
+    if split is None:
+        if widths is not None and all(math.isfinite(w) for w in widths) and max(widths) > 0:
+            i = max(range(len(widths)), key=lambda t: widths[t])
+            split = -1 if i == 0 else i - 1
+        else:
+            split = _widest(box)
+    return BoxBound(max(lbs), split, point, ub, val)
+
+
+def _widest(box: Box, free_only: bool = False) -> int:
+    """The side with the largest relative width (F by the ratio of its ends; ``free_only``: a direction side)."""
+    fw = 1.0 if box.f_lo == 0 else min(1.0, math.log(box.f_hi / box.f_lo) / math.log(2) / 2)
+    best, side = (-1.0, 0) if free_only else (fw, -1)
+    for j, (a, b) in enumerate(zip(box.lo, box.hi)):
+        if b - a > best:
+            best, side = b - a, j
+    return side
