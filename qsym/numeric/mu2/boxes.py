@@ -31,7 +31,7 @@ from qsym.numeric.kernels.arbprog import NotAnalyticHere
 from qsym.numeric.kernels.balls import float_down, float_up
 from qsym.numeric.mu2.program import ProgramND, series_along
 
-__all__ = ["Box", "BoxBound", "bound_box", "point_value", "PREC"]
+__all__ = ["Box", "BoxBound", "bound_box", "exceeds", "point_value", "PREC"]
 
 #: bits of the ball arithmetic of the box bounds
 PREC = 128
@@ -151,8 +151,9 @@ def point_value(prog, q2, signs, k, F: float, v: tuple, prec: int = PREC):
         return 2 * U / (Fa * Fa * _c(q2, psi))
 
 
-def _centred(prog, q2, box, n, mid_val) -> tuple:
-    """The mean-value bound about the midpoint: ``(lb, [|g_i| r_i])`` (F first, then the free v)."""
+def _gradient_terms(prog, q2, box, n, combine) -> list:
+    """``[|d_i f(B)| r_i]`` (F first, then the free components) for ``f = combine(U, F^2 c)`` built from
+    one-parameter series (each variable in turn as ``box + t``, the others as balls)."""
     psi = _psi(box, n, None)
     F = arb(box.f_lo).union(arb(box.f_hi))
     terms = []
@@ -160,10 +161,10 @@ def _centred(prog, q2, box, n, mid_val) -> tuple:
     flint.ctx.cap = 2
     try:
         with flint.ctx.workprec(PREC):
-            # d/dF: phi = s psi (F + t), denominator (F + t)^2 c
+            # d/dF: phi = s psi (F + t), F^2 c -> (F + t)^2 c
             xs = [arb_series([s * p * F, s * p], prec=2) for s, p in zip(box.signs, psi)]
             Ft = arb_series([F, 1], prec=2)
-            g = (2 * prog.run(xs, PREC) / (Ft * Ft * _c(q2, psi))).coeffs()
+            g = combine(prog.run(xs, PREC), Ft * Ft * _c(q2, psi)).coeffs()
             terms.append(abs(g[1]) * (box.f_hi - box.f_lo) / 2 if len(g) > 1 else arb(0))
             free = [j for j in range(n) if j != box.k]
             for it, j in enumerate(free):
@@ -171,16 +172,48 @@ def _centred(prog, q2, box, n, mid_val) -> tuple:
                 xs[j] = arb_series([box.signs[j] * psi[j] * F, box.signs[j] * F], prec=2)
                 pj = arb_series([psi[j], 1], prec=2)
                 cc = _c([q for i, q in enumerate(q2) if i != j], [p for i, p in enumerate(psi) if i != j])
-                den = F * F * (cc + q2[j] * pj * pj)
-                g = (2 * prog.run(xs, PREC) / den).coeffs()
+                g = combine(prog.run(xs, PREC), F * F * (cc + q2[j] * pj * pj)).coeffs()
                 terms.append(abs(g[1]) * (box.hi[it] - box.lo[it]) / 2 if len(g) > 1 else arb(0))
-            total = sum(terms, arb(0))
-            lb = mid_val - total
     finally:
         flint.ctx.cap = cap
+    return terms
+
+
+def _centred(prog, q2, box, n, mid_val) -> tuple:
+    """The mean-value bound about the midpoint: ``(lb, [|g_i| r_i])`` (F first, then the free v)."""
+    terms = _gradient_terms(prog, q2, box, n, lambda U, D: 2 * U / D)
+    with flint.ctx.workprec(PREC):
+        lb = mid_val - sum(terms, arb(0))
     if not lb.is_finite():
         return -math.inf, None
     return float_down(lb), [float(t.upper()) for t in terms]
+
+
+def exceeds(prog, q2, box: Box, t: float) -> bool:
+    r"""Whether ``mu^2 > t`` is proven on all of ``box`` through ``G = 2U - t F^2 c > 0`` (no division:
+    it also decides boxes reaching an uncharged direction, ``c = 0``), by the centred form of G.
+
+    .. math:: G(m) - \sum_i |\partial_i G(B)|\, r_i > 0 \;\Rightarrow\; \mu^2 > t 	ext{ on } B
+    """
+    if not box.f_lo > 0:
+        return False
+    n = len(box.signs)
+    ta = arb(t)
+    try:
+        terms = _gradient_terms(prog, q2, box, n, lambda U, D: 2 * U - ta * D)
+        Fm = (box.f_lo + box.f_hi) / 2
+        vm = tuple((a + b) / 2 for a, b in zip(box.lo, box.hi))
+        with flint.ctx.workprec(PREC):
+            psi, it = [], 0
+            for j in range(n):
+                psi.append(arb(1) if j == box.k else arb(vm[it]))
+                it += j != box.k
+            Fa = arb(Fm)
+            G = 2 * prog.run([s * p * Fa for s, p in zip(box.signs, psi)], PREC) - ta * Fa * Fa * _c(q2, psi)
+            low = G - sum(terms, arb(0))
+    except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+        return False
+    return bool(low.is_finite() and low > 0)
 
 
 def bound_box(prog: ProgramND, q2: list, box: Box) -> BoxBound:
@@ -223,10 +256,15 @@ def bound_box(prog: ProgramND, q2: list, box: Box) -> BoxBound:
 
 
 def _widest(box: Box, free_only: bool = False) -> int:
-    """The side with the largest relative width (F by the ratio of its ends; ``free_only``: a direction side)."""
-    fw = 1.0 if box.f_lo == 0 else min(1.0, math.log(box.f_hi / box.f_lo) / math.log(2) / 2)
-    best, side = (-1.0, 0) if free_only else (fw, -1)
-    for j, (a, b) in enumerate(zip(box.lo, box.hi)):
-        if b - a > best:
-            best, side = b - a, j
-    return side
+    """The side to split when the centred form gives no guidance: F while its ends differ by more than
+    a factor 2 (or it reaches 0), else the widest direction side unless that is far narrower than F's
+    relative width (``free_only``: always a direction side)."""
+    vside = max(range(len(box.lo)), key=lambda j: box.hi[j] - box.lo[j]) if box.lo else None
+    if vside is None:
+        return -1
+    if free_only:
+        return vside
+    if box.f_lo == 0 or box.f_hi > 2 * box.f_lo:
+        return -1
+    fw = (box.f_hi - box.f_lo) / box.f_hi
+    return vside if box.hi[vside] - box.lo[vside] > fw / 64 else -1
