@@ -228,7 +228,7 @@ def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polis
     q2 = tuple(_exact(q ** 2, dps + 10) for q in P.charges)
     problem = NonPolyProblem(tuple(f.name for f in fields), q2, m0, prog, signs, inf,
                              _mu2_numeric_factory(U, fields, P.charges),
-                             ("U is not a polynomial: the minimum is searched for |phi|_inf <= 2^40 in Arb "
+                             ("U is not a polynomial: the minimum is searched for |phi|_inf <= 2^32 in Arb "
                               "balls, beyond by SymPy's limits along rays",))
     return minimize_nonpoly(problem, dps, rtol, max_boxes or MAX_BOXES_NP, polish, progress)
 

@@ -41,14 +41,14 @@ __all__ = ["NonPolyProblem", "minimize_nonpoly", "MAX_BOXES_NP", "F_MAX", "METHO
 #: box budget of the non-polynomial branch and bound
 MAX_BOXES_NP = 60_000
 #: the largest ray length searched (|phi|_inf), and the first breakpoints of F
-F_MAX = 2.0 ** 40
+F_MAX = 2.0 ** 32
 F_FIRST = 2.0 ** -10
 #: an outer-edge box (F_hi = F_MAX) narrower than this in direction is set aside (infimum at infinity)
 EDGE_WIDTH = 1e-3
 
 METHOD_NP = ("branch and bound over ray length x direction boxes (faces of the unit cube), every bound "
              "in Arb ball arithmetic (interval, Taylor-about-the-origin and centred forms); beyond "
-             "|phi|_inf = 2^40 SymPy's limits of mu^2 along rays")
+             "|phi|_inf = 2^32 SymPy's limits of mu^2 along rays")
 
 
 @dataclass(frozen=True)
@@ -140,36 +140,47 @@ def _amplitudes(box: Box, F: float, v) -> list:
 def _search(problem: NonPolyProblem, q2, m0a, m0f: float, tol: float, max_boxes: int, progress) -> _State:
     st = _State()
     heap: list = []
+    # the limit at infinity bounds the infimum from above, like the origin limit m0
+    cap = min(m0f, float(problem.infinity["value"])) if problem.infinity.get("kind") == "finite" else m0f
 
-    def push(box):
+    def evaluate(box):
         bb = bound_box(problem.program, q2, box)
         st.boxes += 1
         _sample(st, problem, box, bb, m0a)
-        heapq.heappush(heap, (bb.lb, next(st.counter), box, bb.split))
+        return bb
 
     for box in _initial(problem):
-        push(box)
+        bb = evaluate(box)
+        heapq.heappush(heap, (bb.lb, next(st.counter), box, bb.split, False))
     report = 1000
     while heap:
-        lb, _, box, side = heapq.heappop(heap)
-        if lb >= min(st.ub, m0f) - tol:
+        lb, _, box, side, stalled = heapq.heappop(heap)
+        thr = min(st.ub, cap) - tol
+        if lb >= thr:
             st.floor = min(st.floor, lb)
             break                       # best first: every remaining box is discarded too
         if st.boxes >= max_boxes:
             st.complete = False
             st.floor = min(st.floor, lb)
             break
-        thr = min(st.ub, m0f) - tol
         if exceeds(problem.program, q2, box, thr):
             st.floor = min(st.floor, thr)      # mu^2 > thr proven on the box without a division
             continue
-        if box.f_hi >= F_MAX and box.f_lo >= F_MAX / 2 and side < 0:
+        if box.f_hi >= F_MAX and box.f_lo >= F_MAX / 2:
             if max((b - a for a, b in zip(box.lo, box.hi)), default=0.0) <= EDGE_WIDTH:
                 st.edge = min(st.edge, lb)
                 continue                # the infimum lies at (or beyond) the outer edge
             side = max(range(len(box.lo)), key=lambda j: box.hi[j] - box.lo[j])
-        for child in _split(box, side):
-            push(child)
+            stalled = False
+        sides = [side] + [j for j in range(-1, len(box.lo)) if j != side] if stalled else [side]
+        best = None
+        for sd in sides:                # a stalled box tries every side and keeps the best split
+            kids = [(k, evaluate(k)) for k in _split(box, sd)]
+            worst = min(bb.lb for _, bb in kids)
+            if best is None or worst > best[0]:
+                best = (worst, kids)
+        for k, bb in best[1]:
+            heapq.heappush(heap, (bb.lb, next(st.counter), k, bb.split, not best[0] > lb))
         if progress and st.boxes >= report:
             progress(f"mu^2 branch and bound: {st.boxes} boxes, {len(heap)} open, best {st.ub:.12g}")
             report *= 2
@@ -212,17 +223,16 @@ def _result(problem, st: _State, tol: float, m0f: float, dps: int, polish: bool)
     inf = problem.infinity
     lower, upper = min(st.floor, st.ub), st.ub
     certified = st.complete
-    at_infinity = False
-    if st.edge < math.inf:
-        if inf.get("kind") == "finite" and float(inf["value"]) <= st.ub + tol:
-            at_infinity = True
-            lower = min(lower, float(inf["value"]))
-            notes.append(f"inf mu^2 = {mpmath.nstr(inf['value'], 12)} is approached as |phi| -> infinity along "
-                         f"{inf['direction']} and not attained")
-        else:
-            certified = False
-            notes.append("mu^2 does not settle at the outer edge |phi|_inf = 2^40 of the search: the "
-                         "infimum may lie beyond it")
+    at_infinity = inf.get("kind") == "finite" and float(inf["value"]) <= st.ub + tol
+    if at_infinity:
+        upper = min(upper, float(inf["value"]))
+        lower = min(lower, upper)
+        notes.append(f"inf mu^2 = {mpmath.nstr(inf['value'], 12)} is approached as |phi| -> infinity along "
+                     f"{inf['direction']} (t_j free in [0, 1]) and not attained")
+    elif st.edge < math.inf:
+        certified = False
+        notes.append("mu^2 does not settle at the outer edge |phi|_inf = 2^32 of the search: the "
+                     "infimum may lie beyond it")
     if not certified:
         notes.append(f"the branch and bound did not close ({st.boxes} boxes): the bracket is not certified")
     exists = st.witness or (at_infinity and float(inf["value"]) < m0f)
