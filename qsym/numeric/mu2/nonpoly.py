@@ -44,7 +44,7 @@ MAX_BOXES_NP = 60_000
 F_MAX = 2.0 ** 32
 F_FIRST = 2.0 ** -10
 #: an outer-edge box (F_hi = F_MAX) narrower than this in direction is set aside (infimum at infinity)
-EDGE_WIDTH = 1e-3
+EDGE_WIDTH = 2.0 ** -30
 
 METHOD_NP = ("branch and bound over ray length x direction boxes (faces of the unit cube), every bound "
              "in Arb ball arithmetic (interval, Taylor-about-the-origin and centred forms); beyond "
