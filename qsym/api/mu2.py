@@ -201,6 +201,7 @@ def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polis
     at the origin, :func:`qsym.numeric.mu2.nonpoly.minimize_nonpoly` the rest in Arb balls."""
     from qsym.bridge.arbnd import arb_program_nd, large_field
     from qsym.numeric.mu2.nonpoly import MAX_BOXES_NP, NonPolyProblem, minimize_nonpoly
+    from qsym.numeric.mu2.program import ProgramND
     free = P.free_parameters()
     if free:
         raise InputError("parameters without values: " + ", ".join(sorted(p.name for p in free)))
@@ -209,8 +210,8 @@ def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polis
         raise InputError(f"{len(fields)} fields: the mu^2 minimiser of a non-polynomial U handles at most "
                          f"{MAX_FIELDS_NP} (its boxes live in n dimensions)")
     _origin_premise(U, fields)
-    prog = arb_program_nd(U, fields)
-    if prog is None:
+    code = arb_program_nd(U, fields)
+    if code is None:
         raise InputError("U uses a function the ball arithmetic cannot evaluate (allowed: + * **, exp, log, "
                          "sqrt, trigonometric and hyperbolic functions and their inverses): mu^2 is undecided")
     signs = ((1,) * len(fields),) if domain == "amplitudes" else \
@@ -226,7 +227,7 @@ def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polis
     except InputError:
         m0 = bridge.to_mpf(m0, max(dps, 40) + 20)
     q2 = tuple(_exact(q ** 2, dps + 10) for q in P.charges)
-    problem = NonPolyProblem(tuple(f.name for f in fields), q2, m0, prog, signs, inf,
+    problem = NonPolyProblem(tuple(f.name for f in fields), q2, m0, ProgramND(code, len(fields)), signs, inf,
                              _mu2_numeric_factory(U, fields, P.charges),
                              ("U is not a polynomial: the minimum is searched for |phi|_inf <= 2^32 in Arb "
                               "balls, beyond by SymPy's limits along rays",))

@@ -193,7 +193,7 @@ def exceeds(prog, q2, box: Box, t: float) -> bool:
     r"""Whether ``mu^2 > t`` is proven on all of ``box`` through ``G = 2U - t F^2 c > 0`` (no division:
     it also decides boxes reaching an uncharged direction, ``c = 0``), by the centred form of G.
 
-    .. math:: G(m) - \sum_i |\partial_i G(B)|\, r_i > 0 \;\Rightarrow\; \mu^2 > t 	ext{ on } B
+    .. math:: G(m) - \sum_i |\partial_i G(B)|\, r_i > 0 \;\Rightarrow\; \mu^2 > t \text{ on } B
     """
     if not box.f_lo > 0:
         return False

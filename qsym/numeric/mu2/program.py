@@ -139,8 +139,8 @@ def series_along(prog: ProgramND, base: list, slope: list, length: int, prec: in
     .. math:: U(b + a t) = \sum_{j < \text{length}} c_j t^j
 
     >>> p = ProgramND([("var", 0), ("powi", 0, 3)], 1)                    # x^3
-    >>> [int(c.mid()) for c in series_along(p, [arb(0)], [arb(2)], 4, 64)]
-    [0, 0, 0, 8]
+    >>> [float(c.mid()) for c in series_along(p, [arb(0)], [arb(2)], 4, 64)]
+    [0.0, 0.0, 0.0, 8.0]
     """
     cap = flint.ctx.cap
     flint.ctx.cap = length      # python-flint's series length is global
