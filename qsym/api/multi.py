@@ -21,8 +21,10 @@ import mpmath
 import sympy as sp
 
 from qsym.bridge import evaluate, numeric_nd, to_fraction
+from qsym.bridge.arbnd import arb_gradient_nd
 from qsym.errors import InputError, NoFalseVacuumError, OutsideWindowError
 from qsym.numeric.bounce_nd import MultiBounceResult, MultiQBallResult, ShiftedND, solve_bounce_multi
+from qsym.numeric.bounce_nd.arbgrad import ArbGradientND
 from qsym.symbolic.potential import parse_value
 
 __all__ = ["bounce_multi", "qball_multi", "MultiFamily"]
@@ -72,6 +74,11 @@ class MultiFamily:
         except InputError:
             self.c = None        # irrational charges: U_omega made numeric per omega
         self.poly = _poly_of(potential.U(), potential.fields)
+        if self.poly is None:
+            # a non-polynomial U: U and its gradient at high precision from one Arb program
+            prog = arb_gradient_nd(potential.U(), potential.fields)
+            if prog is not None:
+                self.num = ArbGradientND(self.num, *prog)
         self.solved = []
 
     def numeric(self, w):

@@ -29,7 +29,7 @@ from qsym.bridge.numbers import _MAX_WORK_DPS, to_mpf
 from qsym.bridge.series import MAX_SERIES_NODES, _NotAnalytic
 from qsym.errors import DeeperVacuumError, InputError, UnboundedBelowError
 
-__all__ = ["arb_program_nd", "large_field"]
+__all__ = ["arb_program_nd", "arb_gradient_nd", "large_field"]
 
 
 def arb_program_nd(expr: sp.Expr, vars) -> list | None:
@@ -81,6 +81,8 @@ def arb_program_nd(expr: sp.Expr, vars) -> list | None:
                 r = emit(("fn", "sqrt", comp(base)))
             else:
                 r = emit(("pow", comp(base), const(ex)))
+        elif isinstance(e, sp.Tuple):
+            r = emit(("tuple", *[comp(a) for a in e.args]))
         elif isinstance(e, sp.Function) and len(e.args) == 1 and type(e).__name__ in _ARB_FUNCS:
             r = emit(("fn", type(e).__name__, comp(e.args[0])))
         else:
@@ -93,6 +95,26 @@ def arb_program_nd(expr: sp.Expr, vars) -> list | None:
     except _NotAnalytic:
         return None
     return code
+
+
+def arb_gradient_nd(expr: sp.Expr, vars) -> tuple | None:
+    r"""``(code, outputs)``: one program computing ``U`` and its gradient ``dU/dphi_k`` (SymPy
+    derivatives, common subexpressions compiled once), or None when Arb cannot evaluate it.
+
+    .. math:: \phi \mapsto (U, \partial_1 U, \dots, \partial_n U)
+
+    >>> a, b = sp.symbols("a b")
+    >>> code, outs = arb_gradient_nd(a**2 * sp.exp(b), (a, b))
+    >>> len(outs)
+    3
+    """
+    vars = tuple(vars)
+    exprs = [expr] + [sp.diff(expr, v) for v in vars]
+    code = arb_program_nd(sp.Tuple(*exprs), vars)
+    if code is None:
+        return None
+    outs = code.pop()[1:]          # the ("tuple", ...) instruction names the outputs
+    return code, list(outs)
 
 
 def _limit(e, F):

@@ -38,11 +38,13 @@ __all__ = ["ProgramND", "series_along"]
 class ProgramND:
     """A compiled n-variable expression (see the module docstring)."""
 
-    def __init__(self, code: list, n: int):
+    def __init__(self, code: list, n: int, outputs: list | None = None):
         for ins in code:
             if ins[0] == "fn" and ins[1] not in FUNCTIONS:
                 raise ValueError(f"unknown function {ins[1]!r}")
         self.code, self.n = list(code), int(n)
+        #: the results :meth:`run_all` returns (default: the last instruction)
+        self.outputs = list(outputs) if outputs is not None else [len(code) - 1]
         self._consts: dict = {}
 
     def _const(self, k: int, c, prec: int):
@@ -59,6 +61,10 @@ class ProgramND:
     def run(self, xs: list, prec: int):
         """U at the inputs ``xs`` (arb balls, or arb_series of one length) in ball arithmetic at
         ``prec`` bits (the caller sets flint's series length for series inputs)."""
+        return self.run_all(xs, prec)[0]
+
+    def run_all(self, xs: list, prec: int) -> list:
+        """Every output (``self.outputs``) at the inputs ``xs``, as :meth:`run`."""
         regs = []
         with flint.ctx.workprec(prec):
             for k, ins in enumerate(self.code):
@@ -82,7 +88,7 @@ class ProgramND:
                 else:
                     v = FUNCTIONS[ins[1]](regs[ins[2]])
                 regs.append(v)
-        return regs[-1]
+        return [regs[i] for i in self.outputs]
 
     def interval(self, pairs: list, prec: int) -> tuple:
         """U over the box ``[l_i, h_i]`` (pairs of arb) in interval arithmetic on ends: ``(l, h)``
