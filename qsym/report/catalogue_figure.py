@@ -36,11 +36,11 @@ def u_latex(P) -> str:
 
     >>> from qsym.symbolic.potential import Potential
     >>> u_latex(Potential("phi**2/2 - phi**3 + phi**4", ["phi"]))
-    '\\frac{\\varphi^{2}}{2} - \\varphi^{3} + \\varphi^{4}'
+    '\\varphi^{2} / 2 - \\varphi^{3} + \\varphi^{4}'
     """
     import sympy as sp
     var, U = P.single_field()
-    return sp.latex(U.subs(var, sp.Symbol("varphi")), order="rev-lex")
+    return sp.latex(U.subs(var, sp.Symbol("varphi")), order="rev-lex", fold_short_frac=True)
 
 
 def catalogue_atlases(models, points, known=None, atlas_fn=None, potential_fn=None) -> tuple:
@@ -156,7 +156,7 @@ def _panel(ax, entry, style, runs):
     ax.legend(fontsize=6, loc="best")
 
 
-def figure_catalogue(path, entries, ncols: int = 3) -> str:
+def figure_catalogue(path, entries, ncols: int = 2) -> str:
     r"""One panel per catalogue model: ``M_Q/(Q m/|q|)`` against Q (log axis), the branches with their
     stability (solid blue: stable, solid orange: metastable, dashed red: classically unstable), the cusps
     (triangles), ``Q_min`` and ``Q_s`` where they exist, the model's name and U in the title.  A panel
@@ -182,7 +182,7 @@ def figure_catalogue(path, entries, ncols: int = 3) -> str:
         raise ValueError("the catalogue figure needs at least one atlas")
     ncols = max(1, min(ncols, len(entries)))
     nrows = -(-len(entries) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 2.9 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.7 * nrows), squeeze=False)
     for k, ax in enumerate(axes.flat):
         if k < len(entries):
             _panel(ax, entries[k], _STYLE, _runs)
@@ -208,7 +208,7 @@ def _g(x, digits: int = 10) -> str:
 def _model_sentence(e) -> str:
     a = e.atlas
     qs = [float(p["charge"]) for p in a.points]
-    parts = [rf"\texttt{{{e.name}}}, $U = {e.u_tex}$: {len(a.branches)} branch"
+    parts = [rf"\item \texttt{{{e.name}}}, $U = {e.u_tex}$: {len(a.branches)} branch"
              + ("es" if len(a.branches) != 1 else "")
              + rf", $Q$ from ${_g(min(qs), 3)}$ to ${_g(max(qs), 3)}$ on the grid"]
     if a.Q_min is not None:
@@ -231,22 +231,27 @@ def _model_sentence(e) -> str:
 
 
 def catalogue_paragraph(entries, skipped, fig_label: str = "fig:catalogue") -> str:
-    r"""The paragraph of the catalogue figure: per model its branches, ``Q_min``, ``Q_s`` (numbers from the
-    atlases; the plateau's exponent measured on the data, not asserted), and one line per skipped model.
+    r"""The text of the catalogue figure: per model (one item each) its branches, ``Q_min``, ``Q_s`` (numbers
+    from the atlases; the plateau's exponent measured on the data, not asserted), and one line per skipped model.
 
     .. math:: Q_{\min},\ Q_s,\ \frac{d\log(M_Q/Q)}{d\log Q}
 
-    >>> catalogue_paragraph([], [("gravity", "not yet solvable: not analytic")])
-    '\\emph{Catalogue.} \\texttt{gravity}: not yet solvable: not analytic.'
+    >>> print(catalogue_paragraph([], [("gravity", "not yet solvable: not analytic")]))
+    \emph{Catalogue.}
+    \begin{itemize}
+    \item \texttt{gravity}: not yet solvable: not analytic.
+    \end{itemize}
     """
     out = [r"\emph{Catalogue.}"]
     if entries:
-        out.append(r"The stability atlases of the reference potentials of \texttt{qsym --model} "
-                   rf"(figure~\ref{{{fig_label}}}, $D = {entries[0].atlas.dim}$, $m = 1$):")
-        out.append(" ".join(_model_sentence(e) for e in entries))
-    for name, reason in skipped:
-        out.append(rf"\texttt{{{name}}}: {_tex_text(reason)}.")
-    return " ".join(out)
+        out[0] += (r" The stability atlases of the catalogue's reference potentials "
+                   r"(\texttt{qsym atlas -{}-model NAME}; "
+                   rf"figure~\ref{{{fig_label}}}, $D = {entries[0].atlas.dim}$, default parameters):")
+    out.append(r"\begin{itemize}")
+    out += [_model_sentence(e) for e in entries]
+    out += [rf"\item \texttt{{{name}}}: {_tex_text(reason)}." for name, reason in skipped]
+    out.append(r"\end{itemize}")
+    return "\n".join(out)
 
 
 def _tex_text(s: str) -> str:

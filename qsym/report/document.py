@@ -443,11 +443,13 @@ def _catalogue_part(out_dir: Path, known: dict) -> list:
     out = [catalogue_paragraph(entries, skipped)]
     if entries:
         figure_catalogue(out_dir / "catalogue_atlas.pdf", entries)
-        width = "\\textwidth" if len(entries) > 2 else "0.7\\textwidth"
+        width = "0.95\\textwidth" if len(entries) > 1 else "0.55\\textwidth"
+        dim = entries[0].atlas.dim
         out.append(r"\begin{figure}[H]\centering\includegraphics[width=" + width + "]{catalogue_atlas.pdf}"
-                   r"\caption{$M_Q/(Qm)$ against $Q$ for the catalogue's reference potentials ($D = 3$, $m = 1$): "
-                   r"stable (blue), metastable (orange) and classically unstable (dashed red) branches, cusps "
-                   r"(triangles), $Q_{\min}$ and $Q_s$ where they exist.}\label{fig:catalogue}\end{figure}")
+                   rf"\caption{{$M_Q/(Qm)$ against $Q$ for the catalogue's reference potentials ($D = {dim}$, "
+                   r"$m = \sqrt{U''(0)}$): stable (blue), metastable (orange) and classically unstable (dashed red) "
+                   r"branches, cusps (triangles), $Q_{\min}$ and $Q_s$ where they exist.}\label{fig:catalogue}"
+                   r"\end{figure}")
     return out
 
 
