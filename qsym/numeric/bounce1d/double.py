@@ -22,7 +22,8 @@ from qsym.numeric.bounce1d.side import _Side
 #: the double path trusts Newton steps up to this size in x (a thin wall moves
 #: by 1/m per unit of x = ln(delta); larger steps leave the linear regime)
 NEWTON_TRUST = 0.25
-#: the double path tries Newton on shots that came this close to the false vacuum
+#: the double path tries Newton on shots that came this close to the false vacuum (times the
+#: side's nonlinearity scale ``lin``)
 NEWTON_PSI = 0.1
 #: the bracket search gives up beyond phi(0) = MAX_PSI0 * phi_e (no overshoot)
 MAX_PSI0 = 2.0 ** 20
@@ -131,7 +132,7 @@ def _find_bracket(side: _Side, br: "_Bracket", shoot):
                                   f"({exc}); the potential may grow too steeply for d = {side.d}") from None
         if sh.reason not in ("over", "under") or br.x_over is not None and br.has_under_shot:
             return x, sh, stepsize
-        if sh.min_psi < NEWTON_PSI and abs(_newton_step(side, sh)) <= NEWTON_TRUST:
+        if sh.min_psi < NEWTON_PSI * side.lin and abs(_newton_step(side, sh)) <= NEWTON_TRUST:
             return x, sh, stepsize  # close enough for Newton already
         stepsize *= 2
         if sh.reason == "under":
@@ -154,7 +155,7 @@ def _refine(side: _Side, br: "_Bracket", shoot, counts, x, sh, stepsize, tol_log
     floor = _Floor()
     dxa = math.inf
     for it in range(MAX_ITER):
-        if sh.min_psi < NEWTON_PSI:
+        if sh.min_psi < NEWTON_PSI * side.lin:
             dx = _newton_step(side, sh)
             rel = float(side.dx_rel(x, dx))
             if rel <= x_tol:

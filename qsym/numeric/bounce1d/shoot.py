@@ -25,8 +25,10 @@ from qsym.numeric.kernels import taylor as tay
 from qsym.numeric.kernels.taylor import Arith, Step
 
 #: the tail counts as linear (auto-matching test on; bisection hands over to
-#: Newton) once |psi| is below this (field in units of phi_e): the neglected
-#: nonlinearity is then a 1% effect, well inside Newton's basin
+#: Newton) once |psi| is below this (field in units of phi_e) times the side's
+#: nonlinearity scale ``lin`` (1, or less when U departs from its quadratic form
+#: well inside the escape point, e.g. a plateau): the neglected nonlinearity is
+#: then a 1% effect, well inside Newton's basin
 PSI_LINEAR = 1e-2
 #: stop a Newton shot where the predicted deviation reaches this fraction of psi
 DEVIATION_FRACTION = 0.5
@@ -195,7 +197,8 @@ class _Stop:
         if not (math.isfinite(pf) and math.isfinite(dpf) and rf > 0 and A.to_float(h) > 0):
             raise _Overflow(f"the shot overflowed near r = {rf:.3g}/m")
         self.min_psi = min(self.min_psi, apf)
-        if apf < PSI_LINEAR:
+        lin = side.lin
+        if apf < PSI_LINEAR * lin:
             self.reached = True
         if pf < 0 or dpf > 0:
             self.reason = "over" if pf < 0 else "under"
@@ -209,7 +212,9 @@ class _Stop:
                 lp = A.log2abs(p)
             else:
                 lp = math.log2(apf) if apf else -math.inf
-            lg = 3 * lp + (side.d - 1) * math.log2(max(rf, 1.0)) + math.log2(float(side.c3) + 1)
+            # (a nonlinearity at a field scale lin < 1: the next term, ~ psi^4 / lin^2, as well)
+            c = float(side.c3) + 1 + (apf / (lin * lin) if lin < 1 else 0.0)
+            lg = 3 * lp + (side.d - 1) * math.log2(max(rf, 1.0)) + math.log2(c)
             if lg <= self.tol:
                 self.reason = "final"
                 return True
@@ -229,9 +234,14 @@ class _Stop:
         # only once the growing mode dominates y is the Newton estimate sound
         # (in a thin wall y starts as a shift of the wall, a decaying mode),
         # and only if the residual exceeds the mismatch that the neglected
-        # nonlinearity alone produces, ~ (c3 + 1) psi^2
+        # nonlinearity alone produces, ~ (c3 + 1) psi^2 (plus ~ psi^3 / lin^2 when the
+        # nonlinearity sets in at a field scale lin < 1 of the escape point)
+        lin = side.lin
+        nl = 4 * (float(side.c3) + 1) * pf * pf
+        if lin < 1:
+            nl += 4 * apf * (pf / lin) ** 2
         if (den != 0 and math.isfinite(den) and abs(den) >= 0.5 * (abs(dyf) + abs(kap * yf))
-                and abs(res) > 4 * (float(side.c3) + 1) * pf * pf):
+                and abs(res) > nl):
             dx = -res / den
             return abs(dx * yf) >= self.dev_fraction * apf and abs(dx) <= self.trust
         return False

@@ -18,11 +18,16 @@ import math
 import mpmath
 import numpy as np
 
+from qsym.errors import ConvergenceError
+
 from qsym.numeric.bounce1d.problem import _Problem, _fnum
 from qsym.numeric.kernels import tails
-from qsym.numeric.kernels.online import OnlineProgram
+from qsym.numeric.kernels.online import OnlineProgram, float_loss_bits
 from qsym.numeric.kernels.taylor import Arith, Model
 
+#: the nonlinearity scale of a side is this times the field scale of U over the escape point
+#: (capped at 1: a polynomial such as psi^2/2 - psi^3 keeps 1)
+LIN_FACTOR = 4.0
 #: floats integrate psi - psi_t when the centre is this close to psi_t
 SHIFT_DELTA = 0.1
 #: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
@@ -32,11 +37,45 @@ SERIES_START = 16
 ONLINE_MAX_GUARD = 24
 #: ... and the field scale and mass lie in this range (doubles hold the scaled products)
 ONLINE_RANGE = (1e-60, 1e60)
+#: ... and a double evaluation of U, U', U'' along the path loses at most this many bits to
+#: cancellation (a ball bound: ~6 for a benign program; else the online run is in fixed
+#: point with the lost bits on top)
+ONLINE_MAX_LOSS = 10
 
 
 @functools.lru_cache(maxsize=1)
 def _gauss_legendre():
     return np.polynomial.legendre.leggauss(64)
+
+
+def _root(prob: _Problem, bracket, k: int, prec: int):
+    r"""The root of ``U^(k)`` (k = 0: escape point, 1: second minimum) in ``bracket`` to ``prec``
+    bits, remembered per problem: a later side at no more bits rounds it, one at more bits refines it
+    from a bracket of relative half-width ``2^{8 - p}`` about the root known to ``p`` bits (a few
+    Newton steps instead of a search from the landscape's bracket; the verified sign change is
+    checked again, and the landscape's bracket is used if it fails).
+
+    .. math:: U^{(k)}(\phi_*) = 0, \qquad |\phi - \phi_*| \le 2^{-\text{prec}} |\phi_*|
+    """
+    cache = prob.__dict__.setdefault("_side_roots", {})
+    key = (k, tuple(bracket))
+    got = cache.get(key)
+    if got is not None and got[0] >= prec:
+        with mpmath.workprec(prec + 10):
+            return +got[1]
+    root = None
+    if got is not None:
+        with mpmath.workprec(prec + 10):
+            w = abs(got[1]) * mpmath.mpf(2) ** (8 - got[0])
+            near = (got[1] - w, got[1] + w)
+        try:
+            root = prob.refine(near, k, prec)
+        except ConvergenceError:
+            root = None
+    if root is None:
+        root = prob.refine(bracket, k, prec)
+    cache[key] = (prec, root)
+    return root
 
 
 class _Side:
@@ -66,7 +105,7 @@ class _Side:
         self.prec_u = prec + prob.guard_bits
         with mpmath.workprec(prec):
             self.m = mpmath.sqrt(prob.mass2(prec))
-            pe = prob.refine(pe_b, 0, prec)
+            pe = _root(prob, pe_b, 0, prec)
             self.phi_s = pe
             m2 = self.m ** 2
             if prob.poly:
@@ -76,7 +115,7 @@ class _Side:
             else:
                 self.u = None
             if pt_b is not None:
-                pt = prob.refine(pt_b, 1, prec)
+                pt = _root(prob, pt_b, 1, prec)
                 self.psi_t = pt / pe
                 self.mu = mpmath.sqrt(self.d2U_scaled(self.psi_t))
             else:
@@ -97,6 +136,10 @@ class _Side:
                 self.poly = self.poly_shifted = None
             # |U'''(0)|/6 in scaled units: size of the neglected cubic tail
             self.c3 = abs(self.deriv_scaled(3, mpmath.mpf(0))) / 6
+            # the field scale (units of the escape point) where U departs from its quadratic
+            # form: 1, or less when the nonlinearity sets in well inside (a plateau, log(1 + phi^2)
+            # far out); the tail tests of a shot count psi as small relative to it
+            self.lin = min(1.0, LIN_FACTOR * float(abs(prob.scale / pe)))
         online = self._online(prob, P)
         self.model = Model(self.A, self.d, poly=self.poly,
                            derivs=None if prob.poly else self._derivs,
@@ -109,27 +152,46 @@ class _Side:
                                    online=online[:5] + (self.shift, online[5]) if online else None)
 
     def _online(self, prob, P):
-        """Floats, non-polynomial U with an Arb program and little cancellation at the origin:
-        ``(OnlineProgram, xscale, f_scale, g_scale, u_scale)`` for the online Taylor arithmetic
-        (:mod:`qsym.numeric.kernels.online`), else None (the Taylor expansion of U at each step)."""
+        """Non-polynomial U with an Arb program: ``(OnlineProgram, xscale, f_scale, g_scale, u_scale,
+        Pw)`` for the online Taylor arithmetic (:mod:`qsym.numeric.kernels.online`), else None (the
+        Taylor expansion of U at each step).  ``Pw`` is None for a run in doubles, else the bits of a
+        fixed-point run: the step's bits (53 in the double path) plus those that cancel in U, U',
+        U'' (at the origin: ``guard_bits``; along the path: :func:`float_loss_bits`) and the scalings.
+        The double path runs in doubles when nothing cancels, else in fixed point with the lost bits
+        on top (its coefficients converted exactly), so that its U, U', U'' keep 53 bits."""
         prog = getattr(prob.num, "program", None)
         if prog is None or len(prog.outputs) < 3:
-            return None
-        if P is None and prob.guard_bits > ONLINE_MAX_GUARD:
             return None
         with mpmath.workprec(self.prec_u):
             ps, m2 = self.phi_s, self.m ** 2
             scales = (ps, 1 / (m2 * ps), 1 / m2, 1 / (m2 * ps * ps))
-        if P is None and not all(ONLINE_RANGE[0] < abs(v) < ONLINE_RANGE[1] for v in scales):
-            return None
         if prob.online is None:
             prob.online = OnlineProgram(prog)
-        if P is not None and not prob.online.fixed_ok():
+        loss = self._float_loss(prob, prog, scales)
+        inrange = all(ONLINE_RANGE[0] < abs(v) < ONLINE_RANGE[1] for v in scales)
+        if (P is None and inrange and prob.guard_bits <= ONLINE_MAX_GUARD
+                and loss <= ONLINE_MAX_LOSS):
+            return (prob.online,) + scales + (None,)
+        if not prob.online.fixed_ok() or not math.isfinite(loss):
             return None
-        # fixed point: the scalings and the cancellation at the origin cost bits on top of P
+        # fixed point: the scalings and the cancellation cost bits on top of the step's
         big = max(abs(int(mpmath.log(abs(v), 2))) for v in scales if v)
-        Pw = (P + prob.guard_bits + big + 16) if P is not None else None
+        Pw = (P or 53) + max(prob.guard_bits, int(loss) + 8, 0) + big + 16
         return (prob.online,) + scales + (Pw,)
+
+    def _float_loss(self, prob, prog, scales):
+        """Bits a double evaluation of the scaled U, U', U'' loses along the escape path
+        (:func:`float_loss_bits` at a few points from the centre to the escape point or the
+        second minimum; computed once per problem and direction)."""
+        key = ("_float_loss", self.sign)
+        cache = prob.__dict__
+        if key not in cache:
+            ps = self.phi_s
+            top = self.psi_t if self.psi_t is not None else mpmath.mpf(1)
+            pts = [ps * top * f for f in (mpmath.mpf(1) / 8, mpmath.mpf(1) / 2, 1)]
+            sc = (scales[3], scales[1], scales[2])         # U, U', U'' in scaled units
+            cache[key] = float_loss_bits(prog, pts, sc)
+        return cache[key]
 
     # scaled potential: U~(psi) = U(phi_s psi) / (m^2 phi_s^2)
     def deriv_scaled(self, k, psi):

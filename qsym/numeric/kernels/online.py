@@ -33,7 +33,7 @@ import flint
 import mpmath
 from mpmath.libmp import MPZ, to_fixed
 
-__all__ = ["OnlineProgram", "RunFixed", "FIXED_OPS"]
+__all__ = ["OnlineProgram", "RunFixed", "FIXED_OPS", "float_loss_bits"]
 
 #: operations the fixed-point run supports (the inverse trigonometric ones run in floats only)
 FIXED_OPS = {"var", "const", "add", "scale", "mul", "sq", "recip", "exp", "log", "pow", "sqrt",
@@ -69,6 +69,9 @@ class OnlineProgram:
     def __init__(self, prog):
         self.outputs = list(prog.outputs)
         self.nodes: list = []
+        self._memo: dict = {}
+        #: fixed point: the constants at Pw bits (and the scalings of a run), computed once
+        self._fixed_cache: dict = {}
         idx = {}
         for k, ins in enumerate(prog.code[:max(self.outputs) + 1]):
             op = ins[0]
@@ -107,11 +110,23 @@ class OnlineProgram:
                 stack.extend(self.nodes[i].args)
         #: the nodes U' alone reads (the variational series may stop before the main one)
         self.need_f = sorted(need_f)
-        #: floats, k >= 1: (node, fast closure or None) for the nodes U' and U'' read
-        self.plan = [(i, _fast_float(self.nodes[i])) for i in self.need]
+        #: k >= 1: one compiled function per arithmetic appending the k-th coefficient of every
+        #: node U' and U'' read (floats; fixed point, and fixed point for U' alone)
+        self.adv_float = _compile(self.nodes, self.need, False)
+        self.adv_fixed = _compile(self.nodes, self.need, True)
+        self.adv_fixed_f = _compile(self.nodes, self.need_f, True)
 
     def _emit(self, op, args, val=None) -> int:
+        # common subexpressions (x**2 twice, x**3*exp(-x) in U and U' ...) are one node; constants,
+        # scalings and real powers keep their own node (their exact values live in ``aux``)
+        key = None
+        if op not in ("const", "scale", "pow"):
+            key = (op, tuple(sorted(args)) if op in ("add", "mul") else args, val)
+            if key in self._memo:
+                return self._memo[key]
         self.nodes.append(_Node(op, args, val))
+        if key is not None:
+            self._memo[key] = len(self.nodes) - 1
         return len(self.nodes) - 1
 
     def _mul(self, args: list) -> int:
@@ -157,10 +172,16 @@ class OnlineProgram:
 
     def start_fixed(self, P: int, Pw: int, shift, xscale, f_scale, g_scale):
         """A fixed-point run (see :class:`RunFixed`); the scales are mpf, taken at ``Pw`` bits."""
-        consts = [(_fx(_product(nd.aux, Pw), Pw) if nd.op in ("const", "scale") else None)
-                  for nd in self.nodes]
-        return RunFixed(self, P, Pw, consts, _fx(shift, Pw), _fx(xscale, Pw), _fx(f_scale, Pw),
-                        _fx(g_scale, Pw))
+        key = (Pw, shift, xscale, f_scale, g_scale)
+        got = self._fixed_cache.get(key)
+        if got is None:
+            if Pw not in self._fixed_cache:
+                self._fixed_cache[Pw] = [(_fx(_product(nd.aux, Pw), Pw) if nd.op in ("const", "scale")
+                                          else None) for nd in self.nodes]
+            got = (self._fixed_cache[Pw], _fx(shift, Pw), _fx(xscale, Pw), _fx(f_scale, Pw), _fx(g_scale, Pw))
+            self._fixed_cache[key] = got
+        # (the run writes its start constants into its own copy of the list)
+        return RunFixed(self, P, Pw, list(got[0]), *got[1:])
 
     def start(self, x0: float, shift: float, xscale: float, f_scale: float, g_scale: float):
         """A fresh run: the variable is ``xscale (b + shift)`` where ``b`` arrives coefficient by
@@ -168,23 +189,33 @@ class OnlineProgram:
         return _Run(self, x0, shift, xscale, f_scale, g_scale)
 
 
-def _fast_float(nd):
-    """A closure ``f(c, k, x)`` for the k >= 1 coefficient of the simple nodes (floats), or None."""
-    op, a = nd.op, nd.args
-    if op == "var":
-        return lambda c, k, x: x
-    if op == "const":
-        return lambda c, k, x: 0.0
-    if op == "add" and len(a) == 2:
-        i, j = a
-        return lambda c, k, x: c[i][k] + c[j][k]
-    if op == "scale":
-        i, v = a[0], nd.val
-        return lambda c, k, x: v * c[i][k]
-    if op in ("mul", "sq"):
-        i, j = a[0], a[-1]
-        return lambda c, k, x: sum(map(_mul, c[i][:k + 1], c[j][k::-1]))
-    return None
+def _compile(nodes: list, order: list, fixed: bool):
+    """``adv(c, k, x, coef, nodes, K, Pw)``: append the k-th coefficient (k >= 1) of the nodes in
+    ``order`` to their lists ``c[i]``.  Straight-line code generated from the node list (no user
+    text: operation names from a fixed table, integer indices; the constants arrive in ``K``):
+    the simple nodes inline (sums, scalings, Cauchy products as C-level ``sum(map(mul, ..))``),
+    the others through ``coef(i, nodes[i], k, x)`` (the recurrences of the run)."""
+    lines = ["def adv(c, k, x, coef, nodes, K, Pw):"]
+    for i in order:
+        nd = nodes[i]
+        op, a = nd.op, nd.args
+        if op == "var":
+            e = "x"
+        elif op == "const":
+            e = "0" if fixed else "0.0"
+        elif op == "add":
+            e = " + ".join(f"c[{j}][k]" for j in a)
+        elif op == "scale":
+            e = f"(K[{i}] * c[{a[0]}][k]) >> Pw" if fixed else f"K[{i}] * c[{a[0]}][k]"
+        elif op in ("mul", "sq"):
+            e = f"sum(map(_mul, c[{a[0]}][:k + 1], c[{a[-1]}][k::-1]))" + (" >> Pw" if fixed else "")
+        else:
+            e = f"coef({i}, nodes[{i}], k, x)"
+        lines.append(f"    c[{i}].append({e})")
+    lines.append("    return None")
+    ns = {"_mul": _mul}
+    exec(compile("\n".join(lines), "<online program>", "exec"), ns)  # noqa: S102 - generated, see above
+    return ns["adv"]
 
 
 class _Run:
@@ -195,6 +226,8 @@ class _Run:
         self.aux = [None] * len(prog.nodes)
         self.wt: dict = {}
         self.k = 0
+        #: the scalings' float factors by node
+        self.K = [nd.val for nd in prog.nodes]
 
     def advance(self, bk: float):
         """Take the next coefficient ``b_k`` of the series; return ``(F_k, G_k, U_k)``
@@ -208,10 +241,7 @@ class _Run:
             for i, nd in enumerate(self.p.nodes):
                 c[i].append(self._coef(i, nd, 0, x))
             return self.fs * c[i1][0], self.gs * c[i2][0], c[iu][0]
-        x = self.xscale * bk
-        nodes, coef = self.p.nodes, self._coef
-        for i, fast in self.p.plan:
-            c[i].append(fast(c, k, x) if fast is not None else coef(i, nodes[i], k, x))
+        self.p.adv_float(c, k, self.xscale * bk, self._coef, self.p.nodes, self.K, 0)
         return self.fs * c[i1][k], self.gs * c[i2][k], None
 
     def _coef(self, i, nd, k, x):  # noqa: C901 - one branch per operation
@@ -305,6 +335,60 @@ class _Run:
         return (-1.0 if op == "acos" else 1.0) * dg[m] / k
 
 
+def float_loss_bits(prog, points, scales, prec: int = 64) -> float:
+    r"""Bits by which a float evaluation of ``U, U', U''`` misses ``2^{-53}`` in scaled units.
+
+    The program (all its instructions) runs on exact Arb balls at ``prec`` bits; the radius
+    of output ``j`` times its scale ``s_j`` is the rounding error of the evaluation in units of
+    the scaled potential, about ``2^{-prec}`` times the largest intermediate value.  Doubles
+    round every operation at ``2^{-53}`` relative, so they miss by the same factor:
+
+    .. math:: \text{loss} = \max_{x, j} \log_2\big(\text{rad}(U^{(j)}(x))\, s_j\big) + \text{prec}
+
+    (cancellation, e.g. ``log(1 + a^2 psi^2) - a^2 psi^2`` for a tiny field scale ``a``: the
+    value is ``O(a^4)`` while its terms are ``O(1)``).  ``+inf`` where the program fails.
+
+    >>> from qsym.numeric.kernels.arbprog import ArbProgram
+    >>> p = ArbProgram([("var",), ("fn", "exp", 0)], outputs=[1, 1, 1])
+    >>> float_loss_bits(p, [0.5], [1, 1, 1]) < 4
+    True
+    """
+    from qsym.numeric.kernels.arbprog import FUNCTIONS
+    worst = -math.inf
+    top = max(prog.outputs)
+    with flint.ctx.workprec(prec):
+        for x in points:
+            regs = []
+            try:
+                for k, ins in enumerate(prog.code[:top + 1]):
+                    op = ins[0]
+                    if op == "var":
+                        v = flint.arb(mpmath.mpf(x))
+                    elif op == "const":
+                        v = prog._const(k, ins[1], prec)
+                    elif op in ("add", "mul"):
+                        v = regs[ins[1]]
+                        for i in ins[2:]:
+                            v = v + regs[i] if op == "add" else v * regs[i]
+                    elif op == "powi":
+                        v = regs[ins[1]] ** ins[2]
+                    elif op == "pow":
+                        v = regs[ins[1]] ** regs[ins[2]]
+                    else:
+                        v = FUNCTIONS[ins[1]](regs[ins[2]])
+                    regs.append(v)
+            except (ArithmeticError, ValueError):
+                return math.inf
+            for j, sc in zip(prog.outputs, scales):
+                v = regs[j]
+                if not v.is_finite():
+                    return math.inf
+                rad = float(v.rad()) * abs(float(sc))
+                if rad > 0:
+                    worst = max(worst, math.log2(rad) + prec)
+    return worst
+
+
 def _const_mpf(prog, k, c, prec: int):
     """Constant ``c`` of instruction k of an Arb program, as an mpf of ``prec`` bits."""
     with flint.ctx.workprec(prec):
@@ -358,6 +442,7 @@ class RunFixed:
         self.aux = [None] * len(prog.nodes)
         self.wt: dict = {}
         self.k = 0
+        self.g_on = True
 
     def advance(self, bk, with_g: bool = True):
         """``(F_k, G_k, U_0 or None)``; with ``with_g`` False only U' is advanced (G_k None; once
@@ -370,11 +455,14 @@ class RunFixed:
         x = (self.xs * b) >> Pw
         iu, i1, i2 = self.p.out
         nodes = self.p.nodes
-        todo = range(len(nodes)) if k == 0 else (self.p.need if with_g else self.p.need_f)
-        for i in todo:
-            ci = c[i]
-            if len(ci) == k:
-                ci.append(self._coef(i, nodes[i], k, x))
+        if k == 0:
+            for i, nd in enumerate(nodes):
+                c[i].append(self._coef(i, nd, 0, x))
+        else:
+            # (once U'' is off, the nodes only it reads stay behind)
+            adv = self.p.adv_fixed if with_g and self.g_on else self.p.adv_fixed_f
+            self.g_on = self.g_on and with_g
+            adv(c, k, x, self._coef, nodes, self.consts, Pw)
         sh = 2 * Pw - P
         F = (self.fs * c[i1][k]) >> sh
         G = (self.gs * c[i2][k]) >> sh if with_g else None

@@ -252,6 +252,8 @@ def _step_online(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
     A = M.A
     prog, xs, fs, gs, us, shift, Pw = M.online
     fixed, P = A.fixed, A.P
+    if not fixed and Pw is not None:
+        return _step_online_mixed(M, p0, dp0, y0, dy0, r0, h, N, var)
     if fixed:
         run = prog.start_fixed(P, Pw, shift, xs, fs, gs)
         b = [p0, (h * dp0) >> P]
@@ -283,6 +285,38 @@ def _step_online(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
             GYprev = GY
         elif var:
             Y.append(0)
+    return b, (Y if var else None), [u0], F
+
+
+def _step_online_mixed(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
+    """The double path's step when a double evaluation of U, U', U'' would lose bits to
+    cancellation: the series in floats, the online run of the program in fixed point with ``Pw``
+    bits (every float coefficient converted exactly, every output rounded once to a float)."""
+    A = M.A
+    prog, xs, fs, gs, us, shift, Pw = M.online
+    run = prog.start_fixed(Pw, Pw, shift, xs, fs, gs)
+    ldexp = math.ldexp
+    b = [p0, h * dp0]
+    Y = [y0, h * dy0]
+    rec = _Recurrence(A, M.d, r0, h)
+    F, G = [], []
+    u0 = 0.0
+    GYprev = 0.0
+    for k in range(N - 1):
+        try:
+            Fi, Gi, Ui = run.advance(int(ldexp(b[k], Pw)), var)
+        except ValueError:                      # a NaN coefficient: the shot left the range
+            raise OverflowError("non-finite Taylor coefficient in the double path") from None
+        if k == 0:
+            u0 = ldexp(float((Ui * _fixed_of(us, Pw)) >> Pw), -Pw)
+        Fk = ldexp(float(Fi), -Pw)
+        F.append(Fk)
+        b.append(rec.next_b(k, Fk, F[k - 1] if k else 0, b[k + 1]))
+        if var:
+            G.append(ldexp(float(Gi), -Pw))
+            GY = sum(map(_mul, G, Y[k::-1]))
+            Y.append(rec.next_y(k, GY, GYprev, Y[k + 1]))
+            GYprev = GY
     return b, (Y if var else None), [u0], F
 
 
