@@ -125,12 +125,20 @@ def test_known_atlas_is_reused_not_recomputed(paper_entry):
     assert skipped == [] and entries[0].atlas is paper_entry.atlas and entries[0].cpu < 0.5
 
 
-def test_document_part_skips_and_draws(tmp_path, monkeypatch, paper_entry):
-    """The report's catalogue part: the unknown model gets its note, the reused atlas its panel."""
-    monkeypatch.setattr(document, "CATALOGUE_ATLAS", ("paper", "nosuch"))
-    U = Potential("M**2*phi**2/2 - A*phi**3 + lam*phi**4", ["phi"], params={"M": 1, "A": 1, "lam": 1}).single_field()[1]
-    parts = document._catalogue_part(tmp_path, {U: paper_entry.atlas})
-    assert len(parts) == 2 and (tmp_path / "catalogue_atlas.pdf").exists()
+def test_document_part_skips_reuses_and_draws(tmp_path, monkeypatch, paper_entry):
+    """The report's catalogue part: the unknown model gets its note, the model whose U is the report's atlas
+    potential is not recomputed (its atlas comes from the report's atlas), the others get their panels."""
+    monkeypatch.setattr(document, "CATALOGUE_ATLAS", ("paper", "nosuch", "sextic"))
+    monkeypatch.setattr(document, "CATALOGUE_POINTS", {"paper": 6})
+    entries, skipped = document._catalogue_atlases()
+    assert [e.name for e in entries] == ["paper", "sextic"] and entries[1].atlas is None
+    assert skipped[0][0] == "nosuch" and skipped[0][1].startswith("not yet solvable: unknown model")
+    sextic = _toy_atlas()
+    parts = document._catalogue_part(tmp_path, entries, skipped, sextic)
+    assert entries[1].atlas is sextic and len(parts) == 2
+    assert (tmp_path / "catalogue_atlas.pdf").read_bytes().startswith(b"%PDF")
     assert r"\texttt{nosuch}: not yet solvable: unknown model" in parts[0]
+    assert r"Q_{\min} = 27.96492563" in parts[0]
     assert r"\includegraphics" in parts[1] and r"\label{fig:catalogue}" in parts[1]
     assert "catalogue_atlas.pdf" in document.REPORT_FILES
+    assert document.CATALOGUE_SLOT.startswith("%")          # a LaTeX comment where it is not replaced

@@ -48,7 +48,7 @@ def catalogue_atlases(models, points, known=None, atlas_fn=None, potential_fn=No
 
     ``points``: chart points per model (a dict name -> int, or one int); ``known``: atlases already
     computed, ``{U expression: AtlasResult}`` (SymPy expressions of U in the model's field), reused
-    instead of recomputed; ``skipped``: ``[(name, reason)]`` for the models whose potential or atlas
+    instead of recomputed (a value None gives an entry whose atlas the caller fills in); ``skipped``: ``[(name, reason)]`` for the models whose potential or atlas
     raised InputError (not yet solvable) or whose atlas did not converge.  ``atlas_fn`` and
     ``potential_fn`` default to :func:`qsym.api.atlas.atlas` and
     :func:`qsym.models.catalogue.model_potential`.
@@ -71,10 +71,8 @@ def catalogue_atlases(models, points, known=None, atlas_fn=None, potential_fn=No
         try:
             P = potential_fn(name)
             U = P.single_field()[1]
-            a = known.get(U)
             t0 = time.process_time()
-            if a is None:
-                a = atlas_fn(P, points=n if n is not None else 20)
+            a = known[U] if U in known else atlas_fn(P, points=n if n is not None else 20)
             entries.append(CatalogueEntry(name, u_latex(P), a, time.process_time() - t0))
         except InputError as exc:
             skipped.append((name, "not yet solvable: " + _one_line(exc)))

@@ -327,16 +327,19 @@ def build_report(section: int | None = None, progress: Callable | None = None,
     equations ((Pn) agrees with the paper, (Pn') is corrected by the audit).
     """
     say = progress or (lambda msg: None)
-    beyond = cert = None
+    beyond = cert = catalogue = None
     if section is None and out_dir is not None:
-        # the "Beyond the paper" part needs no verdict: it runs in a spawned process at the same time as
-        # the audit (whose claims share the other core), so the report costs its CPU time over two cores
+        # the "Beyond the paper" part needs no verdict: it runs in spawned processes at the same time as
+        # the audit (whose claims share the cores), so the report costs its CPU time over two cores; the
+        # catalogue's atlases run in the second worker after the certificate of S_psi
         import concurrent.futures
         import multiprocessing
-        say("beyond the paper: stability atlas, gauged Q_max(e), laws, scan maps (background process)")
-        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        say("beyond the paper: stability atlas, gauged Q_max(e), laws, scan maps, catalogue atlases "
+            "(background processes)")
+        pool = concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
         cert = pool.submit(_s_psi_certified, s_psi_dps + CERT_EXTRA_DPS) if section in (None, 2, 3) else None
         beyond = pool.submit(_beyond, Path(out_dir), None)
+        catalogue = pool.submit(_catalogue_atlases)
         pool.shutdown(wait=False)
     say("running the claims audit")
     results = run_audit(section=section, progress=lambda c: say(f"  claim {c.id}"))
@@ -360,8 +363,10 @@ def build_report(section: int | None = None, progress: Callable | None = None,
         if body:
             parts.append(body)
     if beyond is not None:
-        say("beyond the paper: waiting for the background process")
-        parts.append(beyond.result())
+        say("beyond the paper: waiting for the background processes")
+        tex, atlas_of_report = beyond.result()
+        cat = "\n\n".join(_catalogue_part(Path(out_dir), *catalogue.result(), atlas_of_report))
+        parts.append(tex.replace(CATALOGUE_SLOT, cat))
     parts.append(audit_section(results))
     parts.append(r"\end{document}")
     payload = {"qsym_version": __version__, "paper": "hep-ph/9704273",
@@ -376,10 +381,11 @@ ATLAS_POINTS = 40
 QMAX_COUPLINGS = ("1/2", "3/10")
 
 
-def _beyond(out_dir: Path, say=None) -> str:
+def _beyond(out_dir: Path, say=None) -> tuple:
     """Results the paper only states or implies: the stability atlas of a one-field family, the maximal
     charge of gauged Q-balls (sec. 4, ref. [10]) against the coupling, the asymptotic laws measured,
-    and the parameter-scan maps.  Returns the LaTeX; writes the figures into ``out_dir``."""
+    and the parameter-scan maps.  Returns ``(LaTeX, the atlas of ATLAS_POTENTIAL)``, the LaTeX with
+    CATALOGUE_SLOT where the catalogue's part goes; writes the figures into ``out_dir``."""
     say = say or (lambda msg: None)
     from qsym.api.atlas import atlas
     from qsym.api.gauged import qmax_curve
@@ -388,11 +394,8 @@ def _beyond(out_dir: Path, say=None) -> str:
     from qsym.symbolic.potential import Potential
 
     say("  atlas")
-    P_atlas = Potential(ATLAS_POTENTIAL, ["phi"])
-    a = atlas(P_atlas, points=ATLAS_POINTS)
+    a = atlas(Potential(ATLAS_POTENTIAL, ["phi"]), points=ATLAS_POINTS)
     figure_atlas(out_dir / "atlas.pdf", a)
-    say("  atlases of the catalogue")
-    catalogue = _catalogue_part(out_dir, {P_atlas.single_field()[1]: a})
     say("  gauged Q_max(e)")
     rows = qmax_curve(Potential("phi**2/2 - phi**3 + phi**4", ["phi"]), QMAX_COUPLINGS, tol=1e-3)
     figure_qmax(out_dir / "qmax.pdf", rows)
@@ -413,7 +416,7 @@ def _beyond(out_dir: Path, say=None) -> str:
         r"\caption{$M_Q/(Qm)$ against $Q$ for $U = \varphi^2/2 - \varphi^4 + \varphi^6$: stable (blue), "
         r"metastable (orange) and classically unstable (dashed red) branches, $Q_{\min}$ and $Q_s$.}"
         r"\label{fig:atlas}\end{figure}",
-        *catalogue,
+        CATALOGUE_SLOT,
         (r"\emph{Gauged Q-balls (sec.~4, ref.~[10]).} With a local $U(1)$ of coupling $e$ the family of "
          r"$U = \varphi^2/2 - \varphi^3 + \varphi^4$ ends where $\omega \to m$, at a maximal charge "
          rf"(figure~\ref{{fig:qmax}}): {table} the 1989 thin-wall bound $E = mQ$ lies beyond the end."),
@@ -422,7 +425,7 @@ def _beyond(out_dir: Path, say=None) -> str:
         r"estimate.}\label{fig:qmax}\end{figure}",
         *laws,
         *scans,
-    ])
+    ]), a
 
 
 #: the catalogue models of the catalogue figure (qsym.models.catalogue); a model whose potential or atlas raises
@@ -432,14 +435,28 @@ CATALOGUE_ATLAS = ("paper", "sextic", "gmsb", "gravity")
 #: and Q_s; the sextic reuses the atlas of ATLAS_POTENTIAL); a model not named here gets CATALOGUE_POINTS_DEFAULT
 CATALOGUE_POINTS = {"paper": 24, "gmsb": 12}
 CATALOGUE_POINTS_DEFAULT = 12
+#: where the catalogue's paragraph and figure go in the LaTeX of _beyond (after the report's atlas)
+CATALOGUE_SLOT = "%% catalogue atlases"
 
 
-def _catalogue_part(out_dir: Path, known: dict) -> list:
-    """The catalogue paragraph and its figure (one panel per solvable model of CATALOGUE_ATLAS); ``known``:
-    atlases already computed, by their U, reused."""
-    from qsym.report.catalogue_figure import catalogue_atlases, catalogue_paragraph, figure_catalogue
-    entries, skipped = catalogue_atlases(CATALOGUE_ATLAS, {n: CATALOGUE_POINTS.get(n, CATALOGUE_POINTS_DEFAULT)
-                                                           for n in CATALOGUE_ATLAS}, known)
+def _catalogue_atlases() -> tuple:
+    """``(entries, skipped)`` of CATALOGUE_ATLAS (a background worker runs it): the atlases of the models, but
+    the model whose U is ATLAS_POTENTIAL's gets the atlas None, filled in by :func:`_catalogue_part` with the
+    atlas that :func:`_beyond` computes (not computed twice)."""
+    from qsym.report.catalogue_figure import catalogue_atlases
+    from qsym.symbolic.potential import Potential
+    reused = Potential(ATLAS_POTENTIAL, ["phi"]).single_field()[1]
+    return catalogue_atlases(CATALOGUE_ATLAS, {n: CATALOGUE_POINTS.get(n, CATALOGUE_POINTS_DEFAULT)
+                                               for n in CATALOGUE_ATLAS}, known={reused: None})
+
+
+def _catalogue_part(out_dir: Path, entries: list, skipped: list, report_atlas) -> list:
+    """The catalogue paragraph and its figure (one panel per entry); an entry without an atlas gets
+    ``report_atlas`` (the atlas of ATLAS_POTENTIAL)."""
+    from qsym.report.catalogue_figure import catalogue_paragraph, figure_catalogue
+    for e in entries:
+        if e.atlas is None:
+            e.atlas = report_atlas
     out = [catalogue_paragraph(entries, skipped)]
     if entries:
         figure_catalogue(out_dir / "catalogue_atlas.pdf", entries)
