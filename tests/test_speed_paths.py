@@ -93,7 +93,7 @@ def test_common_subexpressions_are_one_node():
 def test_compiled_online_run_matches_the_arb_series(fixed):
     # along x(s) = x0 + s the k-th coefficients of U'(x(s)), U''(x(s)) are the Taylor coefficients
     # of U', U'' at x0: (k+1) c_{k+1} and (k+2)(k+1) c_{k+2} of U's series
-    expr = x**2 / 2 - x**3 * sp.exp(-x / 3) + sp.log(1 + x**2) * x / 5 + sp.sqrt(2 + x) / 7
+    expr = x**2 / 2 - x**3 * sp.exp(-x / 3) + sp.log(1 + x**2) * x / 5 + sp.sqrt(2 + x) / 7 + x**3 / (2 + x) / 9
     ap = arb_program(expr, x, derivatives=2)
     prog = OnlineProgram(ap)
     x0, n = mpmath.mpf(3) / 4, 24

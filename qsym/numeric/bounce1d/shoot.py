@@ -168,7 +168,12 @@ def _next_beta(A: Arith, b: list, sig: float, grow: float, beta):
     Returns ``(beta, redo)``: if the truncated expansion of U assumed less than
     the step needs, the step is redone with the full expansion (``beta = None``).
     """
-    bsum = sum(abs(A.to_float(v)) * sig ** k for k, v in enumerate(b) if k)
+    if A.fixed:
+        bsum = sum(abs(A.to_float(v)) * sig ** k for k, v in enumerate(b) if k)
+    else:
+        bsum = 0.0                      # sum_k |b_k| sig^k, k >= 1, by Horner
+        for v in reversed(b[1:]):
+            bsum = (bsum + abs(v)) * sig
     if beta is not None and bsum > beta:
         return None, True
     beta = 2 * bsum * max(1.0, grow / sig)

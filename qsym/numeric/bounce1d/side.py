@@ -127,11 +127,14 @@ class _Side:
             self.shift_f = float(self.shift)
             if self.u is not None:
                 self.poly = [self.A.from_mpf(v) for v in self.u]
-                shifted = [mpmath.mpf(0)] * len(self.u)
-                for j in range(len(self.u)):
-                    shifted[j] = sum(mpmath.binomial(i, j) * self.u[i] * self.shift ** (i - j)
-                                     for i in range(j, len(self.u)))
-                self.poly_shifted = [self.A.from_mpf(v) for v in shifted]
+                if self.shift:
+                    shifted = [mpmath.mpf(0)] * len(self.u)
+                    for j in range(len(self.u)):
+                        shifted[j] = sum(math.comb(i, j) * self.u[i] * self.shift ** (i - j)
+                                         for i in range(j, len(self.u)))
+                    self.poly_shifted = [self.A.from_mpf(v) for v in shifted]
+                else:
+                    self.poly_shifted = list(self.poly)
             else:
                 self.poly = self.poly_shifted = None
             # |U'''(0)|/6 in scaled units: size of the neglected cubic tail
@@ -231,6 +234,10 @@ class _Side:
             for c in reversed(self._uf):
                 v = v * psi + c
             return v
+        on = self.model.online
+        if on is not None and on[-1] is None:
+            # doubles lose little here (ONLINE_MAX_LOSS): U from the online program's constant terms
+            return on[0].value_float(float(on[1]) * psi) * float(on[4])
         with mpmath.workprec(self.prec):
             return float(self.deriv_scaled(0, mpmath.mpf(psi)))
 

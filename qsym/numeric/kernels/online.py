@@ -183,6 +183,10 @@ class OnlineProgram:
         # (the run writes its start constants into its own copy of the list)
         return RunFixed(self, P, Pw, list(got[0]), *got[1:])
 
+    def value_float(self, x: float) -> float:
+        """``U(x)`` in floats (the constant terms of the run: a cheap value for event energies)."""
+        return _Run(self, 0.0, 0.0, 1.0, 1.0, 1.0).advance(x)[2]
+
     def start(self, x0: float, shift: float, xscale: float, f_scale: float, g_scale: float):
         """A fresh run: the variable is ``xscale (b + shift)`` where ``b`` arrives coefficient by
         coefficient; :meth:`_Run.advance` returns ``(f_scale U'_k, g_scale U''_k, U_k)``."""
@@ -190,12 +194,12 @@ class OnlineProgram:
 
 
 def _compile(nodes: list, order: list, fixed: bool):
-    """``adv(c, k, x, coef, nodes, K, Pw)``: append the k-th coefficient (k >= 1) of the nodes in
+    """``adv(c, k, x, coef, nodes, K, Pw, wt)``: append the k-th coefficient (k >= 1) of the nodes in
     ``order`` to their lists ``c[i]``.  Straight-line code generated from the node list (no user
     text: operation names from a fixed table, integer indices; the constants arrive in ``K``):
-    the simple nodes inline (sums, scalings, Cauchy products as C-level ``sum(map(mul, ..))``),
-    the others through ``coef(i, nodes[i], k, x)`` (the recurrences of the run)."""
-    lines = ["def adv(c, k, x, coef, nodes, K, Pw):"]
+    the simple nodes and exp inline (sums, scalings, Cauchy products as C-level ``sum(map(mul, ..))``,
+    ``wt[i]`` the weights ``j c_j`` of node i), the others through ``coef(i, nodes[i], k, x)`` (the recurrences of the run)."""
+    lines = ["def adv(c, k, x, coef, nodes, K, Pw, wt):"]
     for i in order:
         nd = nodes[i]
         op, a = nd.op, nd.args
@@ -209,6 +213,24 @@ def _compile(nodes: list, order: list, fixed: bool):
             e = f"(K[{i}] * c[{a[0]}][k]) >> Pw" if fixed else f"K[{i}] * c[{a[0]}][k]"
         elif op in ("mul", "sq"):
             e = f"sum(map(_mul, c[{a[0]}][:k + 1], c[{a[-1]}][k::-1]))" + (" >> Pw" if fixed else "")
+        elif op == "exp":
+            # (e^a)_k = sum_j j a_j (e^a)_{k-j} / k, with the weights j a_j of the argument kept in wt
+            lines.append(f"    w = wt[{a[0]}]")
+            lines.append(f"    if len(w) == k:")
+            lines.append(f"        w.append(k * c[{a[0]}][k])")
+            s = f"sum(map(_mul, w[1:k + 1], c[{i}][k - 1::-1]))"
+            e = f"({s} >> Pw) // k" if fixed else f"{s} / k"
+        elif op == "recip":
+            s = f"sum(map(_mul, c[{a[0]}][1:k + 1], c[{i}][k - 1::-1]))"
+            e = f"-({s} // c[{a[0]}][0])" if fixed else f"-{s} / c[{a[0]}][0]"
+        elif op == "log":
+            # (log a)_k = (a_k - sum_{j<k} j L_j a_{k-j} / k) / a_0, the weights j L_j in wt[i]
+            lines.append(f"    w = wt[{i}]")
+            lines.append(f"    if len(w) < k:")
+            lines.append(f"        w.append((k - 1) * c[{i}][k - 1])")
+            s = f"sum(map(_mul, w[1:k], c[{a[0]}][k - 1:0:-1]))"
+            e = (f"((c[{a[0]}][k] - ({s} >> Pw) // k) << Pw) // c[{a[0]}][0]" if fixed
+                 else f"(c[{a[0]}][k] - {s} / k) / c[{a[0]}][0]")
         else:
             e = f"coef({i}, nodes[{i}], k, x)"
         lines.append(f"    c[{i}].append({e})")
@@ -224,7 +246,7 @@ class _Run:
         self.shift, self.xscale, self.fs, self.gs = shift, xscale, fs, gs
         self.c = [[] for _ in prog.nodes]
         self.aux = [None] * len(prog.nodes)
-        self.wt: dict = {}
+        self.wt = [[0] for _ in prog.nodes]
         self.k = 0
         #: the scalings' float factors by node
         self.K = [nd.val for nd in prog.nodes]
@@ -241,7 +263,7 @@ class _Run:
             for i, nd in enumerate(self.p.nodes):
                 c[i].append(self._coef(i, nd, 0, x))
             return self.fs * c[i1][0], self.gs * c[i2][0], c[iu][0]
-        self.p.adv_float(c, k, self.xscale * bk, self._coef, self.p.nodes, self.K, 0)
+        self.p.adv_float(c, k, self.xscale * bk, self._coef, self.p.nodes, self.K, 0, self.wt)
         return self.fs * c[i1][k], self.gs * c[i2][k], None
 
     def _coef(self, i, nd, k, x):  # noqa: C901 - one branch per operation
@@ -286,8 +308,8 @@ class _Run:
         return self._inverse(i, op, A, k)
 
     def _w(self, i, k):
-        """``[j c_j]`` of node i up to index k (cached, extended on demand)."""
-        w = self.wt.setdefault(i, [])
+        """``[j c_j]`` of node i up to index k (cached, extended on demand; starts ``[0]``)."""
+        w = self.wt[i]
         ci = self.c[i]
         while len(w) <= k:
             w.append(len(w) * ci[len(w)])
@@ -440,7 +462,7 @@ class RunFixed:
         self.xs, self.fs, self.gs = xscale, fs, gs
         self.c = [[] for _ in prog.nodes]
         self.aux = [None] * len(prog.nodes)
-        self.wt: dict = {}
+        self.wt = [[0] for _ in prog.nodes]
         self.k = 0
         self.g_on = True
 
@@ -462,7 +484,7 @@ class RunFixed:
             # (once U'' is off, the nodes only it reads stay behind)
             adv = self.p.adv_fixed if with_g and self.g_on else self.p.adv_fixed_f
             self.g_on = self.g_on and with_g
-            adv(c, k, x, self._coef, nodes, self.consts, Pw)
+            adv(c, k, x, self._coef, nodes, self.consts, Pw, self.wt)
         sh = 2 * Pw - P
         F = (self.fs * c[i1][k]) >> sh
         G = (self.gs * c[i2][k]) >> sh if with_g else None
