@@ -4,7 +4,7 @@ Rays from the origin locate the region ``U < 0``; Gaussian and tanh-wall trial p
 along each ray give first values of the reduced action (the wall radius is scanned, for
 thin walls) and pick the directions the minimiser starts from.
 
-Numeric layer: numpy only.
+Numeric layer: numpy (mpmath to confirm an escape).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import math
 
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 
 from qsym.errors import ConvergenceError, NoSolutionError
@@ -59,6 +60,36 @@ def _trial_shape(sh, x):
     return (1 - th) / n0, -(1 - th ** 2) / n0
 
 
+#: digits at which a negative double-precision value of U is confirmed
+CONFIRM_DPS = 40
+#: most negative samples checked per direction before it is given up
+CONFIRM_TRIES = 8
+
+
+def _confirm_escapes(P: _Problem, dirs, t, neg, has, first) -> None:
+    """Keep only escapes that U confirms at CONFIRM_DPS digits: a double-precision U can round a
+    positive value to a negative one near the origin (e.g. ``log(1 + x^2) - x^2/2`` at
+    ``x = 1e-8``, where ``1 + x^2`` rounds to 1); ``has`` / ``first`` are updated in place."""
+    for i in np.nonzero(has)[0]:
+        idx = np.nonzero(neg[i])[0]
+        # the first negative sample, then samples spread geometrically beyond it
+        picks = sorted({int(idx[min(len(idx) - 1, (1 << k) - 1)]) for k in range(CONFIRM_TRIES)})
+        ok = None
+        with mpmath.workdps(CONFIRM_DPS):
+            for j in picks:
+                try:
+                    v = P.num.U(*[mpmath.mpf(float(dirs[i, k])) * mpmath.mpf(float(t[j])) for k in range(P.n)])
+                except (ArithmeticError, ValueError, TypeError):
+                    continue
+                if mpmath.isfinite(v) and v < 0:
+                    ok = j
+                    break
+        if ok is None:
+            has[i] = False
+        else:
+            first[i] = ok
+
+
 def _directions(P: _Problem):
     """Candidate escape directions: list of (trial action, e, amplitude, width) best first."""
     n, d = P.n, P.d
@@ -69,10 +100,11 @@ def _directions(P: _Problem):
         U = np.broadcast_to(np.asarray(P.num.U_np(*phi), dtype=float), (len(dirs), len(t)))
     neg = (U < 0) & np.isfinite(U)
     has = neg.any(axis=1)
+    first = np.argmax(neg, axis=1)
+    _confirm_escapes(P, dirs, t, neg, has, first)
     if not has.any():
         raise NoSolutionError("no bounce: U >= 0 along every direction from the origin "
                               "(no region below the false vacuum to tunnel into)")
-    first = np.argmax(neg, axis=1)
     # trial profiles psi = A e g_s(x): reduced action as a function of A and the shape s
     amps = np.geomspace(1.0, 30.0, 40)
     best = {}
