@@ -160,3 +160,11 @@ def test_mu2_json():
     d = json.loads(out)
     assert d["certified"] and d["qball_exists"] and d["status"] == "converged"
     assert float(d["bound"]["lower"]) <= float(d["mu2_min"]) <= float(d["bound"]["upper"])
+
+
+def test_plateau_bounce_matches_one_field():
+    """log(1 + x^2) + y^2 + x^2 y^2 at fixed omega: y stays 0 and the Q-ball is the one-field one (the
+    escape search must not trust log(1 + x^2) rounded to 0 near the origin)."""
+    a = qball_multi(two("log(1 + x**2) + y**2 + x**2*y**2"), "1", dps=20)
+    b = qsym.qball_omega(Potential("log(1 + x**2)", ["x"]), "1", dps=20)
+    assert abs(a.charge - b.charge) < 1e-15 * b.charge and abs(a.energy - b.mass) < 1e-15 * b.mass

@@ -31,12 +31,14 @@ from qsym.numeric.kernels.arbprog import NotAnalyticHere
 from qsym.numeric.kernels.balls import float_down, float_up
 from qsym.numeric.mu2.program import ProgramND, series_along
 
-__all__ = ["Box", "BoxBound", "bound_box", "exceeds", "point_value", "PREC"]
+__all__ = ["Box", "BoxBound", "bound_box", "exceeds", "exceeds_origin", "point_value", "PREC"]
 
 #: bits of the ball arithmetic of the box bounds
 PREC = 128
 #: boxes with F_hi below this are bounded (and split) by the Taylor form about the origin
 ORIGIN_F = 1e-2
+#: boxes with F_hi below this are tested by :func:`exceeds_origin`
+ORIGIN_TEST_F = 1.0
 
 
 @dataclass
@@ -214,6 +216,66 @@ def exceeds(prog, q2, box: Box, t: float) -> bool:
     except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
         return False
     return bool(low.is_finite() and low > 0)
+
+
+def _hessian(prog, signs: tuple):
+    """The Hessian of U at the origin in the orthant's amplitudes, ``S H S`` (arb matrix as nested
+    lists), by polarisation of ``u_2(v) = v^T H v / 2`` (cached on the program per sign pattern)."""
+    cache = prog.__dict__.setdefault("_hessians", {})
+    if signs not in cache:
+        n = len(signs)
+        zero = [arb(0)] * n
+
+        def u2(v):
+            return series_along(prog, zero, [arb(s * a) for s, a in zip(signs, v)], 3, PREC)[2]
+        e = [[int(i == j) for j in range(n)] for i in range(n)]
+        d = [u2(e[i]) for i in range(n)]
+        H = [[2 * d[i] if i == j else u2([a + b for a, b in zip(e[i], e[j])]) - d[i] - d[j]
+              for j in range(n)] for i in range(n)]
+        cache[signs] = H
+    return cache[signs]
+
+
+def exceeds_origin(prog, q2, box: Box, t: float) -> bool:
+    r"""Whether ``mu^2 > t`` is proven on a box near the origin from the Taylor form about ``F = 0``,
+
+    .. math:: rac{2U(F\psi)}{F^2} - t\,c(\psi) \in \psi^T A\,\psi + 2F\,u_3(\psi) + 2F^2 R_4, \qquad
+              A = SHS - t\,\mathrm{diag}(q^2),
+
+    the quadratic form bounded exactly about the box centre (its gradient and curvature terms), the
+    rest in balls: no dependency between ``u_2`` and ``c`` (the lightest directions, where
+    ``mu^2 -> m_0``, need no fine boxes).
+    """
+    n = len(box.signs)
+    try:
+        with flint.ctx.workprec(PREC):
+            H = _hessian(prog, box.signs)
+            ta = arb(t)
+            A = [[H[i][j] - (ta * q2[i] if i == j and not isinstance(q2[i], int) else 0) for j in range(n)]
+                 for i in range(n)]
+            m, r, it = [], [], 0
+            for j in range(n):
+                if j == box.k:
+                    m.append(arb(1))
+                    r.append(arb(0))
+                else:
+                    m.append(arb((box.lo[it] + box.hi[it]) / 2))
+                    r.append(arb((box.hi[it] - box.lo[it]) / 2))
+                    it += 1
+            Am = [sum((A[i][j] * m[j] for j in range(n)), arb(0)) for i in range(n)]
+            p = sum((m[i] * Am[i] for i in range(n)), arb(0))
+            p -= sum((2 * abs(Am[i]) * r[i] for i in range(n)), arb(0))
+            p -= sum((abs(A[i][j]) * r[i] * r[j] for i in range(n) for j in range(n)), arb(0))
+            psi = _psi(box, n, None)
+            slope = [s * a for s, a in zip(box.signs, psi)]
+            c3 = series_along(prog, [arb(0)] * n, slope, 4, PREC)[3]
+            T = arb(0).union(arb(box.f_hi))
+            r4 = series_along(prog, [T * a for a in slope], slope, 5, PREC)[4]
+            F = arb(box.f_lo).union(arb(box.f_hi))
+            W = p + 2 * F * (c3 + F * r4)
+    except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+        return False
+    return bool(W.is_finite() and W > 0)
 
 
 def bound_box(prog: ProgramND, q2: list, box: Box) -> BoxBound:

@@ -31,7 +31,7 @@ import mpmath
 
 from qsym.errors import DeeperVacuumError, InputError
 from qsym.numeric.kernels.balls import to_arb
-from qsym.numeric.mu2.boxes import Box, bound_box, exceeds
+from qsym.numeric.mu2.boxes import ORIGIN_TEST_F, Box, bound_box, exceeds, exceeds_origin
 from qsym.numeric.mu2.polish import newton_polish
 from qsym.numeric.mu2.poly import as_mp
 from qsym.numeric.mu2.result import Mu2Result
@@ -163,7 +163,8 @@ def _search(problem: NonPolyProblem, q2, m0a, m0f: float, tol: float, max_boxes:
             st.complete = False
             st.floor = min(st.floor, lb)
             break
-        if exceeds(problem.program, q2, box, thr):
+        if (box.f_hi <= ORIGIN_TEST_F and exceeds_origin(problem.program, q2, box, thr)) or \
+                exceeds(problem.program, q2, box, thr):
             st.floor = min(st.floor, thr)      # mu^2 > thr proven on the box without a division
             continue
         if box.f_hi >= F_MAX and box.f_lo >= F_MAX / 2:
