@@ -239,7 +239,7 @@ def _hessian(prog, signs: tuple):
 def exceeds_origin(prog, q2, box: Box, t: float) -> bool:
     r"""Whether ``mu^2 > t`` is proven on a box near the origin from the Taylor form about ``F = 0``,
 
-    .. math:: rac{2U(F\psi)}{F^2} - t\,c(\psi) \in \psi^T A\,\psi + 2F\,u_3(\psi) + 2F^2 R_4, \qquad
+    .. math:: \frac{2U(F\psi)}{F^2} - t\,c(\psi) \in \psi^T A\,\psi + 2F\,u_3(\psi) + 2F^2 R_4, \qquad
               A = SHS - t\,\mathrm{diag}(q^2),
 
     the quadratic form bounded exactly about the box centre (its gradient and curvature terms), the
