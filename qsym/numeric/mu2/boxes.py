@@ -31,7 +31,7 @@ from qsym.numeric.kernels.arbprog import NotAnalyticHere
 from qsym.numeric.kernels.balls import float_down, float_up
 from qsym.numeric.mu2.program import ProgramND, series_along
 
-__all__ = ["Box", "BoxBound", "bound_box", "exceeds", "exceeds_origin", "point_value", "PREC"]
+__all__ = ["Box", "BoxBound", "bound_box", "exceeds", "exceeds_origin", "second_order_lower", "point_value", "PREC"]
 
 #: bits of the ball arithmetic of the box bounds
 PREC = 128
@@ -216,6 +216,84 @@ def exceeds(prog, q2, box: Box, t: float) -> bool:
     except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
         return False
     return bool(low.is_finite() and low > 0)
+
+
+def _directional(prog, q2, box: Box, base_F, base_v: list, d: list, length: int) -> list:
+    """Taylor coefficients in t of ``mu^2`` at ``(F, v) = base + t d`` (base: arb balls; d: floats,
+    F first), ``length`` of them (python-flint's series length is set by the caller)."""
+    n = len(box.signs)
+    Ft = arb_series([base_F, d[0]], prec=length)
+    psi, it = [], 0
+    for j in range(n):
+        if j == box.k:
+            psi.append(None)
+        else:
+            psi.append(arb_series([base_v[it], d[1 + it]], prec=length))
+            it += 1
+    xs = [s * Ft if p is None else s * p * Ft for s, p in zip(box.signs, psi)]
+    c = arb_series([arb(0)], prec=length)
+    for q, p in zip(q2, psi):
+        if not isinstance(q, int):
+            c = c + (q if p is None else q * p * p)
+    return (2 * prog.run(xs, PREC) / (Ft * Ft * c)).coeffs()
+
+
+def second_order_lower(prog, q2, box: Box) -> float:
+    r"""A lower bound of mu^2 on ``box`` (``F_lo > 0``) from the second-order form about its centre ``m``:
+    with ``u_i = (z_i - m_i)/r_i``, ``G = r * grad mu^2(m)`` (at the point) and ``K_ij = r_i r_j``
+    times the Hessian enclosure over the box,
+
+    .. math:: \mu^2 \ge \mu^2(m) + G\cdot u + \tfrac12 u^T K u \ge \mu^2(m) - \frac{|G|^2}{2\lambda}
+              \quad (\lambda \le \lambda_{\min}(K) 	ext{ by Gershgorin}, \lambda > 0),
+
+    else ``mu^2(m) - sum |G_i| - sum_{ij} max(0, -K_ij) / 2``.  Near a minimum the error is third
+    order in the box size (the first-order form's is second order).  ``-inf`` when undecided.
+    """
+    n = len(box.signs)
+    nv = n                                   # F and the n - 1 free components
+    r = [(box.f_hi - box.f_lo) / 2] + [(b - a) / 2 for a, b in zip(box.lo, box.hi)]
+    mF = (box.f_lo + box.f_hi) / 2
+    mv = [(a + b) / 2 for a, b in zip(box.lo, box.hi)]
+    F = arb(box.f_lo).union(arb(box.f_hi))
+    V = [arb(a).union(arb(b)) for a, b in zip(box.lo, box.hi)]
+    cap = flint.ctx.cap
+    flint.ctx.cap = 3
+    try:
+        with flint.ctx.workprec(PREC):
+            e = [[float(i == j) for j in range(nv)] for i in range(nv)]
+            g, f0 = [], None
+            for i in range(nv):
+                cs = _directional(prog, q2, box, arb(mF), [arb(x) for x in mv], e[i], 2)
+                f0 = cs[0] if f0 is None else f0
+                g.append(cs[1] if len(cs) > 1 else arb(0))
+            dd = {}
+            for i in range(nv):
+                for j in range(i, nv):
+                    d = [a + b for a, b in zip(e[i], e[j])] if i != j else e[i]
+                    cs = _directional(prog, q2, box, F, V, d, 3)
+                    dd[i, j] = 2 * cs[2] if len(cs) > 2 else arb(0)
+            H = [[None] * nv for _ in range(nv)]
+            for i in range(nv):
+                H[i][i] = dd[i, i]
+            for i in range(nv):
+                for j in range(i + 1, nv):
+                    H[i][j] = H[j][i] = (dd[i, j] - dd[i, i] - dd[j, j]) / 2
+            G = [g[i] * r[i] for i in range(nv)]
+            K = [[H[i][j] * r[i] * r[j] for j in range(nv)] for i in range(nv)]
+            lam = min((K[i][i] - sum((abs(K[i][j]) for j in range(nv) if j != i), arb(0))).lower()
+                      for i in range(nv))
+            lin = sum((abs(x) for x in G), arb(0))
+            neg = sum((abs(K[i][j]) for i in range(nv) for j in range(nv) if i != j), arb(0))
+            negd = sum((abs(K[i][i]) for i in range(nv) if not K[i][i] >= 0), arb(0))
+            lb = f0 - lin - (neg + negd) / 2
+            if lam > 0:
+                lb2 = f0 - sum((x * x for x in G), arb(0)) / (2 * lam)
+                lb = lb2 if lb2.lower() > lb.lower() else lb
+    except (NotAnalyticHere, ArithmeticError, ValueError, ZeroDivisionError):
+        return -math.inf
+    finally:
+        flint.ctx.cap = cap
+    return float_down(lb) if lb.is_finite() else -math.inf
 
 
 def _hessian(prog, signs: tuple):

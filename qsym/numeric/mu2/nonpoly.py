@@ -31,7 +31,7 @@ import mpmath
 
 from qsym.errors import DeeperVacuumError, InputError
 from qsym.numeric.kernels.balls import to_arb
-from qsym.numeric.mu2.boxes import ORIGIN_TEST_F, Box, bound_box, exceeds, exceeds_origin
+from qsym.numeric.mu2.boxes import ORIGIN_TEST_F, Box, bound_box, exceeds, exceeds_origin, second_order_lower
 from qsym.numeric.mu2.polish import newton_polish
 from qsym.numeric.mu2.poly import as_mp
 from qsym.numeric.mu2.result import Mu2Result
@@ -167,6 +167,11 @@ def _search(problem: NonPolyProblem, q2, m0a, m0f: float, tol: float, max_boxes:
                 exceeds(problem.program, q2, box, thr):
             st.floor = min(st.floor, thr)      # mu^2 > thr proven on the box without a division
             continue
+        if box.f_lo > 0:
+            lb2 = second_order_lower(problem.program, q2, box)
+            if lb2 >= thr:
+                st.floor = min(st.floor, lb2)
+                continue
         if box.f_hi >= F_MAX and box.f_lo >= F_MAX / 2:
             if max((b - a for a, b in zip(box.lo, box.hi)), default=0.0) <= EDGE_WIDTH:
                 st.edge = min(st.edge, lb)
