@@ -244,7 +244,7 @@ def second_order_lower(prog, q2, box: Box) -> float:
     times the Hessian enclosure over the box,
 
     .. math:: \mu^2 \ge \mu^2(m) + G\cdot u + \tfrac12 u^T K u \ge \mu^2(m) - \frac{|G|^2}{2\lambda}
-              \quad (\lambda \le \lambda_{\min}(K) 	ext{ by Gershgorin}, \lambda > 0),
+              \quad (\lambda \le \lambda_{\min}(K) \text{ by Gershgorin}, \lambda > 0),
 
     else ``mu^2(m) - sum |G_i| - sum_{ij} max(0, -K_ij) / 2``.  Near a minimum the error is third
     order in the box size (the first-order form's is second order).  ``-inf`` when undecided.
