@@ -127,3 +127,22 @@ def test_remembered_escape_point_is_the_fresh_root():
         assert abs(low - fresh) <= abs(fresh) * mpmath.mpf(2) ** -75
         assert abs(num.U(fresh)) < mpmath.mpf(2) ** -290
     assert math.isfinite(float(high))
+
+
+def test_truncated_taylor_polynomial_and_far_minimum_give_the_full_answer(monkeypatch):
+    # near the thick-wall end a non-polynomial U is its Taylor polynomial (~30 terms, a spurious
+    # second minimum far out): the double path truncates it per shot and walks psi(0) up from the
+    # escape point; switching both off must give the same Q-ball to rounding
+    import qsym.numeric.bounce1d.double as dbl
+    import qsym.numeric.bounce1d.side as sd
+    chart = atlas_chart(qsym.Potential("phi**2/2 - phi**3*exp(-phi)", fields="phi"), 3, 15)
+    side = _Side(_Problem(_scaled(chart, -6), 3, 1, None), 1, None)
+    assert side.psi_t is not None and side.psi_t > dbl.FAR_PSI_T and len(side.u) > 20
+    assert len(side.models_for(mpmath.log(side.psi_t - 3))[0].poly) < len(side.u) / 2
+    fast = qball_at_u(chart, -6, None)
+    monkeypatch.setattr(sd, "TRUNC_MIN_TERMS", 10**6)
+    monkeypatch.setattr(dbl, "FAR_PSI_T", math.inf)
+    slow = qball_at_u(chart, -6, None)
+    for a, b in ((fast.charge, slow.charge), (fast.mass, slow.mass)):
+        assert abs(a - b) / abs(b) < 1e-13
+    assert fast.error < 1e-12 and slow.error < 1e-12

@@ -27,6 +27,9 @@ NEWTON_TRUST = 0.25
 NEWTON_PSI = 0.1
 #: the bracket search gives up beyond phi(0) = MAX_PSI0 * phi_e (no overshoot)
 MAX_PSI0 = 2.0 ** 20
+#: a second minimum beyond this (units of the escape point) counts as far: the bracket search
+#: doubles psi(0) from the escape point first
+FAR_PSI_T = 16.0
 #: safety cap on Newton / bisection iterations
 MAX_ITER = 200
 #: decimal digits of the double path (float64 has 15.95)
@@ -114,8 +117,16 @@ def _find_bracket(side: _Side, br: "_Bracket", shoot):
     Returns ``(x, shot, stepsize)``."""
     guess = side.thin_wall_guess()
     direction = br.direction
+    # a second minimum far beyond the escape point (psi_t > FAR_PSI_T, e.g. the Taylor polynomial
+    # of a non-polynomial U near the thick-wall end): psi(0) first doubles from the escape point,
+    # as without a second minimum, instead of jumping to psi_t - (psi_t - 1)/e
+    far = guess is None and side.thin and float(side.psi_t) > FAR_PSI_T
+    p0 = 2.0
     if guess is not None:
         x = mpmath.mpf(guess)
+        stepsize = 1.0
+    elif far:
+        x = mpmath.log(side.psi_t - p0)
         stepsize = 1.0
     else:
         stepsize = 1.0 if side.thin else max(1.0, float(br.x_under))
@@ -134,6 +145,11 @@ def _find_bracket(side: _Side, br: "_Bracket", shoot):
             return x, sh, stepsize
         if sh.min_psi < NEWTON_PSI * side.lin and abs(_newton_step(side, sh)) <= NEWTON_TRUST:
             return x, sh, stepsize  # close enough for Newton already
+        if far and sh.reason == "under" and 4 * p0 < float(side.psi_t):
+            p0 *= 2
+            x = mpmath.log(side.psi_t - p0)
+            continue
+        far = False
         stepsize *= 2
         if sh.reason == "under":
             x = x + direction * stepsize

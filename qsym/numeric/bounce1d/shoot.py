@@ -92,7 +92,8 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
     beta = None  # bound on |psi - psi(r0)| over the next step (non-polynomial U)
     stop = _Stop(side, tol_final_log2, newton, newton_trust,
                  DEVIATION_FRACTION_FINAL if quad else DEVIATION_FRACTION)
-    M = side.model_shifted if shift else side.model
+    M_full, M_shifted = side.models_for(x)
+    M = M_shifted if shift else M_full
     acc = [0] * 6  # T, V, int psi^2, dT/dx, dV/dx, d(int psi^2)/dx
     binom = [math.comb(d - 1, j) for j in range(d)]
     # work of one step: the Cauchy products of order N (big integers: ~N^2 limb
@@ -132,7 +133,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
             # out of the bubble: back to psi itself
             p = p + shift
             shift = 0.0
-            M = side.model
+            M = M_full
         if stop.check(A, r0, p, dp, y, dy, h, shift):
             break
     qd = dict(zip(("T", "V", "Q", "dT", "dV", "dQ"), acc)) if quad else None

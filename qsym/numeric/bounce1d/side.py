@@ -28,6 +28,9 @@ from qsym.numeric.kernels.taylor import Arith, Model
 #: the nonlinearity scale of a side is this times the field scale of U over the escape point
 #: (capped at 1: a polynomial such as psi^2/2 - psi^3 keeps 1)
 LIN_FACTOR = 4.0
+#: polynomials with more terms than this are truncated per shot to the terms that matter there
+#: (:meth:`_Side.models_for`)
+TRUNC_MIN_TERMS = 8
 #: floats integrate psi - psi_t when the centre is this close to psi_t
 SHIFT_DELTA = 0.1
 #: first number of Taylor terms tried for a non-polynomial U (doubled as needed)
@@ -153,6 +156,48 @@ class _Side:
         self.model_shifted = Model(self.A, self.d, poly=self.poly_shifted,
                                    derivs=None if prob.poly else self._derivs_shifted,
                                    online=online[:5] + (self.shift, online[5]) if online else None)
+        self._trunc: dict = {}
+
+    def models_for(self, x):
+        r"""``(model, model_shifted)`` for a shot with parameter ``x``: a polynomial U without the
+        top terms that cannot matter on that shot.  A shot stays within ``|psi| <= B = |psi(0)| + 1`` (the field falls from its centre value; an overshoot or undershoot stops
+        within the step that shows it), so terms ``i >= n`` with
+
+        .. math:: \sum_{i \ge n} i^2 |u_i| B^i \le 2^{-(P + 16)}
+
+        change U', U'' there by less than the rounding of the step (the Taylor polynomials of a
+        non-polynomial U near the thick-wall end carry ~50 digits of terms; doubles need a third).
+        In a thin wall psi(0) = psi_t - exp(x) lies below psi_t.  B is taken to the next power of two (one truncation per bucket)."""
+        if self.u is None or len(self.u) <= TRUNC_MIN_TERMS:
+            return self.model, self.model_shifted
+        with mpmath.workprec(self.prec):
+            B = abs(self.psi0(x))
+            e = max(0, int(math.ceil(float(mpmath.log(B + 1, 2)))))
+        if e not in self._trunc:
+            self._trunc[e] = self._truncated(mpmath.mpf(2) ** e)
+        return self._trunc[e]
+
+    def _truncated(self, B):
+        tol = mpmath.mpf(2) ** (-((self.P or 53) + 16))
+        n = len(self.u)
+        with mpmath.workprec(self.prec):
+            acc, keep = mpmath.mpf(0), n
+            for i in range(n - 1, 3, -1):
+                acc += i * i * abs(self.u[i]) * B ** i
+                if acc > tol:
+                    break
+                keep = i
+        if keep == n:
+            return self.model, self.model_shifted
+        poly = self.poly[:keep]
+        if self.shift:
+            with mpmath.workprec(self.prec):
+                shifted = [sum(math.comb(i, j) * self.u[i] * self.shift ** (i - j) for i in range(j, keep))
+                           for j in range(keep)]
+            poly_s = [self.A.from_mpf(v) for v in shifted]
+        else:
+            poly_s = list(poly)
+        return Model(self.A, self.d, poly=poly), Model(self.A, self.d, poly=poly_s)
 
     def _online(self, prob, P):
         """Non-polynomial U with an Arb program: ``(OnlineProgram, xscale, f_scale, g_scale, u_scale,
