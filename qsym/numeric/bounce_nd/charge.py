@@ -43,6 +43,10 @@ MULTI_MAX_ITER = 60
 MULTI_GUARD = 6
 
 
+#: with omega_min = 0 (a plateau) the scan of Q(omega) starts at this fraction of omega_max
+PLATEAU_SCAN_START = 0.05
+
+
 def _chebyshev_grid(a: float, b: float, n: int) -> list:
     """Points clustered towards both ends of [a, b]."""
     return [a + (b - a) * (1 - math.cos(math.pi * (k + 0.5) / n)) / 2 for k in range(n)]
@@ -228,7 +232,11 @@ def _brackets(curve, wmin, wmax, Qt, notes):
     """Scan Q(omega), extend towards the ends, refine interior extrema; returns the brackets
     ``(a, Q(a), b, Q(b))`` of Q - Qt (or raises when there is none)."""
     Qf = float(Qt)
-    for w in _chebyshev_grid(wmin, wmax, MULTI_SCAN_POINTS):
+    # a plateau (inf mu^2 = 0 approached at infinite field): Q -> infinity as omega -> 0 and the
+    # bounces there are huge and slow; the scan starts higher and marches down only while Q still
+    # approaches the target (_extend_end)
+    lo = wmin if wmin > 0 else PLATEAU_SCAN_START * wmax
+    for w in _chebyshev_grid(lo, wmax, MULTI_SCAN_POINTS):
         curve(w)
     if len(curve.good()) < 2:
         raise ConvergenceError("could not solve bounces across the omega window; try a larger dps")
