@@ -168,3 +168,15 @@ def test_plateau_bounce_matches_one_field():
     a = qball_multi(two("log(1 + x**2) + y**2 + x**2*y**2"), "1", dps=20)
     b = qsym.qball_omega(Potential("log(1 + x**2)", ["x"]), "1", dps=20)
     assert abs(a.charge - b.charge) < 1e-15 * b.charge and abs(a.energy - b.mass) < 1e-15 * b.mass
+
+
+def test_higher_degree_polynomials_take_the_nonpoly_path():
+    """Terms beyond degree 4 (refused by the ray decomposition) and |y|^5 on the amplitude domain:
+    the sextic's window is the one-field one (y uncharged and decoupled at y = 0), |y|^5 = y^5 there."""
+    r = mu2_minimum(two("x**2/2 - x**4 + x**6 + y**2 + x**2*y**2"), dps=20)
+    with mpmath.workdps(30):
+        assert r.certified and abs(r.mu2_min - mpmath.mpf(1) / 2) < mpmath.mpf(10) ** -18
+    a = mu2_minimum(two("x**2/2 + y**2 - 3*x**2*y + x**4 + Abs(y)**5"), dps=20)
+    b = mu2_minimum(two("x**2/2 + y**2 - 3*x**2*y + x**4 + y**5"), dps=20)
+    assert a.certified and b.certified and abs(a.mu2_min - b.mu2_min) < 1e-18
+    assert a.lower <= float(b.mu2_min) <= a.upper

@@ -149,25 +149,36 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
     """
     dps = bridge.check_dps(dps)
     rtol = _check_options(P, rtol, max_boxes, progress)
-    if domain in DOMAINS and not _is_polynomial(P, domain):
+    if domain in DOMAINS and not _ray_path(P, domain):
         return _mu2_minimum_nonpoly(P, dps, domain, rtol, None if max_boxes == MAX_BOXES else int(max_boxes),
                                     polish, progress)
     problem = mu2_problem(ray_data(P, domain), dps)
     return minimize(problem, dps, rtol, int(max_boxes), polish, progress)
 
 
-def _is_polynomial(P, domain: str) -> bool:
-    """Whether U is a polynomial in the amplitudes of every orthant of ``domain`` (the ray decomposition's
-    path: ``|phi|^3``-type terms are polynomials there); parameters count as numbers."""
+def _ray_path(P, domain: str) -> bool:
+    """Whether U is, in the amplitudes of every orthant of ``domain``, a polynomial with terms of degree
+    2, 3 and 4 only (the ray decomposition's path: ``|phi|^3``-type terms are polynomials there);
+    parameters count as numbers.  Anything else goes to the non-polynomial minimiser."""
     n = len(P.fields)
     psi = sp.symbols(f"psi0:{n}", positive=True)
     patterns = [(1,) * n] if domain == "amplitudes" else itertools.product((1, -1), repeat=n)
     U = P.U()
     for signs in patterns:
-        e = U.subs({f: s * p for f, s, p in zip(P.fields, signs, psi)}, simultaneous=True)
-        if not sp.expand(e).is_polynomial(*psi):
+        e = sp.expand(U.subs({f: s * p for f, s, p in zip(P.fields, signs, psi)}, simultaneous=True))
+        try:
+            poly = sp.Poly(e, *psi)
+        except sp.PolynomialError:
             return False
+        if any(sum(m) not in (2, 3, 4) for m in poly.monoms()):
+            return not _lower_degrees(poly)     # linear or constant terms: the ray path says why
     return True
+
+
+def _lower_degrees(poly) -> bool:
+    """Whether the only terms outside degrees 2-4 are of higher degree (then the non-polynomial path
+    takes U; a constant or linear term is refused by the ray path with its own message)."""
+    return all(sum(m) > 4 for m in poly.monoms() if sum(m) not in (2, 3, 4))
 
 
 #: most fields of the non-polynomial minimiser (its boxes live in n dimensions: ray length x direction)
@@ -186,6 +197,19 @@ def _origin_premise(U, fields) -> None:
             raise InputError(f"{name} = {v}, not 0: the origin must be a stationary point with U(0) = 0")
 
 
+def _orthant_program(U, fields, signs):
+    """The Arb program of ``psi -> U(s psi)`` on ``psi >= 0`` (SymPy simplifies ``Abs`` there)."""
+    from qsym.bridge.arbnd import arb_program_nd
+    from qsym.numeric.mu2.program import ProgramND
+    psi = sp.symbols(f"psi0:{len(fields)}", positive=True)
+    e = U.subs({f: s * p for f, s, p in zip(fields, signs, psi)}, simultaneous=True)
+    code = arb_program_nd(e, psi)
+    if code is None:
+        raise InputError("U uses a function the ball arithmetic cannot evaluate (allowed: + * **, exp, log, "
+                         "sqrt, trigonometric and hyperbolic functions and their inverses): mu^2 is undecided")
+    return ProgramND(code, len(fields))
+
+
 def _mu2_numeric_factory(U, fields, charges):
     """``make(signs)``: mpmath callables of mu^2 in the amplitudes of an orthant (for the Newton polish)."""
     psi = sp.symbols(f"psi0:{len(fields)}", positive=True)
@@ -199,9 +223,8 @@ def _mu2_numeric_factory(U, fields, charges):
 def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polish: bool, progress) -> Mu2Result:
     """:func:`mu2_minimum` for a non-polynomial U: SymPy decides the large-field behaviour and the premise
     at the origin, :func:`qsym.numeric.mu2.nonpoly.minimize_nonpoly` the rest in Arb balls."""
-    from qsym.bridge.arbnd import arb_program_nd, large_field
+    from qsym.bridge.arbnd import large_field
     from qsym.numeric.mu2.nonpoly import MAX_BOXES_NP, NonPolyProblem, minimize_nonpoly
-    from qsym.numeric.mu2.program import ProgramND
     free = P.free_parameters()
     if free:
         raise InputError("parameters without values: " + ", ".join(sorted(p.name for p in free)))
@@ -210,12 +233,9 @@ def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polis
         raise InputError(f"{len(fields)} fields: the mu^2 minimiser of a non-polynomial U handles at most "
                          f"{MAX_FIELDS_NP} (its boxes live in n dimensions)")
     _origin_premise(U, fields)
-    code = arb_program_nd(U, fields)
-    if code is None:
-        raise InputError("U uses a function the ball arithmetic cannot evaluate (allowed: + * **, exp, log, "
-                         "sqrt, trigonometric and hyperbolic functions and their inverses): mu^2 is undecided")
     signs = ((1,) * len(fields),) if domain == "amplitudes" else \
         tuple(itertools.product((1, -1), repeat=len(fields)))
+    programs = tuple(_orthant_program(U, fields, s) for s in signs)
     if progress:
         progress("mu^2 at large field: SymPy's limits along rays")
     inf = large_field(U, fields, P.charges, signs)
@@ -227,7 +247,7 @@ def _mu2_minimum_nonpoly(P, dps: int, domain: str, rtol: float, max_boxes, polis
     except InputError:
         m0 = bridge.to_mpf(m0, max(dps, 40) + 20)
     q2 = tuple(_exact(q ** 2, dps + 10) for q in P.charges)
-    problem = NonPolyProblem(tuple(f.name for f in fields), q2, m0, ProgramND(code, len(fields)), signs, inf,
+    problem = NonPolyProblem(tuple(f.name for f in fields), q2, m0, programs, signs, inf,
                              _mu2_numeric_factory(U, fields, P.charges),
                              ("U is not a polynomial: the minimum is searched for |phi|_inf <= 2^32 in Arb "
                               "balls, beyond by SymPy's limits along rays",))

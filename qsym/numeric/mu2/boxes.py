@@ -52,6 +52,7 @@ class Box:
     f_hi: float
     lo: tuple
     hi: tuple
+    orth: int = 0           # which orthant program evaluates the box (the caller's bookkeeping)
 
 
 @dataclass

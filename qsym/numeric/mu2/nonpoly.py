@@ -53,8 +53,9 @@ METHOD_NP = ("branch and bound over ray length x direction boxes (faces of the u
 
 @dataclass(frozen=True)
 class NonPolyProblem:
-    r"""The input: field names, squared charges ``q2`` (Fraction or mpf), the origin limit ``m0``, the
-    program of U (:class:`~qsym.numeric.mu2.program.ProgramND`), the sign patterns searched, the
+    r"""The input: field names, squared charges ``q2`` (Fraction or mpf), the origin limit ``m0``, one
+    program per sign pattern ``s`` of ``psi -> U(s psi)`` on ``psi >= 0``
+    (:class:`~qsym.numeric.mu2.program.ProgramND`), the sign patterns searched, the
     behaviour at infinity (``{"kind": "infinite"}`` or ``{"kind": "finite", "value": mpf,
     "direction": {...}}``) and ``mu2_numeric(signs)`` (mpmath callables U, grad, hess of mu^2 in the
     amplitudes, for the polish; None: no polish).
@@ -65,7 +66,7 @@ class NonPolyProblem:
     fields: tuple
     q2: tuple
     m0: object
-    program: object
+    programs: tuple
     signs: tuple
     infinity: dict
     mu2_numeric: Callable | None = None
@@ -90,21 +91,22 @@ def _initial(problem: NonPolyProblem) -> list:
     cuts = [0.0, F_FIRST]
     while cuts[-1] < F_MAX:
         cuts.append(min(cuts[-1] * 16, F_MAX))
-    return [Box(s, k, a, b, (0.0,) * (n - 1), (1.0,) * (n - 1))
-            for s in problem.signs for k in range(n) for a, b in zip(cuts, cuts[1:])]
+    return [Box((1,) * n, k, a, b, (0.0,) * (n - 1), (1.0,) * (n - 1), o)
+            for o in range(len(problem.signs)) for k in range(n) for a, b in zip(cuts, cuts[1:])]
 
 
 def _split(box: Box, side: int) -> list:
     if side < 0:
         a, b = box.f_lo, box.f_hi
         m = math.sqrt(a * b) if a > 0 and b > 4 * a else (a + b) / 2
-        return [Box(box.signs, box.k, a, m, box.lo, box.hi), Box(box.signs, box.k, m, b, box.lo, box.hi)]
+        return [Box(box.signs, box.k, a, m, box.lo, box.hi, box.orth),
+                Box(box.signs, box.k, m, b, box.lo, box.hi, box.orth)]
     a, b = box.lo[side], box.hi[side]
     m = (a + b) / 2
     lo2, hi1 = list(box.lo), list(box.hi)
     lo2[side], hi1[side] = m, m
-    return [Box(box.signs, box.k, box.f_lo, box.f_hi, box.lo, tuple(hi1)),
-            Box(box.signs, box.k, box.f_lo, box.f_hi, tuple(lo2), box.hi)]
+    return [Box(box.signs, box.k, box.f_lo, box.f_hi, box.lo, tuple(hi1), box.orth),
+            Box(box.signs, box.k, box.f_lo, box.f_hi, tuple(lo2), box.hi, box.orth)]
 
 
 def _sample(st: _State, problem, box: Box, bb, m0a) -> None:
@@ -113,7 +115,7 @@ def _sample(st: _State, problem, box: Box, bb, m0a) -> None:
         return
     if bb.ball < 0:
         F, v = bb.point
-        raise DeeperVacuumError(f"U < 0 at ({_point_text(problem.fields, box, F, v)}): a vacuum deeper than "
+        raise DeeperVacuumError(f"U < 0 at ({_point_text(problem, box, F, v)}): a vacuum deeper than "
                                 "the origin, so the premise U(0) = 0 = min U of eq (9) fails")
     if bb.ball < m0a:
         st.witness = True
@@ -121,14 +123,15 @@ def _sample(st: _State, problem, box: Box, bb, m0a) -> None:
         st.ub, st.best, st.best_ball = bb.ub, (box, *bb.point), bb.ball
 
 
-def _point_text(fields, box: Box, F: float, v) -> str:
-    vals = _amplitudes(box, F, v)
-    return ", ".join(f"{f} = {x:.6g}" for f, x in zip(fields, vals))
+def _point_text(problem, box: Box, F: float, v) -> str:
+    vals = _amplitudes(problem, box, F, v)
+    return ", ".join(f"{f} = {x:.6g}" for f, x in zip(problem.fields, vals))
 
 
-def _amplitudes(box: Box, F: float, v) -> list:
+def _amplitudes(problem, box: Box, F: float, v) -> list:
+    """The field values of a point of a box (the orthant's signs applied)."""
     out, it = [], 0
-    for j, s in enumerate(box.signs):
+    for j, s in enumerate(problem.signs[box.orth]):
         if j == box.k:
             out.append(s * F)
         else:
@@ -144,7 +147,7 @@ def _search(problem: NonPolyProblem, q2, m0a, m0f: float, tol: float, max_boxes:
     cap = min(m0f, float(problem.infinity["value"])) if problem.infinity.get("kind") == "finite" else m0f
 
     def evaluate(box):
-        bb = bound_box(problem.program, q2, box)
+        bb = bound_box(problem.programs[box.orth], q2, box)
         st.boxes += 1
         _sample(st, problem, box, bb, m0a)
         return bb
@@ -163,12 +166,12 @@ def _search(problem: NonPolyProblem, q2, m0a, m0f: float, tol: float, max_boxes:
             st.complete = False
             st.floor = min(st.floor, lb)
             break
-        if (box.f_hi <= ORIGIN_TEST_F and exceeds_origin(problem.program, q2, box, thr)) or \
-                exceeds(problem.program, q2, box, thr):
+        prog = problem.programs[box.orth]
+        if (box.f_hi <= ORIGIN_TEST_F and exceeds_origin(prog, q2, box, thr)) or exceeds(prog, q2, box, thr):
             st.floor = min(st.floor, thr)      # mu^2 > thr proven on the box without a division
             continue
         if box.f_lo > 0:
-            lb2 = second_order_lower(problem.program, q2, box)
+            lb2 = second_order_lower(prog, q2, box)
             if lb2 >= thr:
                 st.floor = min(st.floor, lb2)
                 continue
@@ -268,7 +271,7 @@ def _result(problem, st: _State, tol: float, m0f: float, dps: int, polish: bool)
 
 def _direction(problem, st) -> dict:
     box, F, v = st.best
-    amps = _amplitudes(box, F, v)
+    amps = _amplitudes(problem, box, F, v)
     nrm = math.sqrt(sum(a * a for a in amps))
     return {f: mpmath.mpf(a / nrm) for f, a in zip(problem.fields, amps)}
 
@@ -276,10 +279,11 @@ def _direction(problem, st) -> dict:
 def _polished(problem, st: _State, lower: float, tol: float, dps: int, polish: bool):
     """The best point, refined by Newton on grad mu^2 = 0 at ``dps`` digits when it stays in the bracket."""
     box, F, v = st.best
-    amps = _amplitudes(box, F, v)
+    amps = _amplitudes(problem, box, F, v)
+    signs = problem.signs[box.orth]
     if polish and problem.mu2_numeric is not None:
-        num = problem.mu2_numeric(box.signs)
+        num = problem.mu2_numeric(signs)
         y0 = [abs(a) for a in amps]
         val, y, err = newton_polish(num, y0, st.ub, lower, tol, dps)
-        return val, {f: s * yi for f, s, yi in zip(problem.fields, box.signs, y)}, err
+        return val, {f: s * yi for f, s, yi in zip(problem.fields, signs, y)}, err
     return mpmath.mpf(st.ub), {f: mpmath.mpf(a) for f, a in zip(problem.fields, amps)}, max(st.ub - lower, tol)
