@@ -46,6 +46,7 @@ def test_nonpoly_minimiser_agrees_with_polynomial_path():
     assert all(abs(rn.at[k] - rp.at[k]) < 1e-10 for k in "xy")
 
 
+@pytest.mark.slow
 def test_identity_rewrite_same_window_and_bounce():
     """U rewritten with exp/log: same mu^2 minimum; the bounce engine takes its non-polynomial path
     (no exact polynomial of U_omega) and gives the same Q-ball at fixed omega."""

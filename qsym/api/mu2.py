@@ -10,8 +10,11 @@ Potential-level entry: :func:`mu2_minimum` takes the exact ray decomposition
 of :func:`qsym.symbolic.rays.ray_data`, converts it once through
 :mod:`qsym.bridge` (coefficients to Fractions or mpf, mu^2 to mpmath
 callables) and runs the certified branch and bound of
-:mod:`qsym.numeric.mu2.branch_bound`.  :func:`threshold_scan` and
-:func:`continuous_threshold_result` decide existence along a parameter.
+:mod:`qsym.numeric.mu2.branch_bound`.  Any other analytic U (several fields, exp, log,
+powers, higher degrees) goes to :mod:`qsym.numeric.mu2.nonpoly`: SymPy decides the large-field
+behaviour (:func:`qsym.bridge.arbnd.large_field`), Arb programs of U
+(:func:`qsym.bridge.arbnd.arb_program_nd`) bound mu^2 on boxes in between.
+:func:`threshold_scan` and :func:`continuous_threshold_result` decide existence along a parameter.
 
 >>> from qsym.symbolic.potential import Potential
 >>> P = Potential("m**2*p**2/2 - A*p**3 + p**4", ["p"], params={"m": 1, "A": 1})
@@ -107,8 +110,13 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
     Parameters
     ----------
     P : Potential
-        All parameters numeric; U a polynomial with quadratic, cubic and
-        quartic parts in the amplitudes.
+        All parameters numeric.  U with quadratic, cubic and quartic parts in the
+        amplitudes takes the ray decomposition (closed form in the ray length);
+        any other analytic U (exp, log, powers, sqrt, trigonometric and hyperbolic
+        functions, polynomials of higher degree, ``|phi|^k``) the non-polynomial
+        minimiser (:mod:`qsym.numeric.mu2.nonpoly`: SymPy's limits of mu^2 along rays
+        at large field, a branch and bound over ray length and direction in Arb
+        balls for ``|phi|_inf <= 2^32``; up to MAX_FIELDS_NP = 4 fields).
     dps : int
         Digits of the polished result.
     domain : {"amplitudes", "real"}
@@ -137,7 +145,8 @@ def mu2_minimum(P, dps: int = 30, domain: str = "amplitudes", rtol: float = DEFA
     DeeperVacuumError
         U is negative somewhere (a vacuum deeper than the origin).
     InputError
-        U is not of the supported form, or an option is invalid.
+        U is not of the supported form (or its large-field behaviour cannot be
+        decided), or an option is invalid.
 
     .. math:: \min_{\phi\neq 0}\mu^2 < \lim_{\phi\to 0}\mu^2 \iff \text{a Q-ball exists}
 
