@@ -17,6 +17,7 @@ from qsym.errors import ConvergenceError
 from qsym.numeric.bounce_nd.chebyshev import _cheb
 from qsym.numeric.bounce_nd.collocation import _System, _kappa
 from qsym.numeric.bounce_nd.constants import FIXED_GUARD_BITS, MAX_MP_ITER
+from qsym.numeric.bounce_nd.fixedarb import FixedArb
 from qsym.numeric.bounce_nd.integrals import _tail_pieces
 from qsym.numeric.bounce_nd.newton import _Condensed
 
@@ -132,7 +133,8 @@ class _MPSystem:
                                     for j in range(N + 1)] for e in range(mesh.E)], dtype=object)
             self.kin_int = np.array([int(mpmath.nint(2 / self.h[e] ** 2 * sc)) for e in range(mesh.E)],
                                     dtype=object)
-        self.fp = _FixedPoly.of(P, self.bits)
+        # fixed-point potential: exact sums for a polynomial U, Arb balls node by node otherwise
+        self.fp = _FixedPoly.of(P, self.bits) or FixedArb.of(P, self.bits)
 
     def _to_fixed(self, v):
         """An mpf as an integer at scale 2^bits (truncated: error below 2^-bits)."""
