@@ -170,9 +170,12 @@ def _ray_path(P, domain: str) -> bool:
     2, 3 and 4 only (the ray decomposition's path: ``|phi|^3``-type terms are polynomials there);
     parameters count as numbers.  Anything else goes to the non-polynomial minimiser."""
     n = len(P.fields)
+    U = P.U()
+    if U.is_polynomial(*P.fields):          # the common case, decided without substituting orthants
+        poly = sp.Poly(U, *P.fields)
+        return all(sum(m) in (2, 3, 4) for m in poly.monoms()) or not _lower_degrees(poly)
     psi = sp.symbols(f"psi0:{n}", positive=True)
     patterns = [(1,) * n] if domain == "amplitudes" else itertools.product((1, -1), repeat=n)
-    U = P.U()
     for signs in patterns:
         e = sp.expand(U.subs({f: s * p for f, s, p in zip(P.fields, signs, psi)}, simultaneous=True))
         try:
