@@ -138,6 +138,22 @@ def _face_minimum(L, free: list):
     return None
 
 
+def _infinite_sign(L, free: list):
+    """``oo * g(psi)`` (e.g. ``oo*sign(t**4 - t + 1)``, a limit SymPy leaves with a direction-dependent
+    sign) as ``oo`` / ``-oo`` when the sign of ``g`` on ``0 <= psi_j <= 1`` is decided, else unchanged."""
+    if L is None or not (L.is_Mul and (sp.oo in L.args or -sp.oo in L.args)):
+        return L
+    g = sp.Mul(*[a for a in L.args if a not in (sp.oo, -sp.oo)]) * (1 if sp.oo in L.args else -1)
+    g = g.args[0] if isinstance(g, sp.sign) else g
+    lo = _face_minimum(g, free)
+    if lo is not None and lo.is_number and lo.is_positive:
+        return sp.oo
+    hi = _face_minimum(-g, free)
+    if hi is not None and hi.is_number and hi.is_positive:
+        return -sp.oo
+    return L
+
+
 def large_field(U: sp.Expr, fields, charges, sign_patterns) -> dict:
     r"""How ``mu^2 = 2U / sum q_j^2 phi_j^2`` behaves as ``|phi| -> infinity`` in the orthants ``sign_patterns``.
 
@@ -178,7 +194,7 @@ def large_field(U: sp.Expr, fields, charges, sign_patterns) -> dict:
                     continue        # an uncharged direction: mu^2 is +infinity there (U > 0 checked elsewhere)
                 sub = {f: s * p * F for f, s, p in zip(fields, signs, psi)}
                 e = 2 * U.subs(sub, simultaneous=True) / (F ** 2 * c)
-                L = _limit(e, F)
+                L = _infinite_sign(_limit(e, F), free)
                 where = ", ".join(f"{f} = {s * p}*F" for f, s, p in zip(fields, signs, psi))
                 if L is None or L.has(sp.nan, sp.zoo, sp.AccumBounds, sp.Limit):
                     raise InputError(f"SymPy cannot take the limit of mu^2 as F -> infinity along ({where}): "

@@ -57,8 +57,10 @@ MAX_BOXES_NP = 60_000
 #: the largest ray length searched (|phi|_inf), and the first breakpoints of F
 F_MAX = 2.0 ** 32
 F_FIRST = 2.0 ** -10
-#: an outer-edge box (F_hi = F_MAX) narrower than this in direction is set aside (infimum at infinity)
+#: an outer-edge box (F_hi = F_MAX, F_lo >= F_MAX / EDGE_RATIO) is split in direction only, and set
+#: aside (the infimum at infinity) once narrower than EDGE_WIDTH
 EDGE_WIDTH = 2.0 ** -30
+EDGE_RATIO = 1.05
 
 METHOD_NP = ("branch and bound over ray length x direction boxes (faces of the unit cube), every bound "
              "in Arb ball arithmetic (interval, Taylor-about-the-origin and centred forms); beyond "
@@ -189,7 +191,7 @@ def _search(problem: NonPolyProblem, q2, m0a, m0f: float, tol: float, max_boxes:
             if lb2 >= thr:
                 st.floor = min(st.floor, lb2)
                 continue
-        if box.f_hi >= F_MAX and box.f_lo >= F_MAX / 2:
+        if box.f_hi >= F_MAX and box.f_lo >= F_MAX / EDGE_RATIO:
             if max((b - a for a, b in zip(box.lo, box.hi)), default=0.0) <= EDGE_WIDTH:
                 st.edge = min(st.edge, lb)
                 continue                # the infimum lies at (or beyond) the outer edge
