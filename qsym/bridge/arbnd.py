@@ -133,7 +133,7 @@ def _face_minimum(L, free: list):
     if len(syms) == 1:
         try:
             return sp.minimum(L, syms[0], sp.Interval(0, 1))
-        except (NotImplementedError, ValueError, TypeError):
+        except (NotImplementedError, ValueError, TypeError, RecursionError, InputError):
             return None
     return None
 
@@ -145,6 +145,8 @@ def _infinite_sign(L, free: list):
         return L
     g = sp.Mul(*[a for a in L.args if a not in (sp.oo, -sp.oo)]) * (1 if sp.oo in L.args else -1)
     g = g.args[0] if isinstance(g, sp.sign) else g
+    if g.has(sp.AccumBounds, sp.nan, sp.zoo):
+        return L                # oscillating: refused by the caller
     lo = _face_minimum(g, free)
     if lo is not None and lo.is_number and lo.is_positive:
         return sp.oo
