@@ -512,6 +512,9 @@ def qball(P: Potential, Q, dps: int = 20, progress=None, dim: int = 3) -> Charge
         raise InputError(f"the charge must be positive, got {Q}")
     with mpmath.workdps(dps + 10):
         Qv = mpmath.mpf(Qr.p) / Qr.q
+    if getattr(P, "log_origin", None) is not None:   # phi^2 log phi^2 at the origin: Gaussian tails
+        from qsym.api.logflat import qball_log
+        return qball_log(P, Qr, dps, dim)
     if dim == 1 and not isinstance(dim, bool):
         from qsym.api.dim1 import qball_1d          # D = 1: by quadrature (closed form alongside)
         return qball_1d(P, Qr, dps)
@@ -556,4 +559,7 @@ def qball_omega(P: Potential, omega, dps: int = 20):
     >>> round(float(qb.charge), 5)
     11.85368
     """
+    if getattr(P, "log_origin", None) is not None:
+        from qsym.api.logflat import qball_log_omega
+        return qball_log_omega(P, omega, dps)
     return qball_at_omega(OmegaFamily(P), omega, dps)

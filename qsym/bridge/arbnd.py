@@ -191,7 +191,7 @@ def large_field(U: sp.Expr, fields, charges, sign_patterns) -> dict:
                     if not z:
                         psi[j] = sp.Symbol(f"t{j}", positive=True)
                         free.append(psi[j])
-                c = sum(sp.sympify(q) ** 2 * p ** 2 for q, p in zip(charges, psi))
+                c = sum((q if isinstance(q, sp.Basic) else sp.Rational(q)) ** 2 * p ** 2 for q, p in zip(charges, psi))
                 if c == 0:
                     continue        # an uncharged direction: mu^2 is +infinity there (U > 0 checked elsewhere)
                 sub = {f: s * p * F for f, s, p in zip(fields, signs, psi)}

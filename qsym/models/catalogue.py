@@ -20,7 +20,7 @@ name       U(phi)                                                               
 paper      ``M^2 phi^2/2 - A phi^3 + lam phi^4``                                  eq. (13) of the paper
 sextic     ``m^2 phi^2/2 - g phi^4 + h phi^6``                                    Q_min > 0 (sec. 2 end)
 gmsb       ``m^4 log(1 + phi^2/(2 m^2))``                                         gauge mediation, flat
-gravity    ``m^2 phi^2/2 (1 + K log(phi^2/(2 M^2)))``  (K < 0)                    gravity mediation
+gravity    ``m^2 phi^2/2 (1 + K log(phi^2/(2 M^2))) + h phi^6`` (K < 0)           gravity mediation
 ========== ===================================================================== =====================
 
 SymPy only (models layer).
@@ -84,14 +84,14 @@ CATALOGUE = {
         "Dvali, Kusenko, Shaposhnikov, Phys. Lett. B417 (1998) 99; U_lit = m^4 log(1 + |Phi|^2/m^2)",
         "mu^2 -> 0 at large field: the window reaches omega -> 0 and M_Q grows as Q^(3/4)"),
     "gravity": CatalogueModel(
-        "gravity", "m**2*phi**2/2*(1 + K*log(phi**2/(2*M**2)))", {"m": "1", "K": "-1/10", "M": "1"},
-        "gravity-mediated flat direction (one-loop logarithm, K < 0)",
-        "Enqvist, McDonald, Phys. Lett. B425 (1998) 309; U_lit = m^2 |Phi|^2 (1 + K log(|Phi|^2/M^2))",
-        "not analytic at phi = 0; with U_omega the Q-ball equation has Gaussian solutions (qsym.symbolic.flatdir."
-        "gausson); unbounded below at large field without the non-renormalisable terms",
-        unsupported="the gravity-mediated direction is not analytic at phi = 0 (U ~ phi^2 log phi^2): the "
-                    "engines need a Taylor series of U at the origin (not yet); its exact Gaussian Q-balls are "
-                    "qsym.symbolic.flatdir.gausson"),
+        "gravity", "m**2*phi**2/2*(1 + K*log(phi**2/(2*M**2))) + h*phi**6",
+        {"m": "1", "K": "-1/10", "M": "1", "h": "1/1000"},
+        "gravity-mediated flat direction (one-loop logarithm, K < 0), lifted by a phi^6 term",
+        "Enqvist, McDonald, Phys. Lett. B425 (1998) 309; U_lit = m^2 |Phi|^2 (1 + K log(|Phi|^2/M^2)) "
+        "+ 8 h |Phi|^6",
+        "not analytic at phi = 0 (U ~ phi^2 log phi^2, no mass gap): Gaussian tails, window omega_min < "
+        "omega < infinity, Q -> 0 as omega -> infinity (the gausson, qsym.symbolic.flatdir.gausson, "
+        "when h = 0); h > 0 (the non-renormalisable term) keeps U bounded below: h = 0 is refused"),
 }
 
 

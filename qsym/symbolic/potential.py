@@ -175,7 +175,10 @@ class Potential:
         except Exception:  # noqa: BLE001
             u0 = None
         if u0 is None or u0.has(sp.nan, sp.zoo) or u0.is_finite is False:
-            raise InputError("U is not defined at the origin")
+            if self._log_origin():
+                return
+            raise InputError("U is not defined at the origin (the non-analytic form qsym accepts there: "
+                             "polynomial + kappa*phi**2*log(phi**2) with kappa < 0, one field)")
         if u0.is_zero is False:
             raise InputError(f"U(0) = {u0} but U(0) = 0 is required (shift the potential)")
         for f, g in zip(self.fields, grad0):
@@ -198,6 +201,38 @@ class Potential:
                 eig = min(sp.N(ev) for ev in H.eigenvals())
                 raise InputError("the origin is not a non-degenerate local minimum of U "
                                  f"(lowest Hessian eigenvalue {sp.N(eig, 6)})")
+
+    def _log_origin(self) -> bool:
+        """True when U (one field) is ``P(phi) + kappa phi^2 log phi^2`` with ``kappa < 0`` and
+        ``P(0) = P'(0) = 0``: a minimum of infinite curvature at the origin (stored as
+        ``log_origin``); InputError when the form holds with ``kappa > 0`` or ``P`` lacks it."""
+        from qsym.symbolic.logorigin import split_log_origin
+        if len(self.fields) != 1:
+            return False
+        split = split_log_origin(self.U(), self.fields[0])
+        if split is None:
+            return False
+        kappa, p = split["kappa"], split["poly"]
+        if any(c != 0 for c in p[:2]):
+            raise InputError("U = P(phi) + kappa phi^2 log phi^2 needs P(0) = P'(0) = 0 (the origin must be "
+                             "the false vacuum)")
+        if kappa.is_negative is not True:
+            raise InputError(f"U ~ kappa phi^2 log phi^2 with kappa = {kappa} >= 0 near the origin: U < 0 "
+                             "arbitrarily close to phi = 0, the origin is not a minimum")
+        self._cache["log_origin"] = split
+        return True
+
+    @property
+    def log_origin(self) -> dict | None:
+        """``{"poly": [p_j], "kappa": kappa}`` when U has the non-analytic form
+        ``P(phi) + kappa phi^2 log phi^2`` (kappa < 0) at the origin, else None.
+
+        .. math:: U = \\sum_j p_j\\phi^j + \\kappa\\phi^2\\log\\phi^2
+
+        >>> Potential("phi**2/2*(1 - log(phi**2)/10)", ["phi"]).log_origin["kappa"]
+        -1/20
+        """
+        return self._cache.get("log_origin")
 
     # -- derived objects ----------------------------------------------------
     def U(self, numeric: bool = True) -> sp.Expr:
