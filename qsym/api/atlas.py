@@ -322,6 +322,9 @@ def atlas(P, dim: int = 3, points: int = 100, dps: int = 15, progress=None) -> A
         raise InputError(f"points must be an integer in [5, 10000], got {points!r}")
     if progress is not None and not callable(progress):
         raise InputError(f"progress must be a callable(str) or None, got {type(progress).__name__}")
+    if getattr(P, "log_origin", None) is not None:     # phi^2 log phi^2 at the origin: Gaussian tails
+        from qsym.api.logatlas import atlas_log
+        return atlas_log(P, dim, points, dps, progress)
     chart = atlas_chart(P, dim, dps)
     win = window_numeric(P, dps)
     data = classify(atlas_curve(chart, points=points, dps=dps, progress=progress))
