@@ -1,0 +1,140 @@
+"""The gravity-mediated flat direction: U = P(phi) + kappa phi^2 log phi^2 (issue 11, part 1).
+
+Checks: the exact split of U; the Gaussian-tail engine against the gausson's closed form
+(derived in SymPy) in d = 2, 3; two precisions; dE/dQ = omega; the virial; Q at given charge;
+the atlas's asymptotic slopes against the derived ones; refusals with one line.
+"""
+
+import json
+import subprocess
+import sys
+
+import mpmath
+import pytest
+import sympy as sp
+
+import qsym
+from qsym.api.logflat import LogFamily, qball_log, qball_log_omega
+from qsym.errors import InputError, NotAnalyticError
+from qsym.numeric.bounce1d.gaussian import solve_gaussian
+from qsym.symbolic.flatdir import gausson
+from qsym.symbolic.logorigin import split_log_origin
+
+phi = sp.Symbol("phi")
+
+
+def test_split_exact_forms():
+    d = split_log_origin(phi**2 / 2 * (1 - sp.log(phi**2 / 2) / 10) + phi**6 / 1000, phi)
+    assert d["kappa"] == sp.Rational(-1, 20)
+    assert sp.simplify(d["poly"][2] - (sp.Rational(1, 2) + sp.log(2) / 20)) == 0
+    assert d["poly"][6] == sp.Rational(1, 1000)
+    assert split_log_origin(phi**3 * sp.log(phi), phi) is None          # not phi^2 log phi^2
+    assert split_log_origin(phi**2 * sp.log(phi)**2, phi) is None
+    assert split_log_origin(sp.log(1 + phi**2), phi) is None            # analytic: no log at 0
+    assert split_log_origin(sp.exp(phi) * phi**2 * sp.log(phi), phi) is None
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_engine_matches_the_gausson(d):
+    """U = m^2 phi^2 (1 - k log(phi^2/M^2)) (flatdir.gausson's form): Q and E closed, engine at dps 30."""
+    g = gausson(d)
+    vals = {g["k"]: sp.Rational(1, 10), g["m"]: 1, g["M"]: sp.Rational(3, 2), g["omega"]: sp.Rational(6, 5)}
+    U = g["U"].subs(vals).subs(sp.Symbol("phi", positive=True), phi)
+    Uw = U - vals[g["omega"]] ** 2 * phi**2 / 2
+    split = split_log_origin(Uw, phi)
+    with mpmath.workdps(40):
+        p = [mpmath.mpf(sp.N(c, 45)) for c in split["poly"]]
+        sol = solve_gaussian(p, mpmath.mpf(sp.N(split["kappa"], 45)), d, dps=30)
+        w = mpmath.mpf(6) / 5
+        Q = w * sol.I2
+        E = sol.action + w * Q
+        Qx = mpmath.mpf(sp.N(g["Q"].subs(vals), 40))
+        Ex = mpmath.mpf(sp.N(g["E"].subs(vals), 40))
+        assert abs(Q / Qx - 1) < 1e-28
+        assert abs(E / Ex - 1) < 1e-28
+        assert sol.error < 1e-28 and abs(sol.virial) < 1e-28
+        # the profile's rms radius: <r^2> = d/(4 a), a = k m^2 of the Gaussian exp(-a r^2)
+        assert abs(sol.rms**2 - mpmath.mpf(d) / (4 * mpmath.mpf(1) / 10)) < 1e-25
+
+
+@pytest.fixture(scope="module")
+def gravity():
+    return qsym.model_potential("gravity")
+
+
+def test_two_precisions_and_first_law(gravity):
+    fam = LogFamily(gravity)
+    a = fam.at(mpmath.mpf("1.1"), 15)
+    b = fam.at(mpmath.mpf("1.1"), 30)
+    assert abs(a.charge / b.charge - 1) < max(a.error, 1e-14)
+    assert abs(a.mass / b.mass - 1) < max(a.error, 1e-14)
+    assert b.error < 1e-30
+    # dE/dQ = omega by a symmetric difference at dps 30
+    h = mpmath.mpf("1e-6")
+    with mpmath.workdps(40):
+        lo, hi = fam.at(mpmath.mpf("1.1") - h, 30), fam.at(mpmath.mpf("1.1") + h, 30)
+        slope = (hi.mass - lo.mass) / (hi.charge - lo.charge)
+    assert abs(slope - mpmath.mpf("1.1")) < 1e-10
+    # double precision agrees with dps 30 to its claimed error
+    c = fam.at(1.1, None)
+    assert abs(c.charge / float(b.charge) - 1) < max(c.error, 1e-14) * 10
+
+
+def test_thin_wall_side_needs_and_gets_more_bits(gravity):
+    """omega = 0.99: the perturbation of psi(0) grows ~1e6 across the core; the double answer
+    goes through the wider arithmetic and still agrees with dps 20."""
+    fam = LogFamily(gravity)
+    d = fam.at(0.99, None)
+    m = fam.at(mpmath.mpf("0.99"), 20)
+    assert abs(d.charge / float(m.charge) - 1) < 1e-12
+    assert m.error < 1e-20 and d.error < 1e-12
+
+
+def test_charge_solve(gravity):
+    r = qball_log(gravity, 100, dps=15)
+    assert len(r.solutions) == 1
+    s = r.solutions[0]
+    assert s.charge == 100 and s.stability == "stable" and s.dQ_domega < 0
+    qb = qball_log_omega(gravity, mpmath.nstr(s.omega, 25), dps=20)
+    assert abs(qb.charge - 100) < 1e-12
+    assert abs(qb.mass - s.mass) < 1e-11
+    assert not r.thin_wall["valid"] and "Taylor" in r.thin_wall["reason"]
+    assert s.omega > r.window["omega_min"] and r.window["omega_max"] == mpmath.inf
+
+
+def test_atlas_slopes(gravity):
+    a = qsym.atlas(gravity, points=10)
+    assert [b["classical"] for b in a.branches] == ["stable"]
+    assert a.Q_min is None and a.thick_end["limit"] == "0" and a.thin_end["limit"] == "infinity"
+    pred = float(a.thick_end["predicted"].split()[0])
+    assert abs(a.thick_end["slope"] / pred - 1) < 0.1
+    assert 2.3 < a.thin_end["slope"] < 3.2                   # -> D = 3 as omega -> omega_min
+    qs = [float(p["charge"]) for p in a.points]
+    assert qs == sorted(qs)                                   # u grows towards the thin wall
+
+
+def test_refusals():
+    with pytest.raises(InputError, match="not a minimum"):
+        qsym.Potential("phi**2*log(phi**2)", fields="phi")
+    with pytest.raises(InputError, match="not defined at the origin"):
+        qsym.Potential("phi*log(phi**2)", fields="phi")
+    with pytest.raises(InputError, match="P\\(0\\) = P'\\(0\\) = 0"):
+        qsym.Potential("phi + phi**2*log(phi**2)*(-1)", fields="phi")
+    with pytest.raises(InputError, match="not defined at the origin"):
+        qsym.Potential("x**2*log(x**2)*(-1) + y**2", fields="x,y")
+    with pytest.raises(InputError):          # unbounded below without the lift
+        qsym.qball(qsym.model_potential("gravity", {"h": "0"}), 10)
+    with pytest.raises(NotAnalyticError):    # the bounce engine needs a Taylor series at 0
+        qsym.bounce(qsym.model_potential("gravity"), dps=15)
+
+
+@pytest.mark.slow
+def test_cli_json_and_bad_input():
+    cmd = [sys.executable, "-m", "qsym.cli.app", "qball", "--model", "gravity", "--charge", "50", "--dps", "15", "--json"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert float(d["omega"]) > float(d["window"]["omega_min"]) and d["stability"] == "stable"
+    bad = subprocess.run([sys.executable, "-m", "qsym.cli.app", "qball", "--model", "gravity", "--param", "h=0",
+                          "--charge", "10"], capture_output=True, text=True, timeout=600)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
