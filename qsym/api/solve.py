@@ -398,13 +398,17 @@ def qball_multi_charge(P: Potential, Q, dps: int = 20, progress=None) -> dict:
     sols = solve_charge_multi(_multi_evaluator(P, m.origin_value), m_per_charge, Qv, window, dps,
                               progress=progress, notes=notes)
     # thin wall (eqs (10)-(11)) at the minimiser of mu^2
-    phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
-    tw_ = thin_wall(P, phi0)
-    with mpmath.workdps(dps + 5):
-        # M_Q = Q sqrt(mu^2(phi_0)) is stationary in phi_0: use the certified value, not the minimiser
-        thin = {"mass": Qv * mpmath.sqrt(m.mu2_min),
-                "radius": evaluate(tw_["R0"].subs(Qsym, Qr), dps + 5),
-                "omega": mpmath.sqrt(m.mu2_min)}
+    if not all(mpmath.isfinite(v) for v in m.at.values()):
+        thin = {"valid": False, "reason": "inf mu^2 is approached at infinite field (a plateau): eqs (10)-(11) "
+                                          "do not apply"}
+    else:
+        phi0 = {k: sp.Float(mpmath.nstr(v, dps + 10), dps + 10) for k, v in m.at.items()}
+        tw_ = thin_wall(P, phi0)
+        with mpmath.workdps(dps + 5):
+            # M_Q = Q sqrt(mu^2(phi_0)) is stationary in phi_0: use the certified value, not the minimiser
+            thin = {"mass": Qv * mpmath.sqrt(m.mu2_min),
+                    "radius": evaluate(tw_["R0"].subs(Qsym, Qr), dps + 5),
+                    "omega": mpmath.sqrt(m.mu2_min)}
     return {"solutions": sols, "window": {"omega_min": window[0], "omega_max": window[1]},
             "thin_wall": thin, "mu2": m, "notes": notes,
             "thick_wall": {"valid": False, "reason": "the thick-wall formulas of sec. 3 are for one field"}}
