@@ -22,7 +22,9 @@ def add_parser(sub):
         "mu2", help="certified global minimum of mu^2 = 2U/sum q^2 phi^2 (eq (9))",
         description="Global minimum of mu^2 = 2U / sum_k q_k^2 phi_k^2 over phi != 0, with a "
                     "branch-and-bound certificate; a Q-ball exists iff it is below its limit "
-                    "at the origin. U must have quadratic, cubic and quartic parts only.")
+                    "at the origin. U: a polynomial with terms of degree 2-4 (ray decomposition) or any "
+                    "analytic U (exp, log, powers, sqrt, trig; up to 4 fields: Arb-ball branch and bound "
+                    "with the large-field limits decided by SymPy first).")
     add_potential_args(p)
     add_charge_args(p)
     p.add_argument("--dps", type=int, default=30, help="digits of the result (default 30)")
