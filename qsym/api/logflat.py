@@ -42,6 +42,9 @@ MAX_MARCH = 40
 CHECK_POINTS = 8
 #: secant iterations of the high-precision omega
 MAX_SECANT = 8
+#: a solution at omega' starts the solve at omega (no bisection) when |omega - omega'| is below
+#: this fraction of the distance to omega_min (a node or a non-monotone answer falls back)
+CONTINUATION = 0.3
 
 
 class LogFamily:
@@ -62,6 +65,7 @@ class LogFamily:
         p2 = self.poly[2]
         self.m_ref = sp.sqrt(2 * p2) / self.q if p2.is_positive else None
         self.omega_min = float(self.window["omega_min"])
+        self._starts: dict = {}     # dim -> (omega, start of its solution): continuation
 
     def coefficients(self, omega):
         """``p_j`` of ``U_omega`` as callables ``prec -> mpf`` (``omega`` float or mpf)."""
@@ -89,9 +93,14 @@ class LogFamily:
             raise OutsideWindowError(f"omega = {w:.10g} is not above omega_min = {self.omega_min:.10g}: "
                                      "U_omega >= 0, no Q-ball")
         kap = float(self.kappa)
+        near = self._starts.get(dim)
+        start = None
+        if near is not None and abs(w - near[0]) <= CONTINUATION * (min(w, near[0]) - self.omega_min):
+            start = near[1]
         with mpmath.workdps((dps or 15) + GUARD):
             sol = solve_gaussian(self.coefficients(omega), kap if dps is None else evaluate(self.kappa, dps + 20),
-                                 dim, dps=dps)
+                                 dim, dps=dps, start=start)
+            self._starts[dim] = (w, sol.start)
             wq = w if dps is None else mpmath.mpf(omega)
             q2 = float(self.q2) if dps is None else evaluate(self.q2, dps + GUARD)
             Q = wq * q2 * sol.I2

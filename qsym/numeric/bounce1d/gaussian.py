@@ -48,6 +48,9 @@ __all__ = ["GaussianSoliton", "solve_gaussian", "solve_gaussian_double", "landsc
 
 #: Taylor order of the double-precision shots
 ORDER_FLOAT = 18
+#: the first bisection in double precision stops at a relative bracket 2^-(SHALLOW 53): Newton
+#: takes over from there when the two ends agree past the core (else the full depth 0.6)
+SHALLOW = 0.35
 #: largest precision (bits) of the bisection that finds the start (thin walls need many)
 MAX_START_BITS = 1024
 #: safety cap on Taylor steps in one shot
@@ -80,6 +83,8 @@ class GaussianSoliton:
     R: float
     dps: int | None
     rms: object = None
+    #: ``(psi(0), r_match, R, log psi(R), eps)`` as floats: a start for a neighbouring solve
+    start: tuple | None = None
 
 
 def _sphere(d: int):
@@ -209,7 +214,8 @@ def _integrals(eq: _Eq, r0, h, a, L, pw, N):
     return out
 
 
-def _shoot(eq: _Eq, r_from, p, dp, r_to, N, tol, var=None, quad=False, events=False, record=None):
+def _shoot(eq: _Eq, r_from, p, dp, r_to, N, tol, var=None, quad=False, events=False, record=None,
+           monotone=False):
     """Integrate from ``r_from`` to ``r_to`` (either direction); returns ``(p, dp, y, dy, reason,
     r, integrals)``.  With ``events`` (outward bisection shots) it stops at an undershoot
     (psi' > 0) or an overshoot (psi -> 0 steeper than the local decay rate)."""
@@ -241,6 +247,8 @@ def _shoot(eq: _Eq, r_from, p, dp, r_to, N, tol, var=None, quad=False, events=Fa
         r = r_to if last else r + hs
         if record is not None:
             record.append((float(r), float(p), float(dp)))
+        if monotone and (dp > 0 or p <= 0):
+            raise _NotGround("the matched profile is not positive and decreasing (not the ground state)")
         if events:
             if dp > 0:
                 return p, dp, y, dy, "under", r, acc
@@ -306,7 +314,7 @@ def _bisect(f, lo, hi):
     return 0.5 * (lo + hi)
 
 
-def _bisection(eq: _Eq, prec: int, near=None):
+def _bisection(eq: _Eq, prec: int, near=None, depth: float = 0.6):
     """psi(0) by bisection on under/overshoots at ``prec`` bits (floats at 53), with the profiles of
     the two ends of the final bracket (lists of float (r, psi, psi')).  ``near``: a previous answer
     at lower precision (the bracket starts at its relative width 1e-15 when that brackets)."""
@@ -337,7 +345,7 @@ def _bisection(eq: _Eq, prec: int, near=None):
         a, b = one * near * (1 - 1e-15), one * near * (1 + 1e-15)
         if lo < a and b < hi and shoot(a) == "under" and shoot(b) == "over":
             lo, hi = a, b
-    stop = 2.0 ** -(0.6 * prec)
+    stop = 2.0 ** -(depth * prec)
     for _ in range(2 * prec):
         mid = (lo + hi) / 2
         reason = shoot(mid)
@@ -430,11 +438,13 @@ def solve_gaussian_double(p, kappa, d: int = 3) -> GaussianSoliton:
     return solve_gaussian(p, kappa, d, dps=None)
 
 
-def solve_gaussian(p, kappa, d: int = 3, dps: int | None = 30) -> GaussianSoliton:
+def solve_gaussian(p, kappa, d: int = 3, dps: int | None = 30, start=None) -> GaussianSoliton:
     r"""The decaying regular solution of :math:`\psi'' + \frac{d-1}{r}\psi' = \tilde U'(\psi)` with
     :math:`\tilde U = \sum_j p_j\psi^j + \kappa\psi^2\log\psi^2` and its integrals.
 
     ``p``: coefficients (numbers or callables ``prec -> mpf`` for irrational ones), ``kappa < 0``.
+    ``start``: the ``start`` of a neighbouring solution (continuation: Newton from it, no
+    bisection; a non-monotone answer falls back to the bisection).
 
     .. math:: T = \int \tfrac12|\nabla\psi|^2 d^dx, \quad V = \int \tilde U(\psi) d^dx, \quad
               S = T + V = \tfrac{2}{d} T
@@ -450,39 +460,60 @@ def solve_gaussian(p, kappa, d: int = 3, dps: int | None = 30) -> GaussianSolito
     if any(c != 0 for c in pf[:2]):
         raise InputError("U(0) = U'(0) = 0 is required of the polynomial part")
     digits = 16 if dps is None else dps + 10
-    target = 53 if dps is None else int(dps * 3.33) + 40
+    if start is not None:
+        try:
+            return _finish(p, pf, kappa, d, dps, digits, 53, *start)
+        except (ConvergenceError, _NotGround, ArithmeticError, ValueError):
+            pass
+    return _finish(p, pf, kappa, d, dps, digits, *_start(p, pf, kappa, d, digits))
+
+
+class _NotGround(ConvergenceError):
+    """The matched solution has a node or is not monotone (not the ground state)."""
+
+
+def _start(p, pf, kappa, d, digits):
+    """``(bits, x, s, rm, R, eps)``: the bisection's start, at more bits for thin walls."""
     pb = 53
     near = None
     while True:                     # thin walls: the start needs more bits than doubles carry
+        x = None
         try:
-            x = None
             if pb == 53:
                 eq = _Eq(pf, float(kappa), d, 1.0)
-                x, recs = _bisection(eq, 53)
-                rm, R, s, eps = _guess(eq, x, recs, digits)
-            else:
-                with gmpy2.context(gmpy2.get_context(), precision=pb), mpmath.workprec(pb):
-                    eq = _Eq([_g(c(pb) if callable(c) else mpmath.mpf(c)) for c in p], _g(kappa), d, gmpy2.mpfr(1))
-                    x, recs = _bisection(eq, pb, near)
-                    rm, R, s, eps = _guess(eq, x, recs, digits)
-            break
+                try:                # a shallow bisection is enough when the core is not sensitive
+                    x, recs = _bisection(eq, 53, depth=SHALLOW)
+                    return (53, x) + _guess(eq, x, recs, digits)
+                except ConvergenceError:
+                    x, recs = _bisection(eq, 53)
+                    return (53, x) + _guess(eq, x, recs, digits)
+            with gmpy2.context(gmpy2.get_context(), precision=pb), mpmath.workprec(pb):
+                eq = _Eq([_g(c(pb) if callable(c) else mpmath.mpf(c)) for c in p], _g(kappa), d, gmpy2.mpfr(1))
+                x, recs = _bisection(eq, pb, near)
+                return (pb, float(x)) + _guess(eq, x, recs, digits)
         except ConvergenceError:
             near = float(x) if x is not None else near
             pb *= 2
             if pb > MAX_START_BITS:
                 raise ConvergenceError(f"the Q-ball's start needs more than {MAX_START_BITS} bits (a wall "
                                        "too thin for the shooting: omega too close to omega_min)") from None
+
+
+def _finish(p, pf, kappa, d, dps, digits, pb, x, rm, R, s, eps):
+    """Newton from the start and the integrals, at the precision the core's sensitivity needs."""
+    target = 53 if dps is None else int(dps * 3.33) + 40
     # bits lost to the core: a perturbation of psi(0) grows by |y(r_m)| across it (thin walls)
     extra = pb
     if pb == 53:
-        # the double-precision matched solve first (cheap, same radii), then Newton at the working precision
+        eq = _Eq(pf, float(kappa), d, 1.0)
         try:
-            x, s, R, _, growth = _settle(_Eq(pf, float(kappa), d, 1.0), 53, x, s, rm, R, eps, digits)
+            x, s, R, size, growth = _settle(eq, 53, x, s, rm, R, eps, digits)
             extra = max(0, int(math.log2(max(growth, 1.0))))
         except ConvergenceError:        # too sensitive for doubles: Newton at more bits from the start
             extra = 53
         if dps is None and extra < 10:
-            return _matched(pf, float(kappa), d, 53, x, s, rm, R, eps, None, digits)
+            N, tol = _order(eq, 53)
+            return _integrate(eq, x, s, rm, R, -2 * float(eq.a) * R + eps, N, tol, 53, None, size, eps)
     prec = max(target, 53) + extra + 10
     with gmpy2.context(gmpy2.get_context(), precision=prec):
         with mpmath.workprec(prec):
@@ -515,7 +546,7 @@ def _matched(p, kappa, d, prec, x, s, rm, R, eps, dps, digits):
     eq = _Eq(p, kappa, d, 1.0 if flt else gmpy2.mpfr(1))
     x, s, R, size, _ = _settle(eq, prec, x, s, rm, R, eps, digits)
     N, tol = _order(eq, prec)
-    return _integrate(eq, x, s, rm, R, -2 * float(eq.a) * R + eps, N, tol, prec, dps, size)
+    return _integrate(eq, x, s, rm, R, -2 * float(eq.a) * R + eps, N, tol, prec, dps, size, eps)
 
 
 def _settle(eq, prec, x, s, rm, R, eps, digits):
@@ -568,15 +599,15 @@ def _newton(eq, prec, x, s, rm, R, eps):
     raise ConvergenceError("the matched Gaussian-tail Newton did not converge")
 
 
-def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size):
+def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size, eps):
     one = eq.one
     flt = isinstance(one, float)
     exp = math.exp if flt else gmpy2.exp
     Rm = R if flt else gmpy2.mpfr(R)
     rmm = rm if flt else gmpy2.mpfr(rm)
-    o = _shoot(eq, 0 * one, x, 0 * one, rmm, N, tol, quad=True)
+    o = _shoot(eq, 0 * one, x, 0 * one, rmm, N, tol, quad=True, monotone=True)
     pR = exp(s)
-    i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, quad=True)
+    i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, quad=True, monotone=True)
     area = float(_sphere(eq.d)) if flt else _g(_sphere(eq.d))
     # inward integrals run with negative steps: they come out negative
     Tg = (o[6][0] - i[6][0]) * area
@@ -593,4 +624,5 @@ def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size):
     rnd = 2.0 ** (-prec + 12)
     err = abs(float(virial)) + tail * (1 + R * R) / max(abs(float(I2)), 1e-300) + rnd + newton_size ** 2
     return GaussianSoliton(phi0=x, T=T, V=V, I2=I2, action=S, virial=virial, error=err,
-                           r_match=float(rm), R=float(R), dps=dps, rms=rms)
+                           r_match=float(rm), R=float(R), dps=dps, rms=rms,
+                           start=(float(x), float(rm), float(R), float(s), float(eps)))
