@@ -111,6 +111,11 @@ def test_atlas_slopes(gravity):
     assert 2.3 < a.thin_end["slope"] < 3.2                   # -> D = 3 as omega -> omega_min
     qs = [float(p["charge"]) for p in a.points]
     assert qs == sorted(qs)                                   # u grows towards the thin wall
+    # the grid is solved by continuation (Newton from the neighbour): the same Q-balls as fresh solves
+    for p in (a.points[3], a.points[-2]):
+        fresh = LogFamily(gravity).at(float(p["omega"]), None)
+        assert abs(float(fresh.charge) / float(p["charge"]) - 1) < 1e-11
+        assert abs(float(fresh.mass) / float(p["mass"]) - 1) < 1e-11
 
 
 def test_refusals():

@@ -65,7 +65,7 @@ class LogFamily:
         p2 = self.poly[2]
         self.m_ref = sp.sqrt(2 * p2) / self.q if p2.is_positive else None
         self.omega_min = float(self.window["omega_min"])
-        self._starts: dict = {}     # dim -> (omega, start of its solution): continuation
+        self._starts: dict = {}     # dim -> [(omega, start)] of the last two solutions: continuation
 
     def coefficients(self, omega):
         """``p_j`` of ``U_omega`` as callables ``prec -> mpf`` (``omega`` float or mpf)."""
@@ -83,6 +83,23 @@ class LogFamily:
             out.append(make())
         return out
 
+    def _predict(self, dim, w, kap):
+        """A start for omega from the last solutions (continuation), or None: the linear
+        extrapolation of log psi(0) and log psi(R) in omega from the last two when both are near,
+        else the gausson's scaling from the last one (``U_omega(lam psi) = lam^2 U_omega'(psi)``
+        for quadratic P with ``log lam = (omega'^2 - omega^2) q^2/(4 kappa)``)."""
+        near = [(w0, st) for k, (w0, st) in enumerate(self._starts.get(dim, []))
+                if abs(w - w0) <= CONTINUATION * (k + 1) * (min(w, w0) - self.omega_min)]
+        if not near or near[0][0] != self._starts[dim][0][0]:
+            return None
+        w0, (x0, rm, R, s0, eps, growth) = near[0]
+        if len(near) == 2 and near[1][0] != w0:
+            w1, (x1, _, _, s1, _, _) = near[1]
+            t = (w - w0) / (w0 - w1)
+            return (x0 * math.exp(t * math.log(x0 / x1)), rm, R, s0 + t * (s0 - s1), eps, growth)
+        loglam = (w * w - w0 * w0) * float(self.q2) / (4 * kap)
+        return (x0 * math.exp(loglam), rm, R, s0 + loglam, eps, growth)
+
     def at(self, omega, dps: int | None = 20, dim: int = 3) -> QBall:
         r"""The Q-ball of frequency ``omega`` (``dps=None``: double precision).
 
@@ -93,14 +110,11 @@ class LogFamily:
             raise OutsideWindowError(f"omega = {w:.10g} is not above omega_min = {self.omega_min:.10g}: "
                                      "U_omega >= 0, no Q-ball")
         kap = float(self.kappa)
-        near = self._starts.get(dim)
-        start = None
-        if near is not None and abs(w - near[0]) <= CONTINUATION * (min(w, near[0]) - self.omega_min):
-            start = near[1]
+        start = self._predict(dim, w, kap)
         with mpmath.workdps((dps or 15) + GUARD):
             sol = solve_gaussian(self.coefficients(omega), kap if dps is None else evaluate(self.kappa, dps + 20),
                                  dim, dps=dps, start=start)
-            self._starts[dim] = (w, sol.start)
+            self._starts[dim] = ([(w, sol.start)] + self._starts.get(dim, [])[:1])
             wq = w if dps is None else mpmath.mpf(omega)
             q2 = float(self.q2) if dps is None else evaluate(self.q2, dps + GUARD)
             Q = wq * q2 * sol.I2

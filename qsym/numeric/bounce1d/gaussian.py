@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from dataclasses import dataclass
 
 import gmpy2
@@ -55,8 +56,14 @@ SHALLOW = 0.35
 MAX_START_BITS = 1024
 #: safety cap on Taylor steps in one shot
 MAX_STEPS = 20000
+#: a shot without integrals (bisection, Newton) gives up after this many steps (~50-200 normally)
+MAX_SHOT_STEPS = 3000
 #: Newton iterations of the matched solve (per precision)
 MAX_NEWTON = 12
+#: largest relative Newton correction of psi(0) trusted (beyond: the start was too far)
+MAX_NEWTON_STEP = 0.05
+#: continuation only from solutions whose core amplifies a change of psi(0) less than this
+MAX_CONTINUATION_GROWTH = 1e3
 #: the matching radius: where the double-precision profile has fallen to this fraction of psi(0)
 MATCH_FRACTION = 0.5
 
@@ -83,7 +90,8 @@ class GaussianSoliton:
     R: float
     dps: int | None
     rms: object = None
-    #: ``(psi(0), r_match, R, log psi(R), eps)`` as floats: a start for a neighbouring solve
+    #: ``(psi(0), r_match, R, log psi(R), eps, growth)`` as floats: a start for a neighbouring solve
+    #: (growth: how much the core amplifies a change of psi(0); inf when not measured)
     start: tuple | None = None
 
 
@@ -122,7 +130,7 @@ class _Eq:
 
 
 def _conv(a, b, k):
-    return sum(a[i] * b[k - i] for i in range(k + 1))
+    return sum(map(operator.mul, a[:k + 1], b[k::-1]))
 
 
 def _coeffs(eq: _Eq, r0, a0, a1, N, var=None):
@@ -228,10 +236,14 @@ def _shoot(eq: _Eq, r_from, p, dp, r_to, N, tol, var=None, quad=False, events=Fa
         steps += 1
         if steps > MAX_STEPS:
             raise ConvergenceError("the Gaussian-tail shot took too many steps")
+        if not quad and steps > MAX_SHOT_STEPS:
+            return p, dp, y, dy, "stalled", r, acc
         if p <= 0:
             return p, dp, y, dy, "over", r, acc
         cs, ys, L, pw = _coeffs(eq, r, p, dp, N, None if y is None else (y, dy))
         h = _step_size(cs, tol, N)
+        if h < 1e-9 * (abs(float(r)) + 1):      # the steps collapse: psi runs into 0 (a singular point)
+            return p, dp, y, dy, "over", r, acc
         last = sgn * (r_to - r) <= h
         if last:
             h = abs(r_to - r)
@@ -460,9 +472,10 @@ def solve_gaussian(p, kappa, d: int = 3, dps: int | None = 30, start=None) -> Ga
     if any(c != 0 for c in pf[:2]):
         raise InputError("U(0) = U'(0) = 0 is required of the polynomial part")
     digits = 16 if dps is None else dps + 10
-    if start is not None:
+    if start is not None and start[-1] <= MAX_CONTINUATION_GROWTH:
+        start = start[:-1]
         try:
-            return _finish(p, pf, kappa, d, dps, digits, 53, *start)
+            return _finish(p, pf, kappa, d, dps, digits, 53, *start, continued=True)
         except (ConvergenceError, _NotGround, ArithmeticError, ValueError):
             pass
     return _finish(p, pf, kappa, d, dps, digits, *_start(p, pf, kappa, d, digits))
@@ -499,7 +512,7 @@ def _start(p, pf, kappa, d, digits):
                                        "too thin for the shooting: omega too close to omega_min)") from None
 
 
-def _finish(p, pf, kappa, d, dps, digits, pb, x, rm, R, s, eps):
+def _finish(p, pf, kappa, d, dps, digits, pb, x, rm, R, s, eps, continued=False):
     """Newton from the start and the integrals, at the precision the core's sensitivity needs."""
     target = 53 if dps is None else int(dps * 3.33) + 40
     # bits lost to the core: a perturbation of psi(0) grows by |y(r_m)| across it (thin walls)
@@ -509,11 +522,17 @@ def _finish(p, pf, kappa, d, dps, digits, pb, x, rm, R, s, eps):
         try:
             x, s, R, size, growth = _settle(eq, 53, x, s, rm, R, eps, digits)
             extra = max(0, int(math.log2(max(growth, 1.0))))
+            if continued and growth > MAX_CONTINUATION_GROWTH:
+                raise ConvergenceError("a sensitive core: the continuation is not trusted")
         except ConvergenceError:        # too sensitive for doubles: Newton at more bits from the start
+            if continued:               # (a neighbour's start: back to the bisection instead)
+                raise
             extra = 53
         if dps is None and extra < 10:
             N, tol = _order(eq, 53)
-            return _integrate(eq, x, s, rm, R, -2 * float(eq.a) * R + eps, N, tol, 53, None, size, eps)
+            sol = _integrate(eq, x, s, rm, R, -2 * float(eq.a) * R + eps, N, tol, 53, None, size, eps)
+            sol.start = sol.start[:-1] + (growth,)
+            return sol
     prec = max(target, 53) + extra + 10
     with gmpy2.context(gmpy2.get_context(), precision=prec):
         with mpmath.workprec(prec):
@@ -591,6 +610,8 @@ def _newton(eq, prec, x, s, rm, R, eps):
             raise ConvergenceError("singular matching Jacobian (Gaussian-tail solve)")
         dx = (F1 * J22 - F2 * J12) / det
         ds = (J11 * F2 - J21 * F1) / det
+        if abs(float(dx / x)) > MAX_NEWTON_STEP:
+            raise ConvergenceError("the matched Newton step left its basin (start too far)")
         x, s = x - dx, s - ds
         size = max(abs(float(dx / x)), abs(float(ds)))
         if size < 2.0 ** (-prec * 0.55) or (last is not None and last < 2.0 ** (-prec * 0.4) and size >= last):
@@ -625,4 +646,4 @@ def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size, eps):
     err = abs(float(virial)) + tail * (1 + R * R) / max(abs(float(I2)), 1e-300) + rnd + newton_size ** 2
     return GaussianSoliton(phi0=x, T=T, V=V, I2=I2, action=S, virial=virial, error=err,
                            r_match=float(rm), R=float(R), dps=dps, rms=rms,
-                           start=(float(x), float(rm), float(R), float(s), float(eps)))
+                           start=(float(x), float(rm), float(R), float(s), float(eps), math.inf))
