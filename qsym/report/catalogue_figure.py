@@ -212,8 +212,13 @@ def _model_sentence(e) -> str:
     if a.Q_min is not None:
         parts.append(rf"$Q_{{\min}} = {_g(a.Q_min)}$")
     elif a.thick_end.get("limit") == "0":
-        parts.append(r"no $Q_{\min}$ ($Q \to 0$ at the thick-wall end, $d\log Q/du = "
-                     rf"{_g(a.thick_end['slope'], 4)}$ against the derived ${a.thick_end.get('predicted')}$)")
+        pred = str(a.thick_end.get("predicted"))
+        num, _, why = pred.partition(" ")          # e.g. "21.07 (gausson)": the number, then its source
+        why = why.strip("() ")
+        end = r"$\omega \to \infty$ end" if why == "gausson" else "thick-wall end"
+        parts.append(rf"no $Q_{{\min}}$ ($Q \to 0$ at the {end}, $d\log Q/du = "
+                     rf"{_g(a.thick_end['slope'], 4)}$ against the derived ${num}$"
+                     + (rf" of the {why}" if why else "") + ")")
     else:
         parts.append(r"no $Q_{\min}$")
     if a.Q_s is not None:

@@ -464,7 +464,7 @@ def _catalogue_part(out_dir: Path, entries: list, skipped: list, report_atlas) -
         dim = entries[0].atlas.dim
         out.append(r"\begin{figure}[H]\centering\includegraphics[width=" + width + "]{catalogue_atlas.pdf}"
                    rf"\caption{{$M_Q/(Qm)$ against $Q$ for the catalogue's reference potentials ($D = {dim}$, "
-                   r"$m = \sqrt{U''(0)}$): stable (blue), metastable (orange) and classically unstable (dashed red) "
+                   r"$m = \sqrt{U''(0)}$; for \texttt{gravity}, with no mass gap, $m_{\rm ref} = \sqrt{2p_2}$): stable (blue), metastable (orange) and classically unstable (dashed red) "
                    r"branches, cusps (triangles), $Q_{\min}$ and $Q_s$ where they exist.}\label{fig:catalogue}"
                    r"\end{figure}")
     return out
