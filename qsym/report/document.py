@@ -433,7 +433,7 @@ def _beyond(out_dir: Path, say=None) -> tuple:
 CATALOGUE_ATLAS = ("paper", "sextic", "gmsb", "gravity")
 #: chart points per catalogue atlas (the cost of an atlas is mostly its fixed scan and the refinement of Q_min
 #: and Q_s; the sextic reuses the atlas of ATLAS_POTENTIAL); a model not named here gets CATALOGUE_POINTS_DEFAULT
-CATALOGUE_POINTS = {"paper": 24, "gmsb": 12}
+CATALOGUE_POINTS = {"paper": 24, "gmsb": 12, "gravity": 10}
 CATALOGUE_POINTS_DEFAULT = 12
 #: where the catalogue's paragraph and figure go in the LaTeX of _beyond (after the report's atlas)
 CATALOGUE_SLOT = "%% catalogue atlases"
