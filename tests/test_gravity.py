@@ -143,3 +143,18 @@ def test_cli_json_and_bad_input():
     bad = subprocess.run([sys.executable, "-m", "qsym.cli.app", "qball", "--model", "gravity", "--param", "h=0",
                           "--charge", "10"], capture_output=True, text=True, timeout=600)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_catalogue_model_tends_to_the_gausson(gravity):
+    """The catalogue's gravity model (lifted by h phi^6) at growing omega: the amplitude falls, the lift
+    stops mattering, and Q, E approach the gausson of m^2 phi^2/2 (1 + K log(phi^2/(2M^2))) alone
+    (flatdir.gausson with m_g^2 = m^2/2, k = -K, M_g^2 = 2 M^2)."""
+    g = gausson(3)
+    fam = LogFamily(gravity)
+    devs = []
+    for w in ("1.3", "1.5", "1.8"):
+        vals = {g["k"]: sp.Rational(1, 10), g["m"]: 1 / sp.sqrt(2), g["M"]: sp.sqrt(2), g["omega"]: sp.Rational(w)}
+        b = fam.at(float(w), None)
+        devs.append(max(abs(float(b.charge) / float(g["Q"].subs(vals)) - 1),
+                        abs(float(b.mass) / float(g["E"].subs(vals)) - 1)))
+    assert devs[0] > devs[1] > 1e3 * devs[2] and devs[2] < 1e-13
