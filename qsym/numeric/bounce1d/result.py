@@ -147,6 +147,10 @@ def _finish(prob, side: _Side, x, dx, sh: _Shot, counts, dps, tol):
         # the returned numbers are rounded to dps digits (or to float64)
         e_repr = mpmath.mpf(2) ** (1 - (mpmath.libmp.dps_to_prec(dps) if dps else 53))
         err = e_vir + e_x + e_tail + e_round + e_repr
+        if not side.P:
+            # floats: the charge integral is not stationary in x (the action is), and the corrected
+            # x is still uncertain by a few |dx| (rounding noise through the wall): first order in Q
+            err += 4 * abs(q["dQ"] * dx) / abs(Q2) if Q2 else 0
         omega = 2 * mpmath.pi ** (mpmath.mpf(d) / 2) / mpmath.gamma(mpmath.mpf(d) / 2)
         ps, m = side.phi_s, side.m
         fac = omega * ps ** 2 * m ** (2 - d)
