@@ -277,10 +277,13 @@ def qball_log(P, Q, dps: int = 20, dim: int = 3):
     if not sols:
         raise NoQBallError(f"no Q-ball of charge {Qr} on the scanned window")
     sols.sort(key=lambda s: s.mass)
+    from qsym.api.solve import thin_wall_estimate
     reason = {"valid": False, "reason": "U has no Taylor series at the origin (phi^2 log phi^2): the "
-                                        "thin/thick-wall formulas of secs. 2-3 assume a mass gap"}
+                                        "thick-wall expansion of sec. 3 assumes a mass gap"}
+    thin = thin_wall_estimate(P, Qr, dps) if dim == 3 else {
+        "valid": False, "reason": f"the formulas of secs. 2-3 are for D = 3 (this is D = {dim})"}
     notes = list(fam.window.get("notes", ())) + [
         "quanta: U'' -> infinity at phi = 0 (no mass gap), no Q-ball decays into free quanta; binding "
         "energies use m_ref^2 = 2 p_2" + (f" = {fam.m_ref**2}" if fam.m_ref is not None else " (undefined)")]
-    return _answer(Qr, sols, dps, window=fam.window, thin_wall=dict(reason), thick_wall=dict(reason),
+    return _answer(Qr, sols, dps, window=fam.window, thin_wall=thin, thick_wall=dict(reason),
                    notes=notes, family=fam)
