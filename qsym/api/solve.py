@@ -313,7 +313,8 @@ class DeltaChart:
                     # V(0) = V'(0) = 0, V''(0) = 1 by construction: not decided again by SymPy
                     self._cache[d] = ("direct", numeric_1d(expr, psi, origin=(0, 0, 1), derivatives=ders), a)
                     return self._cache[d]
-            self._cache[d] = ("direct", numeric_1d(expr, psi), a)
+            # psi^2/2 + terms of order >= 3: V(0) = V'(0) = 0, V''(0) = 1 exactly, not decided again
+            self._cache[d] = ("direct", numeric_1d(expr, psi, origin=(0, 0, 1)), a)
         return self._cache[d]
 
 

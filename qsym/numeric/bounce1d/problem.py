@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+import flint
 import mpmath
 import numpy as np
 
@@ -120,6 +121,42 @@ class PolyPotential:
 
 def _fnum(x):
     return mpmath.mpf(x.numerator) / x.denominator
+
+
+def _centered_sign(prog, lo, hi, k, prec):
+    r"""+1 / -1 when the mean-value form proves the sign of ``U^(k)`` on ``[lo, hi]``, else 0:
+
+    .. math:: U^{(k)}([l, h]) \subset U^{(k)}(c) + U^{(k+1)}([l, h])\,[l - c, h - c],
+              \qquad c = (l + h)/2
+
+    (tighter than the interval run where ``U^(k)`` is a small difference of large terms; the
+    value at ``c`` and the derivative over the interval are Arb enclosures)."""
+    try:
+        c = (lo + hi) / 2
+        fc = prog.enclose(c, c, k, prec)
+        d = prog.enclose(lo, hi, k + 1, prec)
+        if not (fc.is_finite() and d.is_finite()):
+            return 0
+        with flint.ctx.workprec(prec):
+            e = fc + d * flint.arb(0, flint.arb(mpmath.mpf(hi - lo)) / 2 * (1 + flint.arb(2) ** -40))
+    except (ArithmeticError, ValueError):
+        return 0
+    return 1 if e > 0 else (-1 if e < 0 else 0)
+
+
+class _Grid:
+    """``c * y_i`` as mpf at the precision in force, each point built once."""
+
+    __slots__ = ("c", "ys", "memo")
+
+    def __init__(self, c, ys):
+        self.c, self.ys, self.memo = c, ys, {}
+
+    def __call__(self, i):
+        v = self.memo.get(i)
+        if v is None:
+            v = self.memo[i] = self.c * mpmath.mpf(float(self.ys[i]))
+        return v
 
 
 class _Problem:
@@ -370,28 +407,38 @@ class _Problem:
     def _scan_crossing(self, s, k, beyond=None):
         """First verified crossing on a logarithmic grid (side s, beyond ``beyond``).
 
-        k=0: U from + to -; k=1: s*U' from - to +.  Returns a bracket or None.
+        k=0: U from + to -; k=1: s*U' from - to +.  Returns a bracket or None.  The grid points
+        up to ``beyond`` are skipped by index; for k=0 the leading grid points on which
+        :meth:`_origin_positive` proves ``U > 0`` are skipped too (the point-wise loop would
+        only have set ``prev`` on them).
         """
         want = -1 if k == 0 else 1
         sgn = s if k else 1
         with mpmath.workdps(SCALE_DPS):
             ps = self.scale
             ys = np.logspace(-SCAN_DECADES, SCAN_DECADES, SCAN_PER_DECADE * 2 * SCAN_DECADES + 1)
+            pt = _Grid(s * ps, ys)
             prev = None
             first = True
             i, block, next_try = 0, SCAN_BLOCK, 0
-            while i < len(ys):
-                x = s * ps * mpmath.mpf(float(ys[i]))
-                if beyond is not None and abs(x) <= abs(beyond):
+            if beyond is not None:
+                # the first grid point past |beyond| (float guess, then the exact comparison)
+                i = max(int(np.searchsorted(ys, float(abs(beyond) / ps))) - 2, 0)
+                while i < len(ys) and abs(pt(i)) <= abs(beyond):
                     i += 1
-                    continue
+            elif k == 0:
+                j = self._origin_positive(pt, len(ys))
+                if j >= 0:
+                    self.charge(SCAN_COST)
+                    prev, first, i = pt(j), False, j + 1
+            while i < len(ys):
+                x = pt(i)
                 # a block of grid points on which a ball enclosure proves the sign -want: all of
                 # them would set prev (the point-wise loop below gives the same answer)
                 j = min(i + block, len(ys)) - 1
-                if i >= next_try and j > i and self._block_sign(s * ps * mpmath.mpf(float(ys[i])),
-                                              s * ps * mpmath.mpf(float(ys[j])), k, sgn) == -want:
+                if i >= next_try and j > i and self._block_sign(x, pt(j), k, sgn) == -want:
                     self.charge(SCAN_COST)
-                    prev, first = s * ps * mpmath.mpf(float(ys[j])), False
+                    prev, first = pt(j), False
                     i, block = j + 1, min(2 * block, MAX_SCAN_BLOCK)
                     continue
                 if i >= next_try:       # the block failed: point-wise for a while
@@ -408,7 +455,7 @@ class _Problem:
                         if prev is not None:
                             sp_ = self._sign_U(prev, k)
                             if sp_ is not None and sgn * sp_ == -want:
-                                                return (prev, x)
+                                return (prev, x)
                         elif first and k == 0:
                             raise ConvergenceError(
                                 f"U < 0 at phi = {mpmath.nstr(x, 6)} although U''(0) > 0: the "
@@ -418,6 +465,45 @@ class _Problem:
                 first = False
             return None
 
+    def _origin_positive(self, pt, n):
+        r"""The last grid index ``j`` with ``U > 0`` proven on ``(0, pt(j)]``, or -1.
+
+        Taylor's theorem with the Lagrange remainder, the third derivative enclosed by Arb
+        over the whole interval (no cancellation: the mass term does not reach it):
+
+        .. math:: U(x) = \tfrac{m^2}{2} x^2 + \tfrac{U^{(3)}(\xi)}{6} x^3, \qquad
+                  |x|\,\max_{[0, x]} |U^{(3)}|/6 < m^2/2 \Rightarrow U(x) > 0 .
+
+        Binary search on the grid (the condition holds on an initial segment).
+        """
+        prog = getattr(self.num, "program", None)
+        if prog is None:
+            return -1
+        c2 = self.m2 / 2 * (1 - mpmath.mpf(2) ** -60)     # m2: ORIGIN_DPS digits
+        prec = int(SCALE_DPS * 3.33) + 16
+
+        def ok(j):
+            x = pt(j)
+            try:
+                e = prog.enclose(min(x, 0), max(x, 0), 3, prec=prec)
+            except (ArithmeticError, ValueError):
+                return False
+            if not e.is_finite():
+                return False
+            with flint.ctx.workprec(prec):
+                return bool(abs(e).upper() / 6 * flint.arb(abs(x)) < flint.arb(c2))
+
+        lo, hi = -1, n - 1
+        if ok(hi):
+            return hi
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if ok(mid):
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
     def _block_sign(self, a, b, k, sgn):
         """``sgn * sign(U^(k))`` on the whole interval between a and b when an Arb enclosure
         (the program of a non-polynomial U) proves it, else 0."""
@@ -425,7 +511,9 @@ class _Problem:
         if prog is None:
             return 0
         lo, hi = (a, b) if a <= b else (b, a)
-        return sgn * prog.sign_on(lo, hi, k, prec=int(SCALE_DPS * 3.33) + 16)
+        prec = int(SCALE_DPS * 3.33) + 16
+        got = prog.sign_on(lo, hi, k, prec=prec)
+        return sgn * (got or _centered_sign(prog, lo, hi, k, prec))
 
     def _landscape_scan(self, s):
         pe = self._scan_crossing(s, 0)
@@ -461,6 +549,10 @@ class _Problem:
                     b, fb = x, fx
                 dfx = self._eval(x, k + 1)
                 xn = x - fx / dfx if dfx else None
+                # converged Newton step first: a step below one ulp gives xn == x == a bracket end,
+                # which the strict bracket test below would turn into ~70 bisections
+                if xn is not None and min(a, b) <= xn <= max(a, b) and abs(xn - x) <= tol * abs(x):
+                    return xn
                 if xn is None or not (min(a, b) < xn < max(a, b)):
                     xn = (a + b) / 2
                 if abs(xn - x) <= tol * abs(x) or abs(b - a) <= tol * abs(x):
