@@ -478,17 +478,23 @@ def solve_gaussian(p, kappa, d: int = 3, dps: int | None = 30, start=None) -> Ga
             return _finish(p, pf, kappa, d, dps, digits, 53, *start, continued=True)
         except (ConvergenceError, _NotGround, ArithmeticError, ValueError):
             pass
-    return _finish(p, pf, kappa, d, dps, digits, *_start(p, pf, kappa, d, digits))
+    st = _start(p, pf, kappa, d, digits)
+    try:
+        return _finish(p, pf, kappa, d, dps, digits, *st)
+    except ConvergenceError:
+        if st[0] != 53:
+            raise
+        # the double-precision start was too coarse for this core (a thin wall): more bits
+        return _finish(p, pf, kappa, d, dps, digits, *_start(p, pf, kappa, d, digits, 106, st[1]))
 
 
 class _NotGround(ConvergenceError):
     """The matched solution has a node or is not monotone (not the ground state)."""
 
 
-def _start(p, pf, kappa, d, digits):
-    """``(bits, x, s, rm, R, eps)``: the bisection's start, at more bits for thin walls."""
-    pb = 53
-    near = None
+def _start(p, pf, kappa, d, digits, pb: int = 53, near=None):
+    """``(bits, x, rm, R, s, eps)``: the bisection's start (from ``pb`` bits, ``near`` a previous
+    psi(0)), at more bits for thin walls."""
     while True:                     # thin walls: the start needs more bits than doubles carry
         x = None
         try:
