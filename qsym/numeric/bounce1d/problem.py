@@ -441,8 +441,11 @@ class _Problem:
                     prev, first = pt(j), False
                     i, block = j + 1, min(2 * block, MAX_SCAN_BLOCK)
                     continue
-                if i >= next_try:       # the block failed: point-wise for a while
-                    block, next_try = max(block // 4, SCAN_BLOCK), i + SCAN_BLOCK
+                if i >= next_try and j > i and block > SCAN_BLOCK:
+                    block //= 2         # the block failed: a shorter one (interval runs widen)
+                    continue
+                if i >= next_try:       # the shortest block failed: point-wise for a while
+                    block, next_try = SCAN_BLOCK, i + SCAN_BLOCK
                 i += 1
                 self.charge(SCAN_COST)
                 v = self._eval(x, k)
