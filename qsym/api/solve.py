@@ -180,6 +180,39 @@ TAYLOR_PSI_MAX = 8
 SMALL_EPS = 1e-6
 
 
+#: exact Taylor coefficients of the potentials solved recently (SymPy's series of a non-polynomial
+#: U costs ~0.2 s; every solve of the same potential builds a new chart)
+_TAYLOR_CACHE: dict = {}
+_TAYLOR_CACHE_SIZE = 32
+
+
+def _exact_taylor(U, var) -> dict:
+    r"""``{k: c_k}`` with ``U = \sum_{k < TAYLOR_TERMS} c_k var^k + O(var^TAYLOR_TERMS)``, every
+    ``c_k`` rational, or ``{}`` (not a rational series); remembered per ``(U, var)``.
+
+    .. math:: c_k = U^{(k)}(0)/k!
+
+    >>> x = sp.Symbol("x")
+    >>> _exact_taylor(x**2 * sp.exp(x), x)[4]
+    1/2
+    """
+    key = (U, var)
+    got = _TAYLOR_CACHE.get(key)
+    if got is not None:
+        return got
+    try:
+        ser = sp.series(U, var, 0, TAYLOR_TERMS).removeO()
+        p = sp.Poly(ser, var)
+        cs = dict(zip((k[0] for k in p.monoms()), p.coeffs()))
+        ok = all(c.is_Rational for c in cs.values()) and not p.free_symbols - {var}
+    except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
+        ok = False
+    if len(_TAYLOR_CACHE) >= _TAYLOR_CACHE_SIZE:
+        _TAYLOR_CACHE.clear()
+    _TAYLOR_CACHE[key] = cs if ok else {}
+    return _TAYLOR_CACHE[key]
+
+
 class DeltaChart:
     r"""The Q-balls of a one-field potential in the variable ``Delta = m^2 - q^2 omega^2``.
 
@@ -248,14 +281,7 @@ class DeltaChart:
         ``U - m^2 phi^2/2`` in floating point).  None when the series does not converge fast
         enough there."""
         if self._series is None:
-            try:
-                ser = sp.series(self.U, self.var, 0, TAYLOR_TERMS).removeO()
-                p = sp.Poly(ser, self.var)
-                cs = dict(zip((k[0] for k in p.monoms()), p.coeffs()))
-                ok = all(c.is_Rational for c in cs.values()) and not p.free_symbols - {self.var}
-            except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
-                ok = False
-            self._series = cs if ok else {}
+            self._series = _exact_taylor(self.U, self.var)
         cs = self._series
         if not cs or max(cs) < 3:
             return None
