@@ -183,14 +183,21 @@ def _brackets(fam, Qt, dim, cache):
         hi *= MARCH
     else:
         raise ConvergenceError("the charge does not fall below Q at large omega")
-    lo = base
-    for _ in range(MAX_MARCH):                      # down: Q grows towards omega_min
-        if g(w0 + lo) > 0:
-            break
-        lo /= MARCH * MARCH
+    lo = good = base
+    for _ in range(MAX_MARCH):                      # down: Q grows towards omega_min (thin wall)
+        try:
+            if g(w0 + lo) > 0:
+                break
+            good = lo
+            lo /= MARCH
+        except ConvergenceError as exc:             # too thin a wall: step back towards the last good
+            if lo > good / (1 + 1e-3):
+                raise ConvergenceError(f"the charge {Qt} lies deeper in the thin-wall regime than the "
+                                       f"engine reaches (omega - omega_min < {good:.3g}: {exc})") from None
+            lo = math.sqrt(lo * good)
     else:
-        raise NoQBallError(f"no Q-ball of charge {Qt}: the charge stays below it down to omega_min + "
-                           f"{lo:.3g} (Q(omega) bounded on the scanned window)")
+        raise ConvergenceError(f"the charge stays below {Qt} down to omega_min + {lo:.3g}: not decided "
+                               "(Q(omega) may be bounded near omega_min)")
     ts = [math.log(lo) + (math.log(hi) - math.log(lo)) * k / (CHECK_POINTS + 1) for k in range(CHECK_POINTS + 2)]
     ws = [w0 + math.exp(t) for t in ts]
     gs = [g(w) for w in ws]

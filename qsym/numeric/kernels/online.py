@@ -250,7 +250,7 @@ _GENERATED_CHARS = re.compile(r"^[ \w\[\]():.+\-*/<>=,]*$")
 
 
 def _check_generated(src: str) -> None:
-    """The straight-line source of :func:`_compile` uses only its templates: names from
+    r"""The straight-line source of :func:`_compile` uses only its templates: names from
     ``_GENERATED_NAMES``, integer literals and operators (no strings, no attribute beyond
     ``append``, no dunder).  Anything else is a bug: refuse to execute it.
 
