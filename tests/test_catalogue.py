@@ -75,8 +75,10 @@ def test_models_command_lists_the_catalogue(capsys):
     assert [m["name"] for m in out["models"]] == names()
 
 
-def test_gravity_model_is_refused_with_its_reason_and_has_exact_gaussons(capsys):
-    assert main(["qball", "--model", "gravity", "--charge", "10"]) == 2
-    assert "not analytic at phi = 0" in capsys.readouterr().err
-    from qsym.symbolic.flatdir import gausson
-    assert gausson(3)                     # the closed form the message points to exists
+def test_gravity_model_is_solved_and_its_unlifted_form_refused(capsys):
+    # the gravity-mediated direction runs through the Gaussian-tail engine (tests/test_gravity.py);
+    # without its lift (h = 0) U is unbounded below: one line, exit 2
+    assert main(["qball", "--model", "gravity", "--param", "h=0", "--charge", "10"]) == 2
+    err = capsys.readouterr().err
+    assert "unbounded below" in err and len(err.strip().splitlines()) == 1
+    assert get_model("gravity").describe()["numeric_engines"] is True

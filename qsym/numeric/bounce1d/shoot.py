@@ -79,7 +79,7 @@ def _shoot(side: _Side, x, tol_final_log2: float, quad: bool = False, newton: bo
 
     >>> from qsym.numeric.bounce1d.problem import PolyPotential, _Problem
     >>> side = _Side(_Problem(PolyPotential([0, 0, 0.5, -1.0 / 3]), 3, None, None), 1, None)
-    >>> _shoot(side, 2.0, -50).reason, _shoot(side, 4.0, -50).reason
+    >>> _shoot(side, 2.0, -50, newton=False).reason, _shoot(side, 4.0, -50, newton=False).reason
     ('under', 'over')
     """
     A = side.A
