@@ -20,7 +20,7 @@ demo: venv
 
 # two worker processes; a test module stays on one worker (its module fixtures are built once)
 test: venv
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --durations=25
 
 # the documentation site: docs/_build/html (Sphinx + numpydoc; warnings are errors)
 docs: venv
