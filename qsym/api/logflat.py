@@ -27,7 +27,7 @@ import mpmath
 import sympy as sp
 
 from qsym.bridge import check_dps, evaluate
-from qsym.errors import ConvergenceError, InputError, NoQBallError, OutsideWindowError
+from qsym.errors import ConvergenceError, InputError, NoQBallError, NoSolutionError, OutsideWindowError
 from qsym.numeric.bounce1d.gaussian import solve_gaussian
 from qsym.numeric.qball.result import GUARD, QBall
 
@@ -38,6 +38,9 @@ FIRST_OFFSET = 0.05
 #: marching factor of the offset and its bounds (relative to the first offset)
 MARCH = 2.0
 MAX_MARCH = 40
+#: the thin-wall march stops below this fraction of the first offset (Q ~ 1e6 for the catalogue
+#: model; deeper walls need the start at many more bits: minutes per Q-ball)
+MIN_OFFSET = 0.1
 #: points of the monotonicity check between the marching ends
 CHECK_POINTS = 8
 #: secant iterations of the high-precision omega
@@ -178,13 +181,21 @@ def _brackets(fam, Qt, dim, cache):
 
     hi = base
     for _ in range(MAX_MARCH):                      # up: Q -> 0 as omega -> infinity
-        if g(w0 + hi) < 0:
-            break
+        try:
+            if g(w0 + hi) < 0:
+                break
+        except NoSolutionError:                     # the profile left the landscape's field range
+            raise ConvergenceError(f"the charge {Qt} is below the engine's reach: Q(omega) -> 0 as omega -> "
+                                   f"infinity, and at omega = {w0 + hi:.6g} the Q-ball's field is below "
+                                   "its landscape range") from None
         hi *= MARCH
     else:
         raise ConvergenceError("the charge does not fall below Q at large omega")
     lo = good = base
     for _ in range(MAX_MARCH):                      # down: Q grows towards omega_min (thin wall)
+        if lo < MIN_OFFSET * base:
+            raise ConvergenceError(f"the charge {Qt} lies deeper in the thin-wall regime than the engine "
+                                   f"solves in bounded time (omega - omega_min < {lo:.3g})")
         try:
             if g(w0 + lo) > 0:
                 break

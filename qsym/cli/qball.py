@@ -74,6 +74,9 @@ def run(args):
         if nodes or dim != 3:
             raise InputError("--gauge-coupling solves the ground state in D = 3 (no --nodes, no --dim)")
         return _gauged(P, args)
+    if dim == 1 and getattr(P, "log_origin", None) is not None:
+        raise InputError("D = 1 is not solved for U with phi^2 log phi^2 at the origin (the quadrature needs "
+                         "U analytic there); use --dim 2..10")
     if dim == 1:
         if nodes:
             raise InputError("excited states (--nodes) are solved in D >= 2; D = 1 gives the ground state")
