@@ -47,7 +47,7 @@ def test_cancelling_program_runs_in_fixed_point_and_keeps_the_digits(plateau):
     side = _Side(_Problem(num, 3, 1, None), 1, None)
     # doubles would lose ~30 bits to the cancellation: the double path's run is in fixed point
     assert side._float_loss(side.prob, num.program, side.model.online[1:5]) > 20
-    assert side.model.online[-1] is not None and side.model.online[-1] > 53 + 20
+    assert side.model.online[6] is not None and side.model.online[6] > 53 + 20
     qd = qball_at_u(plateau, -10, None)
     with mpmath.workdps(40):
         qm = qball_at_u(plateau, -10, 30)

@@ -44,6 +44,8 @@ ONLINE_RANGE = (1e-60, 1e60)
 #: cancellation (a ball bound: ~6 for a benign program; else the online run is in fixed
 #: point with the lost bits on top)
 ONLINE_MAX_LOSS = 10
+#: terms of the series of U' about the true vacuum used by the float step near psi_t
+NEAR_TERMS = 18
 
 
 @functools.lru_cache(maxsize=1)
@@ -149,13 +151,15 @@ class _Side:
         online = self._online(prob, P)
         self.model = Model(self.A, self.d, poly=self.poly,
                            derivs=None if prob.poly else self._derivs,
-                           online=online[:5] + (mpmath.mpf(0), online[5]) if online else None)
+                           online=online[:5] + (mpmath.mpf(0), online[5], None) if online else None)
         # the same potential about psi_t (chi = psi - psi_t), used inside a
         # thin-wall bubble by the float path; the tail goes back to psi, whose
-        # small values floats hold with relative precision
+        # small values floats hold with relative precision (and U'(psi_t + chi), which doubles
+        # would evaluate with an absolute error 2^-53 against a value O(chi), from its series)
+        near = self._near_vacuum() if online and online[5] is None and self.shift else None
         self.model_shifted = Model(self.A, self.d, poly=self.poly_shifted,
                                    derivs=None if prob.poly else self._derivs_shifted,
-                                   online=online[:5] + (self.shift, online[5]) if online else None)
+                                   online=online[:5] + (self.shift, online[5], near) if online else None)
         self._trunc: dict = {}
 
     def models_for(self, x):
@@ -227,6 +231,31 @@ class _Side:
         Pw = (P or 53) + max(prob.guard_bits, int(loss) + 8, 0) + big + 16
         return (prob.online,) + scales + (Pw,)
 
+    def _near_vacuum(self):
+        r"""``(f, rho)``: the Taylor coefficients ``f_j`` (floats) of the scaled ``U'`` about
+        ``psi_t`` and the radius ``rho`` within which they give ``U'(psi_t + chi)`` to 2^-60
+        relative to its linear term (the float step's ``F_0`` inside a thin-wall bubble).
+
+        .. math:: \tilde U'(\psi_t + \chi) = \sum_{j < J} f_j \chi^j, \qquad
+                  |f_j| \rho^{j} \le 2^{-60} |f_1| \rho \ (j \ge J - 2)
+
+        Doubles evaluate ``U'`` near the true vacuum with an absolute error ``2^{-53}`` times its
+        terms, while the value is ``O(chi)`` (deep in a thin wall ``chi ~ 1e-9``): the Newton on
+        ``x = ln(delta)`` then stalls at that noise.  None when the series is of no use."""
+        with mpmath.workprec(self.prec_u):
+            try:
+                cs = self.series_scaled(self.psi_t, NEAR_TERMS + 1)
+            except (ArithmeticError, ValueError, ConvergenceError):
+                return None
+            f = [(j + 1) * cs[j + 1] for j in range(NEAR_TERMS)]
+            if not f[1]:
+                return None
+            rho = mpmath.mpf(1)
+            for j in (NEAR_TERMS - 2, NEAR_TERMS - 1):
+                if f[j]:
+                    rho = min(rho, (mpmath.mpf(2) ** -60 * abs(f[1]) / abs(f[j])) ** (mpmath.mpf(1) / (j - 1)))
+            return [float(v) for v in f], float(rho)
+
     def _float_loss(self, prob, prog, scales):
         """Bits a double evaluation of the scaled U, U', U'' loses along the escape path
         (:func:`float_loss_bits` at a few points from the centre to the escape point or the
@@ -280,7 +309,7 @@ class _Side:
                 v = v * psi + c
             return v
         on = self.model.online
-        if on is not None and on[-1] is None:
+        if on is not None and on[6] is None:
             # doubles lose little here (ONLINE_MAX_LOSS): U from the online program's constant terms
             return on[0].value_float(float(on[1]) * psi) * float(on[4])
         with mpmath.workprec(self.prec):

@@ -41,6 +41,8 @@ FIXED_OPS = {"var", "const", "add", "scale", "mul", "sq", "recip", "exp", "log",
              "sin", "cos", "sinh", "cosh", "tan", "tanh"}
 
 _mul = operator.mul
+#: a product x^n f (f not a power of x) is built as a chain of n products by x up to this n
+MONOMIAL_CHAIN = 8
 
 
 def _conv(a: list, b: list, k: int) -> float:
@@ -71,6 +73,9 @@ class OnlineProgram:
         self.outputs = list(prog.outputs)
         self.nodes: list = []
         self._memo: dict = {}
+        #: nodes that are powers x^n of the variable (n by node), and the variable's node
+        self._mono: dict = {}
+        self._var = None
         #: fixed point: the constants at Pw bits (and the scalings of a run), computed once
         self._fixed_cache: dict = {}
         idx = {}
@@ -80,13 +85,16 @@ class OnlineProgram:
                 idx[k] = self._emit("const", (), float(prog._const(k, ins[1], 53).mid()))
                 self.nodes[idx[k]].aux = (lambda prec, k=k, c=ins[1]: _const_mpf(prog, k, c, prec),)
             elif op == "var":
-                idx[k] = self._emit("var", ())
+                idx[k] = self._var = self._emit("var", ())
+                self._mono[idx[k]] = 1
             elif op == "add":
                 idx[k] = self._emit("add", tuple(idx[i] for i in ins[1:]))
             elif op == "mul":
                 idx[k] = self._mul([idx[i] for i in ins[1:]])
             elif op == "powi":
                 idx[k] = self._powi(idx[ins[1]], ins[2])
+                if idx[ins[1]] in self._mono and ins[2] > 0:
+                    self._mono[idx[k]] = self._mono[idx[ins[1]]] * ins[2]
             elif op == "pow":
                 idx[k] = self._emit("pow", (idx[ins[1]],), self.nodes[idx[ins[2]]].val)
                 self.nodes[idx[k]].aux = self.nodes[idx[ins[2]]].aux
@@ -133,18 +141,32 @@ class OnlineProgram:
     def _mul(self, args: list) -> int:
         scale = 1.0
         rest, exact = [], []
+        # a power x^n of the variable times other factors f becomes x (x (... f)): the products
+        # x^j f of one f with several j (U, U', U'' of x^n e^-x: x^3 e^-x, x^2 e^-x, x e^-x) then
+        # share their chain, one Cauchy product per degree instead of powers and one per term
+        deg = 0
         for a in args:
             if self.nodes[a].op == "const":
                 scale *= self.nodes[a].val
                 exact += self.nodes[a].aux
+            elif a in self._mono:
+                deg += self._mono[a]
+                rest.append(a)
             else:
                 rest.append(a)
+        other = [a for a in rest if a not in self._mono]
+        if other and 0 < deg <= MONOMIAL_CHAIN:
+            rest = other
+        else:
+            deg = 0
         if not rest:
             out = self._emit("const", (), scale)
         else:
             out = rest[0]
             for a in rest[1:]:
                 out = self._emit("mul", (out, a))
+            for _ in range(deg):
+                out = self._emit("mul", (self._var, out))
             if not exact:
                 return out
             out = self._emit("scale", (out,), scale)

@@ -258,7 +258,7 @@ def _step_online(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
     """:func:`step_coeffs` in floats with U', U'' evaluated online along the series (a
     non-polynomial U: no Taylor expansion of U at p0, no powers of Delta)."""
     A = M.A
-    prog, xs, fs, gs, us, shift, Pw = M.online
+    prog, xs, fs, gs, us, shift, Pw, near = M.online
     fixed, P = A.fixed, A.P
     if not fixed and Pw is not None:
         return _step_online_mixed(M, p0, dp0, y0, dy0, r0, h, N, var)
@@ -282,6 +282,12 @@ def _step_online(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
         Fk, Gk, Uk = run.advance(b[k], wg) if fixed else run.advance(b[k])
         if k == 0:
             u0 = (Uk * _fixed_of(us, Pw)) >> (2 * Pw - P) if fixed else Uk * float(us)
+            if near is not None and abs(b[0]) <= near[1]:
+                # next to the true vacuum U' is O(chi): from its series about psi_t, not from the
+                # cancelling terms of the program (side._near_vacuum)
+                Fk = 0.0
+                for f in reversed(near[0]):
+                    Fk = Fk * b[0] + f
         F.append(Fk)
         b.append(rec.next_b(k, Fk, F[k - 1] if k else 0, b[k + 1]))
         if wg:
@@ -301,7 +307,7 @@ def _step_online_mixed(M: Model, p0, dp0, y0, dy0, r0, h, N: int, var: bool):
     cancellation: the series in floats, the online run of the program in fixed point with ``Pw``
     bits (every float coefficient converted exactly, every output rounded once to a float)."""
     A = M.A
-    prog, xs, fs, gs, us, shift, Pw = M.online
+    prog, xs, fs, gs, us, shift, Pw, _ = M.online
     run = prog.start_fixed(Pw, Pw, shift, xs, fs, gs)
     ldexp = math.ldexp
     b = [p0, h * dp0]

@@ -1,0 +1,113 @@
+"""The float step next to the true vacuum, and the chained monomial products of the online program.
+
+- Deep in a thin wall the centre sits ``chi ~ 1e-9`` below the true vacuum; doubles evaluate
+  ``U'(psi_t + chi)`` from terms of size O(1) that cancel to O(chi), so the value carried ~1e-7
+  relative noise, the double path's Newton on ``x = ln(delta)`` stalled at 1e-8 and the chart
+  point fell back to the mpmath path (3e-9 claimed error).  The series of U' about psi_t gives
+  the value to the last bit; the double path now converges there and agrees with dps 20.
+- ``x^n f`` is built as ``x (x (... f))``: the products of one f share their chain (four Cauchy
+  products for U', U'' of ``x^3 e^-x`` instead of six), and the coefficients equal the Arb series.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+import qsym
+from qsym.api.atlas import atlas_chart
+from qsym.bridge import arb_program
+from qsym.numeric.bounce1d import solve_bounce, solve_bounce_double
+from qsym.numeric.bounce1d.problem import _Problem
+from qsym.numeric.bounce1d.side import _Side
+from qsym.numeric.kernels.online import OnlineProgram
+from qsym.numeric.qball import qball_at_u
+from qsym.numeric.qball.chart import _delta_of_u
+
+x = sp.Symbol("x")
+U_TEXT = "phi**2/2 - phi**3*exp(-phi)"
+
+
+@pytest.fixture(scope="module")
+def chart():
+    return atlas_chart(qsym.Potential(U_TEXT, fields="phi"), 3, 15)
+
+
+def _side(chart, u):
+    with mpmath.workdps(30):
+        delta, _ = _delta_of_u(chart, mpmath.mpf(u))
+        kind, num, a = chart.scaled(delta)
+    assert kind == "direct"
+    return _Side(_Problem(num, 3, 1, None), 1, None)
+
+
+def test_series_about_the_true_vacuum_beats_the_cancelling_program(chart):
+    side = _side(chart, 4)
+    assert side.thin and side.model.online is not None and side.model.online[6] is None
+    near = side.model_shifted.online[7]
+    assert near is not None
+    f, rho = near
+    assert rho > 1e-3
+    on = side.model.online
+    prog, xs, fs = on[0], float(on[1]), float(on[2])
+    for chi in (-1e-9, -1e-6, -rho / 2):
+        with mpmath.workprec(side.prec_u + 60):
+            exact = side.deriv_scaled(1, side.psi_t + mpmath.mpf(chi))
+            series = mpmath.mpf(0)
+            for c in reversed(f):
+                series = series * chi + c
+            assert abs(series - exact) <= 1e-15 * abs(exact)
+    # the program in doubles at psi_t - 1e-9: the cancellation the series avoids (relative noise
+    # far above the series' 1e-15; measured ~1e-7)
+    run = prog.start(0.0, float(side.shift) - 1e-9, xs, fs, 1.0)
+    F0 = run.advance(0.0)[0]
+    with mpmath.workprec(side.prec_u + 60):
+        exact = side.deriv_scaled(1, side.psi_t - mpmath.mpf(1e-9))
+        assert abs(F0 - exact) > 1e-12 * abs(exact)
+
+
+def test_deep_thin_wall_double_path_converges_and_agrees(chart):
+    # the double path itself (no fallback): before, its estimate was 3.1e-9 and it raised
+    with mpmath.workdps(30):
+        delta, _ = _delta_of_u(chart, mpmath.mpf(4))
+        kind, num, a = chart.scaled(delta)
+    bd = solve_bounce_double(num, dim=3, sign=1)
+    assert bd.error < 1e-12
+    bm = solve_bounce(num, dim=3, dps=20, sign=1)
+    with mpmath.workdps(30):
+        assert bm.error < 1e-19
+        for q in ("action", "charge_integral"):
+            assert abs(getattr(bd, q) - getattr(bm, q)) <= 1e-12 * abs(getattr(bm, q))
+    assert qball_at_u(chart, 4, None).error < 1e-12
+
+
+def test_monomial_products_share_one_chain():
+    prog = OnlineProgram(arb_program(x**2 / 2 - x**3 * sp.exp(-x), x, derivatives=2))
+    convs = [i for i in prog.need if prog.nodes[i].op in ("mul", "sq", "exp")]
+    assert len(convs) == 4                        # exp, x e, x (x e), x (x (x e))
+    # a power beyond the chain limit stays a product of squares
+    prog = OnlineProgram(arb_program(x**2 / 2 - x**12 * sp.exp(-x), x, derivatives=2))
+    assert any(nd.op == "sq" for i, nd in enumerate(prog.nodes) if i in prog.need)
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_chained_products_give_the_arb_series(fixed):
+    expr = x**2 / 2 - x**5 * sp.exp(-x) * sp.sin(x) / 3 + x**4 * sp.cos(x) / 7 - 2 * x * sp.exp(x / 5) / 11
+    ap = arb_program(expr, x, derivatives=2)
+    prog = OnlineProgram(ap)
+    x0, n = mpmath.mpf(5) / 4, 20
+    with mpmath.workprec(300):
+        c = ap.series(x0, n + 3)
+        P = Pw = 200
+        one = mpmath.mpf(1)
+        run = prog.start_fixed(P, Pw, mpmath.mpf(0), one, one, one) if fixed else \
+            prog.start(float(x0), 0.0, 1.0, 1.0, 1.0)
+        tol = mpmath.mpf(2) ** -180 if fixed else mpmath.mpf(10) ** -13
+        for k in range(n):
+            b = x0 if k == 0 else (one if k == 1 else 0)
+            F, G, _ = run.advance(int(b * 2**P) if fixed else float(b))
+            F = mpmath.mpf(F) / 2**P if fixed else mpmath.mpf(F)
+            G = mpmath.mpf(G) / 2**P if fixed else mpmath.mpf(G)
+            assert abs(F - (k + 1) * c[k + 1]) <= tol * max(1, abs(c[k + 1]) * (k + 1))
+            assert abs(G - (k + 2) * (k + 1) * c[k + 2]) <= tol * max(1, abs(c[k + 2]) * (k + 2) * (k + 1))
