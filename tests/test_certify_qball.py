@@ -7,8 +7,7 @@ tail, the omega interval's sign change) is broken once to see the certificate fa
 """
 
 import json
-import subprocess
-import sys
+import pickle
 from fractions import Fraction
 
 import flint
@@ -17,7 +16,9 @@ import pytest
 from flint import arb
 
 import qsym
+import qsym.numeric.certify.qball as qball_cert
 from qsym.api.certify import certify_qball, certify_qball_omega, check_qball_input
+from qsym.cli.app import main as cli_main
 from qsym.errors import InputError
 from qsym.numeric.certify.qball import QBallBalls, charge_root
 from qsym.numeric.certify.steps import integrate
@@ -35,6 +36,30 @@ def _inside(pair, value, dps=60):
 
 def _frac(pair):
     return tuple(Fraction(x) for x in pair)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_proof_per_bounce():
+    """A bounce proof is a pure function of its exact inputs: one proof serves every test of this module
+    that asks for the same one (M_Q at Q = 12 and the CLI at Q = 12; the shifted interval's lower end and
+    M_Q's upper end; the charge-2 field at omega = 9/20 and the charge-1 field at 9/10, whose U_omega
+    are the same polynomial).  Inputs that differ in any bit (or a breaker) are proven afresh."""
+    prove, proofs = qball_cert.prove, {}
+
+    def shared(coeffs, dim, dps, sign, phi0, amplitude, engine_action, **kw):
+        # the amplitude is the engine's profile, fixed by the other inputs
+        try:
+            key = pickle.dumps((coeffs, dim, dps, sign, phi0, engine_action, sorted(kw.items())))
+        except Exception:  # noqa: BLE001 - not picklable: no sharing
+            return prove(coeffs, dim, dps, sign, phi0, amplitude, engine_action, **kw)
+        if key not in proofs:
+            proofs[key] = prove(coeffs, dim, dps, sign, phi0, amplitude, engine_action, **kw)
+        return proofs[key]
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(qball_cert, "prove", shared)
+    yield proofs
+    mp.undo()
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +197,9 @@ def test_charge_root_logic():
 def test_omega_interval_without_the_sign_change_fails():
     shrunk = certify_qball(PAPER, 12, dps=15, spread="1e-18")       # inside the width of Q
     assert not shrunk.certified and "sign change" in shrunk.stats["reason"]
-    shifted = certify_qball(PAPER, 12, dps=15, offset=3)            # both ends on one side of omega*
+    # both ends on one side of omega*: omega* + hw (proven on the far side of Q = 12 by the converged
+    # certificate below, whose upper end it is) and omega* + 3 hw
+    shifted = certify_qball(PAPER, 12, dps=15, offset=2)
     assert not shifted.certified and "sign change" in shifted.stats["reason"]
 
 
@@ -189,18 +216,25 @@ def test_mass_at_given_charge_encloses_the_engine():
     assert r.error < 1e-12
 
 
+def _cli(capsys, *argv):
+    """``qsym`` run in this process (the console script's main), as ``(exit code, stdout, stderr)``."""
+    code = cli_main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 @pytest.mark.slow
-def test_cli_certify_json():
-    cmd = [sys.executable, "-c", "from qsym.cli.app import main; raise SystemExit(main())", "qball",
-           "--potential", "phi**2/2 - phi**3 + phi**4", "--field", "phi", "--charge", "12"]
-    out = subprocess.run(cmd + ["--dps", "15", "--certify", "--json"], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    j = json.loads(out.stdout)
+def test_cli_certify_json(capsys):
+    """In process, so the bounce proofs of test_mass_at_given_charge_encloses_the_engine serve (the CLI
+    must ask for the very same ones to get them)."""
+    cmd = ["qball", "--potential", "phi**2/2 - phi**3 + phi**4", "--field", "phi", "--charge", "12"]
+    code, out, err = _cli(capsys, *cmd, "--dps", "15", "--certify", "--json")
+    assert code == 0, err
+    j = json.loads(out)
     assert j["certified"] is True and {"enclosure", "omega_enclosure", "charge_enclosure"} <= set(j)
     assert _inside(j["enclosure"], j["mass"]) and _inside(j["omega_enclosure"], j["omega"])
     for extra in (["--dim", "2"], ["--nodes", "1"]):
-        bad = subprocess.run(cmd + ["--certify"] + extra, capture_output=True, text=True, timeout=300)
-        assert bad.returncode == 2 and "D = 3" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
-    bad = subprocess.run(cmd[:5] + ["phi**2/2 - phi**3 + exp(phi) - 1 - phi"] + cmd[6:] + ["--certify"],
-                         capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 2 and "polynomial" in bad.stderr
+        code, _, err = _cli(capsys, *cmd, "--certify", *extra)
+        assert code == 2 and "D = 3" in err and len(err.strip().splitlines()) == 1
+    code, _, err = _cli(capsys, *cmd[:2], "phi**2/2 - phi**3 + exp(phi) - 1 - phi", *cmd[3:], "--certify")
+    assert code == 2 and "polynomial" in err
