@@ -1,4 +1,5 @@
-"""The float step next to the true vacuum, and the chained monomial products of the online program.
+"""The float step next to the true vacuum, the chained monomial products of the online program, and
+the rescaled program of a Q-ball family (no SymPy per omega).
 
 - Deep in a thin wall the centre sits ``chi ~ 1e-9`` below the true vacuum; doubles evaluate
   ``U'(psi_t + chi)`` from terms of size O(1) that cancel to O(chi), so the value carried ~1e-7
@@ -7,6 +8,10 @@
   the value to the last bit; the double path now converges there and agrees with dps 20.
 - ``x^n f`` is built as ``x (x (... f))``: the products of one f share their chain (four Cauchy
   products for U', U'' of ``x^3 e^-x`` instead of six), and the coefficients equal the Arb series.
+- ``V(psi) = c psi^2 + R(a psi)/(a^2 Delta)`` from the program of ``R = U - k phi^2`` (k phi^2 the
+  quadratic term U writes): the same values as the SymPy substitution, the same Q-ball as the
+  Taylor polynomial near the thick-wall end, and ``log(1 + phi^2)`` (no quadratic term, k = 0)
+  without the cancellation that subtracting m^2 phi^2/2 would bring at large field.
 """
 
 from __future__ import annotations
@@ -111,3 +116,41 @@ def test_chained_products_give_the_arb_series(fixed):
             G = mpmath.mpf(G) / 2**P if fixed else mpmath.mpf(G)
             assert abs(F - (k + 1) * c[k + 1]) <= tol * max(1, abs(c[k + 1]) * (k + 1))
             assert abs(G - (k + 2) * (k + 1) * c[k + 2]) <= tol * max(1, abs(c[k + 2]) * (k + 2) * (k + 1))
+
+
+@pytest.mark.parametrize("text", [U_TEXT, "log(1 + phi**2)", "phi**2/2 - phi**4*cos(phi)/4 + phi**6/100"])
+def test_rescaled_program_equals_the_substituted_expression(text):
+    from fractions import Fraction
+    from qsym.api.solve import _single_chart
+    from qsym.bridge import exact_rational
+    P = qsym.Potential(text, fields="phi")
+    win, ch = _single_chart(P, 20)
+    psi = sp.Symbol("psi")
+    for u in (-3, 0, 3):
+        with mpmath.workdps(40):
+            delta, _ = _delta_of_u(ch, mpmath.mpf(u))
+            d, ar = exact_rational(delta), exact_rational(mpmath.mpf(3) / 7)
+            prog = ch._rescaled(ar, d)
+            V = (ch.U.subs(ch.var, ar * psi) - (ch.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
+            for p in (mpmath.mpf(1) / 3, mpmath.mpf(2)):
+                got = prog.series(p, 3)
+                want = [sp.diff(V, psi, k).subs(psi, p) / sp.factorial(k)
+                        for k in range(3)]
+                for g, w in zip(got, want):
+                    w = mpmath.mpf(sp.N(w, 45))
+                    assert abs(g - w) <= mpmath.mpf(10) ** -30 * max(1, abs(w))
+    assert isinstance(ch._rprog[1], Fraction)
+
+
+def test_program_and_taylor_polynomial_give_the_same_qball(chart, monkeypatch):
+    import qsym.api.solve as solve
+    fast = qball_at_u(chart, -6, None)
+    with mpmath.workdps(30):
+        delta, _ = _delta_of_u(chart, mpmath.mpf(-6))
+        kind, num, a = chart.scaled(delta)
+    assert num.program is not None and num.coeffs is None          # the rescaled program
+    monkeypatch.setattr(solve, "RESCALED_MAX_LOSS", -float("inf"))
+    taylor = qball_at_u(atlas_chart(qsym.Potential(U_TEXT, fields="phi"), 3, 15), -6, None)
+    for a_, b_ in ((fast.charge, taylor.charge), (fast.mass, taylor.mass)):
+        assert abs(a_ - b_) / abs(b_) < 1e-13
+    assert fast.error < 1e-12

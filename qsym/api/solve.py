@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import mpmath
 import sympy as sp
 
 from qsym.symbolic import thickwall as tw
-from qsym.bridge import OmegaFamily, check_dps, evaluate, exact_rational, mp_callable, numeric_1d
+from qsym.bridge import (OmegaFamily, arb_program, check_dps, evaluate, exact_rational, mp_callable, numeric_1d,
+                         numeric_1d_program)
+from qsym.numeric.kernels.online import float_loss_bits
+from qsym.numeric.kernels.rescale import rescaled_program
 from qsym.errors import InputError
 from qsym.results import CONVERGED, REDUCED, Result, latex_pm
 from qsym.symbolic.potential import Potential
@@ -170,6 +174,12 @@ def _leading_nonlinearity(U, var):
     return None
 
 
+#: the rescaled program of a non-polynomial U is used when a double evaluation of V, V', V'' at
+#: these scaled fields loses at most RESCALED_MAX_LOSS bits (else the Taylor polynomial near the
+#: thick-wall end, or the fixed-point online run of the bounce engine)
+RESCALED_POINTS = (0.25, 0.5, 1.0)
+RESCALED_MAX_LOSS = 10
+
 #: Taylor terms of a non-polynomial U kept near the thick-wall end (see DeltaChart._taylor_scaled)
 TAYLOR_TERMS = 40
 #: largest scaled field the truncated Taylor polynomial must represent there
@@ -272,6 +282,7 @@ class DeltaChart:
         self._cache: dict = {}
         self._series = None
         self._dU = None
+        self._rprog = None
 
     def _taylor_scaled(self, ar, d, a, delta):
         r"""Near the thick-wall end (tiny field scale ``a``) a non-polynomial analytic U is its
@@ -296,6 +307,32 @@ class DeltaChart:
         psi = self.psi
         return psi**2 / 2 + sp.Add(*[c * ar ** (k - 2) / d * psi**k for k, c in terms
                                      if abs(mpmath.mpf(c.p) / c.q) * x**k * scale > tol / 100])
+
+    def _rescaled(self, ar, d):
+        r"""The Arb program of ``(V, V', V'')`` at ``a = ar``, ``Delta = d`` (exact rationals) from
+        the program of ``R = U - k phi^2`` and its derivatives (built once per chart; ``k phi^2``
+        the quadratic term U writes, removed exactly), or None (no Arb program of R, or an
+        irrational k or m^2: the SymPy substitution then keeps every constant exact).
+
+        .. math:: V(\psi) = \frac{2k - m^2 + \Delta}{2\Delta}\,\psi^2 + \frac{R(a\psi)}{a^2\Delta}
+        """
+        if self._rprog is None:
+            self._rprog = False
+            x = self.var
+            k2 = sp.Add(*[t.as_coeff_Mul()[0] for t in sp.Add.make_args(self.U)
+                          if t.as_coeff_Mul()[1] == x**2])
+            if k2.is_Rational and self.m2_exact.is_Rational:
+                R = self.U - k2 * x**2
+                R1 = sp.diff(R, x)
+                prog = arb_program(R, x, derivatives=2, derivative_exprs=(R1, sp.diff(R1, x)))
+                if prog is not None:
+                    self._rprog = (prog, Fraction(int(k2.p), int(k2.q)),
+                                   Fraction(int(self.m2_exact.p), int(self.m2_exact.q)))
+        if self._rprog is False:
+            return None
+        prog, k2, m2 = self._rprog
+        a, delta = Fraction(int(ar.p), int(ar.q)), Fraction(int(d.p), int(d.q))
+        return rescaled_program(prog, a, delta, (2 * k2 - m2 + delta) / (2 * delta))
 
     def base(self, eps):
         """Numeric1D of ``psi^2/2 - psi^n + eps psi^k`` (eps an mpf, taken exactly)."""
@@ -328,7 +365,16 @@ class DeltaChart:
                 expr = psi**2 / 2 + sp.Add(*[c * ar ** (k - 2) / d * psi**k
                                             for k, c in enumerate(self._coeffs) if k >= 3 and c != 0])
             else:
-                expr = self._taylor_scaled(ar, d, a, delta)
+                rp = self._rescaled(ar, d)
+                # the program where doubles evaluate V without cancellation (else the exact
+                # Taylor polynomial near the thick-wall end, e.g. the plateau log(1 + phi^2))
+                expr = None
+                if rp is None or float_loss_bits(rp, RESCALED_POINTS, (1, 1, 1)) > RESCALED_MAX_LOSS:
+                    expr = self._taylor_scaled(ar, d, a, delta)
+                if rp is not None and expr is None:
+                    # V(psi) = psi^2/2 + R(a psi)/(a^2 Delta) from R's program: no SymPy per omega
+                    self._cache[d] = ("direct", numeric_1d_program(rp, psi, (0, 0, 1)), a)
+                    return self._cache[d]
                 if expr is None:
                     expr = (self.U.subs(self.var, ar * psi) - (self.m2_exact - d) * ar**2 * psi**2 / 2) / (ar**2 * d)
                     if self._dU is None:

@@ -30,7 +30,7 @@ from qsym.bridge.arb import _arb_series_fn, _arb_value_fn, arb_program
 from qsym.bridge.series import MAX_SERIES_NODES, series_callable
 
 __all__ = ["evaluate", "to_mpf", "to_fraction", "mp_callable", "np_callable",
-           "poly_coefficients", "Numeric1D", "NumericND", "numeric_1d", "numeric_nd",
+           "poly_coefficients", "Numeric1D", "NumericND", "numeric_1d", "numeric_1d_program", "numeric_nd",
            "OmegaFamily", "exact_rational", "check_dps", "series_callable", "arb_program", "MAX_SERIES_NODES",
            "MIN_DPS", "MAX_DPS"]
 
@@ -205,6 +205,38 @@ def numeric_1d(expr: sp.Expr, var: sp.Symbol, origin: tuple | None = None,
     if origin is not None:
         out._derivs["origin_exact"] = tuple(v if isinstance(v, sp.Basic) else sp.Integer(v) for v in origin)
     return out
+
+
+def numeric_1d_program(prog, var: sp.Symbol, origin: tuple) -> Numeric1D:
+    r"""A one-field potential given by an Arb program of ``(U, U', U'')`` alone (no expression:
+    ``expr`` is None), e.g. the rescaled member of a Q-ball family
+    (:func:`qsym.numeric.kernels.rescale.rescaled_program`), with its exact ``origin``
+    ``(U(0), U'(0), U''(0))``.  The mpmath callables, the Taylor coefficients and the float
+    callables all run the program.
+
+    .. math:: \text{program} \mapsto (U,\ U',\ U'')
+
+    >>> from fractions import Fraction
+    >>> from qsym.numeric.kernels.arbprog import ArbProgram
+    >>> p = ArbProgram([("var",), ("powi", 0, 2), ("const", Fraction(1, 2)), ("mul", 1, 2),
+    ...                 ("add", 0), ("const", 1)], outputs=[3, 4, 5])       # x^2/2, x, 1
+    >>> num = numeric_1d_program(p, sp.Symbol("x"), (0, 0, 1))
+    >>> float(num.dU(3)), num.dU_np(2.0), num.origin()[2]
+    (3.0, 2.0, mpf('1.0'))
+    """
+    mps = [_arb_value_fn(prog, k) for k in range(3)]
+    out = Numeric1D(None, var, None, *mps, *[_program_float(prog, k) for k in range(3)], program=prog)
+    out._derivs["series"] = _arb_series_fn(prog)
+    out._derivs["origin_exact"] = tuple(v if isinstance(v, sp.Basic) else sp.Integer(v) for v in origin)
+    return out
+
+
+def _program_float(prog, k: int):
+    """``x -> float(U^(k)(x))`` from an Arb program (53 bits)."""
+    def value(x):
+        with mpmath.workprec(53):
+            return float(prog.value(float(x), k))
+    return value
 
 
 @dataclass(frozen=True)

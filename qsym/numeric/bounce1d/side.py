@@ -148,7 +148,10 @@ class _Side:
             # form: 1, or less when the nonlinearity sets in well inside (a plateau, log(1 + phi^2)
             # far out); the tail tests of a shot count psi as small relative to it
             self.lin = min(1.0, LIN_FACTOR * float(abs(prob.scale / pe)))
-        online = self._online(prob, P)
+        # floats in a thin wall: U' next to the true vacuum comes from its series about psi_t
+        near = self._near_vacuum() if (P is None and self.shift and not prob.poly
+                                       and getattr(prob.num, "program", None) is not None) else None
+        online = self._online(prob, P, vacuum_fprime=near is None)
         self.model = Model(self.A, self.d, poly=self.poly,
                            derivs=None if prob.poly else self._derivs,
                            online=online[:5] + (mpmath.mpf(0), online[5], None) if online else None)
@@ -156,7 +159,7 @@ class _Side:
         # thin-wall bubble by the float path; the tail goes back to psi, whose
         # small values floats hold with relative precision (and U'(psi_t + chi), which doubles
         # would evaluate with an absolute error 2^-53 against a value O(chi), from its series)
-        near = self._near_vacuum() if online and online[5] is None and self.shift else None
+        near = near if online and online[5] is None else None
         self.model_shifted = Model(self.A, self.d, poly=self.poly_shifted,
                                    derivs=None if prob.poly else self._derivs_shifted,
                                    online=online[:5] + (self.shift, online[5], near) if online else None)
@@ -203,7 +206,7 @@ class _Side:
             poly_s = list(poly)
         return Model(self.A, self.d, poly=poly), Model(self.A, self.d, poly=poly_s)
 
-    def _online(self, prob, P):
+    def _online(self, prob, P, vacuum_fprime: bool = True):
         """Non-polynomial U with an Arb program: ``(OnlineProgram, xscale, f_scale, g_scale, u_scale,
         Pw)`` for the online Taylor arithmetic (:mod:`qsym.numeric.kernels.online`), else None (the
         Taylor expansion of U at each step).  ``Pw`` is None for a run in doubles, else the bits of a
@@ -219,7 +222,7 @@ class _Side:
             scales = (ps, 1 / (m2 * ps), 1 / m2, 1 / (m2 * ps * ps))
         if prob.online is None:
             prob.online = OnlineProgram(prog)
-        loss = self._float_loss(prob, prog, scales)
+        loss = self._float_loss(prob, prog, scales, vacuum_fprime)
         inrange = all(ONLINE_RANGE[0] < abs(v) < ONLINE_RANGE[1] for v in scales)
         if (P is None and inrange and prob.guard_bits <= ONLINE_MAX_GUARD
                 and loss <= ONLINE_MAX_LOSS):
@@ -256,18 +259,24 @@ class _Side:
                     rho = min(rho, (mpmath.mpf(2) ** -60 * abs(f[1]) / abs(f[j])) ** (mpmath.mpf(1) / (j - 1)))
             return [float(v) for v in f], float(rho)
 
-    def _float_loss(self, prob, prog, scales):
+    def _float_loss(self, prob, prog, scales, vacuum_fprime: bool = True):
         """Bits a double evaluation of the scaled U, U', U'' loses along the escape path
         (:func:`float_loss_bits` at a few points from the centre to the escape point or the
-        second minimum; computed once per problem and direction)."""
-        key = ("_float_loss", self.sign)
+        second minimum; computed once per problem and direction).  Without ``vacuum_fprime``
+        U' at the second minimum is left out (it vanishes there, so any evaluation of it cancels;
+        the float step takes it from its series about psi_t, :meth:`_near_vacuum`)."""
+        key = ("_float_loss", self.sign, vacuum_fprime)
         cache = prob.__dict__
         if key not in cache:
             ps = self.phi_s
             top = self.psi_t if self.psi_t is not None else mpmath.mpf(1)
             pts = [ps * top * f for f in (mpmath.mpf(1) / 8, mpmath.mpf(1) / 2, 1)]
             sc = (scales[3], scales[1], scales[2])         # U, U', U'' in scaled units
-            cache[key] = float_loss_bits(prog, pts, sc)
+            if vacuum_fprime or self.psi_t is None:
+                cache[key] = float_loss_bits(prog, pts, sc)
+            else:
+                cache[key] = max(float_loss_bits(prog, pts[:2], sc),
+                                 float_loss_bits(prog, pts[2:], (sc[0], 0, sc[2])))
         return cache[key]
 
     # scaled potential: U~(psi) = U(phi_s psi) / (m^2 phi_s^2)

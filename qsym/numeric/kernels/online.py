@@ -41,7 +41,7 @@ FIXED_OPS = {"var", "const", "add", "scale", "mul", "sq", "recip", "exp", "log",
              "sin", "cos", "sinh", "cosh", "tan", "tanh"}
 
 _mul = operator.mul
-#: a product x^n f (f not a power of x) is built as a chain of n products by x up to this n
+#: a product b^n f (f not a power of b) is built as a chain of n products by b up to this n
 MONOMIAL_CHAIN = 8
 
 
@@ -73,9 +73,9 @@ class OnlineProgram:
         self.outputs = list(prog.outputs)
         self.nodes: list = []
         self._memo: dict = {}
-        #: nodes that are powers x^n of the variable (n by node), and the variable's node
+        #: node -> (b, n) for the nodes that are a power b^n of a base node b (the variable, or a
+        #: node raised to an integer power somewhere)
         self._mono: dict = {}
-        self._var = None
         #: fixed point: the constants at Pw bits (and the scalings of a run), computed once
         self._fixed_cache: dict = {}
         idx = {}
@@ -85,16 +85,19 @@ class OnlineProgram:
                 idx[k] = self._emit("const", (), float(prog._const(k, ins[1], 53).mid()))
                 self.nodes[idx[k]].aux = (lambda prec, k=k, c=ins[1]: _const_mpf(prog, k, c, prec),)
             elif op == "var":
-                idx[k] = self._var = self._emit("var", ())
-                self._mono[idx[k]] = 1
+                idx[k] = self._emit("var", ())
+                self._mono[idx[k]] = (idx[k], 1)
+            elif op == "add" and len(ins) == 2:
+                idx[k] = idx[ins[1]]                    # a one-term sum is its term
             elif op == "add":
                 idx[k] = self._emit("add", tuple(idx[i] for i in ins[1:]))
             elif op == "mul":
                 idx[k] = self._mul([idx[i] for i in ins[1:]])
             elif op == "powi":
                 idx[k] = self._powi(idx[ins[1]], ins[2])
-                if idx[ins[1]] in self._mono and ins[2] > 0:
-                    self._mono[idx[k]] = self._mono[idx[ins[1]]] * ins[2]
+                if ins[2] > 1:
+                    b, n = self._mono.setdefault(idx[ins[1]], (idx[ins[1]], 1))
+                    self._mono.setdefault(idx[k], (b, n * ins[2]))
             elif op == "pow":
                 idx[k] = self._emit("pow", (idx[ins[1]],), self.nodes[idx[ins[2]]].val)
                 self.nodes[idx[k]].aux = self.nodes[idx[ins[2]]].aux
@@ -141,24 +144,26 @@ class OnlineProgram:
     def _mul(self, args: list) -> int:
         scale = 1.0
         rest, exact = [], []
-        # a power x^n of the variable times other factors f becomes x (x (... f)): the products
-        # x^j f of one f with several j (U, U', U'' of x^n e^-x: x^3 e^-x, x^2 e^-x, x e^-x) then
-        # share their chain, one Cauchy product per degree instead of powers and one per term
-        deg = 0
+        # a power b^n (b the variable, or any node raised to an integer power) times other factors
+        # f becomes b (b (... f)): the products b^j f of one f with several j (U, U', U'' of
+        # x^n e^-x: x^3 e^-x, x^2 e^-x, x e^-x) then share their chain, one Cauchy product per
+        # degree instead of powers and one product per term
         for a in args:
             if self.nodes[a].op == "const":
                 scale *= self.nodes[a].val
                 exact += self.nodes[a].aux
-            elif a in self._mono:
-                deg += self._mono[a]
-                rest.append(a)
             else:
                 rest.append(a)
-        other = [a for a in rest if a not in self._mono]
-        if other and 0 < deg <= MONOMIAL_CHAIN:
-            rest = other
-        else:
-            deg = 0
+        bases = {self._mono[a][0] for a in rest if a in self._mono}
+        deg = 0
+        if len(bases) == 1:
+            (b,) = bases
+            other = [a for a in rest if a not in self._mono]
+            deg = sum(self._mono[a][1] for a in rest if a in self._mono)
+            if other and deg <= MONOMIAL_CHAIN:
+                rest = other
+            else:
+                deg = 0
         if not rest:
             out = self._emit("const", (), scale)
         else:
@@ -166,7 +171,7 @@ class OnlineProgram:
             for a in rest[1:]:
                 out = self._emit("mul", (out, a))
             for _ in range(deg):
-                out = self._emit("mul", (self._var, out))
+                out = self._emit("mul", (b, out))
             if not exact:
                 return out
             out = self._emit("scale", (out,), scale)
@@ -408,14 +413,16 @@ class _Run:
 
 
 def float_loss_bits(prog, points, scales, prec: int = 64) -> float:
-    r"""Bits by which a float evaluation of ``U, U', U''`` misses ``2^{-53}`` in scaled units.
+    r"""Bits by which a float evaluation of ``U, U', U''`` misses ``2^{-53}`` in scaled units
+    (relative to the value where the scaled value exceeds 1).
 
     The program (all its instructions) runs on exact Arb balls at ``prec`` bits; the radius
     of output ``j`` times its scale ``s_j`` is the rounding error of the evaluation in units of
     the scaled potential, about ``2^{-prec}`` times the largest intermediate value.  Doubles
     round every operation at ``2^{-53}`` relative, so they miss by the same factor:
 
-    .. math:: \text{loss} = \max_{x, j} \log_2\big(\text{rad}(U^{(j)}(x))\, s_j\big) + \text{prec}
+    .. math:: \text{loss} = \max_{x, j} \log_2\frac{\text{rad}(U^{(j)}(x))\, s_j}
+              {\max(1, |U^{(j)}(x)|\, s_j)} + \text{prec}
 
     (cancellation, e.g. ``log(1 + a^2 psi^2) - a^2 psi^2`` for a tiny field scale ``a``: the
     value is ``O(a^4)`` while its terms are ``O(1)``).  ``+inf`` where the program fails.
@@ -455,7 +462,9 @@ def float_loss_bits(prog, points, scales, prec: int = 64) -> float:
                 v = regs[j]
                 if not v.is_finite():
                     return math.inf
-                rad = float(v.rad()) * abs(float(sc))
+                # (relative to the value where it exceeds 1: doubles hold large values to 2^-53
+                # relative, and a bounce far out needs no more)
+                rad = float(v.rad()) * abs(float(sc)) / max(1.0, abs(float(v.mid())) * abs(float(sc)))
                 if rad > 0:
                     worst = max(worst, math.log2(rad) + prec)
     return worst
