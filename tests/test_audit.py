@@ -1,17 +1,10 @@
 """Every claim of secs. 1-3 carries a computed verdict."""
 
-import functools
-
 import pytest
 
-from qsym.audit.engine import VERDICTS, registry, run_audit
+from qsym.audit.engine import VERDICTS, registry
 from qsym.errors import InputError
 
-
-@functools.lru_cache(maxsize=None)
-def all_results():
-    """The full audit, run once per test session (shared with test_audit_latex.py)."""
-    return tuple(run_audit())
 
 EXPECTED = {  # what the derivations find (a change here is a change of physics)
     "eq1": "confirmed", "eq2": "confirmed", "eq3-5": "confirmed", "eq6": "confirmed", "eq7": "corrected",
@@ -27,8 +20,10 @@ EXPECTED = {  # what the derivations find (a change here is a change of physics)
 
 
 @pytest.fixture(scope="module")
-def results():
-    return {r.id: r for r in all_results() if r.section in (1, 2, 3) or r.id in EXPECTED}
+def results(full_audit):
+    """The full audit (conftest.full_audit: run once per test run, shared with test_audit_latex.py and
+    test_report_pdf.py)."""
+    return {r.id: r for r in full_audit() if r.section in (1, 2, 3) or r.id in EXPECTED}
 
 
 def test_every_numbered_equation_is_audited():

@@ -1,6 +1,6 @@
 """The claims audit as LaTeX: every claim's statement, evidence and correction are typeset math.
 
-The audit runs once (shared with test_audit.py); the typeset section is compiled
+The audit runs once (conftest.full_audit, shared with test_audit.py); the typeset section is compiled
 once, in a minimal document, and the log must have no overfull box wider than
 1 pt, no LaTeX error and no undefined reference.
 """
@@ -14,7 +14,6 @@ import pytest
 
 from qsym.audit.engine import plain_text, registry, tex, tex_display, tex_num
 from qsym.report.audit_section import PREAMBLE_PACKAGES, audit_section, verdict_counts
-from test_audit import all_results
 
 RAW = ("**", "!=", "->")
 
@@ -28,8 +27,8 @@ def _outside_math(latex: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def results():
-    return all_results()
+def results(full_audit):
+    return full_audit()
 
 
 def test_every_claim_has_latex_fields(results):

@@ -1,6 +1,7 @@
 """The full LaTeX report compiles without typesetting defects (required in CI, where .ci/run installs
 pdflatex).  One report is built per session (module fixture: the audit, the exact Q-balls, the figures
-and pdflatex), and every test reads it."""
+and pdflatex), and every test reads it; its claims audit is conftest.full_audit (the one test_audit.py
+checks, run once per test run)."""
 
 import os
 import re
@@ -8,6 +9,7 @@ import shutil
 
 import pytest
 
+from qsym.report import document
 from qsym.report.document import write_report
 
 pytestmark = pytest.mark.slow
@@ -17,13 +19,28 @@ PAPER_EQUATIONS = range(1, 20)
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def report(tmp_path_factory, full_audit):
     if not shutil.which("pdflatex"):
         if os.environ.get("CI"):
             pytest.fail("pdflatex missing in CI: .ci/run must install texlive")
         pytest.skip("pdflatex not installed")
     out = tmp_path_factory.mktemp("report")
-    summary = write_report(out, pdf=True)
+    full = document.run_audit
+
+    def audit(section=None, ids=None, progress=None, workers=None):
+        """The report's audit is the full one (run_audit()) that test_audit.py checks: taken from
+        conftest.full_audit (one audit per test run) instead of being run a second time."""
+        if section is not None or ids is not None or workers is not None:
+            return full(section=section, ids=ids, progress=progress, workers=workers)
+        results = full_audit()
+        for r in results:
+            if progress:
+                progress(r)
+        return list(results)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(document, "run_audit", audit)
+        summary = write_report(out, pdf=True)
     assert summary["report_pdf"], summary["pdf_message"]
     return {"dir": out, "summary": summary, "tex": (out / "report.tex").read_text(),
             "log": (out / "report.log").read_text(errors="replace")}
