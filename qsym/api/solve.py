@@ -34,12 +34,13 @@ __all__ = ["window_numeric", "thin_wall_estimate", "thick_wall_estimate", "qball
            "ChargeResult", "qball_multi_charge", "s_psi_moments", "DeltaChart", "charge_minimum"]
 
 
-def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
+def thin_wall_estimate(P: Potential, Q, dps: int = 30, window: dict | None = None) -> dict:
     r"""Eqs (10)-(11) at the minimum of mu^2, plus the surface-energy correction.
 
     The wall tension ``sigma = int_0^{phi_0} sqrt(2 U_{omega_0}) dphi`` is
     integrated numerically (tanh-sinh quadrature at ``dps``); to first order the
-    mass is ``M_Q + 4 pi sigma R_0^2``.
+    mass is ``M_Q + 4 pi sigma R_0^2``.  ``window``: the result of
+    ``window_numeric(P, dps + 10)`` when the caller has it (one field; not decided again).
 
     .. math:: M_Q \approx Q\,\omega_0 + 4\pi\sigma R_0^2, \qquad
               \sigma = \int_0^{\phi_0} \sqrt{2 U_{\omega_0}}\, d\phi
@@ -49,7 +50,10 @@ def thin_wall_estimate(P: Potential, Q, dps: int = 30) -> dict:
     >>> round(float(t["mass"]), 6), round(float(t["mass_surface_corrected"]), 4)
     (707.106781, 752.3418)
     """
-    win = window_numeric(P, dps + 10)["exact"] if len(P.fields) == 1 else qball_window(P)
+    if len(P.fields) == 1:
+        win = (window if window is not None else window_numeric(P, dps + 10))["exact"]
+    else:
+        win = qball_window(P)
     if win["phi_at_min"] == sp.oo:
         return {"valid": False, "reason": "mu^2 has no minimum (its infimum is approached at infinite field, "
                 "a plateau): eqs (10)-(11) do not apply; see qsym.symbolic.flatdir for the plateau law"}
@@ -158,12 +162,24 @@ def thick_wall_estimate(P: Potential, Q, dps: int = 30, order: int | None = None
 
 
 def _leading_nonlinearity(U, var):
-    """``(n, c_n)``: the first nonzero Taylor term ``c_n phi^n`` with n >= 3, or None."""
+    """``(n, c_n)``: the first nonzero Taylor term ``c_n phi^n`` with n >= 3, or None.
+
+    A non-polynomial U: the derivatives at the origin first (``U^(n)(0)/n!``, exact; a SymPy
+    series of ``exp`` or ``log`` terms costs ~0.1 s), the series where a derivative has no value
+    there by substitution."""
     try:
         p = sp.Poly(sp.expand(U), var)
         if p.free_symbols - {var}:
             return None
     except sp.PolynomialError:
+        d = sp.diff(U, var, 2)
+        for k in range(3, LEAD_DERIVATIVES + 1):
+            d = sp.diff(d, var)
+            v = d.subs(var, 0)
+            if not (v.is_number and v.is_finite and v.is_real) or v.is_zero is None:
+                break                               # no value by substitution: the series decides
+            if not v.is_zero:
+                return k, v / sp.factorial(k)
         try:
             p = sp.Poly(sp.series(U, var, 0, 13).removeO(), var)
         except (sp.PolynomialError, ValueError, NotImplementedError, TypeError):
@@ -173,6 +189,9 @@ def _leading_nonlinearity(U, var):
             return k, c
     return None
 
+
+#: derivatives at the origin tried for the leading nonlinearity before SymPy's series
+LEAD_DERIVATIVES = 8
 
 #: the rescaled program of a non-polynomial U is used when a double evaluation of V, V', V'' at
 #: these scaled fields loses at most RESCALED_MAX_LOSS bits (else the Taylor polynomial near the
@@ -604,7 +623,7 @@ def qball(P: Potential, Q, dps: int = 20, progress=None, dim: int = 3) -> Charge
     win, chart = _single_chart(P, dps)
     fam = OmegaFamily(P)
     sols = solve_charge_chart(chart, Qv, dps=dps)
-    return _answer(Qr, sols, dps, window=win, thin_wall=thin_wall_estimate(P, Qr, dps),
+    return _answer(Qr, sols, dps, window=win, thin_wall=thin_wall_estimate(P, Qr, dps, window=win),
                    thick_wall=thick_wall_estimate(P, Qv, dps), family=fam)
 
 
