@@ -121,9 +121,9 @@ def test_potential_object():
 
 
 # --- audit -------------------------------------------------------------------
-def test_sec4_audit_verdicts():
-    from qsym.audit.engine import run_audit
-    res = {r.id: r for r in run_audit(section=4)}
+def test_sec4_audit_verdicts(full_audit):
+    """Section 4 of the full audit (conftest.full_audit: run once per test run, as test_audit.py's)."""
+    res = {r.id: r for r in full_audit() if r.section == 4}
     expect = {"eq16-fterm-cubic": "corrected", "eq17-quartic": "confirmed", "eq17-u1": "confirmed",
               "eq17-dterms": "confirmed", "eq17-phases": "confirmed", "eq19-mu2": "confirmed",
               "eq19-gamma3": "corrected", "eq19-gamma-nonneg": "confirmed",
