@@ -42,11 +42,18 @@ def psi30():
     return s_psi_bounce(30)
 
 
+@pytest.fixture(scope="module")
+def psi15():
+    """The certificate of S_psi at dps 15 (d = 3): one proof read by the end-to-end test, the mirrored
+    potential's test and the CLI test."""
+    return certify_bounce(PSI, dim=3, dps=15)
+
+
 # ---------------------------------------------------------------------------------------------
 # end to end: the enclosure holds the engine's value at twice the precision
 # ---------------------------------------------------------------------------------------------
-def test_s_psi_enclosure_contains_the_value_at_twice_the_precision():
-    res = certify_bounce(PSI, dim=3, dps=15)
+def test_s_psi_enclosure_contains_the_value_at_twice_the_precision(psi15):
+    res = psi15
     assert res.status == "converged" and res.certified
     assert _inside(res, s_psi_bounce(30).action, 30)
     assert float(res.stats["width"]) < 1e-14
@@ -82,8 +89,8 @@ def test_irrational_omega_is_a_ball():
     assert res.certified and _inside(res, bounce(PSI, omega="sqrt(1/2)", dim=3, dps=30).action, 30)
 
 
-def test_mirrored_potential_gives_the_same_enclosure():
-    a = certify_bounce(PSI, dps=15)
+def test_mirrored_potential_gives_the_same_enclosure(psi15):
+    a = psi15                               # certify_bounce(PSI, dps=15): d = 3 is the default
     b = certify_bounce(Potential("phi**2/2 + phi**3", ["phi"]), dps=15)
     assert a.enclosure == b.enclosure and b.sign == -1
     assert b.phi0_interval[1].startswith("-1.39722765")
@@ -230,19 +237,30 @@ def test_shifted_shooting_interval_fails(psi30):
     assert res.status == UNCERTIFIED and "sign change" in res.stats["reason"]
 
 
-def test_cli_certify_json():
+def test_cli_certify_json(psi15, capsys, monkeypatch):
+    """In process; the CLI's certify_bounce(U = phi^2/2 - phi^3, d = 3, dps 15) is psi15 (the proof
+    the tests above check), any other request is proven afresh."""
     import json
-    import subprocess
-    import sys
-    out = subprocess.run([sys.executable, "-c", "from qsym.cli.app import main; raise SystemExit(main())",
-                          "bounce", "--potential", "phi**2/2 - phi**3", "--field", "phi", "--dps", "15",
-                          "--certify", "--json"], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    j = json.loads(out.stdout)
+
+    import qsym.api.certify
+    from qsym.cli.app import main
+    proven = qsym.api.certify.certify_bounce
+
+    def certify(pot, omega=None, dim=3, dps=50, R=None):
+        if (omega, dim, dps, R) == (None, 3, 15, None) and [str(f) for f in pot.fields] == ["phi"] \
+                and sp.expand(pot.U() - PSI.U()) == 0:
+            return psi15
+        return proven(pot, omega=omega, dim=dim, dps=dps, R=R)
+
+    monkeypatch.setattr(qsym.api.certify, "certify_bounce", certify)
+    code = main(["bounce", "--potential", "phi**2/2 - phi**3", "--field", "phi", "--dps", "15", "--certify",
+                 "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    j = json.loads(out.out)
     assert j["certified"] is True and len(j["enclosure"]) == 2 and "cgm_upper" in j
+    assert j["enclosure"] == list(psi15.enclosure)
     lo, hi = (float(x) for x in j["enclosure"])
     assert lo <= hi and abs(float(j["action"]) - lo) < 1e-14
-    bad = subprocess.run([sys.executable, "-c", "from qsym.cli.app import main; raise SystemExit(main())",
-                          "bounce", "--potential", "a**2/2 - a**3 + b**2", "--fields", "a,b", "--certify"],
-                         capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 2 and "--certify handles polynomial single-field potentials" in bad.stderr
+    code = main(["bounce", "--potential", "a**2/2 - a**3 + b**2", "--fields", "a,b", "--certify"])
+    assert code == 2 and "--certify handles polynomial single-field potentials" in capsys.readouterr().err
