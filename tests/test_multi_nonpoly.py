@@ -46,23 +46,45 @@ def test_nonpoly_minimiser_agrees_with_polynomial_path():
     assert all(abs(rn.at[k] - rp.at[k]) < 1e-10 for k in "xy")
 
 
+@pytest.fixture(scope="module")
+def ident_mu2():
+    """The certified mu^2 minimum of IDENT at dps 25 (the non-polynomial minimiser, ~5 s): read by
+    test_identity_rewrite_same_window_and_bounce and asked for by `qsym qball --dps 15` (dps + 10)."""
+    return mu2_minimum(two(IDENT), dps=25)
+
+
 @pytest.mark.slow
-def test_identity_rewrite_same_window_and_bounce():
+def test_identity_rewrite_same_window_and_bounce(ident_mu2):
     """U rewritten with exp/log: same mu^2 minimum; the bounce engine takes its non-polynomial path
     (no exact polynomial of U_omega) and gives the same Q-ball at fixed omega."""
     P, Q = two(POLY), two(IDENT)
     assert MultiFamily(Q).poly is None and MultiFamily(P).poly is not None
-    assert abs(mu2_minimum(Q, dps=20).mu2_min - mu2_minimum(P, dps=20).mu2_min) < 1e-18
+    assert abs(ident_mu2.mu2_min - mu2_minimum(P, dps=25).mu2_min) < 1e-18
     a, b = qball_multi(P, "3/4"), qball_multi(Q, "3/4")
     assert a.status == b.status == "converged"
     assert abs(a.charge - b.charge) < 1e-9 * a.charge and abs(a.energy - b.energy) < 1e-9 * a.energy
 
 
 @pytest.mark.slow
-def test_identity_qball_at_charge_100_cli_json():
-    """M_Q at Q = 100 through `qsym qball --json` (non-polynomial U) equals the polynomial answer."""
-    rc, out, err = cli("qball", "--potential", IDENT, "--fields", "x,y", "--charges", "1,0",
-                       "--charge", "100", "--dps", "15", "--json")
+def test_identity_qball_at_charge_100_cli_json(ident_mu2, capsys, monkeypatch):
+    """M_Q at Q = 100 through `qsym qball --json` (non-polynomial U) equals the polynomial answer.
+    In process: the CLI's mu^2 minimum of IDENT at dps 25 (default options) is ident_mu2, any other
+    request is computed afresh."""
+    import qsym.api.mu2
+    from qsym.cli.app import main
+    minimum = qsym.api.mu2.mu2_minimum
+    ident = two(IDENT)
+
+    def shared(P, dps=30, progress=None, **kw):
+        if dps == 25 and not kw and list(map(str, P.fields)) == ["x", "y"] and P.U() == ident.U() \
+                and P.charge_norm() == ident.charge_norm():
+            return ident_mu2
+        return minimum(P, dps=dps, progress=progress, **kw)
+
+    monkeypatch.setattr(qsym.api.mu2, "mu2_minimum", shared)
+    rc = main(["qball", "--potential", IDENT, "--fields", "x,y", "--charges", "1,0", "--charge", "100",
+               "--dps", "15", "--json"])
+    out, err = capsys.readouterr()
     assert rc == 0, err
     got = json.loads(out)
     ref = qsym.qball(two(POLY), 100, dps=15)
