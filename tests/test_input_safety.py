@@ -178,16 +178,35 @@ def test_cli_exponent_tower_is_refused():
 
 
 # --- every charge honoured ------------------------------------------------------------
-def test_cli_single_field_charges_honoured():
+def test_cli_single_field_charges_honoured(capsys, monkeypatch):
     """U_omega = U - q^2 omega^2 phi^2/2: the charge-q Q-ball of charge Q has the mass of the
-    charge-1 Q-ball of charge Q/q, and omega = omega_1/q (exact scaling)."""
+    charge-1 Q-ball of charge Q/q, and omega = omega_1/q (exact scaling).  In process: the three
+    spellings of q = 5 must build the same potential (same U, fields, charge norm), which is then
+    solved once; a spelling that built another potential would be solved (and checked) afresh."""
+    import qsym.api.solve
+    from qsym.cli.app import main
+    solve, solved = qsym.api.solve.qball, {}
+
+    def once(P, Q, dps=20, progress=None, dim=3):
+        key = (str(P.U()), tuple(map(str, P.fields)), str(P.charge_norm()), str(Q), dps, dim)
+        if key not in solved:
+            solved[key] = solve(P, Q, dps=dps, progress=progress, dim=dim)
+        return solved[key]
+
+    monkeypatch.setattr(qsym.api.solve, "qball", once)
+
+    def run_here(*args):
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
     base = ["qball", "--potential", "phi**2/2 - phi**3 + phi**4", "--dps", "15", "--json"]
-    rc1, out1, err1 = run(*base, "--field", "phi", "--charge", "2")
+    rc1, out1, err1 = run_here(*base, "--field", "phi", "--charge", "2")
     assert rc1 == 0, err1
     one = json.loads(out1)
     for flags in (["--fields", "phi", "--charges", "5"], ["--field", "phi", "--charge-of", "phi=5"],
                   ["--fields", "phi", "--charge-of", "phi=5"]):
-        rc, out, err = run(*base, *flags, "--charge", "10")
+        rc, out, err = run_here(*base, *flags, "--charge", "10")
         assert rc == 0, err
         q5 = json.loads(out)
         assert abs(float(q5["mass"]) / float(one["mass"]) - 1) < 1e-12, flags
