@@ -144,18 +144,30 @@ def test_exp_type_qball_two_precisions_and_dE_dQ():
 
 
 @pytest.mark.slow
-def test_log_plateau_api_and_cli():
+def test_log_plateau_api_and_cli(capsys, monkeypatch):
+    """The API at dps 20 (the CLI's default, same cost as dps 15 here), then `qsym qball` in process:
+    its solve of the same U, Q = 1000, dps 20, D = 3 is the API's result; any other request is solved."""
+    import qsym.api.solve
+    from qsym.cli.app import main
     P = qsym.Potential("m**4*log(1 + phi**2/m**2)", fields="phi", params={"m": 1})
-    r = qsym.qball(P, 1000, dps=15)
+    r = qsym.qball(P, 1000, dps=20)
     assert len(r.solutions) == 2                       # Q(omega) -> infinity at both ends of the window
     light = r.solutions[0]
     assert light.mass < 1000 * mpmath.sqrt(2)          # bound: below Q free quanta of mass sqrt(2) m
     assert r.thin_wall["valid"] is False and "plateau" in r.thin_wall["reason"]
-    p = subprocess.run([sys.executable, "-m", "qsym.cli.app", "qball", "--potential", "m**4*log(1+phi**2/m**2)",
-                        "--field", "phi", "--param", "m=1", "--charge", "1000", "--json"],
-                       capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stderr
-    data = json.loads(p.stdout)
+    solve = qsym.api.solve.qball
+
+    def shared(Pc, Q, dps=20, progress=None, dim=3):
+        if (str(Q), dps, dim) == ("1000", 20, 3) and Pc.U() == P.U() and Pc.fields == P.fields:
+            return r
+        return solve(Pc, Q, dps=dps, progress=progress, dim=dim)
+
+    monkeypatch.setattr(qsym.api.solve, "qball", shared)
+    code = main(["qball", "--potential", "m**4*log(1+phi**2/m**2)", "--field", "phi", "--param", "m=1",
+                 "--charge", "1000", "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    data = json.loads(out.out)
     assert data and "1044.22" in json.dumps(data)
 
 
