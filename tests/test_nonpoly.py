@@ -1,8 +1,6 @@
 """Non-polynomial single-field potentials: Arb series, online Taylor arithmetic, the window, refusals."""
 
 import json
-import subprocess
-import sys
 
 import mpmath
 import pytest
