@@ -58,7 +58,9 @@ def test_tiny_charge_1e_8():
         assert s.mass < s.charge and s.stability == "stable"
 
 
+@functools.lru_cache(maxsize=None)
 def _thin_residual(Q):
+    """(M_Q/Q - w0)/w0, the solution and the result at charge Q (Q = 1e11 is shared by two tests)."""
     r = _solve(PAPER, Q, 15)
     (s,) = r["solutions"]
     with mpmath.workdps(30):
