@@ -115,7 +115,9 @@ class LogFamily:
         kap = float(self.kappa)
         start = self._predict(dim, w, kap)
         with mpmath.workdps((dps or 15) + GUARD):
-            sol = solve_gaussian(self.coefficients(omega), kap if dps is None else evaluate(self.kappa, dps + 20),
+            # (kappa exact to the working digits even for doubles: a thin wall's double path runs its
+            # Newton at the bits the core needs, where a float kappa would be an input error)
+            sol = solve_gaussian(self.coefficients(omega), evaluate(self.kappa, (dps or 15) + 20),
                                  dim, dps=dps, start=start)
             self._starts[dim] = ([(w, sol.start)] + self._starts.get(dim, [])[:1])
             wq = w if dps is None else mpmath.mpf(omega)

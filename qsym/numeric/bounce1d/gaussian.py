@@ -66,6 +66,16 @@ MAX_NEWTON_STEP = 0.05
 MAX_CONTINUATION_GROWTH = 1e3
 #: the matching radius: where the double-precision profile has fallen to this fraction of psi(0)
 MATCH_FRACTION = 0.5
+#: thin-wall start (:func:`_thin_start`): the interior is linear about psi_t while
+#: delta Lambda(r) <= THIN_ETA psi_t; the bisection in log(delta) starts THIN_DEPTH below
+#: log(psi_t) (an overshoot) and stops at a bracket of THIN_XI_TOL
+THIN_ETA = 1e-5
+THIN_DEPTH = 20000.0
+THIN_XI_TOL = 1e-11
+#: largest Newton correction of log(delta) trusted in the thin-wall solve
+THIN_MAX_STEP = 0.5
+#: marks a thin-wall start (its second entry is log delta, not psi(0))
+THIN = -1
 
 
 @dataclass
@@ -297,10 +307,27 @@ def landscape(p, kappa) -> tuple:
             break
         prev = (x, u)
     if pe is None:
+        # close to omega_min U~ < 0 only on a sliver narrower than the grid: the minimum of
+        # U~/phi^2 between grid points (golden section about the grid's smallest value)
+        k = min(range(1, len(xs) - 1), key=lambda i: eq.U(xs[i]) / xs[i] ** 2)
+        lo, hi = xs[k - 1], xs[k + 1]
+        g = (math.sqrt(5) - 1) / 2
+        for _ in range(200):
+            a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+            if eq.U(a) / a**2 < eq.U(b) / b**2:
+                hi = b
+            else:
+                lo = a
+            if hi - lo <= 1e-15 * hi:
+                break
+        xm = 0.5 * (lo + hi)
+        if eq.U(xm) < 0 and eq.U(xs[k - 1]) > 0:
+            pe = _bisect(eq.U, xs[k - 1], xm)
+    if pe is None:
         raise NoSolutionError("U_omega >= 0 on phi > 0: no Q-ball at this omega (no region below the "
                               "origin's value to roll through)")
     pt = None
-    prev = None
+    prev = (pe, eq.dU(pe))          # U~ falls through zero at phi_e (a sliver may end before the next x)
     for x in xs:
         if x <= pe:
             continue
@@ -494,8 +521,16 @@ class _NotGround(ConvergenceError):
 
 def _start(p, pf, kappa, d, digits, pb: int = 53, near=None):
     """``(bits, x, rm, R, s, eps)``: the bisection's start (from ``pb`` bits, ``near`` a previous
-    psi(0)), at more bits for thin walls."""
+    psi(0)), at more bits for thin walls: first the thin-wall start (:func:`_thin_start`), then
+    bisections in psi(0) at 106, 212, ... bits."""
+    thin_tried = False
     while True:                     # thin walls: the start needs more bits than doubles carry
+        if pb > 53 and not thin_tried:
+            thin_tried = True
+            try:
+                return _thin_start(p, pf, kappa, d, digits)
+            except (ConvergenceError, ArithmeticError, ValueError, OverflowError):
+                pass
         x = None
         try:
             if pb == 53:
@@ -518,8 +553,218 @@ def _start(p, pf, kappa, d, digits, pb: int = 53, near=None):
                                        "too thin for the shooting: omega too close to omega_min)") from None
 
 
+def _lambda_radius(d: int, mu: float, lt: float):
+    """``(r, Lambda'(r)/Lambda(r), f)`` (floats) with ``log Lambda(r) = lt + f > 0``, ``|f|`` below
+    ``1e-9 max(1, lt)`` (:func:`regular_profile`, Newton on the log)."""
+    from qsym.numeric.kernels.tails import regular_profile
+    r = max(lt / mu, 1e-3)
+    with mpmath.workprec(64):
+        for _ in range(60):
+            lam, dlam = regular_profile(d, mu, mpmath.mpf(r))
+            f = float(mpmath.log(lam) - lt)
+            if abs(f) < 1e-9 * max(1.0, lt):
+                break
+            r = max(r - f / float(dlam / lam), r / 2)
+        else:
+            raise ConvergenceError("no thin-wall matching radius")
+        return r, float(dlam / lam), f
+
+
+def _thin_start(p, pf, kappa, d, digits):
+    r"""``(bits, x, rm, R, s, eps)`` for a thin wall: the centre sits ``delta`` below the second
+    minimum, ``psi(0) = psi_t - delta`` with ``delta`` far below the rounding of doubles.  Inside,
+    the field is linear about psi_t, ``psi = psi_t - delta Lambda(r)`` (:func:`regular_profile`,
+    ``Lambda'' + (d-1)/r Lambda' = mu^2 Lambda``) up to ``r_1`` where ``delta Lambda = THIN_ETA psi_t``
+    (the neglected term is ``(THIN_ETA psi_t)^2``); float shots from there classify under/overshoots
+    and a bisection in ``xi = log delta`` (an O(1) bracket: no bits are needed for delta itself)
+    gives the start.  ``x = psi_t - delta`` is returned at the bits its Newton needs.
+
+    .. math:: \psi(r) = \psi_t - e^{\xi}\,\Lambda(r) + O(e^{2\xi}\Lambda^2), \quad r \le r_1
+    """
+    eq = _Eq(pf, float(kappa), d, 1.0)
+    pe, pt = landscape(pf, float(kappa))
+    if pt is None:
+        raise ConvergenceError("no second minimum: not a thin wall")
+    for _ in range(8):
+        pt -= eq.dU(pt) / eq.d2U(pt)
+    mu2 = eq.d2U(pt)
+    if not mu2 > 0:
+        raise ConvergenceError("the second minimum is degenerate")
+    mu = math.sqrt(mu2)
+    N, tol = ORDER_FLOAT, 2.0 ** -52
+
+    def shoot(xi, record=None):
+        delta = math.exp(xi)                        # (0 below the float range: then delta < eta)
+        eta = THIN_ETA * pt
+        if delta >= eta:
+            r1, x1, dx1 = 0.0, pt - delta, 0.0
+        else:
+            r1, ratio, f = _lambda_radius(d, mu, math.log(eta) - xi)   # delta Lambda(r1) = eta e^f
+            dev = eta * math.exp(f)
+            x1, dx1 = pt - dev, -dev * ratio
+        return _shoot(eq, r1, x1, dx1, 1e6, N, tol, events=True, record=record)[4]
+
+    hi = math.log(pt - pe)                          # psi(0) = phi_e: an undershoot
+    lo = math.log(pt) - THIN_DEPTH                  # psi(0) next to psi_t: an overshoot (thin wall)
+    if shoot(hi) != "under" or shoot(lo) != "over":
+        raise ConvergenceError("the thin-wall start does not bracket the bounce")
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        reason = shoot(mid)
+        if reason == "under":
+            hi = mid
+        elif reason == "over":
+            lo = mid
+        else:
+            lo = hi = mid
+            break
+        if hi - lo <= THIN_XI_TOL:
+            break
+    recs = []
+    for xi in (hi, lo):                              # (the larger delta first: the lower psi(0))
+        rec = []
+        shoot(xi, rec)
+        recs.append(rec)
+    xi = 0.5 * (lo + hi)
+    return (THIN, xi) + _guess(eq, pt - math.exp(xi), recs, digits)
+
+
+def _thin_vacuum(eq: _Eq, pt_float: float):
+    """``(psi_t, mu)`` at the precision of ``eq``: Newton on U~' from the float root."""
+    pt = eq.one * pt_float
+    for _ in range(8 + int(math.log2(max(eq.one.precision if hasattr(eq.one, "precision") else 53, 53)))):
+        step = eq.dU(pt) / eq.d2U(pt)
+        pt -= step
+        if step == 0:
+            break
+    return pt, gmpy2.sqrt(eq.d2U(pt)) if not isinstance(eq.one, float) else math.sqrt(eq.d2U(pt))
+
+
+class _ThinStart:
+    """The start of the outward shot of a thin wall at ``xi = log delta``: ``r_1`` with
+    ``delta Lambda(r_1) = eta`` (0 when delta >= eta: the centre itself), the field, its slope and
+    their xi-derivatives there, and the interior integrals to second order in ``delta Lambda``
+    (closed forms; the ``r^(d+1)`` moments by quadrature)."""
+
+    def __init__(self, eq: _Eq, pt, mu, eta, xi, prec: int):
+        self.eq, self.pt, self.mu, self.xi = eq, pt, mu, xi
+        d = eq.d
+        with mpmath.workprec(prec):
+            ptm, mum, xim = _m(pt), _m(mu), _m(xi)
+            delta = mpmath.exp(xim)
+            lt = float(mpmath.log(_m(eta)) - xim)
+            if lt <= 0:
+                self.r1 = 0
+                self.x1, self.dx1, self.y1, self.dy1 = pt - _g(delta), 0 * pt, -_g(delta), 0 * pt
+                self.interior = None
+                return
+            r1f = _lambda_radius(d, float(mum), lt)[0]
+            r1 = mpmath.mpf(r1f)
+            from qsym.numeric.kernels.tails import regular_profile, regular_sq_integral
+            lam, dlam = regular_profile(d, mum, r1)
+            self.r1 = _g(r1)
+            self.x1, self.dx1 = _g(ptm - delta * lam), _g(-delta * dlam)
+            self.y1, self.dy1 = _g(-delta * lam), _g(-delta * dlam)
+            self._parts = (prec, ptm, mum, delta, r1, lam, dlam)
+            self.interior = True
+
+    def integrals(self) -> list | None:
+        """``int_0^{r_1}`` of ``psi'^2, U~(psi), psi^2`` times ``r^(d-1)`` and of ``psi^2 r^(d+1)``
+        (None when the shot starts at the centre)."""
+        if self.interior is None:
+            return None
+        from qsym.numeric.kernels.tails import regular_profile, regular_sq_integral
+        eq, d = self.eq, self.eq.d
+        prec, ptm, mum, delta, r1, lam, dlam = self._parts
+        with mpmath.workprec(prec):
+            # interior integrals (psi = psi_t - delta Lambda, U~(psi) = U~(psi_t) + mu^2 chi^2/2):
+            # int Lambda r^(d-1) = r1^(d-1) Lambda'/mu^2, int Lambda'^2 r^(d-1) = r1^(d-1) Lambda
+            # Lambda' - mu^2 int Lambda^2 r^(d-1)
+            IL = r1 ** (d - 1) * dlam / mum**2
+            IL2 = regular_sq_integral(d, mum, r1)
+            IdL2 = r1 ** (d - 1) * lam * dlam - mum**2 * IL2
+            vol = r1**d / d
+            Ut = _m(eq.U(self.pt))
+            T2 = delta**2 * IdL2                                  # int psi'^2 r^(d-1)
+            V = Ut * vol + mum**2 * delta**2 / 2 * IL2
+            Q = ptm**2 * vol - 2 * ptm * delta * IL + delta**2 * IL2
+            # int Lambda r^(d+1) by parts with the equation (closed form); int Lambda^2 r^(d+1) over
+            # the last 40/mu below r1 (the integrand grows like e^(2 mu r): the rest is below e^-80)
+            f1 = (r1 ** (d + 1) * dlam - 2 * r1**d * lam + 2 * d * r1 ** (d - 1) * dlam / mum**2) / mum**2
+            a = max(mpmath.mpf(0), r1 - 40 / mum)
+            f2 = mpmath.quad(lambda r: regular_profile(d, mum, r)[0] ** 2 * r ** (d + 1),
+                             mpmath.linspace(a, r1, 5))
+            Q2 = ptm**2 * r1 ** (d + 2) / (d + 2) - 2 * ptm * delta * f1 + delta**2 * f2
+            return [_g(v) for v in (T2, V, Q, Q2)]
+
+
+def _newton_thin(eq, prec, pt, mu, eta, xi, s, rm, R, eps):
+    """:func:`_newton` in ``(xi, s)``, ``xi = log delta``, the outward shot from the linearised
+    interior (:class:`_ThinStart`): ``(xi, s, last correction, start)``."""
+    one = eq.one
+    N, tol = _order(eq, prec)
+    lam = -2 * float(eq.a) * R + eps
+    Rm, rmm = gmpy2.mpfr(R), gmpy2.mpfr(rm)
+    last = None
+    for _ in range(MAX_NEWTON):
+        st = _ThinStart(eq, pt, mu, eta, xi, prec)
+        o = _shoot(eq, st.r1, st.x1, st.dx1, rmm, N, tol, var=(st.y1, st.dy1))
+        pR = gmpy2.exp(s)
+        i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, var=(pR, lam * pR))
+        if o[4] != "end" or i[4] != "end":
+            raise ConvergenceError("the matched thin-wall solve left the field range")
+        F1, F2 = o[0] - i[0], o[1] - i[1]
+        J11, J12, J21, J22 = o[2], -i[2], o[3], -i[3]
+        det = J11 * J22 - J12 * J21
+        if det == 0:
+            raise ConvergenceError("singular matching Jacobian (thin-wall solve)")
+        dxi = (F1 * J22 - F2 * J12) / det
+        ds = (J11 * F2 - J21 * F1) / det
+        if abs(float(dxi)) > THIN_MAX_STEP:
+            raise ConvergenceError("the thin-wall Newton step left its basin (start too far)")
+        xi, s = xi - dxi, s - ds
+        size = max(abs(float(dxi)), abs(float(ds)))
+        if size < 2.0 ** (-prec * 0.55) or (last is not None and last < 2.0 ** (-prec * 0.4) and size >= last):
+            return xi, s, size
+        last = size
+    raise ConvergenceError("the matched thin-wall Newton did not converge")
+
+
+def _finish_thin(p, kappa, d, dps, digits, xi, rm, R, s, eps):
+    """The thin-wall matched solve: Newton in ``(log delta, log psi(R))`` at 3/2 of the target
+    bits (the start values near psi_t keep half of them for the deviation ``eta = 2^(-P/2)``,
+    whose square is the neglected term), then the integrals."""
+    P = 53 if dps is None else int(dps * 3.33) + 40
+    prec = P + P // 2 + 20
+    with gmpy2.context(gmpy2.get_context(), precision=prec), mpmath.workprec(prec):
+        eq = _Eq([_g(c(prec) if callable(c) else mpmath.mpf(c)) for c in p], _g(kappa), d, gmpy2.mpfr(1))
+        pt, mu = _thin_vacuum(eq, float(landscape([float(c(53)) if callable(c) else float(c) for c in p],
+                                                  float(kappa))[1]))
+        eta = pt * gmpy2.mul_2exp(gmpy2.mpfr(1), -(P // 2))
+        target = _target(float(pt), digits)
+        xi, s = gmpy2.mpfr(xi), gmpy2.mpfr(s)
+        for _ in range(8):
+            xi, s, size = _newton_thin(eq, prec, pt, mu, eta, xi, s, rm, R, eps)
+            if float(s) <= target + 1:
+                break
+            R = _radius(float(eq.a), eps, R, float(s), target)
+            s = gmpy2.mpfr(target)
+        else:
+            raise ConvergenceError("the Gaussian tail did not reach its damping target")
+        st = _ThinStart(eq, pt, mu, eta, xi, prec)
+        N, tol = _order(eq, prec)
+        sol = _integrate(eq, pt - gmpy2.exp(xi), s, rm, R, -2 * float(eq.a) * R + eps, N, tol, P, dps,
+                         size, eps, thin=st)
+        for k in ("phi0", "T", "V", "I2", "action", "virial", "rms"):
+            v = _m(getattr(sol, k))
+            setattr(sol, k, float(v) if dps is None else v)
+    return sol
+
+
 def _finish(p, pf, kappa, d, dps, digits, pb, x, rm, R, s, eps, continued=False):
     """Newton from the start and the integrals, at the precision the core's sensitivity needs."""
+    if pb == THIN:
+        return _finish_thin(p, kappa, d, dps, digits, x, rm, R, s, eps)
     target = 53 if dps is None else int(dps * 3.33) + 40
     # bits lost to the core: a perturbation of psi(0) grows by |y(r_m)| across it (thin walls)
     extra = pb
@@ -626,13 +871,19 @@ def _newton(eq, prec, x, s, rm, R, eps):
     raise ConvergenceError("the matched Gaussian-tail Newton did not converge")
 
 
-def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size, eps):
+def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size, eps, thin=None):
     one = eq.one
     flt = isinstance(one, float)
     exp = math.exp if flt else gmpy2.exp
     Rm = R if flt else gmpy2.mpfr(R)
     rmm = rm if flt else gmpy2.mpfr(rm)
-    o = _shoot(eq, 0 * one, x, 0 * one, rmm, N, tol, quad=True, monotone=True)
+    if thin is None:
+        o = _shoot(eq, 0 * one, x, 0 * one, rmm, N, tol, quad=True, monotone=True)
+    else:                   # a thin wall: from r_1, the interior's integrals in closed form
+        o = _shoot(eq, thin.r1, thin.x1, thin.dx1, rmm, N, tol, quad=True, monotone=True)
+        inner = thin.integrals()
+        if inner is not None:
+            o = o[:6] + ([a + b for a, b in zip(o[6], inner)],)
     pR = exp(s)
     i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, quad=True, monotone=True)
     area = float(_sphere(eq.d)) if flt else _g(_sphere(eq.d))
