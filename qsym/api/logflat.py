@@ -38,9 +38,11 @@ FIRST_OFFSET = 0.05
 #: marching factor of the offset and its bounds (relative to the first offset)
 MARCH = 2.0
 MAX_MARCH = 40
-#: the thin-wall march stops below this fraction of the first offset (Q ~ 1e6 for the catalogue
-#: model; deeper walls need the start at many more bits: minutes per Q-ball)
-MIN_OFFSET = 0.1
+#: the thin-wall march stops below this fraction of the first offset (Q ~ 1e24 for the catalogue
+#: model; omega - omega_min is then ~1e-8 omega, near the resolution of the float search)
+MIN_OFFSET = 1e-7
+#: largest factor of one predicted step of the offset towards omega_min
+MAX_JUMP = 1e4
 #: points of the monotonicity check between the marching ends
 CHECK_POINTS = 8
 #: secant iterations of the high-precision omega
@@ -194,15 +196,26 @@ def _brackets(fam, Qt, dim, cache):
     else:
         raise ConvergenceError("the charge does not fall below Q at large omega")
     lo = good = base
+    last = None                                     # (log offset, g) of the previous good point
     for _ in range(MAX_MARCH):                      # down: Q grows towards omega_min (thin wall)
         if lo < MIN_OFFSET * base:
             raise ConvergenceError(f"the charge {Qt} lies deeper in the thin-wall regime than the engine "
-                                   f"solves in bounded time (omega - omega_min < {lo:.3g})")
+                                   f"reaches (omega - omega_min < {lo:.3g}: omega itself is resolved only "
+                                   "to ~1e-16 relative)")
         try:
-            if g(w0 + lo) > 0:
+            gl = g(w0 + lo)
+            if gl > 0:
                 break
+            step = MARCH
+            if last is not None and gl != last[1]:
+                # thin wall: log Q is nearly linear in log(omega - omega_min) (Q ~ offset^-3 in
+                # D = 3): aim a quarter beyond the predicted crossing instead of halving
+                slope = (gl - last[1]) / (math.log(lo) - last[0])
+                if slope < 0:
+                    step = max(MARCH, min(math.exp(1.25 * gl / slope), MAX_JUMP))
+            last = (math.log(lo), gl)
             good = lo
-            lo /= MARCH
+            lo /= step
         except ConvergenceError as exc:             # too thin a wall: step back towards the last good
             if lo > good / (1 + 1e-3):
                 raise ConvergenceError(f"the charge {Qt} lies deeper in the thin-wall regime than the "
@@ -250,6 +263,10 @@ def _refine(fam, Qt, wf, dps, dim):
             if g1 == g0:
                 break
             slope = (g1 - g0) / (w1 - w0)
+            if g1**2 <= mpmath.mpf(10) ** -(dps + GUARD):
+                # the mass at the exact charge follows from dE/dQ = omega to second order in the
+                # residual (entered in the error below): no further solve
+                break
             w2 = w1 - g1 / slope
             w0, b0 = w1, b1
             w1, b1 = w2, fam.at(w2, dps, dim)

@@ -70,12 +70,15 @@ MATCH_FRACTION = 0.5
 #: delta Lambda(r) <= THIN_ETA psi_t; the bisection in log(delta) starts THIN_DEPTH below
 #: log(psi_t) (an overshoot) and stops at a bracket of THIN_XI_TOL
 THIN_ETA = 1e-5
-THIN_DEPTH = 20000.0
-THIN_XI_TOL = 1e-11
+THIN_DEPTH = 1e7
+THIN_XI_TOL = 1e-7
 #: largest Newton correction of log(delta) trusted in the thin-wall solve
 THIN_MAX_STEP = 0.5
 #: marks a thin-wall start (its second entry is log delta, not psi(0))
 THIN = -1
+#: the growth recorded in the ``start`` of a thin-wall solution (not continued in psi(0); a
+#: neighbour starts with the thin-wall start)
+THIN_GROWTH = 1e300
 
 
 @dataclass
@@ -505,7 +508,14 @@ def solve_gaussian(p, kappa, d: int = 3, dps: int | None = 30, start=None) -> Ga
             return _finish(p, pf, kappa, d, dps, digits, 53, *start, continued=True)
         except (ConvergenceError, _NotGround, ArithmeticError, ValueError):
             pass
-    st = _start(p, pf, kappa, d, digits)
+    st = None
+    if start is not None and start[-1] == THIN_GROWTH:
+        # the neighbour was a thin wall: its start first (the bisection in psi(0) would fail)
+        try:
+            st = _thin_start(p, pf, kappa, d, digits)
+        except (ConvergenceError, ArithmeticError, ValueError, OverflowError):
+            st = None
+    st = st or _start(p, pf, kappa, d, digits)
     try:
         return _finish(p, pf, kappa, d, dps, digits, *st)
     except ConvergenceError:
@@ -755,6 +765,7 @@ def _finish_thin(p, kappa, d, dps, digits, xi, rm, R, s, eps):
         N, tol = _order(eq, prec)
         sol = _integrate(eq, pt - gmpy2.exp(xi), s, rm, R, -2 * float(eq.a) * R + eps, N, tol, P, dps,
                          size, eps, thin=st)
+        sol.start = sol.start[:-1] + (THIN_GROWTH,)     # a thin wall: no continuation in psi(0)
         for k in ("phi0", "T", "V", "I2", "action", "virial", "rms"):
             v = _m(getattr(sol, k))
             setattr(sol, k, float(v) if dps is None else v)
