@@ -612,7 +612,7 @@ def _thin_start(p, pf, kappa, d, digits):
             r1, ratio, f = _lambda_radius(d, mu, math.log(eta) - xi)   # delta Lambda(r1) = eta e^f
             dev = eta * math.exp(f)
             x1, dx1 = pt - dev, -dev * ratio
-        return _shoot(eq, r1, x1, dx1, 1e6, N, tol, events=True, record=record)[4]
+        return _shoot(eq, r1, x1, dx1, r1 + 1e6, N, tol, events=True, record=record)[4]
 
     hi = math.log(pt - pe)                          # psi(0) = phi_e: an undershoot
     lo = math.log(pt) - THIN_DEPTH                  # psi(0) next to psi_t: an overshoot (thin wall)
@@ -734,7 +734,10 @@ def _newton_thin(eq, prec, pt, mu, eta, xi, s, rm, R, eps):
             raise ConvergenceError("the thin-wall Newton step left its basin (start too far)")
         xi, s = xi - dxi, s - ds
         size = max(abs(float(dxi)), abs(float(ds)))
-        if size < 2.0 ** (-prec * 0.55) or (last is not None and last < 2.0 ** (-prec * 0.4) and size >= last):
+        # (a wall at radius R ~ |xi|/mu: the rounding of the shot is ~|xi| ulps of xi)
+        floor = max(1.0, abs(float(xi)))
+        if size < 2.0 ** (-prec * 0.55) * floor or (last is not None and last < 2.0 ** (-prec * 0.4) * floor
+                                                      and size >= last):
             return xi, s, size
         last = size
     raise ConvergenceError("the matched thin-wall Newton did not converge")
