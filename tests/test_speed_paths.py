@@ -89,14 +89,25 @@ def test_common_subexpressions_are_one_node():
     assert sum(nd.op == "exp" for nd in prog.nodes) == 1
 
 
+ONLINE_CASES = [
+    # exp, log, sqrt and a quotient together
+    (x**2 / 2 - x**3 * sp.exp(-x / 3) + sp.log(1 + x**2) * x / 5 + sp.sqrt(2 + x) / 7 + x**3 / (2 + x) / 9,
+     sp.Rational(3, 4), 24),
+    # powers of x times sin, cos, exp: the chained products x (x (... f)) of test_near_vacuum.py
+    (x**2 / 2 - x**5 * sp.exp(-x) * sp.sin(x) / 3 + x**4 * sp.cos(x) / 7 - 2 * x * sp.exp(x / 5) / 11,
+     sp.Rational(5, 4), 20),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ONLINE_CASES)))
 @pytest.mark.parametrize("fixed", [False, True])
-def test_compiled_online_run_matches_the_arb_series(fixed):
+def test_compiled_online_run_matches_the_arb_series(fixed, case):
     # along x(s) = x0 + s the k-th coefficients of U'(x(s)), U''(x(s)) are the Taylor coefficients
     # of U', U'' at x0: (k+1) c_{k+1} and (k+2)(k+1) c_{k+2} of U's series
-    expr = x**2 / 2 - x**3 * sp.exp(-x / 3) + sp.log(1 + x**2) * x / 5 + sp.sqrt(2 + x) / 7 + x**3 / (2 + x) / 9
+    expr, x0, n = ONLINE_CASES[case]
     ap = arb_program(expr, x, derivatives=2)
     prog = OnlineProgram(ap)
-    x0, n = mpmath.mpf(3) / 4, 24
+    x0 = mpmath.mpf(x0.p) / x0.q
     with mpmath.workprec(300):
         c = ap.series(x0, n + 3)
         P = Pw = 200

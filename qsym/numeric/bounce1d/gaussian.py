@@ -642,7 +642,7 @@ def _thin_start(p, pf, kappa, d, digits):
 def _thin_vacuum(eq: _Eq, pt_float: float):
     """``(psi_t, mu)`` at the precision of ``eq``: Newton on U~' from the float root."""
     pt = eq.one * pt_float
-    for _ in range(8 + int(math.log2(max(eq.one.precision if hasattr(eq.one, "precision") else 53, 53)))):
+    for _ in range(16):                 # quadratic from 53 bits: 16 steps reach any working precision
         step = eq.dU(pt) / eq.d2U(pt)
         pt -= step
         if step == 0:
@@ -710,8 +710,7 @@ class _ThinStart:
 
 def _newton_thin(eq, prec, pt, mu, eta, xi, s, rm, R, eps):
     """:func:`_newton` in ``(xi, s)``, ``xi = log delta``, the outward shot from the linearised
-    interior (:class:`_ThinStart`): ``(xi, s, last correction, start)``."""
-    one = eq.one
+    interior (:class:`_ThinStart`): ``(xi, s, last correction)``."""
     N, tol = _order(eq, prec)
     lam = -2 * float(eq.a) * R + eps
     Rm, rmm = gmpy2.mpfr(R), gmpy2.mpfr(rm)
@@ -719,17 +718,7 @@ def _newton_thin(eq, prec, pt, mu, eta, xi, s, rm, R, eps):
     for _ in range(MAX_NEWTON):
         st = _ThinStart(eq, pt, mu, eta, xi, prec)
         o = _shoot(eq, st.r1, st.x1, st.dx1, rmm, N, tol, var=(st.y1, st.dy1))
-        pR = gmpy2.exp(s)
-        i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, var=(pR, lam * pR))
-        if o[4] != "end" or i[4] != "end":
-            raise ConvergenceError("the matched thin-wall solve left the field range")
-        F1, F2 = o[0] - i[0], o[1] - i[1]
-        J11, J12, J21, J22 = o[2], -i[2], o[3], -i[3]
-        det = J11 * J22 - J12 * J21
-        if det == 0:
-            raise ConvergenceError("singular matching Jacobian (thin-wall solve)")
-        dxi = (F1 * J22 - F2 * J12) / det
-        ds = (J11 * F2 - J21 * F1) / det
+        dxi, ds = _match_correction(eq, o, s, Rm, rmm, lam, N, tol, "thin-wall")
         if abs(float(dxi)) > THIN_MAX_STEP:
             raise ConvergenceError("the thin-wall Newton step left its basin (start too far)")
         xi, s = xi - dxi, s - ds
@@ -860,21 +849,10 @@ def _newton(eq, prec, x, s, rm, R, eps):
     N, tol = _order(eq, prec)
     lam = -2 * float(eq.a) * R + eps
     Rm, rmm = (R, rm) if flt else (gmpy2.mpfr(R), gmpy2.mpfr(rm))
-    exp = math.exp if flt else gmpy2.exp
     last = None
     for _ in range(MAX_NEWTON):
         o = _shoot(eq, 0 * one, x, 0 * one, rmm, N, tol, var=(one, 0 * one))
-        pR = exp(s)
-        i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, var=(pR, lam * pR))
-        if o[4] != "end" or i[4] != "end":
-            raise ConvergenceError("the matched Gaussian-tail solve left the field range")
-        F1, F2 = o[0] - i[0], o[1] - i[1]
-        J11, J12, J21, J22 = o[2], -i[2], o[3], -i[3]
-        det = J11 * J22 - J12 * J21
-        if det == 0:
-            raise ConvergenceError("singular matching Jacobian (Gaussian-tail solve)")
-        dx = (F1 * J22 - F2 * J12) / det
-        ds = (J11 * F2 - J21 * F1) / det
+        dx, ds = _match_correction(eq, o, s, Rm, rmm, lam, N, tol, "Gaussian-tail")
         if abs(float(dx / x)) > MAX_NEWTON_STEP:
             raise ConvergenceError("the matched Newton step left its basin (start too far)")
         x, s = x - dx, s - ds
@@ -883,6 +861,25 @@ def _newton(eq, prec, x, s, rm, R, eps):
             return x, s, size, abs(float(o[2]))
         last = size
     raise ConvergenceError("the matched Gaussian-tail Newton did not converge")
+
+
+def _match_correction(eq, o, s, Rm, rmm, lam, N, tol, what: str):
+    r"""The Newton correction ``(d parameter, ds)`` of the matching at ``rmm``: ``o`` is the outward
+    shot (with the variational solution of its parameter), the inward shot starts at ``Rm`` with
+    ``log psi(R) = s`` and slope ``lam psi(R)``.
+
+    .. math:: J\,(dp, ds)^T = (\psi_o - \psi_i,\ \psi'_o - \psi'_i)^T \text{ at } r_m
+    """
+    pR = (math.exp if isinstance(eq.one, float) else gmpy2.exp)(s)
+    i = _shoot(eq, Rm, pR, lam * pR, rmm, N, tol, var=(pR, lam * pR))
+    if o[4] != "end" or i[4] != "end":
+        raise ConvergenceError(f"the matched {what} solve left the field range")
+    F1, F2 = o[0] - i[0], o[1] - i[1]
+    J11, J12, J21, J22 = o[2], -i[2], o[3], -i[3]
+    det = J11 * J22 - J12 * J21
+    if det == 0:
+        raise ConvergenceError(f"singular matching Jacobian ({what} solve)")
+    return (F1 * J22 - F2 * J12) / det, (J11 * F2 - J21 * F1) / det
 
 
 def _integrate(eq, x, s, rm, R, lam, N, tol, prec, dps, newton_size, eps, thin=None):
