@@ -132,3 +132,19 @@ def test_program_and_taylor_polynomial_give_the_same_qball(chart, monkeypatch):
     for a_, b_ in ((fast.charge, taylor.charge), (fast.mass, taylor.mass)):
         assert abs(a_ - b_) / abs(b_) < 1e-13
     assert fast.error < 1e-12
+
+
+def test_thick_wall_end_in_fixed_point_keeps_the_tiny_intermediates(chart):
+    # at u = -40 the rescaled program multiplies (a psi)^3 ~ e^-120 by 1/(a^2 Delta) ~ e^120: fixed
+    # point holds the small factor only to 2^-Pw absolute, so the run adds the constant's bits
+    # (before: the dps-20 Newton left its basin; the stop-19 code answered Q = 1e-12 with a false
+    # 'no overshoot found')
+    with mpmath.workdps(30):
+        delta, _ = _delta_of_u(chart, mpmath.mpf(-40))
+        kind, num, a = chart.scaled(delta)
+    assert OnlineProgram(num.program).const_bits() > 100
+    qd = qball_at_u(chart, -40, None)
+    with mpmath.workdps(40):
+        qm = qball_at_u(chart, -40, 20)
+        assert qm.error < 1e-19
+        assert abs(qd.charge - qm.charge) / qm.charge < 1e-12

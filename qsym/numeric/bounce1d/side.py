@@ -231,7 +231,9 @@ class _Side:
             return None
         # fixed point: the scalings and the cancellation cost bits on top of the step's
         big = max(abs(int(mpmath.log(abs(v), 2))) for v in scales if v)
-        Pw = (P or 53) + max(prob.guard_bits, int(loss) + 8, 0) + big + 16
+        # a large constant (1/(a^2 Delta) of a rescaled family near its thick-wall end) multiplies
+        # intermediates that fixed point holds only to 2^-Pw absolute: as many bits again
+        Pw = (P or 53) + max(prob.guard_bits, int(loss) + 8, 0) + big + prob.online.const_bits() + 16
         return (prob.online,) + scales + (Pw,)
 
     def _near_vacuum(self):

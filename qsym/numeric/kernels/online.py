@@ -41,6 +41,8 @@ FIXED_OPS = {"var", "const", "add", "scale", "mul", "sq", "recip", "exp", "log",
              "sin", "cos", "sinh", "cosh", "tan", "tanh"}
 
 _mul = operator.mul
+#: constants up to 2^CONST_FREE_BITS need no extra bits in fixed point (:meth:`OnlineProgram.const_bits`)
+CONST_FREE_BITS = 20
 #: a product b^n f (f not a power of b) is built as a chain of n products by b up to this n
 MONOMIAL_CHAIN = 8
 
@@ -193,6 +195,18 @@ class OnlineProgram:
             if n:
                 base = self._emit("sq", (base,))
         return out
+
+    def const_bits(self) -> int:
+        """``log2`` of the largest constant factor beyond ``2^CONST_FREE_BITS`` (0 below): the bits
+        a fixed-point run adds so that the tiny intermediates such a constant multiplies keep theirs.
+
+        >>> from qsym.numeric.kernels.arbprog import ArbProgram
+        >>> OnlineProgram(ArbProgram([("var",), ("const", 2**40), ("mul", 0, 1)], outputs=[2, 2, 2])).const_bits()
+        40
+        """
+        top = max([abs(nd.val) for nd in self.nodes if nd.op in ("const", "scale") and nd.val] + [1.0])
+        bits = math.ceil(math.log2(top))
+        return bits if bits > CONST_FREE_BITS else 0
 
     def fixed_ok(self) -> bool:
         """True when every node the outputs need runs in fixed point."""
